@@ -1,0 +1,56 @@
+"""The exact operator algebra: sites, operators in canonical form, expectation symbols.
+
+Conventions (DESIGN.md section 2): |0> ground, |1> excited; sigma_z = |1><1| - |0><0|,
+sigma_+ = |1><0|, sigma_- = |0><1|; a qubit operator is stored in the Pauli basis
+{1, sigma_x, sigma_y, sigma_z}, a boson operator normal ordered (a^dag^m a^n); different sites
+commute; parameters are real commuting scalars.
+"""
+
+from .expectation import Expectation, expectation, expectations_in
+from .monomials import OMono, monomial_str
+from .operator import (
+    Operator,
+    annihilation,
+    anticommutator,
+    collective,
+    commutator,
+    creation,
+    identity,
+    monomial_operator,
+    number,
+    operator_sum,
+    sigma_minus,
+    sigma_plus,
+    sigma_x,
+    sigma_y,
+    sigma_z,
+)
+from .sites import Site, boson, bosons, qubit, qubits
+
+__all__ = [
+    "Expectation",
+    "OMono",
+    "Operator",
+    "Site",
+    "annihilation",
+    "anticommutator",
+    "boson",
+    "bosons",
+    "collective",
+    "commutator",
+    "creation",
+    "expectation",
+    "expectations_in",
+    "identity",
+    "monomial_operator",
+    "monomial_str",
+    "number",
+    "operator_sum",
+    "qubit",
+    "qubits",
+    "sigma_minus",
+    "sigma_plus",
+    "sigma_x",
+    "sigma_y",
+    "sigma_z",
+]

@@ -1,0 +1,247 @@
+"""Exact scalar coefficients as Laurent polynomials over the Gaussian rationals.
+
+Representation (the invariant every routine keeps):
+
+* an *atom* is an opaque sympy expression (a Symbol, ``tanh(beta*omega/2)``, ``sqrt(2)``,
+  ``1/(exp(beta*omega) - 1)``, ...), interned to a small integer id;
+* a *coefficient monomial* (``CMono``) is a tuple ``(ipow, (id1, e1), (id2, e2), ...)``
+  with ``ipow`` in {0, 1} the power of the imaginary unit, ids strictly increasing and
+  exponents non-zero integers (or Fractions for symbols raised to rational powers);
+* a scalar is a dict ``{CMono: rational}`` with non-zero rationals (``int`` or ``Fraction``).
+
+Parameters are treated as commuting and *real* (complex conjugation only flips ``ipow``).
+Because the representation is expanded and sorted, two scalars are equal iff their dicts are
+equal: zero detection is exact and cheap, and no ``sympy.simplify`` is ever needed in the
+algebra's hot path.  Conversion from and to sympy happens only at the boundary.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import lru_cache
+from numbers import Number
+
+import sympy
+
+from ..errors import CoefficientError
+
+Rational = int | Fraction
+CMono = tuple
+Scalar = dict  # dict[CMono, Rational]
+
+ONE: CMono = (0,)
+_ATOM_IDS: dict[sympy.Expr, int] = {}
+_ATOMS: list[sympy.Expr] = []
+
+
+def atom_id(expr: sympy.Expr) -> int:
+    """Intern an opaque sympy expression and return its id."""
+    found = _ATOM_IDS.get(expr)
+    if found is None:
+        found = len(_ATOMS)
+        _ATOM_IDS[expr] = found
+        _ATOMS.append(expr)
+    return found
+
+
+def atom(i: int) -> sympy.Expr:
+    return _ATOMS[i]
+
+
+def _normal_rational(r: Rational) -> Rational:
+    if isinstance(r, Fraction) and r.denominator == 1:
+        return r.numerator
+    return r
+
+
+_mul_cache: dict[tuple, tuple[int, CMono]] = {}
+
+
+def cmono_mul(a: CMono, b: CMono, extra_ipow: int = 0) -> tuple[int, CMono]:
+    """Product of two coefficient monomials times ``i**extra_ipow``: returns (sign, monomial)."""
+    key = (a, b, extra_ipow)
+    hit = _mul_cache.get(key)
+    if hit is not None:
+        return hit
+    ip = a[0] + b[0] + extra_ipow
+    sign = -1 if ip % 4 >= 2 else 1
+    ip %= 2
+    if len(a) == 1:
+        body = b[1:]
+    elif len(b) == 1:
+        body = a[1:]
+    else:
+        merged: dict[int, Rational] = dict(a[1:])
+        for k, e in b[1:]:
+            e2 = merged.get(k, 0) + e
+            if e2 == 0:
+                merged.pop(k, None)
+            else:
+                merged[k] = _normal_rational(e2) if isinstance(e2, Fraction) else e2
+        body = tuple(sorted(merged.items()))
+    result = (sign, (ip, *body))
+    _mul_cache[key] = result
+    return result
+
+
+def cmono_conjugate(a: CMono) -> tuple[int, CMono]:
+    """Complex conjugate of a monomial (atoms are real): (sign, monomial)."""
+    if a[0] == 0:
+        return 1, a
+    return -1, a
+
+
+def scalar_mul(x: Scalar, y: Scalar) -> Scalar:
+    out: Scalar = {}
+    for ma, ra in x.items():
+        for mb, rb in y.items():
+            s, m = cmono_mul(ma, mb)
+            v = out.get(m, 0) + s * ra * rb
+            if v == 0:
+                out.pop(m, None)
+            else:
+                out[m] = v
+    return out
+
+
+def scalar_add(x: Scalar, y: Scalar) -> Scalar:
+    out = dict(x)
+    for m, r in y.items():
+        v = out.get(m, 0) + r
+        if v == 0:
+            out.pop(m, None)
+        else:
+            out[m] = v
+    return out
+
+
+def _scalar_pow(x: Scalar, n: int) -> Scalar:
+    out: Scalar = {ONE: 1}
+    for _ in range(n):
+        out = scalar_mul(out, x)
+    return out
+
+
+def _monomial_inverse(x: Scalar) -> Scalar | None:
+    """Inverse of a single-term scalar, None if x has several terms."""
+    if len(x) != 1:
+        return None
+    ((m, r),) = x.items()
+    ip = m[0]
+    sign = -1 if ip else 1  # 1/i = -i
+    body = tuple((k, -e) for k, e in m[1:])
+    return {(ip, *body): _normal_rational(sign / Fraction(r)) if r not in (1, -1) else sign * r}
+
+
+def _atom_scalar(expr: sympy.Expr, exponent: Rational = 1) -> Scalar:
+    return {(0, (atom_id(expr), exponent)): 1}
+
+
+@lru_cache(maxsize=65536)
+def scalar_from_sympy(expr: sympy.Expr) -> Scalar:
+    """Convert a sympy scalar to the internal expanded form (exact; floats become rationals)."""
+    if expr.is_Integer:
+        v = int(expr)
+        return {ONE: v} if v else {}
+    if expr.is_Rational:
+        return {ONE: Fraction(int(expr.p), int(expr.q))}
+    if expr is sympy.I:
+        return {(1,): 1}
+    if expr.is_Float:
+        return scalar_from_sympy(sympy.Rational(str(expr)))
+    if expr.is_Add:
+        out: Scalar = {}
+        for arg in expr.args:
+            out = scalar_add(out, scalar_from_sympy(arg))
+        return out
+    if expr.is_Mul:
+        out = {ONE: 1}
+        for arg in expr.args:
+            out = scalar_mul(out, scalar_from_sympy(arg))
+        return out
+    if expr.is_Pow:
+        base, exp = expr.args
+        if exp.is_Integer and not base.is_number:
+            n = int(exp)
+            inner = scalar_from_sympy(base)
+            if n > 0:
+                return _scalar_pow(inner, n)
+            inv = _monomial_inverse(inner)
+            if inv is not None:
+                return _scalar_pow(inv, -n)
+            return _atom_scalar(sympy.Pow(base, -1), -n)
+        if exp.is_Rational and base.is_Symbol:
+            return _atom_scalar(base, _normal_rational(Fraction(int(exp.p), int(exp.q))))
+        if exp.is_Integer and base.is_number:
+            # e.g. (1 + I)**2, sqrt(2)**3 are evaluated by sympy already; keep what is left
+            return _atom_scalar(expr)
+    if expr.is_commutative is False:
+        raise CoefficientError(
+            f"coefficient {expr} is not commutative; coefficients must be scalars "
+            "(use operators such as sigma_x(site) for the operator part)"
+        )
+    if isinstance(expr, sympy.MatrixBase) or not isinstance(expr, sympy.Expr):
+        raise CoefficientError(f"coefficient {expr!r} is not a sympy scalar expression")
+    return _atom_scalar(expr)
+
+
+def to_scalar(value: object) -> Scalar:
+    """Accept a Python number, Fraction or sympy scalar; refuse everything else clearly."""
+    if isinstance(value, bool):
+        raise CoefficientError("a boolean is not a coefficient; use a number or sympy expression")
+    if isinstance(value, int):
+        return {ONE: value} if value else {}
+    if isinstance(value, Fraction):
+        return {ONE: _normal_rational(value)} if value else {}
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CoefficientError(f"coefficient {value} is not finite")
+        return scalar_from_sympy(sympy.Rational(repr(value)))
+    if isinstance(value, complex):
+        return scalar_add(to_scalar(value.real), scalar_mul({(1,): 1}, to_scalar(value.imag)))
+    if isinstance(value, sympy.Basic):
+        if not isinstance(value, sympy.Expr) or isinstance(value, sympy.MatrixBase):
+            raise CoefficientError(
+                f"coefficient {value!r} is not a sympy scalar expression "
+                "(matrices, relations and sets are not coefficients)"
+            )
+        if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise CoefficientError(f"coefficient {value} is not finite")
+        return scalar_from_sympy(value)
+    if isinstance(value, Number):
+        return to_scalar(complex(value)) if not isinstance(value, int) else to_scalar(int(value))
+    raise CoefficientError(
+        f"coefficient of type {type(value).__name__} ({value!r}) is not a scalar: use a number "
+        "or a sympy expression such as sympy.Symbol('J')"
+    )
+
+
+_sympy_cache: dict[CMono, sympy.Expr] = {}
+
+
+def cmono_to_sympy(m: CMono) -> sympy.Expr:
+    hit = _sympy_cache.get(m)
+    if hit is None:
+        factors = [sympy.I] if m[0] else []
+        for k, e in m[1:]:
+            if isinstance(e, Fraction):
+                e = sympy.Rational(e.numerator, e.denominator)
+            factors.append(sympy.Pow(_ATOMS[k], e))
+        hit = sympy.Mul(*factors)
+        _sympy_cache[m] = hit
+    return hit
+
+
+def rational_to_sympy(r: Rational) -> sympy.Rational:
+    if isinstance(r, Fraction):
+        return sympy.Rational(r.numerator, r.denominator)
+    return sympy.Integer(r)
+
+
+def scalar_to_sympy(x: Scalar) -> sympy.Expr:
+    """Back to a sympy expression (expanded sum of monomials)."""
+    return sympy.Add(*[rational_to_sympy(r) * cmono_to_sympy(m) for m, r in x.items()])
+
+
+def scalar_conjugate(x: Scalar) -> Scalar:
+    return {m: (-r if m[0] else r) for m, r in x.items()}

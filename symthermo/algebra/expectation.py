@@ -1,0 +1,72 @@
+"""Expectation-value symbols: one structured sympy Symbol per canonical system monomial.
+
+``Expectation(monomial)`` is a sympy ``Symbol`` (so it works in ``solve``, ``cse`` and
+``lambdify``) that remembers its operator: ``.monomial`` (canonical tuple), ``.operator``.
+Its name is the plain-text form ``<sigma^x_{S1} sigma^x_{S2}>``; LaTeX printing is done by the
+emitters from ``.monomial``, never from the name.  Pauli-string and ``a^dag^m a^m`` monomials
+have real expectation values in any state and are declared real; ``a^dag^m a^n`` with m != n
+is complex.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from .monomials import OMono, monomial_str
+from .operator import Operator, monomial_operator
+
+
+def _is_real_monomial(mono: OMono) -> bool:
+    return all(isinstance(loc, int) or loc[0] == loc[1] for _, loc in mono)
+
+
+class Expectation(sympy.Symbol):
+    """<O>: the expectation value of a canonical monomial O in the system state rho_S."""
+
+    __slots__ = ("monomial",)
+    monomial: OMono
+
+    def __new__(cls, monomial: OMono) -> Expectation:
+        monomial = tuple(monomial)
+        if not monomial:
+            raise ValueError("the expectation of the identity is 1, not a symbol")
+        name = "<" + monomial_str(monomial) + ">"
+        if _is_real_monomial(monomial):
+            obj = super().__new__(cls, name, real=True)
+        else:
+            obj = super().__new__(cls, name)
+        obj.monomial = monomial
+        return obj
+
+    def __getnewargs_ex__(self) -> tuple[tuple, dict]:
+        return ((self.monomial,), {})
+
+    def __getstate__(self) -> dict:
+        return {}
+
+    def _hashable_content(self) -> tuple:
+        return (*super()._hashable_content(), self.monomial)
+
+    @property
+    def operator(self) -> Operator:
+        return monomial_operator(self.monomial)
+
+    @property
+    def site_names(self) -> tuple[str, ...]:
+        return tuple(s for s, _ in self.monomial)
+
+
+def expectation(op: Operator) -> sympy.Expr:
+    """<op> as a linear combination of :class:`Expectation` symbols (identity -> 1)."""
+    terms = []
+    for mono, coeff in op.terms.items():
+        terms.append(coeff if not mono else coeff * Expectation(mono))
+    return sympy.Add(*terms)
+
+
+def expectations_in(expr: sympy.Expr) -> list[Expectation]:
+    """The Expectation symbols of an expression, in deterministic order."""
+    from .monomials import monomial_sort_key
+
+    found = {s for s in sympy.sympify(expr).free_symbols if isinstance(s, Expectation)}
+    return sorted(found, key=lambda e: monomial_sort_key(e.monomial))

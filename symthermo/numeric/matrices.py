@@ -1,0 +1,174 @@
+"""Matrices of operators and numeric values of expectation symbols.
+
+Conventions (DESIGN.md section 2):
+
+* qubit basis index 0 = |0> (ground), 1 = |1> (excited): sigma_z = diag(-1, 1),
+  sigma_x = [[0, 1], [1, 0]], sigma_y = [[0, i], [-i, 0]] (so sigma_x sigma_y = i sigma_z),
+  sigma_+ = |1><0|;
+* boson basis: Fock states |0>, ..., |cutoff - 1>; a is truncated (a|0> = 0, no wrap-around),
+  so products are exact only on states well below the cutoff;
+* tensor order: the order of ``sites`` (first site = leftmost Kronecker factor).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+import numpy as np
+import sympy
+
+from ..algebra.expectation import Expectation
+from ..algebra.monomials import OMono
+from ..algebra.operator import Operator
+from ..algebra.sites import Site
+from ..errors import SiteError, SymthermoError
+
+PAULI = {
+    0: np.eye(2, dtype=complex),
+    1: np.array([[0, 1], [1, 0]], dtype=complex),
+    2: np.array([[0, 1j], [-1j, 0]], dtype=complex),
+    3: np.array([[-1, 0], [0, 1]], dtype=complex),
+}
+
+Cutoff = int | Mapping[str, int]
+
+
+@lru_cache(maxsize=None)
+def _annihilation(levels: int) -> np.ndarray:
+    return np.diag(np.sqrt(np.arange(1, levels, dtype=float)), 1).astype(complex)
+
+
+def _levels(site: Site, cutoff: Cutoff | None) -> int:
+    if site.kind == "qubit":
+        return 2
+    if cutoff is None:
+        raise SiteError(f"boson site {site.name!r} needs a cutoff (number of Fock levels)")
+    levels = cutoff[site.name] if isinstance(cutoff, Mapping) else cutoff
+    if not isinstance(levels, int) or levels < 1:
+        raise SiteError(f"cutoff of boson site {site.name!r} must be a positive int")
+    return levels
+
+
+def dimensions(sites: Sequence[Site], cutoff: Cutoff | None = None) -> list[int]:
+    """Local dimensions in tensor order."""
+    return [_levels(s, cutoff) for s in sites]
+
+
+def local_matrix(site: Site, local: object, cutoff: Cutoff | None = None) -> np.ndarray:
+    """Matrix of one local operator (Pauli index 0..3, or boson (m, n) for a^dag^m a^n)."""
+    if site.kind == "qubit":
+        if not isinstance(local, int):
+            raise SiteError(f"site {site.name!r} is a qubit but the operator acts on a boson")
+        return PAULI[local]
+    if not isinstance(local, tuple):
+        raise SiteError(f"site {site.name!r} is a boson but the operator acts on a qubit")
+    a = _annihilation(_levels(site, cutoff))
+    m, n = local
+    return np.linalg.matrix_power(a.conj().T, m) @ np.linalg.matrix_power(a, n)
+
+
+def _check_sites(sites: Sequence[Site]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for i, s in enumerate(sites):
+        if not isinstance(s, Site):
+            raise SiteError(f"sites must be Site objects (qubit('S1'), boson('R')), got {s!r}")
+        if s.name in index:
+            raise SiteError(f"site {s.name!r} appears twice in the site list")
+        index[s.name] = i
+    return index
+
+
+def monomial_matrix(mono: OMono, sites: Sequence[Site], cutoff: Cutoff | None = None) -> np.ndarray:
+    """Matrix of a canonical monomial on the full tensor product of ``sites``."""
+    index = _check_sites(sites)
+    locals_ = dict(mono)
+    for name in locals_:
+        if name not in index:
+            raise SiteError(
+                f"operator acts on site {name!r}, which is not among the sites "
+                f"{[s.name for s in sites]}: add it to the site list"
+            )
+    out = np.ones((1, 1), dtype=complex)
+    for s in sites:
+        loc = locals_.get(s.name)
+        if loc is None:
+            m = np.eye(_levels(s, cutoff), dtype=complex)
+        else:
+            m = local_matrix(s, loc, cutoff)
+        out = np.kron(out, m)
+    return out
+
+
+def _numeric(expr: sympy.Expr, params: Mapping | None, what: str) -> complex:
+    value = sympy.sympify(expr)
+    if params:
+        value = value.subs(params)
+    free = value.free_symbols
+    if free:
+        names = ", ".join(sorted(str(f) for f in free))
+        raise SymthermoError(f"{what} still depends on {names}: give their values in params")
+    result = complex(value.evalf())
+    if not np.isfinite(result):
+        raise SymthermoError(f"{what} evaluates to {result} (not finite)")
+    return result
+
+
+def operator_matrix(
+    op: Operator,
+    sites: Sequence[Site],
+    cutoff: Cutoff | None = None,
+    params: Mapping | None = None,
+) -> np.ndarray:
+    """Numpy matrix of an operator in the tensor order of ``sites``, parameters substituted."""
+    dims = dimensions(sites, cutoff)
+    out = np.zeros((int(np.prod(dims)),) * 2, dtype=complex)
+    for mono, coeff in op.terms.items():
+        c = _numeric(coeff, params, f"coefficient of {mono}")
+        out += c * monomial_matrix(mono, sites, cutoff)
+    return out
+
+
+def expectation_value(
+    symbol: Expectation,
+    rho: np.ndarray,
+    sites: Sequence[Site],
+    cutoff: Cutoff | None = None,
+) -> complex:
+    """Tr[rho O] for the monomial O of an Expectation symbol."""
+    m = monomial_matrix(symbol.monomial, sites, cutoff)
+    if rho.shape != m.shape:
+        raise SymthermoError(
+            f"rho has shape {rho.shape} but the sites {[s.name for s in sites]} need {m.shape}"
+        )
+    return complex(np.trace(rho @ m))
+
+
+def evaluate(
+    expr: sympy.Expr,
+    rho: np.ndarray,
+    sites: Sequence[Site],
+    params: Mapping | None = None,
+    cutoff: Cutoff | None = None,
+) -> complex:
+    """Numeric value of an expression in parameters and Expectation symbols at state rho."""
+    expr = sympy.sympify(expr)
+    values = {
+        e: expectation_value(e, rho, sites, cutoff)
+        for e in expr.free_symbols
+        if isinstance(e, Expectation)
+    }
+    expr = expr.xreplace({k: sympy.Float(v.real, 30) + sympy.I * sympy.Float(v.imag, 30)
+                          for k, v in values.items()})
+    return _numeric(expr, params, "expression")
+
+
+__all__ = [
+    "PAULI",
+    "dimensions",
+    "evaluate",
+    "expectation_value",
+    "local_matrix",
+    "monomial_matrix",
+    "operator_matrix",
+]
