@@ -219,9 +219,10 @@ def partial_trace(op: Operator, states: Iterable[AncillaState] | AncillaState) -
             for s, loc in anc_part:
                 st = smap[s]
                 if isinstance(loc, tuple) != (st.site.kind == "boson"):
+                    used = "boson" if isinstance(loc, tuple) else "qubit"
                     raise StateError(
-                        f"operator acts on {s!r} as a {'boson' if isinstance(loc, tuple) else 'qubit'}"
-                        f" but its state is for a {st.site.kind}"
+                        f"operator acts on {s!r} as a {used} but its state is for a "
+                        f"{st.site.kind}"
                     )
             value = sympy.Mul(*[smap[s].local_expectation(loc) for s, loc in anc_part])
             factor = to_scalar(value)

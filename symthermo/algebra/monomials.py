@@ -101,7 +101,7 @@ def monomial_product(a: OMono, b: OMono) -> tuple[Term, ...]:
                     new = []
                     for (f0, ip0, pairs) in partial:
                         for f, ip, loc in options:
-                            p2 = pairs + [(site, loc)] if loc is not None else list(pairs)
+                            p2 = [*pairs, (site, loc)] if loc is not None else list(pairs)
                             new.append((f0 * f, ip0 + ip, p2))
                     partial = new
                 i += 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from ..errors import SiteError
@@ -24,7 +24,7 @@ SiteKind = Literal["qubit", "boson"]
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_,]*$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def site_sort_key(name: str) -> tuple:
     """Natural sort key of a site name: ``("S", 2) < ("S", 10)``."""
     parts = re.split(r"(\d+)", name)

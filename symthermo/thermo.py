@@ -1,0 +1,367 @@
+"""Thermodynamics of collision models, derived exactly in the limit tau -> 0.
+
+For one channel (one fresh ancilla) meeting ordered strokes W_1, ..., W_K (each the sum of
+the couplings acting together), the Heisenberg-picture change per round is (DESIGN.md s. 3)
+
+    Delta<A> = tau <i[H_S + H_R, A]> - (tau/2) sum_s <[W_s, [W_s, A]]>
+               - tau sum_{s<s'} <[W_s, [W_s', A]]>            (earlier stroke outermost).
+
+Expanding W_s into couplings gives *pair terms* (outer V_i, inner V_j, weight w): weight 1/2
+for two couplings in the same stroke (i = j included), 1 for i in an earlier stroke than j.
+Simultaneous, cascaded and independent baths are the three shapes of this one expansion.
+Rates are the per-round change divided by the round duration (see
+:attr:`symthermo.model.CollisionModel.round_duration`).  Then, with pair terms of bath k,
+
+    heat       Qdot_k = -d<H_Rk>/dt = sum w <[V_i, [V_j, H_Rk]]>,
+    work       Wdot_k = -sum w <[V_i, [V_j, H_S + H_Rk]]>,      Wdot = sum_k Wdot_k,
+    local part: i = j; non-local part: i != j (cascaded: the ordered cross terms),
+
+and dE_S/dt = Wdot + sum_k Qdot_k (first law).  The energy rate is computed independently from
+the Lindblad form (below), so :func:`first_law_residual` is a real check of the engine.
+
+Lindblad form of a channel: write V = sum_a L_a (x) B_a with ancilla monomials B_a; then
+
+    D(rho) = sum_ab gamma_ab (L_a rho L_b^dag - 1/2 {L_b^dag L_a, rho}),
+    gamma_ab = Tr(rho_R B_b^dag B_a),
+
+plus, for a cascaded channel, the Hamiltonian H_cas = (i/2) sum_{s<s'} Tr_R(rho_R [W_s, W_s'])
+(the antisymmetric part of the ordered cross terms, by the Jacobi identity).  The adjoint
+dissipator is D^dag(A) = sum_ab gamma_ab (L_b^dag A L_a - 1/2 {L_b^dag L_a, A}).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import sympy
+
+from .algebra.expectation import Expectation, expectation
+from .algebra.monomials import OMono, monomial_sort_key
+from .algebra.operator import Operator, commutator, monomial_operator, operator_sum
+from .errors import ModelError
+from .model import Bath, CollisionModel
+from .states import partial_trace
+
+Part = Literal["local", "nonlocal", "total"]
+PARTS: tuple[Part, ...] = ("local", "nonlocal", "total")
+
+
+@dataclass(frozen=True)
+class PairTerm:
+    """-weight * [V_outer, [V_inner, A]] in the adjoint generator of one channel."""
+
+    outer: str
+    inner: str
+    weight: sympy.Rational
+
+    @property
+    def is_local(self) -> bool:
+        return self.outer == self.inner
+
+
+def pair_terms(b: Bath) -> list[PairTerm]:
+    """The generic expansion of the ordered product of strokes of a bath (see module doc)."""
+    half = sympy.Rational(1, 2)
+    out: list[PairTerm] = []
+    for channel in b.channels():
+        for s, stroke in enumerate(channel):
+            for i in stroke:
+                for j in stroke:
+                    out.append(PairTerm(i, j, half))
+            for later in channel[s + 1:]:
+                for i in stroke:
+                    for j in later:
+                        out.append(PairTerm(i, j, sympy.Integer(1)))
+    return out
+
+
+def _double_commutator_sum(
+    b: Bath, x: Operator, part: Part
+) -> Operator:
+    """sum over pair terms of weight * [V_outer, [V_inner, X]] (an operator on S (x) R).
+
+    The total is computed per channel with suffix sums of strokes, which needs O(K) double
+    commutators instead of O(K^2); the non-local part is the total minus the local part.
+    """
+    v = b.coupling_map
+    if part == "local":
+        return operator_sum(commutator(v[i], commutator(v[i], x)) for i in v) * sympy.Rational(
+            1, 2
+        )
+    total = []
+    for channel in b.channels():
+        strokes = [operator_sum(v[lab] for lab in stroke) for stroke in channel]
+        later = Operator()
+        for s in range(len(strokes) - 1, -1, -1):
+            w = strokes[s]
+            inner = commutator(w, x)
+            total.append(commutator(w, inner) * sympy.Rational(1, 2))
+            if later:
+                total.append(commutator(w, commutator(later, x)))
+            later = later + w
+    result = operator_sum(total)
+    if part == "total":
+        return result
+    return result - _double_commutator_sum(b, x, "local")
+
+
+def _check_part(part: str) -> None:
+    if part not in PARTS:
+        raise ModelError(f"part {part!r} is unknown: use one of {PARTS}")
+
+
+@lru_cache(maxsize=256)
+def heat_current_operator(model: CollisionModel, bath_name: str, part: Part = "total") -> Operator:
+    """Qdot_k as a system operator (its expectation in rho_S is the heat current)."""
+    _check_part(part)
+    b = model.bath(bath_name)
+    dc = _double_commutator_sum(b, b.hamiltonian, part)
+    return partial_trace(dc, b.ancillas) * model.time_scale(b)
+
+
+@lru_cache(maxsize=256)
+def work_current_operator(
+    model: CollisionModel, bath_name: str | None = None, part: Part = "total"
+) -> Operator:
+    """Wdot (all baths, or the share of one bath) as a system operator."""
+    _check_part(part)
+    baths = model.baths if bath_name is None else (model.bath(bath_name),)
+    out = []
+    for b in baths:
+        dc = _double_commutator_sum(b, model.system_hamiltonian + b.hamiltonian, part)
+        out.append(-partial_trace(dc, b.ancillas) * model.time_scale(b))
+    return operator_sum(out)
+
+
+def heat_current(model: CollisionModel, bath_name: str, part: Part = "total") -> sympy.Expr:
+    """Heat current from bath ``bath_name`` (positive into the system), local/nonlocal/total."""
+    return expectation(heat_current_operator(model, bath_name, part))
+
+
+def work_current(
+    model: CollisionModel, bath_name: str | None = None, part: Part = "total"
+) -> sympy.Expr:
+    """Work current (power delivered to the system by switching collisions on and off)."""
+    return expectation(work_current_operator(model, bath_name, part))
+
+
+# Lindblad form ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelLindblad:
+    """Lindblad data of one channel: jump operators, rate matrix, cascaded Hamiltonian."""
+
+    bath: str
+    labels: tuple[tuple[str, OMono], ...]  # (coupling label, ancilla monomial) per jump op
+    jump_operators: tuple[Operator, ...]
+    rates: sympy.Matrix
+    hamiltonian: Operator  # H_cas (zero unless cascaded)
+
+    def is_local_pair(self, a: int, b: int) -> bool:
+        return self.labels[a][0] == self.labels[b][0]
+
+
+@dataclass(frozen=True)
+class LindbladForm:
+    """drho/dt = -i[H, rho] + sum_channels sum_ab gamma_ab (L_a rho L_b^dag - {L_b^dag L_a, rho}/2).
+
+    ``hamiltonian`` is H_S plus the cascaded corrections of all channels.
+    """
+
+    hamiltonian: Operator
+    channels: tuple[ChannelLindblad, ...]
+
+    def adjoint(self, a: Operator, part: Part = "total") -> Operator:
+        """Adjoint generator L^dag(A) = i[H, A] + sum gamma_ab (L_b^dag A L_a - {L_b^dag L_a, A}/2).
+
+        ``part`` keeps only local (same coupling) or non-local rate entries of the dissipator;
+        the Hamiltonian part is included only for ``"total"``.
+        """
+        terms = []
+        if part == "total":
+            terms.append(commutator(self.hamiltonian, a) * sympy.I)
+        half = sympy.Rational(1, 2)
+        for ch in self.channels:
+            daggers = [op.dagger() for op in ch.jump_operators]
+            for ia, la in enumerate(ch.jump_operators):
+                for ib in range(len(ch.jump_operators)):
+                    g = ch.rates[ia, ib]
+                    if g == 0:
+                        continue
+                    local = ch.is_local_pair(ia, ib)
+                    if (part == "local" and not local) or (part == "nonlocal" and local):
+                        continue
+                    lb_dag = daggers[ib]
+                    prod = lb_dag * la
+                    terms.append(
+                        (lb_dag * a * la - half * (prod * a + a * prod)) * g
+                    )
+        return operator_sum(terms)
+
+
+def _split_coupling(v: Operator, ancilla_names: frozenset[str]) -> dict[OMono, Operator]:
+    """V = sum_B L_B (x) B over canonical ancilla monomials B."""
+    grouped: dict[OMono, dict] = {}
+    for (om, cm), r in v.raw_items():
+        anc = tuple(p for p in om if p[0] in ancilla_names)
+        sysm = tuple(p for p in om if p[0] not in ancilla_names)
+        d = grouped.setdefault(anc, {})
+        d[(sysm, cm)] = d.get((sysm, cm), 0) + r
+    return {
+        anc: Operator({k: r for k, r in d.items() if r})
+        for anc, d in sorted(grouped.items(), key=lambda kv: monomial_sort_key(kv[0]))
+    }
+
+
+@lru_cache(maxsize=128)
+def lindblad_form(model: CollisionModel) -> LindbladForm:
+    """The master equation of the model in Lindblad form (rates from bath correlations)."""
+    channels = []
+    h_total = [model.system_hamiltonian]
+    for b in model.baths:
+        scale = model.time_scale(b)
+        v = b.coupling_map
+        for channel in b.channels():
+            labels: list[tuple[str, OMono]] = []
+            jumps: list[Operator] = []
+            for stroke in channel:
+                for lab in stroke:
+                    for anc, op in _split_coupling(v[lab], b.ancilla_names).items():
+                        labels.append((lab, anc))
+                        jumps.append(op)
+            n = len(jumps)
+            rates = sympy.zeros(n, n)
+            for ia in range(n):
+                ba = monomial_operator(labels[ia][1])
+                for ib in range(n):
+                    bb_dag = monomial_operator(labels[ib][1]).dagger()
+                    g = partial_trace(bb_dag * ba, b.ancillas).scalar_part()
+                    rates[ia, ib] = g * scale
+            h_cas = Operator()
+            if len(channel) > 1:
+                strokes = [operator_sum(v[lab] for lab in stroke) for stroke in channel]
+                acc = []
+                for s in range(len(strokes)):
+                    for t in range(s + 1, len(strokes)):
+                        acc.append(commutator(strokes[s], strokes[t]))
+                h_cas = partial_trace(operator_sum(acc), b.ancillas) * (sympy.I / 2) * scale
+                h_total.append(h_cas)
+            channels.append(
+                ChannelLindblad(b.name, tuple(labels), tuple(jumps), rates, h_cas)
+            )
+    return LindbladForm(operator_sum(h_total), tuple(channels))
+
+
+def adjoint_generator(model: CollisionModel, a: Operator) -> Operator:
+    """L^dag(A): the right-hand side of dA/dt in the Heisenberg picture (an operator)."""
+    return lindblad_form(model).adjoint(a)
+
+
+def heisenberg_equation(model: CollisionModel, observable: Operator) -> sympy.Expr:
+    """d<O>/dt as a sympy expression in parameters and system expectation values."""
+    return expectation(adjoint_generator(model, observable))
+
+
+def energy_rate(model: CollisionModel) -> sympy.Expr:
+    """dE_S/dt = <L^dag(H_S)>, from the Lindblad form (independent of the currents' route)."""
+    return expectation(adjoint_generator(model, model.system_hamiltonian))
+
+
+def first_law_residual(model: CollisionModel) -> sympy.Expr:
+    """dE_S/dt - Wdot - sum_k Qdot_k: exactly 0 when the engine is consistent."""
+    lhs = adjoint_generator(model, model.system_hamiltonian)
+    rhs = operator_sum(
+        [work_current_operator(model)]
+        + [heat_current_operator(model, b.name) for b in model.baths]
+    )
+    return expectation(lhs - rhs)
+
+
+# structure of currents ----------------------------------------------------------------------
+
+ExpectationKind = Literal["population", "coherence_same_bath", "coherence_across_baths"]
+
+
+def _site_baths(model: CollisionModel) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for b in model.baths:
+        for _, v in b.couplings:
+            for s in v.site_names - b.ancilla_names:
+                out.setdefault(s, set()).add(b.name)
+    return out
+
+
+def classify_expectation(model: CollisionModel, e: Expectation) -> ExpectationKind:
+    """Population (diagonal in the local energy basis: sigma_z, a^dag^m a^m), coherence among
+    subsystems of one bath, or coherence across baths."""
+    off = [
+        s
+        for s, loc in e.monomial
+        if loc in (1, 2) or (isinstance(loc, tuple) and loc[0] != loc[1])
+    ]
+    if not off:
+        return "population"
+    owners = _site_baths(model)
+    common = None
+    for s in off:
+        bs = owners.get(s, set())
+        common = set(bs) if common is None else common & bs
+    return "coherence_same_bath" if common else "coherence_across_baths"
+
+
+@dataclass(frozen=True)
+class CurrentTerm:
+    expectation: sympy.Expr  # an Expectation symbol, or 1 for the constant term
+    coefficient: sympy.Expr
+    kind: str
+
+
+def decompose(model: CollisionModel, expr: sympy.Expr) -> list[CurrentTerm]:
+    """Split a derived current into coefficient * <monomial> terms, each classified."""
+    expr = sympy.expand(expr)
+    syms = sorted(
+        (s for s in expr.free_symbols if isinstance(s, Expectation)),
+        key=lambda e: monomial_sort_key(e.monomial),
+    )
+    poly = sympy.Poly(expr, *syms) if syms else None
+    out: list[CurrentTerm] = []
+    constant = expr.subs({s: 0 for s in syms}) if syms else expr
+    if constant != 0:
+        out.append(CurrentTerm(sympy.Integer(1), sympy.factor(constant), "constant"))
+    if poly is not None:
+        for s in syms:
+            c = poly.coeff_monomial(s)
+            if c != 0:
+                out.append(CurrentTerm(s, sympy.factor(c), classify_expectation(model, s)))
+    return out
+
+
+# collecting everything ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Currents:
+    """All currents of a model: heat[bath][part], work[part], energy rate and residual."""
+
+    heat: dict[str, dict[str, sympy.Expr]]
+    work: dict[str, sympy.Expr]
+    work_by_bath: dict[str, dict[str, sympy.Expr]]
+    energy_rate: sympy.Expr
+    first_law_residual: sympy.Expr
+
+
+def currents(model: CollisionModel) -> Currents:
+    """Derive every current of the model (local, non-local and total)."""
+    heat = {b.name: {p: heat_current(model, b.name, p) for p in PARTS} for b in model.baths}
+    work = {p: work_current(model, None, p) for p in PARTS}
+    by_bath = {b.name: {p: work_current(model, b.name, p) for p in PARTS} for b in model.baths}
+    return Currents(heat, work, by_bath, energy_rate(model), first_law_residual(model))
+
+
+def map_expectations(expr: sympy.Expr, fn: Callable[[Expectation], sympy.Expr]) -> sympy.Expr:
+    """Replace every Expectation symbol e of expr by fn(e)."""
+    return expr.xreplace({s: fn(s) for s in expr.free_symbols if isinstance(s, Expectation)})
