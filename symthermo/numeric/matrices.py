@@ -13,7 +13,7 @@ Conventions (DESIGN.md section 2):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import sympy
@@ -34,7 +34,7 @@ PAULI = {
 Cutoff = int | Mapping[str, int]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _annihilation(levels: int) -> np.ndarray:
     return np.diag(np.sqrt(np.arange(1, levels, dtype=float)), 1).astype(complex)
 
