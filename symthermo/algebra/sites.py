@@ -26,9 +26,13 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_,]*$")
 
 @cache
 def site_sort_key(name: str) -> tuple:
-    """Natural sort key of a site name: ``("S", 2) < ("S", 10)``."""
+    """Natural sort key of a site name: ``S2`` before ``S10``.
+
+    The name itself is the tie-breaker, so that two different names never get equal keys
+    (``S1`` and ``S01`` have the same natural parts but are different sites).
+    """
     parts = re.split(r"(\d+)", name)
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p != "")
+    return (tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p != ""), name)
 
 
 @dataclass(frozen=True, order=False)
