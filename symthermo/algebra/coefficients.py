@@ -9,6 +9,16 @@ Representation (the invariant every routine keeps):
   exponents non-zero integers (or Fractions for symbols raised to rational powers);
 * a scalar is a dict ``{CMono: rational}`` with non-zero rationals (``int`` or ``Fraction``).
 
+Two kinds of atoms are normalised so that numerically equal monomials are equal tuples:
+
+* positive rationals raised to rational powers (``sqrt(2)``, ``6**(1/3)``) are split into
+  primes, each prime atom ``sympy.Integer(p)`` carrying an exponent in (0, 1); the integer
+  part of a merged exponent goes into the rational factor (``sqrt(2)*sqrt(2) = 2``,
+  ``sqrt(2)*sqrt(3) = sqrt(6)``);
+* ``exp(c*x + ...)`` with rational ``c`` becomes ``exp(x)**c * ...``, so that
+  ``exp(x)*exp(-x) = 1``.
+
+Other atoms are opaque: identities between them (``tanh`` and ``exp``, say) are not used.
 Parameters are treated as commuting and *real* (complex conjugation only flips ``ipow``).
 Because the representation is expanded and sorted, two scalars are equal iff their dicts are
 equal: zero detection is exact and cheap, and no ``sympy.simplify`` is ever needed in the
@@ -17,6 +27,7 @@ algebra's hot path.  Conversion from and to sympy happens only at the boundary.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
 from functools import lru_cache
 from numbers import Number
@@ -48,17 +59,53 @@ def atom(i: int) -> sympy.Expr:
     return _ATOMS[i]
 
 
+_PRIME_IDS: dict[int, int] = {}  # atom id -> prime, for the prime atoms of numeric radicals
+
+
+def _prime_atom_id(p: int) -> int:
+    i = atom_id(sympy.Integer(p))
+    _PRIME_IDS[i] = p
+    return i
+
+
+def _split_prime_exponent(i: int, e: Rational) -> tuple[Rational, Rational]:
+    """For a prime atom p**e: (rational factor, exponent in [0, 1)) with p**e = factor * p**e'."""
+    k = e.numerator // e.denominator if isinstance(e, Fraction) else e
+    if k == 0:
+        return 1, e
+    p = _PRIME_IDS[i]
+    factor = p**k if k > 0 else Fraction(1, p ** (-k))
+    return factor, _normal_rational(e - k)
+
+
+def _normal_body(pairs: Iterable[tuple[int, Rational]]) -> tuple[Rational, tuple]:
+    """Sorted (id, exponent) pairs without zero exponents, prime atoms reduced: (factor, body)."""
+    factor: Rational = 1
+    out = []
+    for k, e in sorted(pairs):
+        if k in _PRIME_IDS:
+            f, e = _split_prime_exponent(k, e)
+            factor = factor * f
+        if e != 0:
+            out.append((k, _normal_rational(e) if isinstance(e, Fraction) else e))
+    return _normal_rational(factor) if isinstance(factor, Fraction) else factor, tuple(out)
+
+
 def _normal_rational(r: Rational) -> Rational:
     if isinstance(r, Fraction) and r.denominator == 1:
         return r.numerator
     return r
 
 
-_mul_cache: dict[tuple, tuple[int, CMono]] = {}
+_mul_cache: dict[tuple, tuple[Rational, CMono]] = {}
 
 
-def cmono_mul(a: CMono, b: CMono, extra_ipow: int = 0) -> tuple[int, CMono]:
-    """Product of two coefficient monomials times ``i**extra_ipow``: returns (sign, monomial)."""
+def cmono_mul(a: CMono, b: CMono, extra_ipow: int = 0) -> tuple[Rational, CMono]:
+    """Product of two coefficient monomials times ``i**extra_ipow``: (factor, monomial).
+
+    The factor is a rational: the sign from ``i**2 = -1``, times the integer parts that
+    merged prime exponents give off (``sqrt(2)*sqrt(2) = 2``).
+    """
     key = (a, b, extra_ipow)
     hit = _mul_cache.get(key)
     if hit is not None:
@@ -73,12 +120,12 @@ def cmono_mul(a: CMono, b: CMono, extra_ipow: int = 0) -> tuple[int, CMono]:
     else:
         merged: dict[int, Rational] = dict(a[1:])
         for k, e in b[1:]:
-            e2 = merged.get(k, 0) + e
-            if e2 == 0:
-                merged.pop(k, None)
-            else:
-                merged[k] = _normal_rational(e2) if isinstance(e2, Fraction) else e2
-        body = tuple(sorted(merged.items()))
+            merged[k] = merged.get(k, 0) + e
+        factor, body = _normal_body(merged.items())
+        if factor != 1:
+            result = (sign * factor, (ip, *body))
+            _mul_cache[key] = result
+            return result
     result = (sign, (ip, *body))
     _mul_cache[key] = result
     return result
@@ -129,12 +176,40 @@ def _monomial_inverse(x: Scalar) -> Scalar | None:
     ((m, r),) = x.items()
     ip = m[0]
     sign = -1 if ip else 1  # 1/i = -i
-    body = tuple((k, -e) for k, e in m[1:])
-    return {(ip, *body): _normal_rational(sign / Fraction(r)) if r not in (1, -1) else sign * r}
+    factor, body = _normal_body((k, -e) for k, e in m[1:])
+    return {(ip, *body): _normal_rational(sign * factor / Fraction(r))}
 
 
 def _atom_scalar(expr: sympy.Expr, exponent: Rational = 1) -> Scalar:
     return {(0, (atom_id(expr), exponent)): 1}
+
+
+def _radical_scalar(base: Fraction, exponent: Fraction) -> Scalar:
+    """base**exponent for a positive rational base, over prime atoms (canonical)."""
+    pairs: dict[int, Rational] = {}
+    for n, sign in ((base.numerator, 1), (base.denominator, -1)):
+        for p, k in sympy.factorint(n).items():
+            i = _prime_atom_id(int(p))
+            pairs[i] = pairs.get(i, 0) + sign * k * exponent
+    factor, body = _normal_body(pairs.items())
+    return {(0, *body): factor} if factor else {}
+
+
+def _exp_scalar(expr: sympy.Expr) -> Scalar:
+    """exp(c1*x1 + c2*x2 + ...) = exp(x1)**c1 * exp(x2)**c2 ... with rational c (canonical)."""
+    out: Scalar = {ONE: 1}
+    for term in sympy.Add.make_args(sympy.expand(expr.args[0])):
+        c, rest = term.as_coeff_Mul()
+        if c.is_Float:
+            c = sympy.Rational(str(c))
+        base = sympy.exp(rest) if rest is not sympy.S.One else sympy.E
+        if c.is_Rational and (base is sympy.E or isinstance(base, sympy.exp)):
+            part = _atom_scalar(base, _normal_rational(Fraction(int(c.p), int(c.q))))
+        else:
+            whole = sympy.exp(term)
+            part = _atom_scalar(whole) if isinstance(whole, sympy.exp) else to_scalar(whole)
+        out = scalar_mul(out, part)
+    return out
 
 
 @lru_cache(maxsize=65536)
@@ -172,6 +247,12 @@ def scalar_from_sympy(expr: sympy.Expr) -> Scalar:
             return _atom_scalar(sympy.Pow(base, -1), -n)
         if exp.is_Rational and base.is_Symbol:
             return _atom_scalar(base, _normal_rational(Fraction(int(exp.p), int(exp.q))))
+        if exp.is_Rational and base.is_Rational and base.is_positive:
+            return _radical_scalar(
+                Fraction(int(base.p), int(base.q)), Fraction(int(exp.p), int(exp.q))
+            )
+    if isinstance(expr, sympy.exp):
+        return _exp_scalar(expr)
         if exp.is_Integer and base.is_number:
             # e.g. (1 + I)**2, sqrt(2)**3 are evaluated by sympy already; keep what is left
             return _atom_scalar(expr)
@@ -226,7 +307,11 @@ def cmono_to_sympy(m: CMono) -> sympy.Expr:
         for k, e in m[1:]:
             if isinstance(e, Fraction):
                 e = sympy.Rational(e.numerator, e.denominator)
-            factors.append(sympy.Pow(_ATOMS[k], e))
+            base = _ATOMS[k]
+            if isinstance(base, sympy.exp):
+                factors.append(sympy.exp(e * base.args[0]))
+            else:
+                factors.append(sympy.Pow(base, e))
         hit = sympy.Mul(*factors)
         _sympy_cache[m] = hit
     return hit
