@@ -1,0 +1,765 @@
+r"""LaTeX printing in the papers' notation.
+
+:class:`SymthermoLatexPrinter` subclasses sympy's ``LatexPrinter`` with one ``_print_X`` method
+per node kind (no string surgery on sympy's output):
+
+* ``Expectation`` / ``LadderExpectation`` -> ``\langle \hat{\sigma}^{x}_{S_1}
+  \hat{\sigma}^{x}_{S_2} \rangle_{\rho_S}``, bosons ``\hat{a}^{\dagger}_{R} \hat{a}_{R}``,
+  powers ``\hat{a}^{\dagger 2}_{R}``; the state subscript is the setting ``state``
+  (None: no subscript);
+* parameter symbols by the naming scheme of :func:`parameter_latex`;
+* sums containing expectation values (or operator monomials) are grouped by expectation value,
+  in monomial order, each coefficient factored (``sympy.factor``) and put in front;
+* symthermo ``Operator`` objects print as sums of operator products (:func:`latex_operator`).
+
+**Parameter naming scheme** (:func:`parameter_latex`): a symbol name is
+``base[^superscript][_subscript]`` (the two parts in either order).
+
+* ``base``: a Greek letter name (``omega``, ``gamma``, ``Gamma``, ...) becomes ``\omega``;
+  sympy's modifiers work (``nbar`` -> ``\bar{n}``); a one-letter base followed by letters
+  from x, y, z takes them as superscript (``Jx`` -> ``J^{x}``); trailing digits are a subscript
+  (``omega1`` -> ``\omega_{1}``); other multi-letter bases are upright (``\mathrm{Th}``).
+* ``subscript``: a site-like name, letters then digits, becomes ``S_1`` (``omega_S1`` ->
+  ``\omega_{S_1}``); with commas (or further ``_``, read as commas) the parts are kept
+  (``gamma^-_h,12`` -> ``\gamma^{-}_{h,12}``); Greek names are translated; words of three or
+  more letters are upright.
+* ``superscript``: signs and single letters as they are, Greek names translated, words upright
+  (``T^eff`` -> ``T^{\mathrm{eff}}``).
+
+Examples: ``Jx_1`` -> ``J^{x}_{1}``, ``omega_S1`` -> ``\omega_{S_1}``, ``xi_R`` -> ``\xi_{R}``,
+``gamma^-_h,12`` -> ``\gamma^{-}_{h,12}``, ``Jx_s`` -> ``J^{x}_{s}``.
+
+Line breaking (:func:`latex_lines`, :func:`latex_equation`): terms are packed greedily into
+lines whose estimated printed width (:func:`latex_width`, in pt at 10pt type) stays below
+``width`` (default 200pt, so that with the left-hand side and the equation number an equation
+fits a two-column page, ~8.5cm); ``max_terms`` optionally caps the terms per line.  A single
+term wider than a line is broken inside its (expanded) coefficient with ``\bigl( ... \bigr)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+import sympy
+from sympy.printing.latex import LatexPrinter, translate
+from sympy.printing.precedence import PRECEDENCE
+
+from ..algebra.expectation import Expectation
+from ..algebra.operator import Operator
+from .ladder import (
+    LadderExpectation,
+    ladder_expansion,
+    monomial_key,
+    to_ladder_basis,
+)
+from .quantity import EmitError, Quantity
+
+DEFAULT_WIDTH = 200.0  # pt of printed material per line, left-hand side included
+
+# ------------------------------------------------------------------------------------------
+# names
+
+_GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+    "vartheta", "iota", "kappa", "lambda", "lamda", "mu", "nu", "xi", "omicron", "pi", "rho",
+    "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
+    "Gamma", "Delta", "Theta", "Lambda", "Lamda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi",
+    "Omega",
+}
+_SITE_LIKE = re.compile(r"^([A-Za-z]+)(\d+)$")
+_BASE_XYZ = re.compile(r"^([A-Za-z])([xyz]+)$")
+_BASE_DIGITS = re.compile(r"^([A-Za-z]+?)(\d+)$")
+
+
+def _word(text: str, upright_from: int = 3) -> str:
+    """One name part: Greek translated, words of ``upright_from`` letters upright."""
+    if text in _GREEK:
+        return translate(text)
+    if text.isalpha() and len(text) >= upright_from:
+        translated = translate(text)
+        return translated if translated != text else r"\mathrm{" + text + "}"
+    return text
+
+
+def script_text(text: str) -> str:
+    r"""A super/subscript word: letters upright, hyphens as text (``non-loc`` ->
+    ``\mathrm{non\text{-}loc}``), signs and single letters as they are."""
+    if text in ("+", "-", "*") or len(text) == 1:
+        return text
+    if text in _GREEK:
+        return translate(text)
+    if re.fullmatch(r"[A-Za-z0-9()\-]+", text) and re.search(r"[A-Za-z]{2}", text):
+        return r"\mathrm{" + text.replace("-", r"\text{-}") + "}"
+    return text
+
+
+def site_latex(name: str) -> str:
+    """A site name in LaTeX: ``S1`` -> ``S_1``, ``h2`` -> ``h_2``, ``R12`` -> ``R_{12}``,
+    ``h,1`` kept as it is."""
+    m = _SITE_LIKE.match(name)
+    if m:
+        head, digits = m.groups()
+        digits = digits if len(digits) == 1 else "{" + digits + "}"
+        return _word(head) + "_" + digits
+    if "_" in name and "," not in name:
+        head, _, tail = name.partition("_")
+        return _word(head) + "_{" + tail.replace("_", ",") + "}"
+    return ",".join(_word(p) for p in name.split(","))
+
+
+def _subscript(text: str) -> str:
+    text = text.replace("_", ",")
+    if "," in text:
+        return ",".join(_word(p) for p in text.split(","))
+    if _SITE_LIKE.match(text) and not text.isdigit():
+        return site_latex(text)
+    return _word(text)
+
+
+def parameter_latex(name: str) -> str:
+    """LaTeX of a parameter symbol name (the naming scheme in the module docstring)."""
+    head = re.split(r"[_^]", name, maxsplit=1)[0]
+    rest = name[len(head):]
+    sup = sub = ""
+    while rest:
+        kind, rest = rest[0], rest[1:]
+        if kind == "^":
+            part, _, tail = rest.partition("_")
+            sup, rest = part, ("_" + tail if _ else "")
+        else:
+            part, _, tail = rest.partition("^")
+            sub, rest = part, ("^" + tail if _ else "")
+    if not head:
+        return name
+    base_sup = ""
+    m = _BASE_XYZ.match(head)
+    if m and head not in _GREEK and translate(head) == head:
+        head, base_sup = m.groups()
+    else:
+        m = _BASE_DIGITS.match(head)
+        if m:
+            head, digits = m.groups()
+            sub = digits + ("," + sub if sub else "")
+    base = _word(head, upright_from=2)
+    sups = [s for s in (base_sup, script_text(sup) if sup else "") if s]
+    out = base
+    if sups:
+        out += "^{" + ",".join(sups) + "}"
+    if sub:
+        out += "_{" + _subscript(sub) + "}"
+    return out
+
+
+def current_symbol(kind: str, part: str | None = None, bath: str | None = None) -> str:
+    r"""LaTeX of a current: ``current_symbol("Q", "loc", "R")`` -> ``\dot{Q}^{\mathrm{loc}}_{R}``.
+
+    ``kind``: ``"Q"`` (heat) or ``"W"`` (work) or any letter; ``part``: e.g. ``"loc"``,
+    ``"non-loc"`` (-> ``\mathrm{non\text{-}loc}``), None for the total; ``bath``: subscript.
+    """
+    out = r"\dot{" + kind + "}"
+    if part:
+        out += "^{" + script_text(part) + "}"
+    if bath:
+        out += "_{" + _subscript(bath) + "}"
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# operator monomials as symbols
+
+
+class OperatorMonomial(sympy.Symbol):
+    """A canonical operator monomial as a commuting sympy symbol, for printing operators."""
+
+    __slots__ = ("monomial",)
+    monomial: tuple
+
+    def __new__(cls, monomial: tuple) -> OperatorMonomial:
+        obj = super().__new__(cls, "op" + repr(tuple(monomial)))
+        obj.monomial = tuple(monomial)
+        return obj
+
+    def __getnewargs_ex__(self) -> tuple[tuple, dict]:
+        return ((self.monomial,), {})
+
+    def __getstate__(self) -> dict:
+        return {}
+
+    def _hashable_content(self) -> tuple:
+        return (*super()._hashable_content(), self.monomial)
+
+
+def _is_monomial_symbol(s: object) -> bool:
+    return isinstance(s, (Expectation, LadderExpectation, OperatorMonomial))
+
+
+def operator_expression(op: Operator, ladder: bool = False) -> sympy.Expr:
+    """An Operator as ``sum coefficient * OperatorMonomial`` (identity -> the scalar)."""
+    terms = []
+    for mono, coeff in op.terms.items():
+        if not mono:
+            terms.append(coeff)
+        elif ladder and any(loc in (1, 2) for _, loc in mono):
+            for c, m in ladder_expansion(mono):
+                terms.append(coeff * c * OperatorMonomial(m))
+        else:
+            terms.append(coeff * OperatorMonomial(mono))
+    return sympy.expand_mul(sympy.Add(*terms))
+
+
+# ------------------------------------------------------------------------------------------
+# the printer
+
+
+@dataclass
+class Term:
+    """One printed term of a sum: sign, LaTeX body, and how to break it if it is too wide."""
+
+    sign: str  # "+" or "-"
+    body: str
+    pieces: list[tuple[str, str]] | None = None  # terms (sign, latex) of the bracket to break
+    suffix: str = ""  # the monomial part following the broken coefficient
+    prefix: str = ""  # factors in front of the broken bracket
+
+
+class SymthermoLatexPrinter(LatexPrinter):
+    """sympy's LatexPrinter with the papers' notation (see the module docstring)."""
+
+    _default_settings: ClassVar[dict] = {
+        **LatexPrinter._default_settings,
+        "state": r"\rho_S",
+        "group": True,
+        "factor": True,
+        "ladder": False,
+    }
+
+    # --- entry point -----------------------------------------------------------------------
+    def doprint(self, expr: object) -> str:
+        if isinstance(expr, sympy.Basic) and self._settings["ladder"]:
+            expr = to_ladder_basis(expr)
+        return super().doprint(expr)
+
+    # --- leaves ----------------------------------------------------------------------------
+    def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
+        names = self._settings["symbol_names"]
+        if expr in names:
+            return names[expr]
+        if "\\" in expr.name:
+            return expr.name
+        return parameter_latex(expr.name)
+
+    def _local(self, site: str, loc: object) -> str:
+        s = site_latex(site)
+        if isinstance(loc, int):
+            return r"\hat{\sigma}^{" + "xyz"[loc - 1] + "}_{" + s + "}"
+        if loc in ("+", "-"):
+            return r"\hat{\sigma}^{" + str(loc) + "}_{" + s + "}"
+        m, n = loc  # type: ignore[misc]
+        parts = []
+        if m:
+            parts.append(r"\hat{a}^{\dagger" + (f" {m}" if m > 1 else "") + "}_{" + s + "}")
+        if n:
+            parts.append(r"\hat{a}" + (f"^{{{n}}}" if n > 1 else "") + "_{" + s + "}")
+        return " ".join(parts)
+
+    def monomial_latex(self, monomial: tuple) -> str:
+        """An operator monomial as a product of hatted local operators."""
+        return " ".join(self._local(s, loc) for s, loc in monomial)
+
+    def _bracket(self, monomial: tuple) -> str:
+        state = self._settings["state"]
+        inner = r"\langle " + self.monomial_latex(monomial) + r" \rangle"
+        return inner + ("_{" + state + "}" if state else "")
+
+    def _print_Expectation(self, expr: Expectation) -> str:
+        return self._bracket(expr.monomial)
+
+    def _print_LadderExpectation(self, expr: LadderExpectation) -> str:
+        return self._bracket(expr.monomial)
+
+    def _print_OperatorMonomial(self, expr: OperatorMonomial) -> str:
+        return self.monomial_latex(expr.monomial)
+
+    def _print_Pow(self, expr: sympy.Pow) -> str:
+        if _is_monomial_symbol(expr.base) and expr.exp.is_Integer and expr.exp > 0:
+            return r"\left(" + self._print(expr.base) + r"\right)^{" + self._print(expr.exp) + "}"
+        return super()._print_Pow(expr)
+
+    # --- symthermo objects -----------------------------------------------------------------
+    def _print_Operator(self, op: Operator) -> str:
+        return self._print(operator_expression(op, self._settings["ladder"]))
+
+    def _print_Quantity(self, q: object) -> str:
+        if isinstance(q, Quantity):
+            return quantity_lhs(q) + " = " + self._print(q.expr)
+        return super()._print_Quantity(q)  # sympy.physics.units.Quantity
+
+    # --- grouped sums ----------------------------------------------------------------------
+    def terms(self, expr: sympy.Expr) -> list[Term]:
+        """The printed terms of ``expr`` (grouped by expectation value when it has any)."""
+        expr = sympy.sympify(expr)
+        monos = sorted(
+            (s for s in expr.free_symbols if _is_monomial_symbol(s)), key=sympy.default_sort_key
+        )
+        if not monos or not self._settings["group"]:
+            if expr.is_Add:
+                return [self._plain_term(t) for t in self._as_ordered_terms(expr)]
+            return [self._plain_term(expr)]
+        groups: dict = {}
+        for t in sympy.Add.make_args(sympy.expand_mul(expr)):
+            coeff, key = t.as_independent(*monos, as_Add=False)
+            groups[key] = groups.get(key, 0) + coeff
+        out = []
+        for key in sorted(groups, key=_key_order):
+            coeff = groups[key]
+            if coeff != 0:
+                out.append(self._grouped_term(coeff, key))
+        return out or [Term("+", "0")]
+
+    def _plain_term(self, t: sympy.Expr) -> Term:
+        if t.could_extract_minus_sign():
+            return Term("-", self._print(-t))
+        return Term("+", self._print(t))
+
+    def _coefficient(self, coeff: sympy.Expr) -> sympy.Expr:
+        if self._settings["factor"] and len(sympy.Add.make_args(coeff)) <= 40:
+            return sympy.factor(coeff)
+        return coeff
+
+    def _grouped_term(self, coeff: sympy.Expr, key: sympy.Expr) -> Term:
+        coeff = self._coefficient(coeff)
+        sign = "+"
+        if coeff.could_extract_minus_sign():
+            sign, coeff = "-", -coeff
+        key_tex = "" if key == 1 else self._print_monomial_product(key)
+        # how to break the coefficient if the term is too wide: prefix * \bigl( pieces \bigr)
+        prefix, bracket = sympy.Integer(1), sympy.expand(coeff)
+        if coeff.is_Add:
+            bracket = coeff
+        elif coeff.is_Mul:
+            adds = [f for f in coeff.args if f.is_Add]
+            if len(adds) == 1:
+                prefix, bracket = sympy.Mul(*[f for f in coeff.args if f is not adds[0]]), adds[0]
+        pieces = None
+        if bracket.is_Add:
+            pieces = [
+                ("-", self._print(-t)) if t.could_extract_minus_sign() else ("+", self._print(t))
+                for t in self._as_ordered_terms(bracket)
+            ]
+        prefix_tex = "" if prefix == 1 else self.parenthesize(
+            prefix, PRECEDENCE["Mul"], strict=True
+        )
+        if coeff == 1:
+            return Term(sign, key_tex or "1")
+        if key == 1:
+            body = self._print(coeff)
+        elif coeff.is_Add:
+            body = r"\left(" + self._print(coeff) + r"\right) " + key_tex
+        else:
+            body = self.parenthesize(coeff, PRECEDENCE["Mul"], strict=True) + " " + key_tex
+        return Term(sign, body, pieces, key_tex, prefix_tex)
+
+    def _print_monomial_product(self, key: sympy.Expr) -> str:
+        factors = sorted(key.as_powers_dict().items(), key=lambda p: monomial_key(p[0].monomial))
+        return " ".join(self._print(b if e == 1 else sympy.Pow(b, e)) for b, e in factors)
+
+    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
+        if self._settings["group"] and any(_is_monomial_symbol(s) for s in expr.free_symbols):
+            return join_terms(self.terms(expr))
+        return super()._print_Add(expr, order)
+
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        monos = [s for s in expr.free_symbols if _is_monomial_symbol(s)]
+        if monos and self._settings["group"]:
+            coeff, rest = expr.as_independent(*monos, as_Add=False)
+            if coeff != 1 and rest != 1:
+                if rest.is_Mul or rest.is_Pow or _is_monomial_symbol(rest):
+                    terms = self.terms(expr)
+                    if len(terms) == 1:
+                        return join_terms(terms)
+                sign = ""
+                if coeff.could_extract_minus_sign():
+                    sign, coeff = "- ", -coeff
+                c = "" if coeff == 1 else self.parenthesize(coeff, PRECEDENCE["Mul"], strict=True)
+                r = self.parenthesize(rest, PRECEDENCE["Mul"], strict=True)
+                return sign + (c + " " if c else "") + r
+        return super()._print_Mul(expr)
+
+
+def _key_order(key: sympy.Expr) -> tuple:
+    if key == 1:  # the term without expectation values goes last
+        return (2, ())
+    factors = sorted(key.as_powers_dict().items(), key=lambda p: monomial_key(p[0].monomial))
+    degree = sum(int(e) * len(b.monomial) for b, e in factors)
+    return (1, degree, tuple((monomial_key(b.monomial), int(e)) for b, e in factors))
+
+
+def join_terms(terms: Sequence[Term], first: bool = True) -> str:
+    """Terms joined with their signs (the first term's + is dropped when ``first``)."""
+    out = []
+    for k, t in enumerate(terms):
+        if k == 0 and first:
+            out.append(("- " if t.sign == "-" else "") + t.body)
+        else:
+            out.append(f" {t.sign} " + t.body)
+    return "".join(out)
+
+
+# ------------------------------------------------------------------------------------------
+# width estimate and line breaking
+
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}^_]|\s+|.")
+_WRAPPERS = {
+    "hat", "dot", "bar", "tilde", "vec", "mathrm", "text", "mathbb", "mathbf", "mathcal",
+    "operatorname", "boldsymbol", "displaystyle", "textstyle", "mathit",
+}
+_SIZED = {"left", "right", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "big", "Big"}
+_SPACES = {"quad": 10.0, "qquad": 20.0, ",": 1.67, ";": 2.78, ":": 2.22, "!": -1.67, " ": 3.33}
+_FUNCS = {"tanh", "exp", "cosh", "sinh", "coth", "sin", "cos", "tan", "log", "ln", "Tr"}
+_CALIBRATION = 1.08  # measured: pdflatex's widths / these sums over the currents' terms
+_NARROW = {"langle": 3.9, "rangle": 3.9, "dagger": 4.4, "prime": 2.8}
+
+
+def latex_width(text: str) -> float:
+    """Estimated printed width (pt, 10pt type, display style) of a LaTeX math string."""
+    tokens = _TOKEN.findall(text)
+    width, _ = _seq(tokens, 0, 1.0)
+    return width * _CALIBRATION
+
+
+def _seq(tokens: list[str], i: int, scale: float) -> tuple[float, int]:
+    total = 0.0
+    while i < len(tokens):
+        if tokens[i] == "}":
+            return total, i + 1
+        w, i = _atom(tokens, i, scale)
+        sup = sub = 0.0
+        while i < len(tokens) and tokens[i] in ("^", "_"):
+            which = tokens[i]
+            sw, i = _atom(tokens, i + 1, max(scale * 0.7, 0.5))
+            if which == "^":
+                sup = max(sup, sw)
+            else:
+                sub = max(sub, sw)
+        total += w + max(sup, sub)
+    return total, i
+
+
+def _atom(tokens: list[str], i: int, scale: float) -> tuple[float, int]:
+    if i >= len(tokens):
+        return 0.0, i
+    t = tokens[i]
+    if t == "{":
+        return _seq(tokens, i + 1, scale)
+    if t.isspace() or t in ("&", "}"):
+        return 0.0, i + 1
+    if t.startswith("\\"):
+        name = t[1:]
+        if name in _SPACES:
+            return _SPACES[name] * (1 if scale >= 1 else 0.7), i + 1
+        if name in _WRAPPERS:
+            return _atom(tokens, i + 1, scale)
+        if name in _SIZED:
+            d, j = tokens[i + 1] if i + 1 < len(tokens) else ".", i + 2
+            return (0.0 if d == "." else 4.5 * scale), j
+        if name in ("label", "nonumber", "notag"):
+            if name == "label":
+                _, j = _atom(tokens, i + 1, scale)
+                return 0.0, j
+            return 0.0, i + 1
+        if name in ("frac", "dfrac", "tfrac"):
+            num, j = _atom(tokens, i + 1, scale)
+            den, j = _atom(tokens, j, scale)
+            return max(num, den) + 2.4 * scale, j
+        if name == "sqrt":
+            arg, j = _atom(tokens, i + 1, scale)
+            return arg + 8.3 * scale, j
+        if name in _FUNCS:
+            return (5.0 * len(name) + 1.7) * scale, i + 1
+        if name in ("cdot", "times", "pm", "mp"):
+            return (7.8 + (4.4 if scale >= 1 else 0)) * scale, i + 1
+        if name in ("leq", "geq", "approx", "equiv", "to"):
+            return (7.8 + (5.6 if scale >= 1 else 0)) * scale, i + 1
+        if name == "\\":
+            return 0.0, i + 1
+        return _NARROW.get(name, 6.2) * scale, i + 1
+    if t in "+-":
+        return (7.8 + (4.4 if scale >= 1 else 0)) * scale, i + 1
+    if t == "=":
+        return (7.8 + (5.6 if scale >= 1 else 0)) * scale, i + 1
+    if t in "()[]|/":
+        return 3.9 * scale, i + 1
+    if t in ",;.":
+        return 4.4 * scale, i + 1
+    if t.isdigit():
+        return 5.0 * scale, i + 1
+    if t.isupper():
+        return 7.2 * scale, i + 1
+    return 5.5 * scale, i + 1
+
+
+def _term_text(t: Term, leading: bool) -> str:
+    if leading:
+        return ("- " if t.sign == "-" else "") + t.body
+    return f"{t.sign} {t.body}"
+
+
+def _items(t: Term, leading: bool, width: float) -> list[str]:
+    """A term as unbreakable items: itself, or its coefficient spread as
+    ``- \bigl( a``, ``+ b``, ..., ``+ c \bigr) <O>`` when it is wider than ``width``."""
+    text = _term_text(t, leading)
+    if latex_width(text) <= width or not t.pieces or len(t.pieces) < 2:
+        return [text]
+    sign = "- " if t.sign == "-" else ("" if leading else "+ ")
+    items = []
+    for k, (ps, p) in enumerate(t.pieces):
+        if k == 0:
+            front = sign + (t.prefix + " " if t.prefix else "")
+            items.append(front + r"\bigl(" + ("- " if ps == "-" else "") + p)
+        else:
+            items.append(f"{ps} {p}")
+    items[-1] += r" \bigr)" + (" " + t.suffix if t.suffix else "")
+    return items
+
+
+def layout_terms(
+    terms: Sequence[Term],
+    first_width: float,
+    width: float,
+    max_terms: int | None = None,
+) -> list[str]:
+    """Greedy packing of terms into lines: the first line has ``first_width`` pt, the others
+    ``width`` pt, at most ``max_terms`` terms each; a term too wide for a line is broken inside
+    its coefficient."""
+    lines: list[list[str]] = [[]]
+    used = 0.0
+    count = 0
+    for k, t in enumerate(terms):
+        for j, item in enumerate(_items(t, k == 0, min(first_width, width))):
+            w = latex_width(item)
+            avail = first_width if len(lines) == 1 else width
+            full = j == 0 and max_terms is not None and count >= max_terms
+            if lines[-1] and (used + w > avail or full):
+                lines.append([])
+                used, count = 0.0, 0
+            lines[-1].append(item)
+            used += w
+            count += j == 0
+    return [" ".join(line) for line in lines if line]
+
+
+def latex_lines(
+    expr: object,
+    *,
+    width: float = DEFAULT_WIDTH,
+    lhs: str = "",
+    max_terms: int | None = None,
+    **settings: object,
+) -> list[str]:
+    """The right-hand side of ``lhs = expr`` broken into lines (see :func:`layout_terms`).
+
+    The first line has ``width - width(lhs =)`` pt, the continuation lines (indented by
+    ``\\quad`` under the ``=``) ``width - width(lhs) - 10`` pt.
+    """
+    printer = SymthermoLatexPrinter(settings)
+    if isinstance(expr, Operator):
+        expr = operator_expression(expr, bool(settings.get("ladder", False)))
+    elif isinstance(expr, (list, tuple)):
+        ladder = bool(settings.get("ladder", False))
+        terms: list[Term] = []
+        for op in expr:
+            e = operator_expression(op, ladder) if isinstance(op, Operator) else op
+            terms.extend(printer.terms(e))
+        return _layout(terms, width, lhs, max_terms)
+    elif settings.get("ladder"):
+        expr = to_ladder_basis(expr)
+    return _layout(printer.terms(expr), width, lhs, max_terms)
+
+
+def _layout(terms: list[Term], width: float, lhs: str, max_terms: int | None) -> list[str]:
+    lw = latex_width(lhs) if lhs else 0.0
+    first = width - lw - (latex_width("=") if lhs else 0.0)
+    rest = width - lw - 10.0
+    return layout_terms(terms, max(first, 60.0), max(rest, 60.0), max_terms)
+
+
+# ------------------------------------------------------------------------------------------
+# public helpers
+
+
+def latex(expr: object, **settings: object) -> str:
+    """LaTeX of a sympy expression, an Operator or a Quantity (one line, no breaking).
+
+    Settings: those of sympy's ``latex`` plus ``state`` (subscript of expectation values,
+    default ``\\rho_S``; None for none), ``group`` (group by expectation value, default True),
+    ``factor`` (factor the coefficients, default True), ``ladder`` (print qubits in the basis
+    sigma_+, sigma_-, sigma_z, default False).
+    """
+    return SymthermoLatexPrinter(settings).doprint(expr)
+
+
+def latex_operator(op: Operator, **settings: object) -> str:
+    """LaTeX of an Operator: ``\\hat{\\sigma}^{x}_{S_1} \\hat{\\sigma}^{x}_{R}`` products."""
+    if not isinstance(op, Operator):
+        raise EmitError(f"latex_operator needs an Operator, got {op!r}")
+    return SymthermoLatexPrinter(settings).doprint(op)
+
+
+def quantity_lhs(q: Quantity) -> str:
+    """The left-hand side of a quantity's equation."""
+    if q.latex_name:
+        return q.latex_name
+    return r"\mathrm{" + q.name.replace("_", r"\_") + "}"
+
+
+def equation_label(q: Quantity, prefix: str = "") -> str:
+    stem = q.label or q.name
+    return f"eq:{prefix}:{stem}" if prefix else f"eq:{stem}"
+
+
+def latex_equation(
+    q: Quantity,
+    *,
+    prefix: str = "",
+    width: float = DEFAULT_WIDTH,
+    max_terms: int | None = None,
+    numbered: bool = True,
+    **settings: object,
+) -> str:
+    """A display equation for a quantity, ``\\label{eq:<prefix>:<label or name>}``, broken
+    over lines with ``split`` when it is too wide."""
+    lhs = quantity_lhs(q)
+    lines = latex_lines(q.expr, width=width, lhs=lhs, max_terms=max_terms, **settings)
+    env = "equation" if numbered else "equation*"
+    label = f"\\label{{{equation_label(q, prefix)}}}\n" if numbered else ""
+    if len(lines) == 1:
+        return f"\\begin{{{env}}}\n{label}{lhs} = {lines[0]}\n\\end{{{env}}}\n"
+    body = [f"{lhs} &= {lines[0]}"] + [f"&\\quad {line}" for line in lines[1:]]
+    return (
+        f"\\begin{{{env}}}\n{label}\\begin{{split}}\n"
+        + " \\\\\n".join(body)
+        + "\n\\end{split}\n"
+        + f"\\end{{{env}}}\n"
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a derivation transcript: ``lhs = rhs`` (lhs None: continue with ``=``)."""
+
+    lhs: object
+    rhs: object
+    note: str = ""
+    label: str | None = None
+
+
+def _side(x: object, settings: dict) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, str):
+        return x
+    return SymthermoLatexPrinter(settings).doprint(x)
+
+
+def latex_derivation(
+    steps: Iterable[Step | tuple],
+    *,
+    width: float = DEFAULT_WIDTH,
+    max_terms: int | None = None,
+    **settings: object,
+) -> str:
+    """A derivation transcript as an ``align`` block.
+
+    ``steps``: :class:`Step` values or tuples ``(lhs, rhs[, note[, label]])``; ``lhs`` is a
+    LaTeX string, a sympy expression, an Operator or None (continue the previous step with
+    ``=``); ``rhs`` a sympy expression, an Operator, or a list of Operators (printed as their
+    sum, in list order).  A note is set with ``\\intertext`` before its step; labelled steps
+    are numbered, the other lines are not.
+    """
+    rows: list[str] = []
+    for raw in steps:
+        step = raw if isinstance(raw, Step) else Step(*raw)
+        lhs = _side(step.lhs, dict(settings))
+        lines = latex_lines(step.rhs, width=width, lhs=lhs, max_terms=max_terms, **settings)
+        if step.note:
+            rows.append("\\intertext{" + escape_text(step.note) + "}")
+        for k, line in enumerate(lines):
+            text = f"{lhs} &= {line}" if k == 0 else f"&\\quad {line}"
+            last = k == len(lines) - 1
+            if last and step.label:
+                text += f" \\label{{{step.label}}}"
+            else:
+                text += " \\nonumber"
+            rows.append(text)
+    out = []
+    for k, row in enumerate(rows):
+        is_note = row.startswith("\\intertext")
+        nxt = rows[k + 1] if k + 1 < len(rows) else None
+        if nxt is None or is_note:
+            out.append(row)
+        else:
+            out.append(row + " \\\\")
+    return "\\begin{align}\n" + "\n".join(out) + "\n\\end{align}\n"
+
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{",
+    "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "$": r"\$",
+}
+
+
+def escape_text(text: str) -> str:
+    """Plain text for LaTeX: special characters escaped, ``$...$`` math kept as it is."""
+    parts = text.split("$")
+    out = []
+    for k, p in enumerate(parts):
+        if k % 2 == 1 and k < len(parts) - 1:
+            out.append("$" + p + "$")
+        else:
+            out.append("".join(_SPECIAL.get(c, c) for c in p))
+    return "".join(out)
+
+
+def latex_repr(obj: object, **settings: object) -> str:
+    """``$\\displaystyle ...$`` for Jupyter's ``_repr_latex_`` (Quantity, Operator, sympy)."""
+    if isinstance(obj, Quantity):
+        body = quantity_lhs(obj) + " = " + latex(obj.expr, **settings)
+    else:
+        body = latex(obj, **settings)
+    return "$\\displaystyle " + body + "$"
+
+
+class LatexReprMixin:
+    """Mixin giving a class ``_repr_latex_`` through :func:`latex_repr` (Jupyter)."""
+
+    def _repr_latex_(self) -> str:
+        return latex_repr(self)
+
+
+__all__ = [
+    "DEFAULT_WIDTH",
+    "LatexReprMixin",
+    "OperatorMonomial",
+    "Step",
+    "SymthermoLatexPrinter",
+    "Term",
+    "current_symbol",
+    "equation_label",
+    "escape_text",
+    "latex",
+    "latex_derivation",
+    "latex_equation",
+    "latex_lines",
+    "latex_operator",
+    "latex_repr",
+    "latex_width",
+    "layout_terms",
+    "operator_expression",
+    "parameter_latex",
+    "quantity_lhs",
+    "script_text",
+    "site_latex",
+]
