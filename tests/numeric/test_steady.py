@@ -1,0 +1,240 @@
+"""Steady states: unique (vs QuTiP), degenerate (dark states), batched sweeps, time evolution."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import qutip
+import scipy.linalg
+
+from symthermo.numeric import steady
+from symthermo.numeric.errors import (
+    DegenerateSteadyStateError,
+    NotTracePreservingError,
+    NumericDomainError,
+)
+from symthermo.numeric.steady import evolve, expm, steady_state, steady_states_batched
+from symthermo.numeric.superop import lindblad_liouvillian, vec
+
+from ._helpers import (
+    SM,
+    SP,
+    SZ,
+    random_density,
+    random_hermitian,
+    random_operator,
+    site,
+)
+
+
+def random_problem(d: int, K: int, rng: np.random.Generator):
+    H = random_hermitian(d, rng)
+    J = np.stack([random_operator(d, rng) for _ in range(K)])
+    g = rng.random(K) + 0.2
+    return H, J, g, lindblad_liouvillian(H, J, np.diag(g))
+
+
+def collective_pair(omega=1.0, beta=0.7, gamma=0.3, individual=0.0, dipole=0.0):
+    """Two qubits, H0 = omega sum s+ s-, collective thermal dissipation (collective-ergotropy
+    Eq. (5)-(7) with gamma_ij = gamma), plus optional individual decay (breaks the dark state)."""
+    n = 1 / np.expm1(beta * omega)
+    sm = [site(SM, k, 2) for k in range(2)]
+    H = omega * sum(s.conj().T @ s for s in sm) + dipole * (
+        sm[0].conj().T @ sm[1] + sm[1].conj().T @ sm[0]
+    )
+    Jm = sm[0] + sm[1]
+    ops = [Jm, Jm.conj().T, sm[0], sm[1]]
+    rates = np.diag([gamma * (n + 1), gamma * n, individual, individual])
+    return H, np.stack(ops), rates
+
+
+@pytest.mark.parametrize("d,K,seed", [(2, 1, 0), (3, 2, 1), (4, 2, 2), (5, 3, 3), (8, 2, 4)])
+def test_unique_steady_state_matches_qutip(d, K, seed):
+    rng = np.random.default_rng(seed)
+    H, J, g, L = random_problem(d, K, rng)
+    ss = steady_state(L)
+    ref = qutip.steadystate(qutip.Qobj(H), [np.sqrt(g[k]) * qutip.Qobj(J[k]) for k in range(K)])
+    assert ss.stationary_dimension == 1
+    assert np.max(np.abs(ss.rho - ref.full())) < 1e-8
+    assert np.allclose(ss.rho, ss.rho.conj().T)
+    assert abs(np.trace(ss.rho) - 1) < 1e-12
+    assert ss.residual < 1e-12
+    # trace is the conserved quantity
+    assert ss.conserved_quantities.shape == (1, d, d)
+    assert np.allclose(ss.conserved_quantities[0], np.eye(d) / np.sqrt(d))
+    text = ss.report()
+    assert "unique" in text and "residual" in text
+
+
+def test_thermalisation_of_a_qubit_is_gibbs():
+    omega, beta, gamma = 1.3, 0.9, 0.2
+    n = 1 / np.expm1(beta * omega)
+    L = lindblad_liouvillian(
+        omega / 2 * SZ, np.stack([SM, SP]), np.diag([gamma * (n + 1), gamma * n])
+    )
+    rho = steady_state(L).rho
+    # <sigma_z> = -tanh(beta omega / 2) (DESIGN.md)
+    assert abs(np.trace(rho @ SZ).real + np.tanh(beta * omega / 2)) < 1e-13
+
+
+def test_degenerate_collective_pair_raises_and_projects():
+    """Collective coupling: |psi-> is dark. Stationary space has dimension 2; with rho0 the
+    result is the long-time limit and equals collective-ergotropy Eq. (8)."""
+    omega, beta = 1.0, 0.7
+    H, J, rates = collective_pair(omega, beta)
+    L = lindblad_liouvillian(H, J, rates)
+    with pytest.raises(DegenerateSteadyStateError) as info:
+        steady_state(L)
+    msg = str(info.value)
+    assert "dimension 2" in msg and "initial_state" in msg and "collective" in msg
+    assert info.value.dimension == 2
+
+    rng = np.random.default_rng(11)
+    rho0 = random_density(4, rng)
+    ss = steady_state(L, initial_state=rho0)
+    assert ss.stationary_dimension == 2 and ss.projected
+    late = evolve(L, rho0, [400.0], method="expm")[0]
+    assert np.max(np.abs(ss.rho - late)) < 1e-10
+    late_eig = evolve(L, rho0, [400.0], method="eig")[0]
+    assert np.max(np.abs(late_eig - late)) < 1e-9
+
+    # analytic (collective-ergotropy Eq. (8)): c = 1 - <psi-|rho0|psi->
+    psi_m = np.array([0, 1, -1, 0]) / np.sqrt(2)
+    psi_p = np.array([0, 1, 1, 0]) / np.sqrt(2)
+    e00, e11 = np.eye(4)[0], np.eye(4)[3]
+    c = 1 - (psi_m @ rho0 @ psi_m).real
+    z_plus = 1 + np.exp(-omega * beta) + np.exp(-2 * omega * beta)
+    expected = (1 - c) * np.outer(psi_m, psi_m) + c / z_plus * (
+        np.exp(-2 * omega * beta) * np.outer(e11, e11)
+        + np.exp(-omega * beta) * np.outer(psi_p, psi_p)
+        + np.outer(e00, e00)
+    )
+    assert np.max(np.abs(ss.rho - expected)) < 1e-12
+
+    # |psi-><psi-| lies in the span of the conserved quantities, and each J is conserved
+    Q = ss.conserved_quantities
+    assert Q.shape == (2, 4, 4)
+    for q in Q:
+        assert np.allclose(q, q.conj().T)
+        assert np.max(np.abs(vec(q.conj()) @ L)) < 1e-12  # d/dt Tr[q rho] = 0
+    coef = np.linalg.lstsq(Q.reshape(2, -1).T, np.outer(psi_m, psi_m).ravel(), rcond=None)
+    assert coef[1].size == 0 or coef[1][0] < 1e-20
+    assert "degenerate (dimension 2)" in ss.report()
+
+
+def test_breaking_the_symmetry_restores_uniqueness():
+    H, J, rates = collective_pair(individual=0.05, dipole=0.1)
+    ss = steady_state(lindblad_liouvillian(H, J, rates))
+    assert ss.stationary_dimension == 1
+
+
+def test_not_trace_preserving_is_rejected():
+    rng = np.random.default_rng(3)
+    _, _, _, L = random_problem(3, 1, rng)
+    with pytest.raises(NotTracePreservingError):
+        steady_state(L - 0.1 * np.eye(9))
+    with pytest.raises(NumericDomainError):
+        steady_state(np.zeros((8, 8)))
+
+
+def test_batched_equals_per_point_and_keeps_batch_shape():
+    rng = np.random.default_rng(5)
+    for d in (2, 3, 4):
+        Ls = np.stack([random_problem(d, 2, rng)[3] for _ in range(12)]).reshape(3, 4, d * d, -1)
+        rho = steady_states_batched(Ls)
+        assert rho.shape == (3, 4, d, d)
+        for i in range(3):
+            for j in range(4):
+                assert np.max(np.abs(rho[i, j] - steady_state(Ls[i, j]).rho)) < 1e-10
+
+
+def three_qubit_chain(params):
+    """U(1)-symmetric 3-qubit chain with local thermal baths on the end qubits (sparse L)."""
+    w, g, n1, n3 = params
+    sm = [site(SM, k, 3) for k in range(3)]
+    sp = [s.conj().T for s in sm]
+    H = sum(wk * p @ m for wk, p, m in zip((w, 1.0, 1.2), sp, sm, strict=True))
+    H = H + g * (sp[0] @ sm[1] + sp[1] @ sm[0] + sp[1] @ sm[2] + sp[2] @ sm[1])
+    J = np.stack([sm[0], sp[0], sm[2], sp[2]])
+    rates = np.diag([0.1 * (n1 + 1), 0.1 * n1, 0.2 * (n3 + 1), 0.2 * n3])
+    return lindblad_liouvillian(H, J, rates)
+
+
+def test_batched_block_split_path_matches_dense(monkeypatch):
+    """d = 8 (n = 64): the real system splits into excitation-number coherence sectors."""
+    rng = np.random.default_rng(6)
+    params = np.column_stack(
+        [1 + rng.random(20), 0.3 * rng.random(20), rng.random(20), 0.1 * rng.random(20)]
+    )
+    Ls = np.stack([three_qubit_chain(p) for p in params])
+    split = steady_states_batched(Ls)
+    monkeypatch.setattr(steady, "BLOCK_SPLIT_MIN_SIZE", 10**9)
+    dense = steady_states_batched(Ls)
+    assert np.max(np.abs(split - dense)) < 1e-11
+    for b in (0, 7, 19):
+        assert np.max(np.abs(split[b] - steady_state(Ls[b]).rho)) < 1e-10
+    q = qutip.steadystate(qutip.Qobj(Ls[3], dims=[[[8], [8]], [[8], [8]]], superrep="super"))
+    assert np.max(np.abs(split[3] - q.full())) < 1e-8
+
+
+def test_batched_flags_degenerate_points():
+    unique = lindblad_liouvillian(*collective_pair(individual=0.05))
+    degenerate = lindblad_liouvillian(*collective_pair())
+    Ls = np.stack([unique, degenerate, unique, degenerate, unique])
+    with pytest.raises(DegenerateSteadyStateError) as info:
+        steady_states_batched(Ls)
+    assert info.value.indices == (1, 3)
+    assert "[1, 3]" in str(info.value)
+    rho = steady_states_batched(Ls, on_degenerate="nan")
+    mask = np.isnan(rho[:, 0, 0])
+    assert mask.tolist() == [False, True, False, True, False]
+    assert np.max(np.abs(rho[0] - steady_state(unique).rho)) < 1e-12
+
+
+def test_batched_flags_degenerate_points_in_block_split_path():
+    """3 qubits collectively coupled (n = 64 -> split path): dark states, every point flagged."""
+    sm = [site(SM, k, 3) for k in range(3)]
+    Jm = sum(sm)
+    H = sum(s.conj().T @ s for s in sm)
+    L = lindblad_liouvillian(H, np.stack([Jm, Jm.conj().T]), np.diag([0.3, 0.1]))
+    L_ok = three_qubit_chain((1.0, 0.2, 0.5, 0.1))
+    rho = steady_states_batched(np.stack([L, L_ok]), on_degenerate="nan")
+    assert np.isnan(rho[0, 0, 0]) and not np.isnan(rho[1, 0, 0])
+
+
+def test_expm_matches_scipy():
+    rng = np.random.default_rng(8)
+    for scale in (1e-3, 0.1, 1.0, 3.0, 40.0):
+        A = scale * random_operator(6, rng)
+        ref = scipy.linalg.expm(A)
+        assert np.max(np.abs(expm(A) - ref)) <= 1e-12 * max(1.0, np.max(np.abs(ref)))
+    stack = np.stack([0.5 * random_operator(3, rng) for _ in range(4)])
+    out = expm(stack)
+    for k in range(4):
+        assert np.allclose(out[k], scipy.linalg.expm(stack[k]), atol=1e-13)
+    assert np.allclose(expm(np.zeros((3, 3))), np.eye(3))
+
+
+def test_evolve_matches_qutip_mesolve():
+    rng = np.random.default_rng(9)
+    H, J, g, L = random_problem(3, 2, rng)
+    rho0 = random_density(3, rng)
+    times = np.linspace(0, 3, 7)
+    res = qutip.mesolve(
+        qutip.Qobj(H),
+        qutip.Qobj(rho0),
+        times,
+        [np.sqrt(g[k]) * qutip.Qobj(J[k]) for k in range(2)],
+        options={"atol": 1e-12, "rtol": 1e-10},
+    )
+    ref = np.stack([s.full() for s in res.states])
+    for method in ("auto", "eig", "expm"):
+        out = evolve(L, rho0, times, method=method)
+        assert out.shape == (7, 3, 3)
+        assert np.max(np.abs(out - ref)) < 1e-8
+    # unsorted, repeated, non-uniform times via expm
+    t = np.array([2.0, 0.5, 2.0, 0.0, 1.1])
+    out = evolve(L, rho0, t, method="expm")
+    for k, tk in enumerate(t):
+        exact = scipy.linalg.expm(L * tk) @ vec(rho0)
+        assert np.max(np.abs(vec(out[k]) - exact)) < 1e-12
