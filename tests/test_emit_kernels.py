@@ -22,20 +22,20 @@ ROOT = Path(__file__).resolve().parents[1]
 
 S1, S2, R = qubits("S1", "S2", "R")
 PARAMS = sympy.symbols("omega_S1 omega_S2 omega_R Jx_s Jy_s Jx_1 Jy_1 Jx_2 Jy_2 beta", real=True)
-w1, w2, wR, Jxs, Jys, Jx1, Jy1, Jx2, Jy2, beta = PARAMS
+w1, w2, w_r, Jxs, Jys, Jx1, Jy1, Jx2, Jy2, beta = PARAMS
 
 
 def common_reservoir():
     """Two coupled qubits in one common qubit reservoir: H_S, H_R, couplings V_i."""
     HS = w1 / 2 * S1.z + w2 / 2 * S2.z + Jxs * S1.x * S2.x + Jys * S1.y * S2.y
-    HR = wR / 2 * R.z
+    HR = w_r / 2 * R.z
     V = [Jx1 * S1.x * R.x + Jy1 * S1.y * R.y, Jx2 * S2.x * R.x + Jy2 * S2.y * R.y]
     return HS, HR, V
 
 
 def currents():
     HS, HR, V = common_reservoir()
-    st = ThermalQubit(R, omega=wR, beta=beta)
+    st = ThermalQubit(R, omega=w_r, beta=beta)
     half = sympy.Rational(1, 2)
 
     def dc(i, j, X):
@@ -110,7 +110,7 @@ def _close(a, b, rtol=1e-12):
 
 
 def test_standalone_module_without_sympy_equals_sympy_and_matrices(tmp_path):
-    path = write_kernels(tmp_path / "cr_kernels.py", QUANTITIES, [S1, S2])
+    write_kernels(tmp_path / "cr_kernels.py", QUANTITIES, [S1, S2])
     rng = np.random.default_rng(1)
     n = 5
     rho = random_rho(rng, 4, (n,))
