@@ -557,9 +557,13 @@ def latex_lines(
     width: float = DEFAULT_WIDTH,
     lhs: str = "",
     max_terms: int | None = None,
+    lhs_width: float | None = None,
     **settings: object,
 ) -> list[str]:
     """The right-hand side of ``lhs = expr`` broken into lines (see :func:`layout_terms`).
+
+    ``lhs_width``: the width (pt) of the left column when it is wider than ``lhs`` (in an
+    ``align`` block every row is aligned at the widest left-hand side).
 
     The first line has ``width - width(lhs =)`` pt, the continuation lines (indented by
     ``\\quad`` under the ``=``) ``width - width(lhs) - 10`` pt.
@@ -573,14 +577,16 @@ def latex_lines(
         for op in expr:
             e = operator_expression(op, ladder) if isinstance(op, Operator) else op
             terms.extend(printer.terms(e))
-        return _layout(terms, width, lhs, max_terms)
+        return _layout(terms, width, lhs, max_terms, lhs_width)
     elif settings.get("ladder"):
         expr = to_ladder_basis(expr)
-    return _layout(printer.terms(expr), width, lhs, max_terms)
+    return _layout(printer.terms(expr), width, lhs, max_terms, lhs_width)
 
 
-def _layout(terms: list[Term], width: float, lhs: str, max_terms: int | None) -> list[str]:
-    lw = latex_width(lhs) if lhs else 0.0
+def _layout(
+    terms: list[Term], width: float, lhs: str, max_terms: int | None, lhs_width: float | None
+) -> list[str]:
+    lw = max(latex_width(lhs) if lhs else 0.0, lhs_width or 0.0)
     first = width - lw - (latex_width("=") if lhs else 0.0)
     rest = width - lw - 10.0
     return layout_terms(terms, max(first, 60.0), max(rest, 60.0), max_terms)
@@ -680,10 +686,12 @@ def latex_derivation(
     are numbered, the other lines are not.
     """
     rows: list[str] = []
-    for raw in steps:
-        step = raw if isinstance(raw, Step) else Step(*raw)
-        lhs = _side(step.lhs, dict(settings))
-        lines = latex_lines(step.rhs, width=width, lhs=lhs, max_terms=max_terms, **settings)
+    parsed = [raw if isinstance(raw, Step) else Step(*raw) for raw in steps]
+    sides = [_side(step.lhs, dict(settings)) for step in parsed]
+    widest = max((latex_width(x) for x in sides), default=0.0)
+    for step, lhs in zip(parsed, sides, strict=True):
+        lines = latex_lines(step.rhs, width=width, lhs=lhs, max_terms=max_terms,
+                            lhs_width=widest, **settings)
         if step.note:
             rows.append("\\intertext{" + escape_text(step.note) + "}")
         for k, line in enumerate(lines):
