@@ -147,7 +147,8 @@ def test_operator_printing():
         r" + J^{y}_{1} \hat{\sigma}^{y}_{R} \hat{\sigma}^{y}_{S_1}"
     )
     ladder = latex_operator(V[0], ladder=True)
-    assert r"\left(J^{x}_{1} - J^{y}_{1}\right) \hat{\sigma}^{+}_{R} \hat{\sigma}^{+}_{S_1}" in ladder
+    expected = r"\left(J^{x}_{1} - J^{y}_{1}\right) \hat{\sigma}^{+}_{R} \hat{\sigma}^{+}_{S_1}"
+    assert expected in ladder
     assert latex_repr(V[0]).startswith(r"$\displaystyle J^{x}_{1}")
 
 
