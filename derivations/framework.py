@@ -17,6 +17,8 @@ The kind of a difference is stated by the derivation (``difference_kind``): ``pa
 
 from __future__ import annotations
 
+import math
+import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,11 +93,38 @@ class Derivation:
     kernel_sites: tuple = ()  # sites (tensor order) for the kernels' expectations_from_rho
 
 
+def _numerically_nonzero(expr: sympy.Expr, points: int = 2) -> bool:
+    """True when expr is clearly non-zero at a random rational point (fixed seed).
+
+    Values respect the sign and integer assumptions of the symbols.  An identically zero
+    expression evaluates to 0 (or ~1e-40 at 40 digits), so True proves non-zero; False is
+    inconclusive.  This spares ``sympy.simplify``, which can take minutes on a non-zero
+    expression with tanh(...) terms, the only question being whether it is zero.
+    """
+    syms = sorted(expr.free_symbols, key=lambda s: s.name)
+    rng = random.Random(20240601)
+    for _ in range(points):
+        point = {}
+        for s in syms:
+            value = sympy.Integer(rng.randint(2, 9)) if s.is_integer else sympy.Rational(
+                rng.randint(7, 97), rng.randint(11, 53))
+            point[s] = -value if (s.is_negative or s.is_nonpositive) else value
+        try:
+            v = complex(sympy.N(expr.xreplace(point), 40))
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        if math.isfinite(v.real) and math.isfinite(v.imag) and abs(v) > 1e-25:
+            return True
+    return False
+
+
 def is_zero(expr: sympy.Expr) -> bool:
-    """Exact zero test: expand, then (only if needed) simplify."""
+    """Exact zero test: expand, then (only if needed, and not clearly non-zero) simplify."""
     e = sympy.expand(expr)
     if e == 0:
         return True
+    if _numerically_nonzero(e):
+        return False
     e = sympy.simplify(e)
     return e == 0
 
