@@ -35,10 +35,10 @@ import sympy
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from symthermo.algebra import commutator, operator_sum, qubits  # noqa: E402
-from symthermo.emit import Quantity, load_kernels  # noqa: E402
-from symthermo.emit.kernels import plan_kernels  # noqa: E402
-from symthermo.states import ThermalQubit, trace_out  # noqa: E402
+from symthermo.algebra import commutator, operator_sum, qubits
+from symthermo.emit import Quantity, load_kernels
+from symthermo.emit.kernels import plan_kernels
+from symthermo.states import ThermalQubit, trace_out
 
 
 def currents() -> tuple[list[Quantity], list]:
