@@ -15,7 +15,7 @@ Kernels (:mod:`.kernels`)
 """
 
 from .document import Derivation, latex_document, latex_fragment, write_latex
-from .kernels import kernel_source, load_kernels, write_kernels
+from .kernels import c_source, compile_c_kernels, kernel_source, load_kernels, write_kernels
 from .ladder import LadderExpectation, from_ladder_basis, to_ladder_basis
 from .latex import (
     LatexReprMixin,
@@ -41,6 +41,8 @@ __all__ = [
     "Quantity",
     "Step",
     "SymthermoLatexPrinter",
+    "c_source",
+    "compile_c_kernels",
     "current_symbol",
     "from_ladder_basis",
     "kernel_source",

@@ -295,6 +295,7 @@ class _Compiler:
         self.ins: list[_Ins] = []
         self.nreg = 0
         self.values: dict = {}  # cse symbol -> (operand, scale)
+        self.scaled: dict = {}  # (operand, scale) -> materialized operand
         self.args: set[str] = set()
 
     def new(self, ufunc: str, *operands: object) -> int:
@@ -317,9 +318,15 @@ class _Compiler:
             return self.const(scale)
         if scale == 1:
             return op
-        if scale == -1:
-            return self.new("negative", op)
-        return self.new("multiply", op, self.const(scale))
+        key = (op, scale)
+        hit = self.scaled.get(key)
+        if hit is None:
+            if scale == -1:
+                hit = self.new("negative", op)
+            else:
+                hit = self.new("multiply", op, self.const(scale))
+            self.scaled[key] = hit
+        return hit
 
     def emit(self, e: sympy.Expr) -> tuple:
         """Value of e as (operand or None, numeric scale): e = scale * operand."""
@@ -412,25 +419,33 @@ class _Compiler:
         return self.new("multiply", sq, op) if n % 2 else sq
 
     def emit_add(self, e: sympy.Expr) -> tuple:
+        """Sum with lazy scales: terms with the same |scale| are summed first, then scaled
+        once; the most frequent |scale| becomes the scale of the result."""
         parts = [self.emit(a) for a in e.args]
         const = sum((s for op, s in parts if op is None), sympy.Integer(0))
         terms = [(op, s) for op, s in parts if op is not None]
         if not terms:
             return (None, const)
-        # common scale: the most frequent |scale|, positive
-        counts: dict = {}
-        for _, s in terms:
+        groups: dict = {}
+        for op, s in terms:
             key = -s if s.could_extract_minus_sign() else s
-            counts[key] = counts.get(key, 0) + 1
-        common = max(sorted(counts, key=sympy.default_sort_key), key=lambda k: counts[k])
-        rel = [(op, s / common) for op, s in terms]
-        if all(r.could_extract_minus_sign() for _, r in rel):
+            groups.setdefault(key, []).append((op, s / key))  # relative sign +-1
+        keys = sorted(groups, key=sympy.default_sort_key)
+        common = max(keys, key=lambda k: len(groups[k]))
+        summed = []  # (operand, scale relative to common)
+        for key in keys:
+            total = self._signed_sum(groups[key])
+            if total is None:
+                continue
+            op, sign = total
+            summed.append((op, sign * key / common))
+        if all(r.could_extract_minus_sign() for _, r in summed):
             common = -common
-            rel = [(op, -r) for op, r in rel]
-        rel.sort(key=lambda p: p[1].could_extract_minus_sign())  # a positive term first
-        first_op, r0 = rel[0]
+            summed = [(op, -r) for op, r in summed]
+        summed.sort(key=lambda p: p[1].could_extract_minus_sign())  # a positive term first
+        first_op, r0 = summed[0]
         acc = first_op if r0 == 1 else self.materialize((first_op, r0))
-        for op, r in rel[1:]:
+        for op, r in summed[1:]:
             if r == 1:
                 acc = self.new("add", acc, op)
             elif r == -1:
@@ -442,6 +457,18 @@ class _Compiler:
         if const != 0:
             acc = self.new("add", acc, self.const(const / common))
         return (acc, common)
+
+    def _signed_sum(self, items: list) -> tuple | None:
+        """sum of +-operands as (operand, sign)."""
+        items = sorted(items, key=lambda p: p[1] == -1)  # positive ones first
+        sign = sympy.Integer(1)
+        if items[0][1] == -1:  # all negative
+            sign = sympy.Integer(-1)
+            items = [(op, -r) for op, r in items]
+        acc = items[0][0]
+        for op, r in items[1:]:
+            acc = self.new("add" if r == 1 else "subtract", acc, op)
+        return (acc, sign)
 
     def compile(self, assignments: Sequence[tuple], outputs: Sequence[sympy.Expr]) -> list:
         for sym, e in assignments:
@@ -642,6 +669,8 @@ class KernelPlan:
     all_block: _Block
     real_all: bool
     chunk: int
+    constants: Constants
+    assignments: list
 
 
 def plan_kernels(
@@ -720,6 +749,8 @@ def plan_kernels(
         all_block=all_block,
         real_all=not any_complex,
         chunk=chunk,
+        constants=constants,
+        assignments=assignments,
     )
 
 
@@ -853,8 +884,172 @@ def load_kernels(
     return module
 
 
+# ------------------------------------------------------------------------------------------
+# optional C99 kernels
+
+
+def c_source(
+    quantities: Iterable[Quantity],
+    sites: Iterable | None = None,
+    **options: object,
+) -> str:
+    """C99 source of the same kernels (real quantities only), for ``cc -O2 -shared -fPIC``.
+
+    Exports ``void symthermo_all(long n, const double *const *args, const long *strides,
+    double *const *outs)`` (arguments in the order of ``ALL_ARGUMENTS`` in the header
+    comment; stride 0 broadcasts a scalar) and one ``symthermo_<name>`` per quantity with
+    the same calling convention.  The expressions are the Horner + CSE forms of the numpy
+    kernels, printed with ``sympy.ccode``.
+    """
+    plan = plan_kernels(quantities, sites, **options)  # type: ignore[arg-type]
+    return render_c(plan)
+
+
+def render_c(plan: KernelPlan) -> str:
+    if not plan.real_all:
+        raise EmitError("C kernels are generated for real quantities only")
+    constants = plan.constants.values
+
+    def code(e: sympy.Expr) -> str:
+        return sympy.ccode(e.xreplace(constants), standard="C99")
+
+    def body(name: str, arguments: list[str], outputs: list[sympy.Expr],
+             assignments: list[tuple]) -> list[str]:
+        lines = [
+            f"void symthermo_{name}(long n, const double *const *args, const long *strides,",
+            "                 double *const *outs)",
+            "{",
+        ]
+        for i, _ in enumerate(arguments):
+            lines.append(f"    const double *restrict a{i} = args[{i}];")
+            lines.append(f"    const long s{i} = strides[{i}];")
+        for j, _ in enumerate(outputs):
+            lines.append(f"    double *restrict o{j} = outs[{j}];")
+        lines.append("    for (long k = 0; k < n; ++k) {")
+        for i, a in enumerate(arguments):
+            lines.append(f"        const double {a} = a{i}[k * s{i}];")
+        for sym, e in _prune(assignments, outputs):
+            lines.append(f"        const double {sym} = {code(e)};")
+        for j, e in enumerate(outputs):
+            lines.append(f"        o{j}[k] = {code(e)};")
+        lines += ["    }", "}", ""]
+        return lines
+
+    out = [
+        "/* " + plan.title.replace("*/", "* /"),
+        " * Generated by symthermo.emit.kernels (C99): regenerate instead of editing.",
+        " * Conventions as in the numpy module; parameters are real.",
+        " * ALL_ARGUMENTS: " + " ".join(plan.all_block.arguments),
+        " * ALL_OUTPUTS: " + " ".join(plan.all_block.outputs),
+    ]
+    for f in plan.functions:
+        out.append(f" * {f['quantity'].name}: " + " ".join(f["block"].arguments))
+    out += [" */", "#include <math.h>", ""]
+    for f in plan.functions:
+        blk = f["block"]
+        out += body(f["quantity"].name, blk.arguments, blk.final_exprs, plan.assignments)
+    blk = plan.all_block
+    out += body("all", blk.arguments, blk.final_exprs, plan.assignments)
+    return "\n".join(out)
+
+
+class CKernels:
+    """Kernels compiled from :func:`c_source` and loaded with ctypes.
+
+    ``evaluate(**arguments)`` returns every quantity (dict), ``<name>(**arguments)`` one of
+    them; arguments broadcast like numpy ufuncs.
+    """
+
+    def __init__(self, plan: KernelPlan, library: object, source: str, path: Path) -> None:
+        self.plan = plan
+        self.source = source
+        self.path = path
+        self._lib = library
+        self.arguments = {"all": plan.all_block.arguments}
+        for f in plan.functions:
+            self.arguments[f["quantity"].name] = f["block"].arguments
+
+    def _call(self, name: str, values: Mapping[str, object], nout: int) -> list:
+        import ctypes
+
+        import numpy as np
+
+        names = self.arguments[name]
+        missing = [a for a in names if a not in values]
+        unknown = sorted(set(values) - set(names))
+        if missing or unknown:
+            raise TypeError(f"missing arguments {missing}, unknown arguments {unknown}")
+        arrays = [np.asarray(values[a], dtype=np.float64) for a in names]
+        shape = np.broadcast_shapes(*[a.shape for a in arrays])
+        n = int(np.prod(shape))
+        flat, strides = [], []
+        for a in arrays:
+            if a.size == 1:
+                flat.append(np.ascontiguousarray(a.reshape(1)))
+                strides.append(0)
+            else:
+                flat.append(np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1))
+                strides.append(1)
+        outs = [np.empty(n) for _ in range(nout)]
+        dp = ctypes.POINTER(ctypes.c_double)
+        args = (dp * max(len(flat), 1))(*[a.ctypes.data_as(dp) for a in flat])
+        st = (ctypes.c_long * max(len(strides), 1))(*strides)
+        op = (dp * nout)(*[o.ctypes.data_as(dp) for o in outs])
+        fn = getattr(self._lib, f"symthermo_{name}")
+        fn(ctypes.c_long(n), args, st, op)
+        return [o.reshape(shape) for o in outs]
+
+    def evaluate(self, **arguments: object) -> dict:
+        outs = self._call("all", arguments, len(self.plan.all_block.outputs))
+        return dict(zip(self.plan.all_block.outputs, outs, strict=True))
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("_") or name not in self.arguments:
+            raise AttributeError(name)
+        return lambda **arguments: self._call(name, arguments, 1)[0]
+
+
+def compile_c_kernels(
+    quantities: Iterable[Quantity],
+    sites: Iterable | None = None,
+    *,
+    directory: str | Path | None = None,
+    compiler: str = "cc",
+    flags: Sequence[str] = ("-O2", "-std=c99"),
+    **options: object,
+) -> CKernels:
+    """Compile :func:`c_source` into a shared library and load it (needs a C compiler).
+
+    Raises :class:`EmitError` when the compiler is missing or fails.
+    """
+    import ctypes
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which(compiler) is None:
+        raise EmitError(f"C compiler {compiler!r} not found: install gcc or pass compiler=")
+    plan = plan_kernels(quantities, sites, **options)  # type: ignore[arg-type]
+    source = render_c(plan)
+    where = Path(directory) if directory is not None else Path(tempfile.mkdtemp(prefix="symk"))
+    where.mkdir(parents=True, exist_ok=True)
+    src = where / f"{plan.module_name}.c"
+    lib = where / f"{plan.module_name}.so"
+    src.write_text(source)
+    res = subprocess.run(
+        [compiler, *flags, "-shared", "-fPIC", "-o", str(lib), str(src), "-lm"],
+        capture_output=True, text=True, check=False,
+    )
+    if res.returncode != 0:
+        raise EmitError(f"{compiler} failed on {src}:\n{res.stderr}")
+    return CKernels(plan, ctypes.CDLL(str(lib)), source, lib)
+
+
 __all__ = [
+    "CKernels",
     "KernelPlan",
+    "c_source",
+    "compile_c_kernels",
     "expectation_argument",
     "horner",
     "kernel_source",
