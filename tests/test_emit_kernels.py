@@ -269,3 +269,27 @@ def test_odd_parameter_names_become_identifiers():
     mod = load_kernels([Quantity("rate", gm * lam + 1)])
     assert mod.PARAMETERS == {"gamma_m_h_12": "gamma^-_h,12", "lambda_": "lambda"}
     assert mod.rate(gamma_m_h_12=2.0, lambda_=3.0) == 7.0
+
+
+@pytest.mark.skipif(
+    not any(__import__("shutil").which(c) for c in ("cc", "gcc")), reason="no C compiler"
+)
+def test_c_kernels_match_numpy(tmp_path, module):
+    import shutil
+
+    from symthermo.emit import c_source, compile_c_kernels
+
+    compiler = "cc" if shutil.which("cc") else "gcc"
+    ck = compile_c_kernels(QUANTITIES, [S1, S2], directory=tmp_path, compiler=compiler)
+    assert ck.source == c_source(QUANTITIES, [S1, S2])
+    rng = np.random.default_rng(5)
+    rho = random_rho(rng, 4, (7,))
+    params = random_params(rng, module, (7,))
+    params["beta"] = 0.9  # a broadcast scalar
+    ev = module.expectations_from_rho(rho)
+    ref = module.evaluate(**params, **ev)
+    got = ck.evaluate(**params, **ev)
+    for name in ref:
+        _close(got[name], ref[name])
+    args = {a: {**params, **ev}[a] for a in ck.arguments["heat_nonlocal_R"]}
+    _close(ck.heat_nonlocal_R(**args), ref["heat_nonlocal_R"])
