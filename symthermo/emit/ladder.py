@@ -122,8 +122,9 @@ def ladder_expansion(monomial: tuple) -> list[tuple[sympy.Expr, tuple]]:
 def to_ladder_basis(expr: sympy.Expr) -> sympy.Expr:
     """Rewrite Pauli-string expectation values with sigma_x / sigma_y in the ladder basis.
 
-    ``<sigma^x_1 sigma^x_2>`` becomes ``<s+ s+> + <s+ s-> + <s- s+> + <s- s->``; expectation values
-    without sigma_x and sigma_y are kept as they are.  The result is expanded over products.
+    ``<sigma^x_1 sigma^x_2>`` becomes ``<s+ s+> + <s+ s-> + <s- s+> + <s- s->``; expectation
+    values without sigma_x and sigma_y are kept as they are.  Products and integer powers of
+    sums are expanded.
     """
     expr = sympy.sympify(expr)
     mapping = {}
@@ -134,7 +135,12 @@ def to_ladder_basis(expr: sympy.Expr) -> sympy.Expr:
             )
     if not mapping:
         return expr
-    return sympy.expand_mul(expr.xreplace(mapping))
+    return _expand(expr.xreplace(mapping))
+
+
+def _expand(expr: sympy.Expr) -> sympy.Expr:
+    """Distribute products and integer powers of sums (nothing else)."""
+    return sympy.expand(expr, power_exp=False, power_base=False, log=False)
 
 
 def from_ladder_basis(expr: sympy.Expr) -> sympy.Expr:
@@ -153,7 +159,7 @@ def from_ladder_basis(expr: sympy.Expr) -> sympy.Expr:
             mapping[s] = sympy.Add(*[c * Expectation(m) for c, m in partial])
     if not mapping:
         return expr
-    return sympy.expand_mul(expr.xreplace(mapping))
+    return _expand(expr.xreplace(mapping))
 
 
 __all__ = [

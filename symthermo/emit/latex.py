@@ -309,14 +309,22 @@ class SymthermoLatexPrinter(LatexPrinter):
                 return [self._plain_term(t) for t in self._as_ordered_terms(expr)]
             return [self._plain_term(expr)]
         groups: dict = {}
+        others = []  # terms whose expectation part is not a monomial product (sqrt(<x>), 1/<z>)
         for t in sympy.Add.make_args(sympy.expand_mul(expr)):
             coeff, key = t.as_independent(*monos, as_Add=False)
-            groups[key] = groups.get(key, 0) + coeff
+            if _is_monomial_key(key):
+                groups[key] = groups.get(key, 0) + coeff
+            else:
+                others.append(t)
         out = []
         for key in sorted(groups, key=_key_order):
             coeff = groups[key]
-            if coeff != 0:
+            if coeff != 0 and key != 1:
                 out.append(self._grouped_term(coeff, key))
+        out.extend(self._plain_term(t) for t in self._as_ordered_terms(sympy.Add(*others))
+                   if others)
+        if groups.get(1, 0) != 0:
+            out.append(self._grouped_term(groups[1], sympy.Integer(1)))
         return out or [Term("+", "0")]
 
     def _plain_term(self, t: sympy.Expr) -> Term:
@@ -376,10 +384,10 @@ class SymthermoLatexPrinter(LatexPrinter):
         if monos and self._settings["group"]:
             coeff, rest = expr.as_independent(*monos, as_Add=False)
             if coeff != 1 and rest != 1:
-                if rest.is_Mul or rest.is_Pow or _is_monomial_symbol(rest):
-                    terms = self.terms(expr)
-                    if len(terms) == 1:
-                        return join_terms(terms)
+                if _is_monomial_key(rest):
+                    return join_terms([self._grouped_term(coeff, rest)])
+                if not rest.is_Add:
+                    return super()._print_Mul(expr)
                 sign = ""
                 if coeff.could_extract_minus_sign():
                     sign, coeff = "- ", -coeff
@@ -387,6 +395,16 @@ class SymthermoLatexPrinter(LatexPrinter):
                 r = self.parenthesize(rest, PRECEDENCE["Mul"], strict=True)
                 return sign + (c + " " if c else "") + r
         return super()._print_Mul(expr)
+
+
+def _is_monomial_key(key: sympy.Expr) -> bool:
+    """1 or a product of positive integer powers of monomial symbols."""
+    if key == 1:
+        return True
+    return all(
+        _is_monomial_symbol(b) and getattr(e, "is_Integer", False) and e > 0
+        for b, e in key.as_powers_dict().items()
+    )
 
 
 def _key_order(key: sympy.Expr) -> tuple:
