@@ -42,7 +42,7 @@ EXPECTED_STATEMENTS = {
     "Sec. III C: diagonal NESS": True,
     "Sec. III C: beta_eff off resonance": True,
     "Sec. III C, Fig. 1(a): beta_eff vs J_y/J_x": True,
-    "Sec. III C: |beta_eff/beta| <= 1": True,
+    "Sec. III C: abs(beta_eff/beta) <= 1": True,
     "Sec. III C: colder baths, further from equilibrium": True,
     "Sec. III C: negative effective temperature": True,
     "Sec. III B: Qdot + Wdot = 0 at the steady state": True,
@@ -56,6 +56,7 @@ EXPECTED_STATEMENTS = {
     "Sec. IV A: SSC raise the heat current": False,
     "Sec. IV A: J_y = 0": False,
     "Sec. IV A: initial-state dependence": False,
+    "Sec. IV A: initial-state dependence is small for J_zy < sqrt(J_x^2 + J_y^2)": True,
 }
 
 VARIANTS = ("general", "xy", "ssc")
