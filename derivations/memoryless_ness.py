@@ -483,7 +483,8 @@ def _checks() -> list[Check]:
         "before Eq. (5) has Tr_A[V (rho_S (x) rho_A) V^dag], so the rate is "
         "g0^2 Tr_A[rho_A A_k^dag A_j] (the engine's). Without rho_A the rates of a qubit "
         "ancilla are 2 delta_jk: twice too large and without the i tanh(beta omega_A/2) "
-        "cross rates that carry the bath temperature.",
+        "cross rates that carry the bath temperature. (Read as the ancilla average "
+        "<A_k^dag A_j>_A, as 'auto-correlation function' suggests, it is the engine's rate.)",
         matrix_route=_sigma_z_rate_route("general", lambda: [derived6, printed6]),
     ))
 
@@ -746,7 +747,9 @@ def _statements_iii() -> list[Statement]:
         f" != beta and Qdot = {_num(vals[1.0, 1.5, 1.0][2])}, Wdot = "
         f"{_num(vals[1.0, 1.5, 1.0][3])}; exact collision map at dt = 0.05: Eq. (20) W = "
         f"{_num(w20o)}, Eq. (21) Q = {_num(q21o)} per collision at its fixed point "
-        "(rho* (x) rho_A is a function of the conserved sigma_z^S + sigma_z^A). J_y = -J_x on "
+        "(rho* (x) rho_A is a function of the conserved sigma_z^S + sigma_z^A), although "
+        "the remark after Eq. (20) says W vanishes only for couplings commuting with H_S + H_A. "
+        "J_y = -J_x on "
         f"resonance: beta_eff = {_num(beta_eff_of(bloch_of(vals[-1.0, 1.0, 1.0][0])[2], 1.0))}, "
         f"Qdot = {_num(vals[-1.0, 1.0, 1.0][2])}. Non-zero cases (J_y/J_x = 0.5, 0, -0.5): Qdot "
         + ", ".join(_num(vals[r, 1.0, 1.0][2]) for r in (0.5, 0.0, -0.5)) + ".",
