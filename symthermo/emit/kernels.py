@@ -637,22 +637,24 @@ def _site_specs(sites: Iterable | None, monomial_sites: dict[str, str]) -> list[
 
 def _docstring(text: str, indent: str) -> str:
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    lines = text.splitlines() or [""]
-    return ("\n" + indent).join(line.rstrip() if line.strip() else "" for line in lines)
+    lines = [line.rstrip() for line in text.splitlines()] or [""]
+    return "\n".join([lines[0]] + [indent + line if line else "" for line in lines[1:]])
 
 
 def _wrap(text: str, width: int = 88, indent: str = "    ") -> str:
-    """Wrap a long formula at spaces for a docstring (deterministic)."""
-    words = text.split(" ")
-    lines, cur = [], ""
-    for w in words:
-        if cur and len(cur) + 1 + len(w) > width:
-            lines.append(cur)
-            cur = indent + w
-        else:
-            cur = f"{cur} {w}" if cur else w
-    lines.append(cur)
-    return "\n".join(lines)
+    """Wrap each paragraph of a docstring at spaces (deterministic)."""
+    out = []
+    for para in text.split("\n\n"):
+        lines, cur = [], ""
+        for w in para.replace("\n", " ").split(" "):
+            if cur and len(cur) + 1 + len(w) > width:
+                lines.append(cur)
+                cur = indent + w
+            else:
+                cur = f"{cur} {w}" if cur else w
+        lines.append(cur)
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
 
 
 @dataclass
@@ -808,6 +810,9 @@ def render_plan(plan: KernelPlan) -> str:
         doc = (q.description + "\n\n" if q.description else "") + (
             f"{q.name} = " + f["formula"]
         )
+        legend = [f"{e} = {args[e].plain}" for e in f["expectations"]]
+        if legend:
+            doc += "\n\nwith " + ", ".join(legend)
         functions.append(
             {
                 "name": q.name,
