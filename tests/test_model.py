@@ -39,6 +39,7 @@ from functools import cache, reduce
 
 import numpy as np
 import pytest
+import scipy.sparse
 import sympy as sp
 
 from symthermo.algebra import (
@@ -349,6 +350,11 @@ class NumericBath:
     system_hamiltonian: np.ndarray  # H_S (incl. H_I) on S (x) R
     couplings: list[np.ndarray]  # V_i on S (x) R, in collision order
     rho_r: np.ndarray  # thermal ancilla state exp(-beta H_R)/Z on R
+
+    def sparse(self) -> tuple:
+        """(H_R, H_S, [V_i]) as scipy CSR matrices (the same numbers, faster products)."""
+        csr = scipy.sparse.csr_array
+        return csr(self.hamiltonian), csr(self.system_hamiltonian), [csr(v) for v in self.couplings]
 
 
 class NumericModel:
