@@ -54,12 +54,14 @@ from symthermo.algebra import (
 from symthermo.algebra.expectation import Expectation
 from symthermo.model import CollisionModel, bath, collision_model
 from symthermo.numeric.matrices import PAULI, operator_matrix
+from symthermo.numeric.measures import l1_coherence
 from symthermo.numeric.model_matrices import (
     ancilla_density_matrix,
     heat_current_matrix,
     random_density_matrix,
     work_current_matrix,
 )
+from symthermo.numeric.steady import steady_state
 from symthermo.states import ThermalQubit, trace_out
 
 NAME = "common_reservoirs"
@@ -433,37 +435,6 @@ def liouvillian_matrix(model: CollisionModel, params: Mapping) -> np.ndarray:
     return out
 
 
-def _null_space(a: np.ndarray, rtol: float = 1e-9) -> np.ndarray:
-    _, s, vh = np.linalg.svd(a)
-    tol = rtol * max(s[0], 1.0)
-    return vh[s <= tol].conj().T
-
-
-def stationary_dimension(lv: np.ndarray) -> int:
-    return _null_space(lv).shape[1]
-
-
-def steady_state(lv: np.ndarray, initial: np.ndarray | None = None) -> np.ndarray:
-    """lim_{t -> oo} e^{L t} rho_0: the projection onto ker L along the conserved quantities.
-
-    The zero eigenvalue of a Lindblad generator is semisimple, so P = R (Lf^dag R)^{-1} Lf^dag
-    with R = ker L and Lf = ker L^dag.  With ``initial`` None the kernel must be 1-dimensional.
-    """
-    d = round(np.sqrt(lv.shape[0]))
-    right = _null_space(lv)
-    if initial is None:
-        if right.shape[1] != 1:
-            raise ValueError(f"the stationary space has dimension {right.shape[1]}; give an "
-                             "initial state")
-        rho = right[:, 0].reshape(d, d, order="F")
-    else:
-        left = _null_space(lv.conj().T)
-        proj = right @ np.linalg.solve(left.conj().T @ right, left.conj().T)
-        rho = (proj @ initial.flatten(order="F")).reshape(d, d, order="F")
-    rho = rho / np.trace(rho)
-    return 0.5 * (rho + rho.conj().T)
-
-
 def currents_at(model: CollisionModel, rho_s: np.ndarray, params: Mapping) -> dict[str, float]:
     """All currents at rho_S with the matrix route (heat per bath and work, local/nonlocal)."""
     out = {}
@@ -482,10 +453,6 @@ def gibbs_product(params: Mapping) -> np.ndarray:
         p = np.exp(np.array([w, -w]) / (2 * params[T_R]))  # |0>, |1>: energies -w/2, +w/2
         mats.append(np.diag(p / p.sum()))
     return np.kron(*mats).astype(complex)
-
-
-def l1_coherence(rho: np.ndarray) -> float:
-    return float(np.sum(np.abs(rho)) - np.sum(np.abs(np.diag(rho))))
 
 
 DARK_STATE = np.array([0, 1, -1, 0], dtype=complex) / np.sqrt(2)  # (|01> - |10>)/sqrt(2)
@@ -748,10 +715,8 @@ def _resonant_point(rng: np.random.Generator, equal_js: bool) -> dict[sympy.Symb
 
 
 def _steady_summary(model: CollisionModel, params: Mapping) -> tuple[int, np.ndarray, dict]:
-    lv = liouvillian_matrix(model, params)
-    dim = stationary_dimension(lv)
-    rho = steady_state(lv)
-    return dim, rho, currents_at(model, rho, params)
+    ss = steady_state(liouvillian_matrix(model, params))
+    return ss.stationary_dimension, ss.rho, currents_at(model, ss.rho, params)
 
 
 def statement_ess(model: CollisionModel, seed: int = 41) -> Statement:
@@ -768,7 +733,7 @@ def statement_ess(model: CollisionModel, seed: int = 41) -> Statement:
         ok &= dim == 1 and dev < 1e-9 and worst < 1e-9
         rows.append(f"J1={_fmt(p[JX[1]])}, J2={_fmt(p[JX[2]])}, Jx_s=Jy_s={_fmt(p[Jx_s])}, "
                     f"omega={_fmt(p[omega_R])}, T_R={_fmt(p[T_R])}: dim ker L = {dim}, "
-                    f"max|rho_ss - rho_ESS| = {dev:.1e}, max|current| = {worst:.1e}")
+                    f"max abs(rho_ss - rho_ESS) = {dev:.1e}, max abs(current) = {worst:.1e}")
     return Statement(
         "Sec. 4.1, Eq. (25) (if)",
         "with omega_S1 = omega_S2 = omega_R, Jx_i = Jy_i = J_i, J1 != J2 and Jx_s = Jy_s the "
@@ -792,7 +757,7 @@ def statement_ness(model: CollisionModel, seed: int = 43) -> Statement:
         w = cur["W_local"] + cur["W_nonlocal"]
         ok &= dim == 1 and dev > 1e-6 and abs(q) > 1e-8 and abs(q + w) < 1e-10
         rows.append(f"Jx_s/Jy_s={_fmt(p[Jx_s] / p[Jy_s])} (J1={_fmt(p[JX[1]])}, "
-                    f"J2={_fmt(p[JX[2]])}, T_R={_fmt(p[T_R])}): max|rho_ss - rho_ESS| = "
+                    f"J2={_fmt(p[JX[2]])}, T_R={_fmt(p[T_R])}): max abs(rho_ss - rho_ESS) = "
                     f"{dev:.2e}, Qdot = {q:.4g}, Wdot = {w:.4g}, Qdot + Wdot = {q + w:.1e}, "
                     f"C_l1 = {l1_coherence(rho):.3g}")
     return Statement(
@@ -807,19 +772,19 @@ def statement_no_ess_with_dark_state(model: CollisionModel) -> Statement:
     """Sec. 4.1 (only if: J1 = J2): with a dark state the steady state depends on rho_0."""
     p = {**_fig_single(), Jx_s: 0.5, Jy_s: 0.5, JX[1]: 1.2, JY[1]: 1.2}
     lv = liouvillian_matrix(model, p)
-    dim = stationary_dimension(lv)
+    dim = steady_state(lv, np.eye(4) / 4).stationary_dimension
     rows, ok = [f"J1 = J2 = 1.2, Jx_s = Jy_s = 0.5 (Fig. 1 otherwise): dim ker L = {dim}"], dim > 1
-    for label, index in (("|00>", 0), ("|01>", 1)):
+    for label, index in (("ket 00", 0), ("ket 01", 1)):
         rho0 = np.zeros((4, 4), dtype=complex)
         rho0[index, index] = 1.0
-        rho = steady_state(lv, rho0)
+        rho = steady_state(lv, rho0).rho
         dev = float(np.max(np.abs(rho - gibbs_product(p))))
         ok &= dev > 1e-6
-        rows.append(f"from {label}: max|rho_ss - rho_ESS| = {dev:.3g}")
+        rows.append(f"from {label}: max abs(rho_ss - rho_ESS) = {dev:.3g}")
     return Statement(
         "Sec. 4.1 (only if: J1 = J2)",
         "with J1 = J2 (dark state) and Jx_s = Jy_s the stationary state is not unique and the "
-        "state reached from |00> or |01> is not rho_ESS",
+        "state reached from ket 00 or ket 01 is not rho_ESS",
         bool(ok), "; ".join(rows),
     )
 
@@ -863,7 +828,7 @@ def statement_dark_state(model: CollisionModel, seed: int = 47) -> Statement:
     ok, rows = True, []
     for p in points:
         lv = liouvillian_matrix(model, p)
-        dim = stationary_dimension(lv)
+        dim = steady_state(lv, np.eye(4) / 4).stationary_dimension
         res = float(np.max(np.abs(lv @ rho_d.flatten(order="F"))))
         cur = currents_at(model, rho_d, p)
         q = cur["Q_R,local"] + cur["Q_R,nonlocal"]
@@ -871,14 +836,15 @@ def statement_dark_state(model: CollisionModel, seed: int = 47) -> Statement:
         ok &= dim > 1 and res < 1e-12 and abs(q) < 1e-12 and abs(w) < 1e-12
         rows.append(f"Jx={_fmt(p[JX[1]])}, Jy={_fmt(p[JY[1]])}, omega_S={_fmt(p[omega_S1])}, "
                     f"omega_R={_fmt(p[omega_R])}, Jx_s={_fmt(p[Jx_s])}, Jy_s={_fmt(p[Jy_s])}: "
-                    f"dim ker L = {dim}, max|L(psi_D)| = {res:.1e}; at psi_D Qdot = {q:.1e}, "
+                    f"dim ker L = {dim}, max abs(L(psi_D)) = {res:.1e}; at psi_D Qdot = {q:.1e}, "
                     f"Wdot = {w:.1e}, while Qdot_loc = {cur['Q_R,local']:.4g} = "
                     f"-Qdot_nonloc and Wdot_loc = {cur['W_local']:.4g} = -Wdot_nonloc")
     return Statement(
         "Sec. 4.2 (dark state)",
-        "for Jx_1 = Jx_2, Jy_1 = Jy_2 and omega_S1 = omega_S2 the state (|01> - |10>)/sqrt(2) "
-        "is stationary (L(psi_D) = 0), carries no total heat or work current (its local and "
-        "non-local parts cancel exactly), and the stationary space has dimension > 1",
+        "for Jx_1 = Jx_2, Jy_1 = Jy_2 and omega_S1 = omega_S2 the state "
+        "psi_D = (ket 01 - ket 10)/sqrt(2) is stationary (L(psi_D) = 0), carries no total heat "
+        "or work current (its local and non-local parts cancel exactly), and the stationary "
+        "space has dimension > 1",
         bool(ok), "; ".join(rows),
     )
 
@@ -892,7 +858,7 @@ def statement_dark_state_currents(model: CollisionModel) -> Statement:
     ground[0, 0] = 1.0  # |00>, no overlap with psi_D
     values = []
     for pd in (0.0, 0.3, 0.6, 0.9, 1.0):
-        rho = steady_state(lv, pd * rho_d + (1 - pd) * ground)
+        rho = steady_state(lv, pd * rho_d + (1 - pd) * ground).rho
         cur = currents_at(model, rho, p)
         values.append((pd, cur["Q_R,local"] + cur["Q_R,nonlocal"],
                        cur["W_local"] + cur["W_nonlocal"]))
@@ -903,7 +869,7 @@ def statement_dark_state_currents(model: CollisionModel) -> Statement:
     return Statement(
         "Sec. 4.2, Fig. 2 (currents vs P_D)",
         "at Fig. 2's parameters (J1 = J2 = 1.2, omega = 3, T_R = 1; Jx_s/Jy_s = 2 assumed) the "
-        "steady-state currents from rho_0 = P_D |psi_D><psi_D| + (1 - P_D)|00><00| shrink as "
+        "steady-state currents from rho_0 = P_D psi_D psi_D^dag + (1 - P_D) ket00 bra00 shrink as "
         "P_D grows, exactly as (1 - P_D), and vanish for P_D = 1",
         bool(ok), "; ".join(rows),
     )
@@ -913,7 +879,7 @@ def statement_common_needed(model: CollisionModel) -> Statement:
     """Abstract/Sec. 4.2: the dark state is a common-reservoir effect (independent: unique NESS)."""
     p = {**_fig_single(), JX[1]: 1.2, JY[1]: 1.2}
     lv = liouvillian_matrix(model, p)
-    dim = stationary_dimension(lv)
+    dim = steady_state(lv, np.eye(4) / 4).stationary_dimension
     rho_d = np.outer(DARK_STATE, DARK_STATE.conj())
     res = float(np.max(np.abs(lv @ rho_d.flatten(order="F"))))
     return Statement(
@@ -921,7 +887,8 @@ def statement_common_needed(model: CollisionModel) -> Statement:
         "with the same parameters but each qubit meeting its own ancilla (independent "
         "reservoirs) psi_D is not stationary and the steady state is unique",
         bool(dim == 1 and res > 1e-6),
-        f"independent scheme at Fig. 2 parameters: dim ker L = {dim}, max|L(psi_D)| = {res:.3g}",
+        f"independent scheme at Fig. 2 parameters: dim ker L = {dim}, "
+        f"max abs(L(psi_D)) = {res:.3g}",
     )
 
 
@@ -990,17 +957,19 @@ def build_statements(models: dict[str, CollisionModel]) -> list[Statement]:
 # quantities, notes, build -------------------------------------------------------------------
 
 QUANTITY_SPECS = (
-    ("heat_local", "heat", "local", r"\dot{Q}^{\mathrm{loc}}", "local heat current"),
-    ("heat_nonlocal", "heat", "nonlocal", r"\dot{Q}^{\mathrm{non-loc}}", "non-local heat current"),
-    ("heat", "heat", "total", r"\dot{Q}", "heat current"),
-    ("work_local", "work", "local", r"\dot{W}^{\mathrm{loc}}", "local work current"),
-    ("work_nonlocal", "work", "nonlocal", r"\dot{W}^{\mathrm{non-loc}}", "non-local work current"),
-    ("work", "work", "total", r"\dot{W}", "work current"),
+    ("heat_local", "heat", "local", "Q", "loc", "local heat current"),
+    ("heat_nonlocal", "heat", "nonlocal", "Q", "non-loc", "non-local heat current"),
+    ("heat", "heat", "total", "Q", None, "heat current"),
+    ("work_local", "work", "local", "W", "loc", "local work current"),
+    ("work_nonlocal", "work", "nonlocal", "W", "non-loc", "non-local work current"),
+    ("work", "work", "total", "W", None, "work current"),
 )
 
 
 def quantities(models: dict[str, CollisionModel] | None = None) -> list[tuple]:
-    """(name, expr, latex_name, description) of the derived currents (single and M = 3)."""
+    """(name, expr, latex_name, description) of the derived currents (M = 1 and M = 3)."""
+    from symthermo.emit import current_symbol
+
     models = models or build_models()
     out = []
     for variant, suffix, latex_suffix, what in (
@@ -1008,21 +977,20 @@ def quantities(models: dict[str, CollisionModel] | None = None) -> list[tuple]:
         ("cluster_M3", "_M3", r"_{M=3}", "cluster of M = 3 reservoir qubits"),
     ):
         model = models[variant]
-        for name, kind, part, latex, desc in QUANTITY_SPECS:
+        for name, kind, part, letter, script, desc in QUANTITY_SPECS:
             expr = (thermo.heat_current(model, "R", part) if kind == "heat"
                     else thermo.work_current(model, None, part))
-            out.append((name + suffix, expr, latex + latex_suffix, f"{desc}, {what}"))
+            latex = current_symbol(letter, script) + latex_suffix
+            out.append((name + suffix, expr, latex, f"{desc}, {what}"))
         out.append((f"energy_rate{suffix}", thermo.energy_rate(model),
-                    r"\dot{E}_S" + latex_suffix, f"rate of change of the system energy, {what}"))
+                    r"\dot{E}_{S}" + latex_suffix, f"rate of change of the system energy, {what}"))
     return out
 
 
 def _as_quantities(rows: list[tuple]) -> list:
-    try:
-        from symthermo.emit import Quantity  # type: ignore[attr-defined]
-    except ImportError:
-        return rows
-    return [Quantity(name, expr, latex, desc, name) for name, expr, latex, desc in rows]
+    from symthermo.emit import Quantity
+
+    return [Quantity(name, expr, latex, desc) for name, expr, latex, desc in rows]
 
 
 NOTES = [
@@ -1054,7 +1022,8 @@ NOTES = [
     "Statements are decided with a Liouvillian built here from the coupling matrices "
     "(-1/2 Tr_R[V,[V, rho (x) rho_R]], column stacking), independent of the engine's Lindblad "
     "form; steady states from a given initial state use the projector onto ker L along the "
-    "conserved quantities (ker L^dag). Fig. 2's initial state besides psi_D is not specified; "
+    "conserved quantities (ker L^dag), with symthermo.numeric.steady. Fig. 2's initial state "
+    "besides psi_D is not specified; "
     "we use |00>.",
 ]
 
