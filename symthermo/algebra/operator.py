@@ -64,6 +64,11 @@ class Operator:
 
     __slots__ = ("_data", "_hash")
 
+    # sympy objects (expressions, matrices) defer to the operand with the higher priority, so
+    # ``J * A`` and ``Matrix(...) * A`` reach ``__rmul__`` (which accepts only scalars)
+    # instead of failing inside sympify
+    _op_priority = 20.0
+
     def __init__(self, data: Mapping[Key, int | Fraction] | None = None) -> None:
         self._data: dict[Key, int | Fraction] = dict(data) if data else {}
         self._hash: int | None = None
@@ -176,6 +181,13 @@ class Operator:
     # substitution -------------------------------------------------------------------------
     def subs(self, mapping: Mapping[object, object]) -> Operator:
         """Substitute parameter values into the coefficients (exactly)."""
+        for key, value in mapping.items():
+            if isinstance(value, (Operator, str, bytes)):
+                raise CoefficientError(
+                    f"the value substituted for {key} is a {type(value).__name__}, not a scalar: "
+                    "substitute numbers or sympy expressions"
+                )
+            to_scalar(value)  # refuses matrices, lists, ... with a CoefficientError
         out = Operator()
         for om, coeff in self.terms.items():
             out = out + Operator.from_monomial(om, sympy.sympify(coeff).subs(mapping))
