@@ -182,7 +182,7 @@ class DiagonalState(AncillaState):
         m, n = local  # type: ignore[misc]
         if m != n:
             return sympy.Integer(0)
-        return sympy.Add(*[p[k] * factorial(k) // factorial(k - m) for k in range(m, len(p))])
+        return sympy.Add(*[p[k] * (factorial(k) // factorial(k - m)) for k in range(m, len(p))])
 
     def populations(self, levels: int | None = None) -> list[sympy.Expr]:
         p = list(self.probabilities)
