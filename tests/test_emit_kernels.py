@@ -293,3 +293,24 @@ def test_c_kernels_match_numpy(tmp_path, module):
         _close(got[name], ref[name])
     args = {a: {**params, **ev}[a] for a in ck.arguments["heat_nonlocal_R"]}
     _close(ck.heat_nonlocal_R(**args), ref["heat_nonlocal_R"])
+
+
+def test_functions_powers_and_divisions():
+    a, b, c = sympy.symbols("a b c", real=True)
+    z = Expectation((("S1", 3),))
+    exprs = {
+        "f1": sympy.sqrt(a) * b**3 / (1 + c**2) - 2 * sympy.exp(-a * b) * z,
+        "f2": (a + b) ** -2 + sympy.Rational(3, 7) * sympy.cosh(c) * z**2 + sympy.pi,
+        "f3": 2**a * sympy.log(b) / z - sympy.Float("0.1") * c,
+    }
+    mod = load_kernels([Quantity(k, v) for k, v in exprs.items()])
+    rng = np.random.default_rng(6)
+    vals = {"a": rng.uniform(0.1, 2, 9), "b": rng.uniform(0.1, 2, 9), "c": rng.uniform(-1, 1, 9),
+            "E_S1z": rng.uniform(0.2, 1, 9)}
+    out = mod.evaluate(**vals)
+    syms = [a, b, c, z]
+    for name, e in exprs.items():
+        ref = sympy.lambdify(syms, e, "numpy")(vals["a"], vals["b"], vals["c"], vals["E_S1z"])
+        _close(out[name], ref)
+    with pytest.raises(EmitError, match="no numpy kernel"):
+        kernel_source([Quantity("g", sympy.besselj(0, a))])

@@ -333,7 +333,7 @@ class _Compiler:
         if e in self.values:
             return self.values[e]
         if e.is_number:
-            return (None, sympy.nsimplify(e) if e.is_Float else e)
+            return (None, e)
         if e.is_Symbol:
             if e in self.constants:
                 return (None, self.constants[e])
@@ -354,8 +354,6 @@ class _Compiler:
                 )
             arg = self.materialize(self.emit(e.args[0]))
             return (self.new(name, arg), sympy.Integer(1))
-        if isinstance(e, (sympy.re, sympy.im)):  # pragma: no cover - rare
-            raise EmitError(f"{e.func} is not supported in kernels")
         raise EmitError(f"cannot compile {e!r} ({type(e).__name__}) into a kernel")
 
     def emit_mul(self, e: sympy.Expr) -> tuple:
@@ -744,7 +742,9 @@ def plan_kernels(
         if not isinstance(levels, int) or levels < 1:
             raise EmitError(f"cutoff of boson site {b!r} must be a positive int")
         cut[b] = levels
-    exprs = [q.expr.xreplace(subs) for q in qs]
+    # floats become the exact rationals of their binary values: the compiler compares
+    # scales with 1 and -1 exactly (sympy's Float(1.0) != Integer(1))
+    exprs = [_exact(q.expr.xreplace(subs)) for q in qs]
     complex_flags = [_is_complex(e) for e in exprs]
     any_complex = any(complex_flags)
     best = None
@@ -804,6 +804,11 @@ def _kind(arguments: list[Argument], name: str) -> str:
         if a.name == name:
             return a.kind
     raise KeyError(name)  # pragma: no cover
+
+
+def _exact(e: sympy.Expr) -> sympy.Expr:
+    floats = e.atoms(sympy.Float)
+    return e.xreplace({f: sympy.Rational(f) for f in floats}) if floats else e
 
 
 def _is_complex(e: sympy.Expr) -> bool:
