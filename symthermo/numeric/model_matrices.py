@@ -31,14 +31,18 @@ def _kron_all(mats: list[np.ndarray]) -> np.ndarray:
 
 
 def ancilla_density_matrix(b: Bath, params: Mapping | None, cutoff: Cutoff | None) -> np.ndarray:
-    """rho_R of a bath: the product of its ancillas' diagonal states (in declared order)."""
+    """rho_R of a bath: the product of its ancillas' diagonal states (in declared order).
+
+    A thermal oscillator truncated at ``cutoff`` levels is renormalised to unit trace (the
+    truncation error is the population beyond the cutoff: choose the cutoff so it is small).
+    """
     from .matrices import _levels, _numeric
 
     mats = []
     for st in b.ancillas:
         levels = _levels(st.site, cutoff)
-        pops = st.populations(levels)
-        mats.append(np.diag([_numeric(p, params, "population").real for p in pops]))
+        pops = np.array([_numeric(p, params, "population").real for p in st.populations(levels)])
+        mats.append(np.diag(pops / pops.sum()))
     return _kron_all(mats).astype(complex)
 
 
