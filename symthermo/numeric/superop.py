@@ -108,20 +108,40 @@ def sprepost(A: ArrayLike, B: ArrayLike) -> np.ndarray:
     return m.reshape(*m.shape[:-4], d * d, d * d)
 
 
+def _one_sided(A: np.ndarray, left: bool) -> np.ndarray:
+    """1 (x) A (left: rho -> A rho) or A^T (x) 1 (right: rho -> rho A), batched, by assignment."""
+    d = _square_dim(A, "A")
+    out = np.zeros((*A.shape[:-2], d, d, d, d), dtype=np.result_type(A.dtype, np.float64))
+    At = np.swapaxes(A, -1, -2)
+    for j in range(d):  # out[..., j, i, l, k] = delta_jl A[i, k]  or  A[l, j] delta_ik
+        if left:
+            out[..., j, :, j, :] = A
+        else:
+            out[..., :, j, :, j] = At
+    return out.reshape(*A.shape[:-2], d * d, d * d)
+
+
 def spre(A: ArrayLike) -> np.ndarray:
     """Superoperator of rho -> A rho: ``1 (x) A`` (column stacking), batched."""
-    A = np.asarray(A)
-    d = _square_dim(A, "A")
-    m = np.einsum("lj,...ik->...jilk", np.eye(d), A)
-    return m.reshape(*m.shape[:-4], d * d, d * d)
+    return _one_sided(np.asarray(A), left=True)
 
 
 def spost(A: ArrayLike) -> np.ndarray:
     """Superoperator of rho -> rho A: ``A^T (x) 1`` (column stacking), batched."""
-    A = np.asarray(A)
-    d = _square_dim(A, "A")
-    m = np.einsum("...lj,ik->...jilk", A, np.eye(d))
-    return m.reshape(*m.shape[:-4], d * d, d * d)
+    return _one_sided(np.asarray(A), left=False)
+
+
+def _sum_sprepost(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Superoperator of rho -> sum_b A_b rho B_b for stacks A, B of shape (..., K, d, d).
+
+    sum_b B_b^T (x) A_b as one batched matrix product over b (BLAS), then a transpose.
+    """
+    d = A.shape[-1]
+    BT = np.swapaxes(B, -1, -2).reshape(*B.shape[:-2], d * d)  # [..., b, (j, l)] = B_b[l, j]
+    Af = A.reshape(*A.shape[:-2], d * d)  # [..., b, (i, k)]
+    X = np.matmul(np.swapaxes(BT, -1, -2), Af)  # [..., (j, l), (i, k)]
+    X = X.reshape(*X.shape[:-2], d, d, d, d).swapaxes(-3, -2)  # [..., j, i, l, k]
+    return X.reshape(*X.shape[:-4], d * d, d * d)
 
 
 def commutator_superop(H: ArrayLike) -> np.ndarray:
@@ -169,9 +189,9 @@ def lindblad_liouvillian(
         raise NumericDomainError(f"rates must have shape (..., {K}, {K}), got {g.shape}")
     _check_hermitian(g, "rate matrix")
     G = np.einsum("...ab,...aik->...bik", g, J)  # G_b = sum_a gamma_ab L_a
-    sandwich = np.einsum("...bjl,...bik->...jilk", J.conj(), G)  # sum_b (L_b^*) (x) G_b
-    sandwich = sandwich.reshape(*sandwich.shape[:-4], d * d, d * d)
-    A = np.einsum("...bkj,...bkl->...jl", J.conj(), G)  # sum_ab gamma_ab L_b^dag L_a
+    Jdag = np.conj(np.swapaxes(J, -1, -2))
+    sandwich = _sum_sprepost(G, Jdag)  # sum_b G_b rho L_b^dag
+    A = np.einsum("...bjk,...bkl->...jl", Jdag, G)  # sum_ab gamma_ab L_b^dag L_a
     pre = -1j * H - 0.5 * A
     post = 1j * H - 0.5 * A
     return spre(pre) + spost(post) + sandwich
@@ -298,10 +318,8 @@ def collision_dissipator(
     A_pre = np.einsum("...ab,...aij,...bjk->...ik", W * C, S, S)
     A_post = np.einsum("...ab,...bij,...ajk->...ik", W * Ct, S, S)
     G = -(W + W.T) * Ct  # coefficient of S_a rho S_b
-    T = np.einsum("...ab,...aik->...bik", G, S)
-    sandwich = np.einsum("...blj,...bik->...jilk", S, T)
-    sandwich = sandwich.reshape(*sandwich.shape[:-4], dS * dS, dS * dS)
-    return spre(A_pre) + spost(A_post) + sandwich
+    T = np.einsum("...ab,...aik->...bik", G, S)  # sum_a G_ab S_a
+    return spre(A_pre) + spost(A_post) + _sum_sprepost(T, S)
 
 
 def check_trace_preserving(L: ArrayLike, tol: float = TRACE_PRESERVING_RTOL) -> None:
