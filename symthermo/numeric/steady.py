@@ -268,19 +268,78 @@ def _real_basis(d: int) -> _RealBasis:
     return _RealBasis(d, iu, ju, idx1, s1, idx2, s2, np.arange(d))
 
 
-def _real_system(Lf: np.ndarray, rb: _RealBasis, sel: np.ndarray | None = None) -> np.ndarray:
-    """Real (B, m, m) system of the unknowns ``sel`` (all if None) from the float view Lf."""
-    if sel is None:
-        i1, s1, i2, s2 = rb.idx1, rb.s1, rb.idx2, rb.s2
-    else:
+class _BlockSolver:
+    """Solve one block of the real system for successive chunks of a batch.
+
+    Index tables: A[r, c] = s1 * Lf[idx1] + s2 * Lf[idx2] restricted to the unknowns ``sel``
+    (all if None), stored transposed so that each matrix is in Fortran order (the layout LAPACK
+    copies fastest). The work buffers are allocated once and reused for every chunk: fresh
+    multi-megabyte temporaries cost more in page faults than the arithmetic.
+
+    With ``trace=True`` the first population equation is replaced by w * sum_i rho_ii = w,
+    w = max_i |A_ii| per point (scale-matched). A second right-hand side, a fixed probe vector
+    r, gives the condition estimate ||A||_inf ||A^-1 r||_inf / ||r||_inf (a lower bound of
+    cond_inf(A), tight with high probability).
+    """
+
+    def __init__(self, rb: _RealBasis, sel: np.ndarray | None, chunk: int, trace: bool) -> None:
+        n = rb.d * rb.d
+        sel = np.arange(n) if sel is None else sel
         ix = np.ix_(sel, sel)
-        i1, s1, i2, s2 = rb.idx1[ix], rb.s1[ix], rb.idx2[ix], rb.s2[ix]
-    m = i1.shape[0]
-    A = Lf[:, i1.ravel()]
-    A *= s1.ravel()
-    nz = np.flatnonzero(s2.ravel())
-    A[:, nz] += Lf[:, i2.ravel()[nz]] * s2.ravel()[nz]
-    return A.reshape(-1, m, m)
+        m = sel.size
+        self.m = m
+        self.i1t = rb.idx1[ix].T.ravel()
+        self.s1t = rb.s1[ix].T.ravel()
+        i2t = rb.idx2[ix].T.ravel()
+        s2t = rb.s2[ix].T.ravel()
+        # second terms exist only for the off-diagonal unknowns, which follow the populations
+        # in every block: in the transposed layout they form one contiguous tail
+        self.first = int(np.argmax(s2t != 0)) if np.any(s2t) else s2t.size
+        assert np.all(s2t[self.first :] != 0)
+        self.i2tail = i2t[self.first :]
+        self.s2tail = s2t[self.first :]
+        self.diag_pos = np.flatnonzero(sel < rb.d)
+        self.trace_row = int(self.diag_pos[0]) if trace else None
+        self.At = np.empty((chunk, m * m))
+        self.tmp = np.empty((chunk, self.i2tail.size))
+        self.absA = np.empty((chunk, m * m))
+        probe = _probe_vector(m)
+        self.probe_max = float(np.abs(probe).max())
+        self.rhs = np.zeros((chunk, m, 2))
+        self.rhs[:, :, 1] = probe
+        self.X = np.empty((chunk, m, 2))
+        self.diag_index = np.arange(m)
+
+    def solve(self, Lf: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+        """Solution (bc, m) (None without trace row) and condition estimates (bc,)."""
+        bc, m = Lf.shape[0], self.m
+        At = self.At[:bc]
+        np.take(Lf, self.i1t, axis=1, out=At, mode="clip")
+        np.multiply(At, self.s1t, out=At)
+        if self.i2tail.size:
+            tmp = self.tmp[:bc]
+            np.take(Lf, self.i2tail, axis=1, out=tmp, mode="clip")
+            np.multiply(tmp, self.s2tail, out=tmp)
+            tail = At[:, self.first :]
+            np.add(tail, tmp, out=tail)
+        A = At.reshape(bc, m, m).swapaxes(-1, -2)
+        rhs = self.rhs[:bc]
+        if self.trace_row is not None:
+            tr = self.trace_row
+            w = np.abs(A[:, self.diag_index, self.diag_index]).max(axis=1)
+            w[w == 0] = 1.0
+            A[:, tr, :] = 0.0
+            A[:, tr, self.diag_pos] = w[:, None]
+            rhs[:, tr, 0] = w
+        absA = self.absA[:bc]
+        np.abs(At, out=absA)
+        norm_inf = absA.reshape(bc, m, m).sum(axis=1).max(axis=1)  # max row sum of |A|
+        X = self.X[:bc]
+        _solve_stack(A, rhs, X)
+        with np.errstate(invalid="ignore", over="ignore"):
+            cond = norm_inf * np.abs(X[:, :, 1]).max(axis=1) / self.probe_max
+        cond[~np.isfinite(cond)] = np.inf
+        return (X[:, :, 0] if self.trace_row is not None else None), cond
 
 
 def _components(pattern: np.ndarray) -> list[np.ndarray]:
@@ -317,86 +376,84 @@ def _probe_vector(m: int) -> np.ndarray:
     return v
 
 
-def _solve_stack(A: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """np.linalg.solve on a stack, singular members give NaN instead of raising."""
+def _solve_stack(A: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """out = solve(A, b) on a stack; singular members give NaN instead of raising."""
     if _lapack is not None:
         with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
-            return _lapack.solve(A, b, signature="dd->d")
+            _lapack.solve(A, b, out=out, signature="dd->d")
+        return
     try:  # pragma: no cover - fallback path
-        return np.linalg.solve(A, b)
+        out[...] = np.linalg.solve(A, b)
     except np.linalg.LinAlgError:  # pragma: no cover
-        out = np.full(b.shape, np.nan)
+        out[...] = np.nan
         for i in range(A.shape[0]):
             with contextlib.suppress(np.linalg.LinAlgError):
                 out[i] = np.linalg.solve(A[i], b[i])
-        return out
 
 
-def _solve_block(A: np.ndarray, trace_row: int | None, diag_pos: np.ndarray | None):
-    """Solve one real block stack A (B, m, m); returns (x or None, condition estimate (B,)).
+def _block_structure(Ls: np.ndarray, rb: _RealBasis, chunk: int) -> list[np.ndarray] | None:
+    """Decoupled blocks of the real system common to the whole batch (None: one block).
 
-    If ``trace_row`` is given, that equation is replaced by w * (sum of the populations) = w,
-    w = max |A_ii| per batch element (scale-matched). A second right-hand side (a fixed probe
-    vector r) gives the condition estimate ||A||_inf ||A^-1 r||_inf / ||r||_inf (a lower bound
-    of cond_inf(A), tight with high probability).
+    Entries below 1e-14 of the largest entry of the batch count as zero.
     """
-    B, m, _ = A.shape
-    probe = _probe_vector(m)
-    rhs = np.empty((B, m, 2))
-    rhs[:, :, 1] = probe
-    if trace_row is not None:
-        w = np.abs(A[:, np.arange(m), np.arange(m)]).max(axis=1)
-        w = np.where(w > 0, w, 1.0)
-        A[:, trace_row, :] = 0.0
-        A[:, trace_row, diag_pos] = w[:, None]
-        rhs[:, :, 0] = 0.0
-        rhs[:, trace_row, 0] = w
-    else:
-        rhs[:, :, 0] = 0.0
-    norm_a = np.abs(A).sum(axis=2).max(axis=1)
-    X = _solve_stack(A, rhs)
-    with np.errstate(invalid="ignore", over="ignore"):
-        cond = norm_a * np.abs(X[:, :, 1]).max(axis=1) / np.abs(probe).max()
-    cond = np.where(np.isfinite(cond), cond, np.inf)
-    return (X[:, :, 0] if trace_row is not None else None), cond
+    B, n, _ = Ls.shape
+    if n < BLOCK_SPLIT_MIN_SIZE:
+        return None
+    mags = np.zeros(2 * n * n)
+    buf = np.empty((min(chunk, B), 2 * n * n))
+    for start in range(0, B, chunk):
+        part = np.ascontiguousarray(Ls[start : start + chunk], dtype=np.complex128)
+        a = buf[: part.shape[0]]
+        np.abs(part.view(np.float64).reshape(part.shape[0], -1), out=a)
+        np.maximum(mags, a.max(axis=0), out=mags)
+    thr = 1e-14 * max(float(mags.max(initial=0.0)), 1e-300)
+    nzmag = mags > thr
+    pattern = nzmag[rb.idx1] | (nzmag[rb.idx2] & (rb.s2 != 0))
+    comps = _components(pattern)
+    return None if len(comps) == 1 else comps
+
+
+#: Bytes of real work matrix per chunk of a batched solve (buffers are reused across chunks).
+BATCH_CHUNK_BYTES = 1 << 22
 
 
 def _batched_core(Ls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Steady states (B, d, d) of a stack of generators and condition estimates (B,)."""
-    Ls = np.ascontiguousarray(Ls, dtype=np.complex128)
+    """Steady states (B, d, d) of a stack of generators and condition estimates (B,).
+
+    The batch is processed in chunks of about BATCH_CHUNK_BYTES of work matrix (a loop over
+    chunks and blocks; each step is one vectorised gather and one stacked LAPACK call).
+    """
     B, n, _ = Ls.shape
     d = superop_dimension(n)
     rb = _real_basis(d)
-    Lf = Ls.view(np.float64).reshape(B, 2 * n * n)
-    comps: list[np.ndarray] | None = None
-    if n >= BLOCK_SPLIT_MIN_SIZE:
-        mags = np.abs(Lf).max(axis=0)
-        thr = 1e-14 * max(float(mags.max(initial=0.0)), 1e-300)
-        nzmag = mags > thr
-        pattern = nzmag[rb.idx1] | (nzmag[rb.idx2] & (rb.s2 != 0))
-        comps = _components(pattern)
-        if len(comps) == 1:
-            comps = None
+    chunk = max(1, min(B, BATCH_CHUNK_BYTES // (8 * n * n)))
+    comps = _block_structure(Ls, rb, chunk)
+    if comps is None:
+        sels: list[np.ndarray | None] = [None]
+        main_count = 1
+        solvers = [_BlockSolver(rb, None, chunk, trace=True)]
+    else:
+        sels = list(comps)
+        has_pop = [bool(np.any(c < d)) for c in comps]
+        main_count = sum(has_pop)
+        first_main = has_pop.index(True)
+        solvers = [_BlockSolver(rb, c, chunk, trace=(k == first_main)) for k, c in enumerate(comps)]
     x = np.zeros((B, n))
     cond = np.zeros(B)
-    if comps is None:
-        A = _real_system(Lf, rb)
-        x, cond = _solve_block(A, 0, rb.diag_unknowns)
-    else:
-        is_diag = np.zeros(n, bool)
-        is_diag[rb.diag_unknowns] = True
-        main = [c for c in comps if is_diag[c].any()]
-        for c in comps:
-            A = _real_system(Lf, rb, c)
-            if c is main[0]:
-                pos = np.flatnonzero(is_diag[c])
-                xc, cb = _solve_block(A, int(pos[0]), pos)
-                x[:, c] = xc
-            else:
-                _, cb = _solve_block(A, None, None)
-            cond = np.maximum(cond, cb)
-        if len(main) > 1:  # populations split into uncoupled sets: each has its own trace
-            cond[:] = np.inf
+    for start in range(0, B, chunk):
+        stop = min(start + chunk, B)
+        part = np.ascontiguousarray(Ls[start:stop], dtype=np.complex128)
+        Lf = part.view(np.float64).reshape(stop - start, 2 * n * n)
+        for sel, solver in zip(sels, solvers, strict=True):
+            xs, cb = solver.solve(Lf)
+            if xs is not None:
+                if sel is None:
+                    x[start:stop] = xs
+                else:
+                    x[start:stop, sel] = xs
+            np.maximum(cond[start:stop], cb, out=cond[start:stop])
+    if main_count > 1:  # populations split into uncoupled sets: each has its own trace
+        cond[:] = np.inf
     rho = np.empty((B, d, d), dtype=complex)
     dg = np.arange(d)
     m = rb.iu.size
