@@ -29,6 +29,7 @@ solved for the whole stack in one LAPACK call, about 4x fewer flops than the com
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -417,41 +418,56 @@ def _block_structure(Ls: np.ndarray, rb: _RealBasis, chunk: int) -> list[np.ndar
 BATCH_CHUNK_BYTES = 1 << 22
 
 
-def _batched_core(Ls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _batched_core(Ls: np.ndarray, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Steady states (B, d, d) of a stack of generators and condition estimates (B,).
 
     The batch is processed in chunks of about BATCH_CHUNK_BYTES of work matrix (a loop over
-    chunks and blocks; each step is one vectorised gather and one stacked LAPACK call).
+    chunks and blocks; each step is one vectorised gather and one stacked LAPACK call). With
+    ``workers > 1`` the chunks are shared among that many threads (numpy and LAPACK release
+    the GIL), each with its own work buffers.
     """
     B, n, _ = Ls.shape
     d = superop_dimension(n)
     rb = _real_basis(d)
-    chunk = max(1, min(B, BATCH_CHUNK_BYTES // (8 * n * n)))
+    workers = max(1, min(int(workers), B))
+    chunk = max(1, min(-(-B // workers), BATCH_CHUNK_BYTES // (8 * n * n)))
     comps = _block_structure(Ls, rb, chunk)
     if comps is None:
         sels: list[np.ndarray | None] = [None]
         main_count = 1
-        solvers = [_BlockSolver(rb, None, chunk, trace=True)]
+        first_main = 0
     else:
         sels = list(comps)
         has_pop = [bool(np.any(c < d)) for c in comps]
         main_count = sum(has_pop)
         first_main = has_pop.index(True)
-        solvers = [_BlockSolver(rb, c, chunk, trace=(k == first_main)) for k, c in enumerate(comps)]
     x = np.zeros((B, n))
     cond = np.zeros(B)
-    for start in range(0, B, chunk):
-        stop = min(start + chunk, B)
-        part = np.ascontiguousarray(Ls[start:stop], dtype=np.complex128)
-        Lf = part.view(np.float64).reshape(stop - start, 2 * n * n)
-        for sel, solver in zip(sels, solvers, strict=True):
-            xs, cb = solver.solve(Lf)
-            if xs is not None:
-                if sel is None:
-                    x[start:stop] = xs
-                else:
-                    x[start:stop, sel] = xs
-            np.maximum(cond[start:stop], cb, out=cond[start:stop])
+    starts = list(range(0, B, chunk))
+
+    def run(my_starts: list[int]) -> None:
+        solvers = [
+            _BlockSolver(rb, sel, chunk, trace=(k == first_main)) for k, sel in enumerate(sels)
+        ]
+        for start in my_starts:
+            stop = min(start + chunk, B)
+            part = np.ascontiguousarray(Ls[start:stop], dtype=np.complex128)
+            Lf = part.view(np.float64).reshape(stop - start, 2 * n * n)
+            for sel, solver in zip(sels, solvers, strict=True):
+                xs, cb = solver.solve(Lf)
+                if xs is not None:
+                    if sel is None:
+                        x[start:stop] = xs
+                    else:
+                        x[start:stop, sel] = xs
+                np.maximum(cond[start:stop], cb, out=cond[start:stop])
+
+    if workers == 1 or len(starts) == 1:
+        run(starts)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for future in [pool.submit(run, starts[w::workers]) for w in range(workers)]:
+                future.result()
     if main_count > 1:  # populations split into uncoupled sets: each has its own trace
         cond[:] = np.inf
     rho = np.empty((B, d, d), dtype=complex)
@@ -469,6 +485,7 @@ def steady_states_batched(
     *,
     condition_limit: float = BATCH_CONDITION_LIMIT,
     on_degenerate: str = "raise",
+    workers: int = 1,
 ) -> np.ndarray:
     """Steady states of a stack of generators in one vectorised solve: (..., n, n) -> (..., d, d).
 
@@ -487,6 +504,9 @@ def steady_states_batched(
     :class:`DegenerateSteadyStateError` whose ``indices`` are the flat batch indices;
     ``on_degenerate="nan"`` returns NaN for those points (mask: ``np.isnan(rho[..., 0, 0])``).
     Use :func:`steady_state` with ``initial_state`` on the flagged points.
+
+    ``workers``: number of threads sharing the chunks of the batch (default 1: no thread is
+    started). Useful on idle multi-core machines; results do not depend on it.
     """
     if on_degenerate not in ("raise", "nan"):
         raise NumericDomainError("on_degenerate must be 'raise' or 'nan'")
@@ -499,7 +519,7 @@ def steady_states_batched(
     flat = L.reshape(-1, n, n)
     if flat.shape[0] == 0:
         return np.zeros((*batch, d, d), dtype=complex)
-    rho, cond = _batched_core(flat)
+    rho, cond = _batched_core(flat, workers)
     bad = ~(cond <= condition_limit)
     if np.any(bad):
         idx = np.flatnonzero(bad)

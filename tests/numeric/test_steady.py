@@ -148,6 +148,15 @@ def test_batched_equals_per_point_and_keeps_batch_shape():
                 assert np.max(np.abs(rho[i, j] - steady_state(Ls[i, j]).rho)) < 1e-10
 
 
+def test_batched_threads_and_chunks_do_not_change_results(monkeypatch):
+    rng = np.random.default_rng(12)
+    Ls = np.stack([random_problem(3, 2, rng)[3] for _ in range(37)])
+    ref = steady_states_batched(Ls)
+    monkeypatch.setattr(steady, "BATCH_CHUNK_BYTES", 8 * 81 * 5)  # chunks of 5 points
+    assert np.array_equal(steady_states_batched(Ls), ref)
+    assert np.array_equal(steady_states_batched(Ls, workers=3), ref)
+
+
 def three_qubit_chain(params):
     """U(1)-symmetric 3-qubit chain with local thermal baths on the end qubits (sparse L)."""
     w, g, n1, n3 = params
