@@ -21,6 +21,7 @@ import math
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -243,3 +244,37 @@ def render_report(d: Derivation) -> str:
             lines.append(f"- {n}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# writing generated/<paper>/ ------------------------------------------------------------------
+
+
+def write_generated(d: Derivation, out_dir: str | Path) -> list[Path]:
+    """Write report.md, equations.tex, fragments/*.tex and kernels.py for one derivation.
+
+    Output is deterministic: the same derivation gives byte-identical files.
+    """
+    from symthermo.emit import latex_document, latex_fragment, write_kernels
+
+    base = Path(out_dir) / d.name
+    (base / "fragments").mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def put(path: Path, text: str) -> None:
+        path.write_bytes(text.encode("utf-8"))
+        written.append(path)
+
+    put(base / "report.md", render_report(d))
+    qs = list(d.quantities)
+    if qs:
+        put(
+            base / "equations.tex",
+            latex_document(qs, title=d.title, prefix=d.name, sites=d.kernel_sites or None),
+        )
+        put(base / "fragments" / "all.tex", latex_fragment(qs, prefix=d.name))
+        for q in qs:
+            put(base / "fragments" / f"{q.name}.tex", latex_fragment([q], prefix=d.name))
+        written.append(
+            write_kernels(base / "kernels.py", qs, d.kernel_sites or None, module_name="kernels")
+        )
+    return written

@@ -1,15 +1,185 @@
 """The ``symthermo`` command line.
 
-User errors (any :class:`~symthermo.errors.SymthermoError`) print one line on stderr and exit 2.
+    symthermo list                                   derivations, models, parameters
+    symthermo derive NAME|PATH|--all [--out DIR]     write generated/<paper>/
+    symthermo check NAME|--all                       cross-checks + printed-equation table
+    symthermo steady NAME [--model V] [--set K=V ...] [--initial ground|mixed] [--json]
+
+User errors (any :class:`~symthermo.errors.SymthermoError`, bad arguments) print one line on
+stderr and exit 2; ``check`` exits 1 when a cross-check of our own derivation fails (a paper's
+typo is reported, not a failure).  Progress goes to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
+import json
 import sys
+import time
+from pathlib import Path
+from types import ModuleType
 
 from . import __version__
 from .errors import SymthermoError
+
+DERIVATION_NAMES = ("common_reservoirs", "coupled_ensembles", "collective_ergotropy",
+                    "memoryless_ness")
+
+
+class UserError(SymthermoError):
+    """A bad command-line request."""
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def load_derivation_module(name_or_path: str) -> ModuleType:
+    """A derivation module by name (derivations/<name>.py) or by path to a .py file."""
+    path = Path(name_or_path)
+    if path.suffix == ".py":
+        if not path.is_file():
+            raise UserError(f"no derivation file {name_or_path!r}")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        if spec is None or spec.loader is None:
+            raise UserError(f"cannot import {name_or_path!r}")
+        module = importlib.util.module_from_spec(spec)
+        root = str(_project_root())
+        if root not in sys.path:
+            sys.path.insert(0, root)
+        spec.loader.exec_module(module)
+    else:
+        key = name_or_path.replace("-", "_")
+        if key not in DERIVATION_NAMES:
+            raise UserError(
+                f"unknown derivation {name_or_path!r}: choose one of "
+                f"{', '.join(DERIVATION_NAMES)} or give a path to a .py file"
+            )
+        try:
+            module = importlib.import_module(f"derivations.{key}")
+        except ModuleNotFoundError as exc:
+            raise UserError(f"derivation {key!r} is not available ({exc})") from exc
+    if not hasattr(module, "build"):
+        raise UserError(f"{name_or_path!r} has no build() function returning a Derivation")
+    return module
+
+
+def _names(args: argparse.Namespace) -> list[str]:
+    if getattr(args, "all", False):
+        return list(DERIVATION_NAMES)
+    if not args.name:
+        raise UserError("give a derivation NAME (or PATH), or --all")
+    return [args.name]
+
+
+def _build(name: str):
+    start = time.perf_counter()
+    _progress(f"[{name}] deriving ...")
+    d = load_derivation_module(name).build()
+    _progress(f"[{name}] derived in {time.perf_counter() - start:.1f} s")
+    return d
+
+
+# commands ----------------------------------------------------------------------------------
+
+
+def models_and_parameters(name: str) -> tuple[str, dict, dict]:
+    """(title, models, default parameters) of a derivation, without running its checks
+    when the module offers ``build_models()`` and ``build_parameters()``."""
+    module = load_derivation_module(name)
+    if hasattr(module, "build_models") and hasattr(module, "build_parameters"):
+        return getattr(module, "TITLE", name), module.build_models(), module.build_parameters()
+    d = module.build()
+    return d.title, d.models, d.parameters
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for name in DERIVATION_NAMES:
+        title, models, params = models_and_parameters(name)
+        print(f"{name}: {title}")
+        for variant in models:
+            values = params.get(variant, {})
+            items = sorted(values.items(), key=lambda kv: str(kv[0]))
+            shown = ", ".join(f"{k}={v:g}" for k, v in items)
+            print(f"  --model {variant}: {shown}")
+    return 0
+
+
+def cmd_derive(args: argparse.Namespace) -> int:
+    from derivations.framework import write_generated
+
+    out = Path(args.out)
+    for name in _names(args):
+        d = _build(name)
+        files = write_generated(d, out)
+        _progress(f"[{name}] wrote {len(files)} files under {out / d.name}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .crosscheck import run_cross_checks
+
+    failed = False
+    for name in _names(args):
+        d = _build(name)
+        ok = run_cross_checks(d, out=sys.stdout, progress=_progress)
+        failed = failed or not ok
+    return 1 if failed else 0
+
+
+def _parse_sets(items: list[str]) -> dict[str, float]:
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UserError(f"--set {item!r}: use KEY=VALUE, e.g. --set Jx_s=0.5")
+        key, value = item.split("=", 1)
+        try:
+            out[key.strip()] = float(value)
+        except ValueError as exc:
+            raise UserError(f"--set {item!r}: {value!r} is not a number") from exc
+    return out
+
+
+def cmd_steady(args: argparse.Namespace) -> int:
+    from .steadycli import steady_report
+
+    _, models, params = models_and_parameters(args.name)
+    result = steady_report(
+        Path(args.name).stem if args.name.endswith(".py") else args.name.replace("-", "_"),
+        models, params, variant=args.model, sets=_parse_sets(args.set),
+        initial=args.initial, cutoff=args.cutoff,
+    )
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for line in _format_steady(result):
+            print(line)
+    return 0
+
+
+def _format_steady(r: dict) -> list[str]:
+    lines = [f"{r['derivation']} / {r['model']}"]
+    lines.append("parameters: " + ", ".join(f"{k}={v:g}" for k, v in r["parameters"].items()))
+    lines.append(f"stationary dimension: {r['stationary_dimension']}")
+    for bath, parts in r["heat"].items():
+        lines.append(
+            f"heat from {bath}: local {parts['local']:.10g}, non-local {parts['nonlocal']:.10g},"
+            f" total {parts['total']:.10g}"
+        )
+    w = r["work"]
+    lines.append(
+        f"work: local {w['local']:.10g}, non-local {w['nonlocal']:.10g}, total {w['total']:.10g}"
+    )
+    lines.append(f"energy rate: {r['energy_rate']:.3g}")
+    lines.append(f"l1 coherence: {r['l1_coherence']:.10g}")
+    lines.append(f"ergotropy: {r['ergotropy']:.10g}")
+    return lines
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,21 +188,49 @@ def build_parser() -> argparse.ArgumentParser:
         description="Symbolic derivations for the quantum thermodynamics of collision models.",
     )
     parser.add_argument("--version", action="version", version=f"symthermo {__version__}")
-    parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command")
+    p = sub.add_parser("list", help="derivations, their models and parameters")
+    p.set_defaults(func=cmd_list)
+    p = sub.add_parser("derive", help="regenerate a derivation's outputs into generated/")
+    p.add_argument("name", nargs="?", help="derivation name or path to a .py file")
+    p.add_argument("--all", action="store_true", help="all four paper derivations")
+    p.add_argument("--out", default="generated", help="output directory (default generated)")
+    p.set_defaults(func=cmd_derive)
+    p = sub.add_parser("check", help="cross-checks and the printed-equation comparison")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--all", action="store_true")
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("steady", help="numeric steady state and its thermodynamics")
+    p.add_argument("name")
+    p.add_argument("--model", help="model variant (see `symthermo list`)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="parameter value")
+    p.add_argument(
+        "--initial", default=None,
+        help="initial state for a non-unique steady state: 'ground' or 'mixed'",
+    )
+    p.add_argument("--cutoff", type=int, default=12, help="Fock levels of system bosons")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=cmd_steady)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        if args.command is None:
-            parser.print_help()
-            return 0
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed a one-line usage error
+        return 2 if exc.code not in (0, None) else 0
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args))
     except SymthermoError as exc:
         print(f"symthermo: error: {exc}", file=sys.stderr)
         return 2
-    return 0
+    except KeyboardInterrupt:
+        print("symthermo: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -192,8 +192,10 @@ class CollisionModel:
         baths = tuple(
             dataclasses.replace(
                 b,
+                ancillas=tuple(_subs_state(st, mapping) for st in b.ancillas),
                 hamiltonian=b.hamiltonian.subs(mapping),
                 couplings=tuple((lab, v.subs(mapping)) for lab, v in b.couplings),
+                beta=None if b.beta is None else sympy.sympify(b.beta).subs(mapping),
             )
             for b in self.baths
         )
@@ -265,6 +267,20 @@ class CollisionModel:
                         "Shift the coupling by its mean (move the mean into H_S) or use an "
                         "ancilla state with zero mean"
                     )
+
+
+def _subs_state(state: AncillaState, mapping: Mapping[object, object]) -> AncillaState:
+    """The ancilla state with parameters substituted in every scalar field."""
+    changes = {}
+    for f in dataclasses.fields(state):  # type: ignore[arg-type]
+        value = getattr(state, f.name)
+        if f.name == "site" or value is None:
+            continue
+        if isinstance(value, tuple):
+            changes[f.name] = tuple(sympy.sympify(v).subs(mapping) for v in value)
+        else:
+            changes[f.name] = sympy.sympify(value).subs(mapping)
+    return dataclasses.replace(state, **changes)  # type: ignore[type-var]
 
 
 def collision_model(
