@@ -296,3 +296,16 @@ def test_manuscript_inputs_fragment(tmp_path):
     _check_log(log)
     aux = (tmp_path / "paper.aux").read_text()
     assert "eq:cr:heat_local_R" in aux and "eq:cr:wnl" in aux
+
+
+def test_max_terms_and_width_rules():
+    from symthermo.emit import latex_lines
+
+    q = quantities()[2]
+    lines = latex_lines(q.expr, max_terms=1, width=10_000)
+    assert len(lines) == 5  # one term per line: 4 expectation values and the constant term
+    one = latex_lines(q.expr, width=10_000)
+    assert len(one) == 1
+    narrow = latex_lines(q.expr, width=150, lhs=q.latex_name)
+    assert len(narrow) > 3
+    assert all(latex_width(line) <= 150 for line in narrow if r"\bigl" not in line)
