@@ -1031,25 +1031,30 @@ def _statements_iv() -> list[Statement]:
 
 
 def quantities() -> list:
-    """Named derived expressions (emit.Quantity when available, else (name, expr, latex, text))."""
+    """Named derived expressions (emit.Quantity when available, else (name, expr, latex, text)).
+
+    The heat current is the engine's (into the system): minus the paper's Eq. (23).
+    """
     items = []
     for variant in ("general", "xy", "ssc"):
         model = MODELS[variant]
-        items.append((f"heat_current_{variant}", heat_current(model, "E"), r"\dot{Q}",
-                      f"heat current into S ({variant} coupling)"))
-        items.append((f"work_current_{variant}", work_current(model), r"\dot{W}",
-                      f"work current ({variant} coupling)"))
+        tag = rf"^{{(\mathrm{{{variant}}})}}"
+        items.append((f"heat_current_{variant}", heat_current(model, "E"), r"\dot{Q}" + tag,
+                      f"heat current into S ({variant} coupling; minus the paper's Eq. (23))"))
+        items.append((f"work_current_{variant}", work_current(model), r"\dot{W}" + tag,
+                      f"work current ({variant} coupling; the paper's Eq. (22))"))
     for variant in ("xy", "ssc"):
         model = MODELS[variant]
+        tag = rf"^{{*(\mathrm{{{variant}}})}}"
         ss = bloch_steady_state(model)
         for e, axis in zip(BLOCH, SYSTEM_AXES, strict=True):
             items.append((f"sigma_{axis}_steady_{variant}", ss[e],
-                          rf"\langle\hat\sigma_{axis}\rangle^{{*}}",
+                          rf"\langle\hat\sigma_{axis}\rangle" + tag,
                           f"stationary <sigma_{axis}> ({variant} coupling)"))
         q, w = steady_currents(model, ss)
-        items.append((f"heat_steady_{variant}", q, r"\dot{Q}^{*}",
+        items.append((f"heat_steady_{variant}", q, r"\dot{Q}" + tag,
                       f"steady-state heat current into S ({variant} coupling)"))
-        items.append((f"work_steady_{variant}", w, r"\dot{W}^{*}",
+        items.append((f"work_steady_{variant}", w, r"\dot{W}" + tag,
                       f"steady-state work current ({variant} coupling)"))
     try:
         from symthermo.emit.quantity import Quantity
