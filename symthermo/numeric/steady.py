@@ -23,7 +23,8 @@ if some are purely imaginary (undamped oscillating coherences) it is the time av
 Batched sweeps (:func:`steady_states_batched`) work on the Hermitian parametrisation of rho:
 d^2 real unknowns (rho_ii, Re rho_ij, Im rho_ij for i < j) and the d^2 real equations
 Re/Im (L rho)_ij, i <= j. That real (d^2, d^2) system is built from L by an index gather and
-solved for the whole stack in one LAPACK call, about 4x fewer flops than the complex system.
+solved with stacked LAPACK calls (one per cache-sized chunk of the batch, no Python loop over
+points), about 4x fewer flops than the complex system.
 """
 
 from __future__ import annotations
@@ -492,7 +493,8 @@ def steady_states_batched(
     Every L must be trace preserving and Hermiticity preserving (Lindblad or collision
     generators; not checked here, for speed). Each point is solved in the Hermitian real
     parametrisation (module docstring) with the first population equation replaced by
-    Tr rho = 1; all points go to LAPACK in one stacked call. For d^2 >= 64 the real system is
+    Tr rho = 1; the points go to LAPACK in stacked calls over chunks of the batch (about 4 MB
+    of work matrix each; buffers reused). For d^2 >= 64 the real system is
     first split into the blocks that the batch's common sparsity pattern decouples (e.g. the
     coherence sectors of an excitation-conserving model); entries below 1e-14 of the largest
     count as zero for that split; all blocks are factorised, so no degeneracy is missed.
