@@ -322,15 +322,16 @@ class ModelSpec:
         return sorted(names)
 
     def random_parameters(self, rng: np.random.Generator) -> dict[str, float]:
-        """Couplings in +-[0.3, 1.2]; frequencies in [0.5, 1.5]; beta in [1.5, 3] with an
-        oscillator bath (mean photon number < 0.9, so the cutoff converges), else [0.3, 2]."""
+        """Couplings in +-[0.3, 1.2]; frequencies in [0.7, 1.5]; beta in [2, 3] with an
+        oscillator bath (beta w >= 1.4: exp(-beta w) <= 0.25, mean photon number <= 0.33, so
+        the top Fock level of a 30-level cutoff carries < 1e-17), else beta in [0.3, 2]."""
         out = {}
         oscillator = self.cutoff > 0
         for name in self.parameter_names():
             if name.startswith("beta"):
-                value = rng.uniform(1.5, 3.0) if oscillator else rng.uniform(0.3, 2.0)
+                value = rng.uniform(2.0, 3.0) if oscillator else rng.uniform(0.3, 2.0)
             elif name in self.positive:
-                value = rng.uniform(0.5, 1.5)
+                value = rng.uniform(0.7, 1.5)
             else:
                 value = rng.choice([-1, 1]) * rng.uniform(0.3, 1.2)
             out[name] = float(value)
@@ -495,7 +496,7 @@ def common_reservoirs(m: int = 1, scheme: str = "simultaneous") -> ModelSpec:
     )
 
 
-def coupled_ensembles(h_i: int = 1, scheme: str = "simultaneous", cutoff: int = 40) -> ModelSpec:
+def coupled_ensembles(h_i: int = 1, scheme: str = "simultaneous", cutoff: int = 30) -> ModelSpec:
     """2 + 2 TLSs with oscillator baths h and c; H_I of Eq. (29) (h_i=1) or Eq. (31) (h_i=2)."""
 
     def h_s(be):
@@ -544,7 +545,7 @@ def coupled_ensembles(h_i: int = 1, scheme: str = "simultaneous", cutoff: int = 
     )
 
 
-def collective_ergotropy(n: int = 2, cutoff: int = 40) -> ModelSpec:
+def collective_ergotropy(n: int = 2, cutoff: int = 30) -> ModelSpec:
     """N qubits collectively coupled to one thermal oscillator ancilla (Eqs. 5-7)."""
     qs = [f"S{k}" for k in range(1, n + 1)]
 
