@@ -52,6 +52,7 @@ def _levels(site: Site, cutoff: Cutoff | None) -> int:
 
 def dimensions(sites: Sequence[Site], cutoff: Cutoff | None = None) -> list[int]:
     """Local dimensions in tensor order."""
+    _check_sites(sites)
     return [_levels(s, cutoff) for s in sites]
 
 
