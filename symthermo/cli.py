@@ -4,6 +4,7 @@
     symthermo derive NAME|PATH|--all [--out DIR]     write generated/<paper>/
     symthermo check NAME|--all                       cross-checks + printed-equation table
     symthermo steady NAME [--model V] [--set K=V ...] [--initial ground|mixed] [--json]
+    symthermo sweep NAME [--model V] --grid K=start:stop:num ... [--out table.csv|.npz]
 
 User errors (any :class:`~symthermo.errors.SymthermoError`, bad arguments) print one line on
 stderr and exit 2; ``check`` exits 1 when a cross-check of our own derivation fails (a paper's
@@ -163,6 +164,24 @@ def cmd_steady(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .sweep import GridAxis, run_sweep, write_table
+
+    if not args.grid:
+        raise UserError("give at least one --grid KEY=start:stop:num")
+    _, models, params = models_and_parameters(args.name)
+    variant = args.model or next(iter(models))
+    if variant not in models:
+        raise UserError(f"no model {variant!r}; choose one of {', '.join(models)}")
+    defaults = {str(k): v for k, v in params.get(variant, {}).items()}
+    defaults.update(_parse_sets(args.set))
+    axes = [GridAxis.parse(g) for g in args.grid]
+    table = run_sweep(models[variant], defaults, axes, chunk=args.chunk, cutoff=args.cutoff)
+    path = write_table(table, args.out)
+    _progress(f"wrote {len(next(iter(table.values())))} rows to {path}")
+    return 0
+
+
 def _format_steady(r: dict) -> list[str]:
     lines = [f"{r['derivation']} / {r['model']}"]
     lines.append("parameters: " + ", ".join(f"{k}={v:g}" for k, v in r["parameters"].items()))
@@ -211,6 +230,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cutoff", type=int, default=12, help="Fock levels of system bosons")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_steady)
+    p = sub.add_parser("sweep", help="steady states and currents over a parameter grid")
+    p.add_argument("name")
+    p.add_argument("--model", help="model variant")
+    p.add_argument("--grid", action="append", metavar="KEY=start:stop:num")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE")
+    p.add_argument("--chunk", type=int, default=2048, help="grid points per batched solve")
+    p.add_argument("--cutoff", type=int, default=12, help="Fock levels of system bosons")
+    p.add_argument("--out", default="sweep.csv", help="output .csv or .npz")
+    p.set_defaults(func=cmd_sweep)
     return parser
 
 
