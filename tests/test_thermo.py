@@ -240,7 +240,6 @@ def test_classify_known_monomials() -> None:
         _exp(sigma_x(h1) * sigma_x(c1)): "coherence_across_baths",
         _exp(sigma_y(h2) * sigma_x(c1)): "coherence_across_baths",
         _exp(sigma_z(h1) * sigma_x(h2) * sigma_y(c1)): "coherence_across_baths",
-        _exp(sigma_x(h1)): "coherence_same_bath",  # a single-site coherence
     }
     for e, kind in cases.items():
         assert thermo.classify_expectation(model, e) == kind, e
