@@ -52,6 +52,7 @@ from symthermo.algebra import (
     operator_sum,
     qubit,
 )
+from symthermo.emit import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
 from symthermo.numeric.matrices import monomial_matrix
 from symthermo.numeric.model_matrices import random_density_matrix
@@ -1347,6 +1348,7 @@ PRINTED_TABLE = {
 }
 
 
+@cache
 def generated_table() -> dict:
     """Row -> set of expectation kinds over all six scenarios (thermo.decompose)."""
     table: dict[str, set] = {row: set() for row, _, _ in TABLE_ROWS}
@@ -1560,7 +1562,7 @@ def _performance_statements(sweep: Mapping) -> list[Statement]:
     return out
 
 
-def efficiency_at_maximum_power(variant: str, iterations: int = 14) -> tuple[float, float]:
+def efficiency_at_maximum_power(variant: str, iterations: int = 8) -> tuple[float, float]:
     """(omega_h/omega_c, eta) at the maximum of the extracted power -W over 1 < ratio < 2
     (golden-section search, then a parabola through the last three points)."""
 
@@ -1622,9 +1624,9 @@ def _steady_statements() -> list[Statement]:
 _SCHEME_TEX = {"com": "com", "cas": "cas", "ind": "ind"}
 
 
-def quantities() -> list:
-    """Named derived expressions: (name, expr, latex_name, description) tuples, or
-    symthermo.emit.Quantity objects when the emitters exist."""
+def quantities() -> list[Quantity]:
+    """Named derived expressions for the emitters: the currents of the six scenarios and the
+    coherence-related quantities of Fig. 2."""
     items = []
     for v in VARIANTS:
         cur = derived_currents(v)
@@ -1667,11 +1669,7 @@ def quantities() -> list:
         ("Ctilde_nonloc_cas2", sympy.expand(ct_cas),
          r"\tilde{C}^{\mathrm{cas}(2)}_{\mathrm{non-loc}}", "product form, Eq. (49)"),
     ]
-    try:
-        from symthermo.emit import Quantity  # type: ignore[attr-defined]
-    except ImportError:
-        return items
-    return [Quantity(name, expr, latex, desc, name) for name, expr, latex, desc in items]
+    return [Quantity(name, expr, latex, desc) for name, expr, latex, desc in items]
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,352 @@
+"""Tests of derivations/coupled_ensembles.py (2 + 2 TLSs, two oscillator baths, six scenarios)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import sympy
+
+from derivations import coupled_ensembles as ce
+from derivations.framework import (
+    STATUS_CONVENTION,
+    STATUS_DIFFERS,
+    STATUS_HOLDS,
+    evidence_consistent,
+    expectation_values,
+    render_report,
+)
+from symthermo import thermo
+from symthermo.numeric.matrices import operator_matrix
+from symthermo.numeric.model_matrices import heat_current_matrix, work_current_matrix
+from symthermo.states import ThermalOscillator
+
+EXPECTED_STATUS = {
+    "Eq. (10)": STATUS_HOLDS,
+    "Eq. (11)": STATUS_HOLDS,
+    "Eq. (15)": STATUS_HOLDS,
+    "Eq. (25), i = h": STATUS_HOLDS,
+    "Eq. (25), i = c": STATUS_HOLDS,
+    "Eq. (26), i = h": STATUS_HOLDS,
+    "Eq. (26), i = c": STATUS_HOLDS,
+    "Eq. (26), i = h, .txt read literally": STATUS_DIFFERS,
+    "Eq. (43), i = h": STATUS_HOLDS,
+    "Eq. (43), i = c": STATUS_HOLDS,
+    "Eq. (27) [H_I^(1)]": STATUS_HOLDS,
+    "Eq. (28) [H_I^(1)]": STATUS_HOLDS,
+    "Eq. (42) [H_I^(1)]": STATUS_HOLDS,
+    "Eq. (27) [H_I^(2)]": STATUS_HOLDS,
+    "Eq. (28) [H_I^(2)]": STATUS_HOLDS,
+    "Eq. (42) [H_I^(2)]": STATUS_HOLDS,
+    "Eq. (30) vs (29)": STATUS_DIFFERS,
+    "Eq. (32)": STATUS_HOLDS,
+    "Eq. (36)": STATUS_HOLDS,
+    "Eq. (34)": STATUS_HOLDS,
+    "Eq. (38)": STATUS_HOLDS,
+    "Eq. (44)": STATUS_HOLDS,
+    "Eq. (45)": STATUS_HOLDS,
+    "Eq. (45), .md reading": STATUS_DIFFERS,
+    "Eq. (33)": STATUS_HOLDS,
+    "Eq. (37)": STATUS_HOLDS,
+    "Eq. (35)": STATUS_HOLDS,
+    "Eq. (35), .md reading": STATUS_DIFFERS,
+    "Eq. (39)": STATUS_HOLDS,
+    "Eq. (46)": STATUS_HOLDS,
+    "Eq. (47)": STATUS_HOLDS,
+    "Eq. (48)": STATUS_HOLDS,
+    "Eq. (49)": STATUS_HOLDS,
+    "Sec. IV, eta": STATUS_HOLDS,
+    "Sec. IV, COP_R": STATUS_HOLDS,
+    "Sec. IV, COP_A": STATUS_DIFFERS,
+}
+
+EXPECTED_KIND = {
+    "Eq. (26), i = h, .txt read literally": "conversion slip",
+    "Eq. (30) vs (29)": "paper error",
+    "Eq. (45), .md reading": "conversion slip",
+    "Eq. (35), .md reading": "conversion slip",
+    "Sec. IV, COP_A": "paper error",
+}
+
+EXPECTED_STATEMENTS = {
+    "Table I, local heat": True,
+    "Table I, non-local heat": True,
+    "Table I, local work": True,
+    "Table I, non-local work": False,
+    "Sec. IV, regimes": True,
+    "Sec. IV, eta": True,
+    "Sec. IV, COP_R": True,
+    "Sec. IV, COP_A": False,
+    "Sec. IV, omega_h = omega_c": True,
+    "Sec. IV, accelerator: H_I^(1) vs H_I^(2)": True,
+    "Sec. IV, accelerator: non-local vs independent": True,
+    "Sec. IV, accelerator: com vs cas": True,
+    "Sec. IV, engine: |W^ind(1)| < |W^cas(1)| for 1.5 < omega_h/omega_c < 2": True,
+    "Sec. IV, refrigerator: non-local vs independent, H_I^(1)": True,
+    "Sec. III C, Fig. 2(a)": True,
+    "Sec. III C, Fig. 2(b)": True,
+    "Sec. IV, Fig. 4: eta_max": True,
+    "Sec. IV, Fig. 4: eta_max with H_I^(1)": True,
+}
+
+
+@pytest.fixture(scope="module")
+def derivation():
+    return ce.build()
+
+
+# ---- checks ----------------------------------------------------------------------------------
+
+
+def test_every_equation_has_the_expected_status(derivation):
+    got = {c.label: c.status for c in derivation.checks}
+    assert got == EXPECTED_STATUS
+
+
+def test_derived_forms_agree_with_the_matrix_route(derivation):
+    for c in derivation.checks:
+        assert c.evidence is not None, c.label
+        assert evidence_consistent(c, rtol=1e-10), (c.label, c.evidence)
+
+
+def test_every_difference_is_backed_by_the_matrix_route(derivation):
+    for c in derivation.checks:
+        if c.status != STATUS_DIFFERS:
+            continue
+        assert c.difference_kind == EXPECTED_KIND[c.label], c.label
+        assert c.note, c.label
+        ev = c.evidence
+        scale = max(1.0, abs(ev.matrix_value))
+        assert abs(ev.derived_value - ev.matrix_value) <= 1e-10 * scale, c.label
+        assert abs(ev.printed_value - ev.matrix_value) > 1e-6 * scale, c.label
+        assert sympy.expand(c.difference) != 0
+
+
+def test_statements(derivation):
+    got = {s.label: s.holds for s in derivation.statements}
+    assert got == EXPECTED_STATEMENTS
+    for s in derivation.statements:
+        assert s.evidence
+
+
+def test_report_renders_and_is_deterministic(derivation):
+    text = render_report(derivation)
+    assert "Eq. (30) vs (29)" in text and "conversion slip" in text
+    assert STATUS_CONVENTION not in {c.status for c in derivation.checks}
+
+
+def test_eq30_is_four_times_eq29():
+    h29 = ce.interaction_1().subs({ce.Omega1[k]: ce.Omega_u for k in ce.Omega1})
+    s_plus = {i: sum((2 * ce.sp(i, n) for n in ce.INDICES), start=ce.identity() * 0)
+              for i in ce.BATHS}
+    h30 = ce.Omega_u * (s_plus["h"] * s_plus["c"].dagger() + s_plus["h"].dagger() * s_plus["c"])
+    assert h30 == 4 * h29
+
+
+# ---- models ----------------------------------------------------------------------------------
+
+
+def test_variants_and_parameters(derivation):
+    assert set(derivation.models) == set(ce.VARIANTS)
+    for v, model in derivation.models.items():
+        params = derivation.parameters[v]
+        assert params[ce.g["h", 1]] == 0.5 and params[ce.g["c", 2]] == 0.55
+        assert params[ce.T["h"]] == 2.0 and params[ce.omega["c"]] == 1.0
+        assert model.round_duration == "tau"
+        assert {b.scheme for b in model.baths} == {ce.SCHEMES[v[:3]]}
+        free = set()
+        for op in (model.system_hamiltonian, *(vv for b in model.baths for _, vv in b.couplings)):
+            for coeff in op.terms.values():
+                free |= coeff.free_symbols
+        assert free <= set(params), (v, free - set(params))
+    assert tuple(derivation.kernel_sites) == ce.SYSTEM_SITES
+
+
+@pytest.mark.parametrize("variant", ce.VARIANTS)
+def test_first_law_residual_is_exactly_zero(variant):
+    assert sympy.expand(thermo.first_law_residual(ce.make_model(variant))) == 0
+
+
+@pytest.mark.parametrize("variant", ce.VARIANTS)
+def test_excitation_balance_identity(variant):
+    res, first_law = ce.balance_identities()[variant]
+    assert res == 0 and first_law == 0
+
+
+def test_derived_totals_are_local_plus_nonlocal():
+    for v in ce.VARIANTS:
+        cur = ce.derived_currents(v)
+        for i in ce.BATHS:
+            h = cur.heat[i]
+            assert sympy.expand(h["total"] - h["local"] - h["nonlocal"]) == 0
+        w = cur.work
+        assert sympy.expand(w["total"] - w["local"] - w["nonlocal"]) == 0
+        if v.startswith("ind"):
+            assert w["nonlocal"] == 0 and all(cur.heat[i]["nonlocal"] == 0 for i in ce.BATHS)
+
+
+def test_local_parts_do_not_depend_on_the_scheme():
+    for k in "12":
+        ref = ce.derived_currents(f"com{k}")
+        for s in ("cas", "ind"):
+            cur = ce.derived_currents(f"{s}{k}")
+            assert sympy.expand(cur.work["local"] - ref.work["local"]) == 0
+            for i in ce.BATHS:
+                assert sympy.expand(cur.heat[i]["local"] - ref.heat[i]["local"]) == 0
+    for i in ce.BATHS:
+        ref = ce.derived_dissipator_pairing("com1", i, "local")
+        for v in ("cas1", "ind1"):
+            assert sympy.expand(ce.derived_dissipator_pairing(v, i, "local") - ref) == 0
+
+
+def _numeric_model(variant: str, params: dict):
+    """The model at a numeric point (couplings, Hamiltonians and ancilla n_i numbers), so the
+    engine's matrix route does not substitute symbols term by term."""
+    model = ce.make_model(variant).subs(params)
+    baths = tuple(
+        dataclasses.replace(
+            b, ancillas=(ThermalOscillator(b.ancillas[0].site,
+                                           nbar=float(ce.n_thermal(b.name).subs(params))),)
+        )
+        for b in model.baths
+    )
+    return model.replace(baths=baths)
+
+
+@pytest.mark.parametrize("variant", ce.VARIANTS)
+def test_every_current_against_the_engine_matrix_route(variant):
+    """Derived heat (per bath) and work currents, local and non-local (totals: previous test),
+    against symthermo.numeric.model_matrices at random states and parameters, and the totals
+    against this module's own matrix route (the paper's general formulas)."""
+    rng = np.random.default_rng(11)
+    cur = ce.derived_currents(variant)
+    exprs = [cur.heat[i][p] for i in ce.BATHS for p in thermo.PARTS]
+    exprs += [cur.work[p] for p in thermo.PARTS]
+    for _ in range(2):
+        params = ce.random_parameters(rng)
+        rho = ce.random_state(rng)
+        subs = {**params, **expectation_values(exprs, rho, ce.SYSTEM_SITES)}
+        model = _numeric_model(variant, params)
+        own = ce.matrix_currents(variant, params, rho)
+        for i in ce.BATHS:
+            for part in thermo.PARTS:
+                d = float(cur.heat[i][part].xreplace(subs))
+                assert d == pytest.approx(own["heat", i, part], abs=1e-10)
+                if part != "total":
+                    m = heat_current_matrix(model, i, part, rho, None, ce.CUTOFF)
+                    assert d == pytest.approx(m, abs=1e-10), (i, part)
+        for part in thermo.PARTS:
+            d = float(cur.work[part].xreplace(subs))
+            assert d == pytest.approx(own["work", None, part], abs=1e-10)
+            if part != "total":
+                m = work_current_matrix(model, None, part, rho, None, ce.CUTOFF)
+                assert d == pytest.approx(m, abs=1e-10), part
+
+
+def test_matrix_route_cutoff_is_converged():
+    rng = np.random.default_rng(5)
+    params = ce.random_parameters(rng)
+    rho = ce.random_state(rng)
+    a = ce.matrix_currents("cas1", params, rho, ce.CUTOFF)
+    b = ce.matrix_currents("cas1", params, rho, ce.CUTOFF + 4)
+    for k in a:
+        assert a[k] == pytest.approx(b[k], abs=1e-12)
+
+
+# ---- Liouvillian and steady states ---------------------------------------------------------
+
+
+def _collision_generator(variant: str, params: dict, rho: np.ndarray, cutoff: int = 8):
+    """-i[H_S, rho] + sum_i D^(i)(rho), D from Eqs. (5), (6), (14) with matrices of V."""
+    model = ce.make_model(variant)
+    scheme = ce.SCHEMES[variant[:3]]
+    hs = operator_matrix(model.system_hamiltonian, ce.SYSTEM_SITES, None, params)
+    out = -1j * (hs @ rho - rho @ hs)
+    for i in ce.BATHS:
+        sites = (*ce.SYSTEM_SITES, ce.ANCILLA[i])
+        v = {n: operator_matrix(ce.coupling(i, n), sites, cutoff, params) for n in ce.INDICES}
+        rho_se = np.kron(rho, np.diag(ce.thermal_populations(i, params, cutoff)))
+
+        def dc(outer, inner, rho_se=rho_se):
+            x = inner @ rho_se - rho_se @ inner
+            return outer @ x - x @ outer
+
+        acc = np.zeros_like(rho_se)
+        for n in ce.INDICES:
+            acc += -0.5 * dc(v[n], v[n])
+            for m in ce.INDICES:
+                if m != n and scheme == "simultaneous":
+                    acc += -0.5 * dc(v[m], v[n])
+                if m > n and scheme == "cascaded":
+                    acc += -dc(v[m], v[n])
+        out += np.trace(acc.reshape(16, cutoff, 16, cutoff), axis1=1, axis2=3)
+    return out
+
+
+@pytest.mark.parametrize("variant", ["com1", "cas1", "ind2"])
+def test_liouvillian_against_the_collision_generator(variant):
+    rng = np.random.default_rng(3)
+    params = ce.random_parameters(rng)
+    lv = ce.liouvillian(variant, params)
+    for _ in range(2):
+        rho = ce.random_state(rng)
+        direct = _collision_generator(variant, params, rho)
+        via_l = (lv @ rho.reshape(-1, order="F")).reshape(16, 16, order="F")
+        assert np.abs(via_l - direct).max() < 1e-10
+
+
+@pytest.mark.parametrize("variant", ["com1", "cas2"])
+def test_steady_state_against_numeric_steady(variant):
+    from symthermo.numeric.steady import steady_state
+    from symthermo.numeric.superop import lindblad_liouvillian
+
+    params = ce.fig_point(variant, 1.5)
+    lf = thermo.lindblad_form(ce.make_model(variant))
+    h = operator_matrix(lf.hamiltonian, ce.SYSTEM_SITES, None, params)
+    jumps, blocks = [], []
+    for ch in lf.channels:
+        jumps += [operator_matrix(op, ce.SYSTEM_SITES, None, params) for op in ch.jump_operators]
+        blocks.append(np.array(ch.rates.subs(params).evalf(), dtype=complex))
+    n = len(jumps)
+    rates = np.zeros((n, n), dtype=complex)
+    k = 0
+    for b in blocks:
+        rates[k:k + len(b), k:k + len(b)] = b
+        k += len(b)
+    lv = lindblad_liouvillian(h, jumps, rates)
+    assert np.abs(lv - ce.liouvillian(variant, params)).max() < 1e-12
+    ref = steady_state(lv)
+    rho, kernel = ce.steady_state(variant, params)
+    assert kernel == 1 and ref.stationary_dimension == 1
+    assert np.abs(ref.rho - rho).max() < 1e-10
+    assert np.abs(lv @ rho.reshape(-1, order="F")).max() < 1e-12
+
+
+def test_steady_currents_satisfy_the_balance_laws():
+    for v in ("com1", "cas2", "ind1"):
+        for r in (0.7, 1.4, 2.6):
+            c = ce.steady_currents(v, ce.fig_point(v, r))
+            assert c["W"] + c["Qh"] + c["Qc"] == pytest.approx(0, abs=1e-14)
+            assert c["Qh"] / r + c["Qc"] == pytest.approx(0, abs=1e-14)
+
+
+# ---- Table I ---------------------------------------------------------------------------------
+
+
+def test_generated_table():
+    table = ce.generated_table()
+    assert table == {
+        "local heat": {"population"},
+        "non-local heat": {"coherence_same_bath"},
+        "local work": {"coherence_across_baths"},
+        "non-local work": {"coherence_across_baths"},
+    }
+    md = ce.table_markdown(table)
+    assert md.count("\n") == 5
+
+
+def test_quantities_are_named_and_distinct(derivation):
+    names = [q.name for q in derivation.quantities]
+    assert len(names) == len(set(names))
+    assert "C_nonloc_cas2" in names and "Wdot_total_ind1" in names
