@@ -1562,6 +1562,88 @@ def _performance_statements(sweep: Mapping) -> list[Statement]:
     return out
 
 
+def _c_values(rho: np.ndarray) -> dict:
+    """C_loc^(2) (Eq. (37)), C_non-loc^com(2), C_non-loc^cas(2) (Eqs. (39), (47)) and their
+    product forms C~ (Eqs. (48), (49)) at a state, with plain numpy operators."""
+
+    def ev_np(m: np.ndarray) -> float:
+        return float(np.einsum("ij,ji->", rho, m).real)
+
+    com = [(i, n, i, nb, _other(i), n) for i in BATHS for n in INDICES for nb in INDICES
+           if n != nb]
+    cas = [(i, 2, i, 1, _other(i), 2) for i in BATHS]
+
+    def c(terms):
+        return sum(ev_np(np_sz((i, n)) @ np_pair_plus((j, nb), (k, m)))
+                   for (i, n, j, nb, k, m) in terms)
+
+    def ct(terms):
+        return sum(ev_np(np_sz((i, n))) * ev_np(np_pair_plus((j, nb), (k, m)))
+                   for (i, n, j, nb, k, m) in terms)
+
+    return {
+        "C_loc": -sum(ev_np(np_pair_plus(("h", n), ("c", n))) for n in INDICES),
+        "C_com": c(com), "Ct_com": ct(com), "C_cas": c(cas), "Ct_cas": ct(cas),
+    }
+
+
+def _fig2_statements(sweep: Mapping) -> list[Statement]:
+    pts = sorted({r for rs in REGIME_POINTS.values() for r in rs})
+    cv = {(v, r): _c_values(sweep[v, r]["rho"]) for v in ("com2", "cas2") for r in pts}
+    p = default_parameters("com2")
+    k_com = p[g["h", 1]] * p[g["h", 2]] * p[Omega2[1]] / 2  # = g_c1 g_c2 Omega / 2 as well
+    ratio_dev = max(
+        max(abs(sweep["com2", r]["Wnonloc"] - k_com * cv["com2", r]["C_com"]),
+            abs(sweep["cas2", r]["Wnonloc"] - 2 * k_com * cv["cas2", r]["C_cas"]))
+        for r in pts
+    )
+    loc_signs = all(
+        np.sign(sweep[v, r]["Wloc"]) == np.sign(cv[v, r]["C_loc"]) for v in ("com2", "cas2")
+        for r in pts
+    )
+    gap = min(
+        min(abs(cv["com2", r]["C_com"] - cv["com2", r]["Ct_com"]),
+            abs(cv["cas2", r]["C_cas"] - cv["cas2", r]["Ct_cas"]))
+        for r in pts
+    )
+    return [
+        Statement(
+            "Sec. III C, Fig. 2(c)",
+            "the coherence-related quantities C_loc^com(2), C_loc^cas(2) follow the local work "
+            "currents",
+            loc_signs,
+            "sign(W_loc) = sign(C_loc) at every point; W_loc is not exactly proportional to "
+            "C_loc because Gamma_h1c1 != Gamma_h2c2 (g_{i,1} != g_{i,2}); "
+            + "; ".join(
+                f"{r}: com2 C_loc {_fmt(cv['com2', r]['C_loc'])}, cas2 C_loc "
+                f"{_fmt(cv['cas2', r]['C_loc'])}"
+                for r in pts
+            ),
+        ),
+        Statement(
+            "Sec. III C, Fig. 2(d): C_non-loc determines W_non-loc",
+            "C_non-loc^com(2) (Eq. (39)) and C_non-loc^cas(2) (Eq. (47)) behave as the non-local "
+            "work currents",
+            ratio_dev < TOLERANCE,
+            "at the Fig. 2 couplings g_{h,1} g_{h,2} = g_{c,1} g_{c,2}, so exactly "
+            "W_non-loc^com(2) = (g_{h,1} g_{h,2} Omega/2) C_non-loc^com(2) and W_non-loc^cas(2) "
+            f"= g_{{h,1}} g_{{h,2}} Omega C_non-loc^cas(2) at the steady states (max deviation "
+            f"{_bound(ratio_dev)})",
+        ),
+        Statement(
+            "Sec. III C, Fig. 2(d): no product form",
+            "C_non-loc differs from its product form C~_non-loc (Eqs. (48), (49))",
+            gap > 1e-6,
+            "; ".join(
+                f"{r}: C^com {_fmt(cv['com2', r]['C_com'])}, C~^com "
+                f"{_fmt(cv['com2', r]['Ct_com'])}, C^cas {_fmt(cv['cas2', r]['C_cas'])}, C~^cas "
+                f"{_fmt(cv['cas2', r]['Ct_cas'])}"
+                for r in pts
+            ),
+        ),
+    ]
+
+
 def efficiency_at_maximum_power(variant: str, iterations: int = 8) -> tuple[float, float]:
     """(omega_h/omega_c, eta) at the maximum of the extracted power -W over 1 < ratio < 2
     (golden-section search, then a parabola through the last three points)."""
@@ -1614,7 +1696,12 @@ def _fig4_statements() -> list[Statement]:
 
 def _steady_statements() -> list[Statement]:
     sweep = _sweep()
-    return [*_regime_statements(sweep), *_performance_statements(sweep), *_fig4_statements()]
+    return [
+        *_regime_statements(sweep),
+        *_performance_statements(sweep),
+        *_fig2_statements(sweep),
+        *_fig4_statements(),
+    ]
 
 
 # --------------------------------------------------------------------------------------------

@@ -86,6 +86,9 @@ EXPECTED_STATEMENTS = {
     "Sec. IV, refrigerator: non-local vs independent, H_I^(1)": True,
     "Sec. III C, Fig. 2(a)": True,
     "Sec. III C, Fig. 2(b)": True,
+    "Sec. III C, Fig. 2(c)": True,
+    "Sec. III C, Fig. 2(d): C_non-loc determines W_non-loc": True,
+    "Sec. III C, Fig. 2(d): no product form": True,
     "Sec. IV, Fig. 4: eta_max": True,
     "Sec. IV, Fig. 4: eta_max with H_I^(1)": True,
 }
