@@ -182,7 +182,13 @@ def expectation_values(expr_list: list[sympy.Expr], rho: np.ndarray, sites, cuto
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.12g}"
+    """12 significant digits; |x| < 1e-13 prints as 0 (rounding noise depends on the BLAS)."""
+    return "0" if abs(x) < 1e-13 else f"{x:.12g}"
+
+
+def _cell(text: str) -> str:
+    """Text for a markdown table cell (a '|' would end the cell)."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def render_report(d: Derivation) -> str:
@@ -201,7 +207,7 @@ def render_report(d: Derivation) -> str:
     for c in d.checks:
         kind = c.difference_kind if c.status == STATUS_DIFFERS else (
             "convention" if c.status == STATUS_CONVENTION else "")
-        lines.append(f"| {c.label} | {c.quantity} | {c.status} | {kind} |")
+        lines.append(f"| {_cell(c.label)} | {_cell(c.quantity)} | {c.status} | {_cell(kind)} |")
     lines.append("")
     if d.statements:
         lines.append("## Statements")
@@ -210,7 +216,8 @@ def render_report(d: Derivation) -> str:
         lines.append("|---|---|---|---|")
         for s in d.statements:
             lines.append(
-                f"| {s.label} | {s.claim} | {'yes' if s.holds else 'no'} | {s.evidence} |"
+                f"| {_cell(s.label)} | {_cell(s.claim)} | {'yes' if s.holds else 'no'} "
+                f"| {_cell(s.evidence)} |"
             )
         lines.append("")
     details = [c for c in d.checks if c.status != STATUS_HOLDS or c.note or c.evidence]

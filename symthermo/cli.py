@@ -102,7 +102,11 @@ def models_and_parameters(name: str) -> tuple[str, dict, dict]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     for name in DERIVATION_NAMES:
-        title, models, params = models_and_parameters(name)
+        try:
+            title, models, params = models_and_parameters(name)
+        except UserError as exc:
+            print(f"{name}: (not available: {exc})")
+            continue
         print(f"{name}: {title}")
         for variant in models:
             values = params.get(variant, {})
