@@ -4,6 +4,7 @@
     symthermo derive NAME|PATH|--all [--out DIR]     write generated/<paper>/
     symthermo check NAME|--all                       cross-checks + printed-equation table
     symthermo steady NAME [--model V] [--set K=V ...] [--initial ground|mixed] [--json]
+    symthermo figure NAME [FIG] [--out DIR]          the paper's figures (matplotlib)
     symthermo sweep NAME [--model V] --grid K=start:stop:num ... [--out table.csv|.npz]
 
 User errors (any :class:`~symthermo.errors.SymthermoError`, bad arguments) print one line on
@@ -124,6 +125,49 @@ def cmd_derive(args: argparse.Namespace) -> int:
         d = _build(name)
         files = write_generated(d, out)
         _progress(f"[{name}] wrote {len(files)} files under {out / d.name}")
+        if not args.no_figures:
+            _figures(name, out, None)
+    return 0
+
+
+def _figures(name: str, out: Path, which: list[str] | None) -> list[Path]:
+    """The paper's figures, when matplotlib and the figure module are there (else say so)."""
+    import importlib.util as util
+
+    if util.find_spec("matplotlib") is None:
+        _progress(f"[{name}] figures skipped: matplotlib is not installed "
+                  "(pip install 'symthermo[plot]')")
+        return []
+    try:
+        figures = importlib.import_module("derivations.figures")
+    except ModuleNotFoundError:
+        _progress(f"[{name}] figures skipped: derivations.figures is not available")
+        return []
+    if name not in getattr(figures, "FIGURE_PAPERS", DERIVATION_NAMES) or not figures.available(
+        name
+    ):
+        _progress(f"[{name}] no figures defined")
+        return []
+    paths = figures.make_figures(name, out, which, progress=_progress)
+    _progress(f"[{name}] wrote {len(paths)} figures under {out / name / 'figures'}")
+    return paths
+
+
+def cmd_figure(args: argparse.Namespace) -> int:
+    key = args.name.replace("-", "_")
+    if key not in DERIVATION_NAMES:
+        raise UserError(
+            f"unknown derivation {args.name!r}: choose one of {', '.join(DERIVATION_NAMES)}"
+        )
+    if importlib.util.find_spec("matplotlib") is None:
+        raise UserError("matplotlib is not installed: pip install 'symthermo[plot]'")
+    figures = importlib.import_module("derivations.figures")
+    which = [args.fig] if args.fig else None
+    if args.fig and args.fig not in figures.available(key):
+        raise UserError(
+            f"{key} has no figure {args.fig!r}; it has {', '.join(figures.available(key))}"
+        )
+    _figures(key, Path(args.out), which)
     return 0
 
 
@@ -218,7 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", help="derivation name or path to a .py file")
     p.add_argument("--all", action="store_true", help="all four paper derivations")
     p.add_argument("--out", default="generated", help="output directory (default generated)")
+    p.add_argument("--no-figures", action="store_true", help="skip the figures")
     p.set_defaults(func=cmd_derive)
+    p = sub.add_parser("figure", help="make a paper's figures (needs matplotlib)")
+    p.add_argument("name")
+    p.add_argument("fig", nargs="?", help="one figure id (default: all)")
+    p.add_argument("--out", default="generated", help="output directory (default generated)")
+    p.set_defaults(func=cmd_figure)
     p = sub.add_parser("check", help="cross-checks and the printed-equation comparison")
     p.add_argument("name", nargs="?")
     p.add_argument("--all", action="store_true")
