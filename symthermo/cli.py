@@ -161,7 +161,10 @@ def cmd_figure(args: argparse.Namespace) -> int:
         )
     if importlib.util.find_spec("matplotlib") is None:
         raise UserError("matplotlib is not installed: pip install 'symthermo[plot]'")
-    figures = importlib.import_module("derivations.figures")
+    try:
+        figures = importlib.import_module("derivations.figures")
+    except ModuleNotFoundError as exc:
+        raise UserError(f"figures are not available ({exc})") from exc
     which = [args.fig] if args.fig else None
     if args.fig and args.fig not in figures.available(key):
         raise UserError(
