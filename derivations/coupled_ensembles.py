@@ -35,6 +35,7 @@ import numpy as np
 import sympy
 
 from derivations.framework import (
+    STATUS_HOLDS,
     Check,
     Derivation,
     Statement,
@@ -532,11 +533,16 @@ def _pairing(op: Operator) -> sympy.Expr:
 
 
 @cache
-def derived_dissipator_pairing(variant: str, i: str, part: str) -> sympy.Expr:
+def derived_dissipator_pairing(
+    variant: str, i: str, part: str, round_duration: str = "tau"
+) -> sympy.Expr:
     """Tr[sigma D(rho)] = Tr[D^dag(sigma) rho] from the engine's Lindblad form (adjoint),
     restricted to the channels of bath i.  ``part`` "local": local rate entries; "nonlocal":
     the cross rate entries plus the cascaded Hamiltonian H_cas of those channels."""
-    lf = thermo.lindblad_form(make_model(variant))
+    model = make_model(variant)
+    if round_duration != model.round_duration:
+        model = model.replace(round_duration=round_duration)
+    lf = thermo.lindblad_form(model)
     channels = tuple(ch for ch in lf.channels if ch.bath == i)
     h_cas = operator_sum(ch.hamiltonian for ch in channels)
     sub = thermo.LindbladForm(h_cas, channels)
@@ -1694,6 +1700,29 @@ def _fig4_statements() -> list[Statement]:
     ]
 
 
+def _normalisation_statement(checks: list[Check]) -> Statement:
+    """Sec. II B: a cascaded round lasts N tau, the master equation is written per tau."""
+    status = {c.label: c.status for c in checks}
+    halves = all(
+        sympy.expand(
+            derived_dissipator_pairing("cas1", i, part, "strokes")
+            - derived_dissipator_pairing("cas1", i, part) / 2
+        ) == 0
+        for i in BATHS for part in ("local", "nonlocal")
+    )
+    holds = halves and status["Eq. (10)"] == status["Eq. (15)"] == STATUS_HOLDS
+    return Statement(
+        "Sec. II B, time normalisation of the cascaded model",
+        "each collision lasts tau, a round N tau (Eq. (13)), and the master equation (Eqs. (4), "
+        "(5), (14), (15)) is the change per round divided by tau",
+        holds,
+        "with round_duration='tau' (one tau per round) the derived cascaded dissipators equal "
+        f"Eqs. (10) and (15) (checks: {status['Eq. (10)']}, {status['Eq. (15)']}); with "
+        "'strokes' (a round lasts N tau = 2 tau) every derived dissipator is exactly half of "
+        f"that: {halves}. So the printed equations are rates per tau, not per N tau",
+    )
+
+
 def _steady_statements() -> list[Statement]:
     sweep = _sweep()
     return [
@@ -1774,6 +1803,9 @@ NOTES = (
     "cross term of Eq. (14) without a factor 1/N, i.e. rates per tau of a round; the engine's "
     "'tau' normalisation reproduces Eqs. (10) and (15) exactly ('strokes' would divide every "
     "cascaded dissipator by N = 2). The free Hamiltonian acts for one tau per round.",
+    "Appendix A, Eq. (A8) (both texts) writes the non-local heat with H_S + H_Ei inside the "
+    "double commutator, unlike Eq. (24) (H_Ei only); with H_S it would be minus the non-local "
+    "work share of bath i, not a heat current (not among the required checks).",
     "Sec. II B gives each stroke U_n its own H_{I,n} ('interactions between S_{i,n} and the "
     "other subsystems'); we take H_S = H_local + H_I acting once per round, as the paper's "
     "master equation does (-i[H_S, rho] with H_S = sum_n (H_{S_h,n} + H_{S_c,n} + H_{I,n})).",
@@ -1801,7 +1833,7 @@ def build() -> Derivation:
     parameters = {v: default_parameters(v) for v in VARIANTS}
     checks = [compare(c) for c in _checks()]
     table_statements, _ = _table_statements()
-    statements = [*table_statements, *_steady_statements()]
+    statements = [_normalisation_statement(checks), *table_statements, *_steady_statements()]
     notes = [
         *NOTES,
         "Table I generated from thermo.decompose / classify_expectation (union over the six "

@@ -70,6 +70,7 @@ EXPECTED_KIND = {
 }
 
 EXPECTED_STATEMENTS = {
+    "Sec. II B, time normalisation of the cascaded model": True,
     "Table I, local heat": True,
     "Table I, non-local heat": True,
     "Table I, local work": True,
