@@ -1,7 +1,7 @@
 """Benchmark: batched steady states (symthermo.numeric.steady) vs a loop of qutip.steadystate.
 
     python bench/steady_core.py [--points2 10000] [--points4 1000] [--sample2 400]
-                                [--sample4 20] [--repeat 3]
+                                [--sample4 20] [--repeat 3] [--blas-threads 1] [--workers 1]
 
 Two parameter sweeps of collision-model Liouvillians (built with
 symthermo.numeric.superop.lindblad_liouvillian, batched):
@@ -17,20 +17,42 @@ symthermo.numeric.superop.lindblad_liouvillian, batched):
 QuTiP runs on a random sample of the points (per-point cost x number of points = loop time);
 each QuTiP method (direct, svd, eigen) is timed and the fastest of direct/svd is the baseline
 (the ratio against eigen is printed as well). Timings are wall-clock, best of ``--repeat``.
-The machine's BLAS threading applies to both sides (set OPENBLAS_NUM_THREADS to control it).
+BLAS threads are pinned for both sides before numpy is imported (``--blas-threads``, default 1:
+a single-core comparison; multi-threaded BLAS on small matrices mostly adds synchronisation
+cost, catastrophically so on a busy machine). ``--workers`` > 1 additionally times
+steady_states_batched(..., workers=W) (thread-parallel chunks).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 import warnings
 
-import numpy as np
 
-from symthermo.numeric.steady import steady_states_batched
-from symthermo.numeric.superop import lindblad_liouvillian
+def _parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="batched steady states vs qutip loop")
+    parser.add_argument("--points2", type=int, default=10_000)
+    parser.add_argument("--points4", type=int, default=1_000)
+    parser.add_argument("--sample2", type=int, default=400)
+    parser.add_argument("--sample4", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--blas-threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1)
+    return parser.parse_args()
+
+
+ARGS = _parse() if __name__ == "__main__" else None
+if ARGS is not None and "numpy" not in sys.modules:
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(ARGS.blas_threads)
+
+import numpy as np  # noqa: E402
+
+from symthermo.numeric.steady import steady_states_batched  # noqa: E402
+from symthermo.numeric.superop import lindblad_liouvillian  # noqa: E402
 
 SM = np.array([[0, 1], [0, 0]], dtype=complex)  # sigma_- = |0><1|
 SX = np.array([[0, 1], [1, 0]], dtype=complex)
@@ -90,31 +112,31 @@ def four_qubit_sweep(points: int, rng: np.random.Generator, generic: bool):
     return H, np.stack(ops), rates
 
 
-def _best(fn, repeat: int) -> float:
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+def _timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
 
 
-def _qutip_per_point(Ls: np.ndarray, sample: np.ndarray, repeat: int) -> dict[str, float]:
+def _qutip_loops(Ls: np.ndarray, sample: np.ndarray):
+    """Per method: (loop of qutip.steadystate over the sample, its size). 'direct' spends
+    ~25 ms per call in option handling (qutip 5), so it runs on the first 20 sampled points."""
     import qutip
 
     d = round(Ls.shape[-1] ** 0.5)
     dims = [[[d], [d]], [[d], [d]]]
     Q = [qutip.Qobj(Ls[i], dims=dims, superrep="super") for i in sample]
-    out = {}
+    loops = {}
     for method in ("direct", "svd", "eigen"):
         qutip.steadystate(Q[0], method=method)  # warm-up
+        part = Q[:20] if method == "direct" else Q
 
-        def loop(method=method):
-            for q in Q:
+        def loop(method=method, part=part):
+            for q in part:
                 qutip.steadystate(q, method=method)
 
-        out[method] = _best(loop, max(1, repeat - 1)) / len(Q)
-    return out
+        loops[method] = (loop, len(part))
+    return loops
 
 
 def _accuracy(Ls: np.ndarray, rho: np.ndarray, sample: np.ndarray) -> float:
@@ -129,16 +151,27 @@ def _accuracy(Ls: np.ndarray, rho: np.ndarray, sample: np.ndarray) -> float:
     return err
 
 
-def run_case(name: str, H, J, rates, sample_size: int, repeat: int, rng) -> None:
+def run_case(
+    name: str, H, J, rates, sample_size: int, repeat: int, rng, workers: int = 1
+) -> None:
     points = H.shape[0]
     t0 = time.perf_counter()
     Ls = lindblad_liouvillian(H, J, rates)
     t_build = time.perf_counter() - t0
     steady_states_batched(Ls[: min(points, 64)])  # warm-up (index tables)
     rho = steady_states_batched(Ls)
-    t_ours = _best(lambda: steady_states_batched(Ls), repeat)
     sample = rng.choice(points, size=min(sample_size, points), replace=False)
-    per = _qutip_per_point(Ls, sample, repeat)
+    loops = _qutip_loops(Ls, sample)
+    # interleave the repetitions so that load fluctuations hit both sides alike; keep the best
+    t_ours = t_threads = np.inf
+    per = dict.fromkeys(loops, np.inf)
+    for _ in range(repeat):
+        t_ours = min(t_ours, _timed(lambda: steady_states_batched(Ls)))
+        if workers > 1:
+            t_threads = min(t_threads, _timed(lambda: steady_states_batched(Ls, workers=workers)))
+        for m, (loop, size) in loops.items():
+            per[m] = min(per[m], _timed(loop) / size)
+    t_threads = None if workers == 1 else t_threads
     base_method = min(("direct", "svd"), key=lambda m: per[m])
     t_qutip = per[base_method] * points
     t_eigen = per["eigen"] * points
@@ -148,32 +181,32 @@ def run_case(name: str, H, J, rates, sample_size: int, repeat: int, rng) -> None
     print(f"   build Liouvillians (batched einsum)      {t_build * 1e3:10.1f} ms")
     print(f"   steady_states_batched                    {t_ours * 1e3:10.1f} ms "
           f"({t_ours / points * 1e6:.2f} us/point)")
+    if t_threads is not None:
+        print(f"   steady_states_batched(workers={workers})       {t_threads * 1e3:10.1f} ms "
+              f"({t_qutip / t_threads:.1f}x vs {base_method})")
     for m in ("direct", "svd", "eigen"):
+        size = loops[m][1]
         print(f"   qutip.steadystate({m!r:8}) loop (est.)  {per[m] * points * 1e3:10.1f} ms "
-              f"({per[m] * 1e6:.1f} us/point, sampled on {len(sample)})")
+              f"({per[m] * 1e6:.1f} us/point, sampled on {size})")
     print(f"   speed-up vs fastest of direct/svd ({base_method}): {t_qutip / t_ours:8.1f}x")
     print(f"   speed-up vs eigen:                          {t_eigen / t_ours:8.1f}x")
     print(f"   max |rho - rho_qutip| on 20 sampled points: {err:.2e}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--points2", type=int, default=10_000)
-    parser.add_argument("--points4", type=int, default=1_000)
-    parser.add_argument("--sample2", type=int, default=400)
-    parser.add_argument("--sample4", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = ARGS if ARGS is not None else _parse()
     warnings.filterwarnings("ignore")
     rng = np.random.default_rng(2024)
     print("steady-state benchmark (symthermo.numeric.steady vs qutip)")
-    print(f"numpy {np.__version__}; OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}; "
+    print(f"numpy {np.__version__}; BLAS threads {os.environ.get('OPENBLAS_NUM_THREADS')}; "
           f"cpus={os.cpu_count()}; load average {os.getloadavg()[0]:.2f}")
-    run_case("two qubits", *two_qubit_sweep(args.points2, rng), args.sample2, args.repeat, rng)
+    w = args.workers
+    run_case("two qubits", *two_qubit_sweep(args.points2, rng), args.sample2, args.repeat, rng, w)
     run_case("four qubits, excitation conserving",
-             *four_qubit_sweep(args.points4, rng, generic=False), args.sample4, args.repeat, rng)
+             *four_qubit_sweep(args.points4, rng, generic=False), args.sample4, args.repeat, rng, w)
     run_case("four qubits, generic (sigma_x term)",
-             *four_qubit_sweep(args.points4, rng, generic=True), args.sample4, args.repeat, rng)
+             *four_qubit_sweep(args.points4, rng, generic=True), args.sample4, args.repeat, rng, w)
+    print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

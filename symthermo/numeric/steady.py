@@ -415,8 +415,9 @@ def _block_structure(Ls: np.ndarray, rb: _RealBasis, chunk: int) -> list[np.ndar
     return None if len(comps) == 1 else comps
 
 
-#: Bytes of real work matrix per chunk of a batched solve (buffers are reused across chunks).
-BATCH_CHUNK_BYTES = 1 << 22
+#: Bytes of real work matrix per chunk of a batched solve (buffers are reused across chunks);
+#: a chunk holds at least 4 points.
+BATCH_CHUNK_BYTES = 1 << 20
 
 
 def _batched_core(Ls: np.ndarray, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -431,7 +432,7 @@ def _batched_core(Ls: np.ndarray, workers: int = 1) -> tuple[np.ndarray, np.ndar
     d = superop_dimension(n)
     rb = _real_basis(d)
     workers = max(1, min(int(workers), B))
-    chunk = max(1, min(-(-B // workers), BATCH_CHUNK_BYTES // (8 * n * n)))
+    chunk = max(1, min(-(-B // workers), max(4, BATCH_CHUNK_BYTES // (8 * n * n))))
     comps = _block_structure(Ls, rb, chunk)
     if comps is None:
         sels: list[np.ndarray | None] = [None]
@@ -493,7 +494,7 @@ def steady_states_batched(
     Every L must be trace preserving and Hermiticity preserving (Lindblad or collision
     generators; not checked here, for speed). Each point is solved in the Hermitian real
     parametrisation (module docstring) with the first population equation replaced by
-    Tr rho = 1; the points go to LAPACK in stacked calls over chunks of the batch (about 4 MB
+    Tr rho = 1; the points go to LAPACK in stacked calls over chunks of the batch (about 1 MB
     of work matrix each; buffers reused). For d^2 >= 64 the real system is
     first split into the blocks that the batch's common sparsity pattern decouples (e.g. the
     coherence sectors of an excitation-conserving model); entries below 1e-14 of the largest
