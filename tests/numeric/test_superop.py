@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import qutip
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symthermo.numeric.errors import (
     NonZeroBathMeanError,
@@ -85,6 +87,21 @@ def test_sprepost_identity_and_qutip():
     assert np.allclose(spost(A), qutip.spost(qutip.Qobj(A)).full())
     H = random_hermitian(d, rng)
     assert np.allclose(commutator_superop(H) @ vec(rho), vec(H @ rho - rho @ H))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), d=st.integers(2, 5), K=st.integers(1, 3))
+def test_liouvillian_properties(seed, d, K):
+    """vec(A rho B) = sprepost(A, B) vec(rho); Lindblad generators preserve trace and
+    Hermiticity for any Hermitian rate matrix."""
+    rng = np.random.default_rng(seed)
+    A, B, rho = random_operator(d, rng), random_operator(d, rng), random_operator(d, rng)
+    assert np.allclose(sprepost(A, B) @ vec(rho), vec(A @ rho @ B), atol=1e-12)
+    J = np.stack([random_operator(d, rng) for _ in range(K)])
+    L = lindblad_liouvillian(random_hermitian(d, rng), J, random_hermitian(K, rng))
+    check_trace_preserving(L)
+    out = unvec(L @ vec(random_hermitian(d, rng)), d)
+    assert np.allclose(out, out.conj().T, atol=1e-12)
 
 
 def test_superops_batched():
