@@ -95,8 +95,11 @@ def models_and_parameters(name: str) -> tuple[str, dict, dict]:
     """(title, models, default parameters) of a derivation, without running its checks
     when the module offers ``build_models()`` and ``build_parameters()``."""
     module = load_derivation_module(name)
+    title = getattr(module, "TITLE", name)
     if hasattr(module, "build_models") and hasattr(module, "build_parameters"):
-        return getattr(module, "TITLE", name), module.build_models(), module.build_parameters()
+        return title, module.build_models(), module.build_parameters()
+    if hasattr(module, "MODELS") and hasattr(module, "PARAMETERS"):
+        return title, dict(module.MODELS), dict(module.PARAMETERS)
     d = module.build()
     return d.title, d.models, d.parameters
 
