@@ -56,7 +56,12 @@ from numpy.typing import ArrayLike
 
 from .errors import NumericDomainError
 from .steady import SteadyState, steady_state
-from .superop import collision_dissipator, hamiltonian_superop, partial_trace_ancilla
+from .superop import (
+    check_trace_preserving,
+    collision_dissipator,
+    hamiltonian_superop,
+    partial_trace_ancilla,
+)
 
 __all__ = [
     "Bath",
@@ -316,11 +321,14 @@ def collision_steady_state(
     Same degeneracy handling as :func:`~symthermo.numeric.steady.steady_state` (applied to the
     trace-preserving generator Phi - 1): a stationary space of dimension > 1 raises
     DegenerateSteadyStateError unless ``initial_state`` is given; then the result is the
-    projection onto the fixed points (the Cesaro limit of Phi^n rho_0).
+    projection onto the fixed points (the Cesaro limit of Phi^n rho_0). Precision: Phi - 1 is
+    O(tau) while rounding in Phi is ~1e-16, so for tau below ~1e-6 the fixed point is
+    ill-determined in double precision (use the tau -> 0 generator there).
     """
     Phi = collision_map(rnd)
     G = Phi - np.eye(Phi.shape[0])
-    return steady_state(G, initial_state, rtol=rtol)
+    check_trace_preserving(G, scale=1.0)
+    return steady_state(G, initial_state, rtol=rtol, check_trace=False)
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,7 @@ def steady_state(
     initial_state: ArrayLike | None = None,
     *,
     rtol: float = NULLSPACE_RTOL,
+    check_trace: bool = True,
 ) -> SteadyState:
     """Steady state of a trace-preserving generator L ((d^2, d^2), column stacking).
 
@@ -143,20 +144,24 @@ def steady_state(
     returns the Hermitian part. k > 1: raises :class:`DegenerateSteadyStateError` unless
     ``initial_state`` rho_0 is given; then returns P rho_0 with the spectral projector
     P = sum_k |r_k><l_k| (biorthonormal right/left kernel vectors, see the module docstring).
-    Raises NotTracePreservingError if vec(I)^dag L != 0.
+    Raises NotTracePreservingError if vec(I)^dag L != 0 (``check_trace=False`` skips the check,
+    e.g. after checking a map Phi before forming Phi - 1).
     """
     Lm = np.asarray(L, dtype=complex)
     if Lm.ndim != 2 or Lm.shape[0] != Lm.shape[1]:
         raise NumericDomainError(f"L must be a square (d^2, d^2) matrix, got shape {Lm.shape}")
     d = superop_dimension(Lm.shape[0])
-    check_trace_preserving(Lm)
+    if check_trace:
+        check_trace_preserving(Lm)
     U, s, Vh = np.linalg.svd(Lm)
     smax = s[0] if s[0] > 0 else 1.0
     rel = s[::-1] / smax
     k = int(np.count_nonzero(s <= rtol * smax))
     if k == 0:  # cannot happen for a trace-preserving L up to rounding; be explicit
         raise NumericDomainError(
-            f"L has no kernel (smallest singular value / largest = {rel[0]:.3g} > rtol {rtol:g})"
+            f"L has no kernel (smallest singular value / largest = {rel[0]:.3g} > rtol {rtol:g}):"
+            " it does not generate trace-preserving dynamics, or rounding is large against its "
+            "scale (e.g. Phi - 1 of a collision map with tau below ~1e-6)"
         )
     left = U[:, -k:]  # columns l with l^dag L = 0
     right = Vh[-k:].conj().T  # columns r with L r = 0

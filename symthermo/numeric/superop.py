@@ -332,20 +332,25 @@ def collision_dissipator(
     return _assemble(A_pre, A_post, T, S)
 
 
-def check_trace_preserving(L: ArrayLike, tol: float = TRACE_PRESERVING_RTOL) -> None:
+def check_trace_preserving(
+    L: ArrayLike, tol: float = TRACE_PRESERVING_RTOL, scale: float | None = None
+) -> None:
     """Raise :class:`NotTracePreservingError` unless vec(I)^dag L = 0 (trace-preserving generator).
 
     The trace row t_c = sum_i L[i + i*d, c] (column stacking) is d Tr[L(E_c)]/dt for the
-    matrix unit E_c; it must vanish to ``tol * max|L|`` (default 1e-10 relative) for every
-    column c and every batch element. The message names the worst element (k, l) of rho and
-    the batch index.
+    matrix unit E_c; it must vanish to ``tol * scale`` for every column c and every batch
+    element; ``scale`` defaults to max|L| (relative check, default tol 1e-10). For L = Phi - 1
+    of a map Phi pass ``scale=1`` (Phi's entries, not their small differences, set the
+    rounding). The message names the worst element (k, l) of rho and the batch index.
     """
     L = np.asarray(L)
     n = _square_dim(L, "L")
     d = superop_dimension(n)
     diag = np.arange(d) * (d + 1)
     t = L[..., diag, :].sum(axis=-2)
-    scale = max(float(np.max(np.abs(L), initial=0.0)), 1e-300)
+    if scale is None:
+        scale = float(np.max(np.abs(L), initial=0.0))
+    scale = max(scale, 1e-300)
     worst = float(np.max(np.abs(t), initial=0.0))
     if worst > tol * scale:
         flat = int(np.argmax(np.abs(t)))
@@ -356,5 +361,5 @@ def check_trace_preserving(L: ArrayLike, tol: float = TRACE_PRESERVING_RTOL) -> 
         raise NotTracePreservingError(
             f"generator is not trace preserving{where}: d Tr[rho]/dt = {t[idx]:.3g} for the "
             f"matrix unit |{k}><{col}| (|vec(I)^dag L| up to {worst:.3g} > tol {tol:g} * "
-            f"max|L| = {tol * scale:.3g})"
+            f"scale {scale:.3g}; the scale is max|L| unless given)"
         )
