@@ -247,3 +247,13 @@ def test_degenerate_collision_model_projects_like_repeated_rounds():
     assert np.max(np.abs(ss.rho - late)) < 1e-9
     psi_m = np.array([0, 1, -1, 0]) / np.sqrt(2)
     assert (psi_m @ ss.rho @ psi_m).real == pytest.approx((psi_m @ rho0 @ psi_m).real)
+
+
+def test_small_tau_fixed_point_and_its_precision_limit():
+    """Phi - 1 = O(tau): fine at tau = 1e-4 (error O(tau)), ill-determined at tau = 1e-8."""
+    rnd = CollisionRound(0.5 * SZ, (qubit_bath(),), 1e-4)
+    exact = collision_steady_state(rnd).rho
+    limit = steady_state(lindblad_limit_generator(rnd)).rho
+    assert np.max(np.abs(exact - limit)) < 1e-4
+    with pytest.raises(NumericDomainError, match="tau"):
+        collision_steady_state(CollisionRound(0.5 * SZ, (qubit_bath(),), 1e-8))
