@@ -309,3 +309,13 @@ def test_max_terms_and_width_rules():
     narrow = latex_lines(q.expr, width=150, lhs=q.latex_name)
     assert len(narrow) > 3
     assert all(latex_width(line) <= 150 for line in narrow if r"\bigl" not in line)
+
+
+def test_latex_name_that_would_not_compile_is_refused():
+    from symthermo.emit import EmitError
+    from symthermo.emit.latex import latex_problems
+
+    assert latex_problems(r"\dot{E}_{S}_{M=3}") == ["double subscript"]
+    assert latex_problems(current_symbol("W", "non-loc", "R")) == []
+    with pytest.raises(EmitError, match="would not compile"):
+        latex_equation(Quantity("e", sympy.Symbol("x"), r"\dot{E}_{S}_{M=3}"))

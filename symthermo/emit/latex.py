@@ -519,6 +519,47 @@ def _atom(tokens: list[str], i: int, scale: float) -> tuple[float, int]:
     return 5.5 * scale, i + 1
 
 
+def latex_problems(text: str) -> list[str]:
+    """Errors that pdflatex would stop on in a math string: unbalanced braces, double
+    subscripts or superscripts (``\\dot{E}_{S}_{M=3}``).  Empty when none are found."""
+    problems = []
+    depth = 0
+    for t in _TOKEN.findall(text):
+        depth += t == "{"
+        depth -= t == "}"
+        if depth < 0:
+            problems.append("a '}' closes no group")
+            depth = 0
+    if depth:
+        problems.append(f"{depth} unclosed '{{'")
+    tokens = _TOKEN.findall(text)
+
+    def scan(i: int) -> int:
+        while i < len(tokens) and tokens[i] != "}":
+            if tokens[i].isspace():
+                i += 1
+                continue
+            i = skip_atom(i)
+            seen: list[str] = []
+            while i < len(tokens) and tokens[i] in ("^", "_"):
+                if tokens[i] in seen:
+                    problems.append(f"double {'subscript' if tokens[i] == '_' else 'superscript'}")
+                seen.append(tokens[i])
+                i = skip_atom(i + 1)
+        return i + 1
+
+    def skip_atom(i: int) -> int:
+        while i < len(tokens) and tokens[i].isspace():
+            i += 1
+        if i < len(tokens) and tokens[i] == "{":
+            return scan(i + 1)
+        return i + 1
+
+    if not problems:
+        scan(0)
+    return problems
+
+
 def _term_text(t: Term, leading: bool) -> str:
     if leading:
         return ("- " if t.sign == "-" else "") + t.body
@@ -656,6 +697,12 @@ def latex_equation(
     """A display equation for a quantity, ``\\label{eq:<prefix>:<label or name>}``, broken
     over lines with ``split`` when it is too wide."""
     lhs = quantity_lhs(q)
+    problems = latex_problems(lhs)
+    if problems:
+        raise EmitError(
+            f"quantity {q.name!r}: latex_name {lhs!r} would not compile ({'; '.join(problems)}); "
+            "e.g. write \\dot{E}_{S,M=3} instead of \\dot{E}_{S}_{M=3}"
+        )
     lines = latex_lines(q.expr, width=width, lhs=lhs, max_terms=max_terms, **settings)
     env = "equation" if numbered else "equation*"
     label = f"\\label{{{equation_label(q, prefix)}}}\n" if numbered else ""
@@ -780,6 +827,7 @@ __all__ = [
     "latex_equation",
     "latex_lines",
     "latex_operator",
+    "latex_problems",
     "latex_repr",
     "latex_width",
     "layout_terms",
