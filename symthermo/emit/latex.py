@@ -39,6 +39,7 @@ term wider than a line is broken inside its (expanded) coefficient with ``\bigl(
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -57,7 +58,13 @@ from .ladder import (
 )
 from .quantity import EmitError, Quantity
 
-DEFAULT_WIDTH = 200.0  # pt of printed material per line, left-hand side included
+DEFAULT_WIDTH = 200.0
+
+
+class LatexNameWarning(UserWarning):
+    """A LaTeX name given by the user will not compile (double subscript, unbalanced braces)."""
+
+  # pt of printed material per line, left-hand side included
 
 # ------------------------------------------------------------------------------------------
 # names
@@ -698,10 +705,12 @@ def latex_equation(
     over lines with ``split`` when it is too wide."""
     lhs = quantity_lhs(q)
     problems = latex_problems(lhs)
-    if problems:
-        raise EmitError(
-            f"quantity {q.name!r}: latex_name {lhs!r} would not compile ({'; '.join(problems)}); "
-            "e.g. write \\dot{E}_{S,M=3} instead of \\dot{E}_{S}_{M=3}"
+    if problems:  # a warning, not an error: the rest of a document is still written
+        warnings.warn(
+            f"quantity {q.name!r}: latex_name {lhs!r} will not compile ({'; '.join(problems)}); "
+            "e.g. write \\dot{E}_{S,M=3} instead of \\dot{E}_{S}_{M=3}",
+            LatexNameWarning,
+            stacklevel=2,
         )
     lines = latex_lines(q.expr, width=width, lhs=lhs, max_terms=max_terms, **settings)
     env = "equation" if numbered else "equation*"
@@ -814,6 +823,7 @@ class LatexReprMixin:
 
 __all__ = [
     "DEFAULT_WIDTH",
+    "LatexNameWarning",
     "LatexReprMixin",
     "OperatorMonomial",
     "Step",
