@@ -58,13 +58,12 @@ from .ladder import (
 )
 from .quantity import EmitError, Quantity
 
-DEFAULT_WIDTH = 200.0
+DEFAULT_WIDTH = 200.0  # pt of printed material per line, left-hand side included
 
 
 class LatexNameWarning(UserWarning):
     """A LaTeX name given by the user will not compile (double subscript, unbalanced braces)."""
 
-  # pt of printed material per line, left-hand side included
 
 # ------------------------------------------------------------------------------------------
 # names
