@@ -34,9 +34,10 @@ float64, 2-core AMD EPYC VM, single-core streaming rate ~35 GB/s, so the bandwid
 than the kernel.  What limits it: 92 ufunc calls per chunk, each ~0.25 ns per element (one
 L2 round trip of three operands) plus ~0.7 us call overhead; the expressions need about 80
 binary operations even hand-optimised, so per-operation numpy kernels cannot reach ~3x the
-floor on a machine this fast at streaming.  A fused C loop over 19 streams is no remedy by
-itself: on this VM it streams at ~4 GB/s (prefetch / 4K aliasing), and libm's scalar
-``tanh`` costs ~20 ns per point (numpy's is vectorised, ~2 ns).
+floor on a machine this fast at streaming.  A fused C loop is no easy remedy: one loop over
+19 arrays streams at ~4 GB/s on this VM (4K aliasing; the C emitter copies through small
+blocks for that reason), its arithmetic is only SSE2-vectorised without ``-march``, and
+libm's scalar ``tanh`` costs ~20 ns per point (numpy's is vectorised, ~2 ns).
 
 Quantities whose expectation values are all real (Pauli strings, ``a^dag^m a^m``) and whose
 coefficients contain no ``I`` use float64 arithmetic; the others complex128.
