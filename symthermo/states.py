@@ -21,11 +21,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from math import factorial
 
 import sympy
 
-from .algebra.coefficients import cmono_mul, to_scalar
+from .algebra.coefficients import (
+    cmono_factors,
+    cmono_mul,
+    fast_add,
+    fast_mul,
+    scalar_to_sympy,
+    sort_factors,
+    to_scalar,
+)
 from .algebra.expectation import Expectation
 from .algebra.monomials import monomial_sort_key
 from .algebra.operator import Operator
@@ -244,10 +253,39 @@ def trace_out(op: Operator, states: Iterable[AncillaState] | AncillaState) -> sy
     One :class:`Expectation` symbol per canonical system monomial; terms in monomial order.
     """
     reduced = partial_trace(op, states)
-    terms = []
-    for mono, coeff in reduced.terms.items():
-        terms.append(coeff if not mono else coeff * Expectation(mono))
-    return sympy.Add(*terms)
+    grouped: dict[tuple, dict] = {}
+    for (om, cm), r in reduced.raw_items():
+        grouped.setdefault(om, {})[cm] = r
+    # built with the fast constructors of .algebra.coefficients (same expression as
+    # sum(coefficient * Expectation), without re-flattening every product)
+    terms: list[sympy.Expr] = []
+    number: sympy.Expr = sympy.S.Zero
+    slow: list[sympy.Expr] = []
+    for mono in sorted(grouped, key=monomial_sort_key):
+        scalar = grouped[mono]
+        if not mono:
+            number, rest = scalar_to_sympy(scalar).as_coeff_Add()
+            terms.extend(sympy.Add.make_args(rest) if rest != 0 else ())
+            continue
+        symbol = Expectation(mono)
+        if len(scalar) == 1:
+            ((cm, r),) = scalar.items()
+            factors = cmono_factors(cm) if not (len(cm) == 1 and not cm[0]) else ()
+            if factors is not None:
+                args = [*factors, symbol]
+                sort_factors(args)
+                terms.append(fast_mul(r, args))
+                continue
+        coeff = scalar_to_sympy(scalar)
+        if coeff.is_Add:
+            args = [coeff, symbol]
+            sort_factors(args)
+            terms.append(sympy.Mul._from_args(tuple(args)))
+        else:
+            slow.append(coeff * symbol)
+    if slow:
+        return sympy.Add(number, *terms, *slow)
+    return fast_add(terms, Fraction(int(number.p), int(number.q)))
 
 
 def bath_mean(coupling: Operator, states: Iterable[AncillaState] | AncillaState) -> Operator:

@@ -27,12 +27,13 @@ algebra's hot path.  Conversion from and to sympy happens only at the boundary.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from functools import lru_cache
 from numbers import Number
 
 import sympy
+from sympy.core.basic import _cmp_name
 
 from ..errors import CoefficientError
 
@@ -323,8 +324,170 @@ def rational_to_sympy(r: Rational) -> sympy.Rational:
     return sympy.Integer(r)
 
 
+# --- fast conversion to sympy ----------------------------------------------------------------
+#
+# Building a sympy Mul or Add runs its ``flatten`` (collect powers, sort the arguments), which
+# dominated derivations (90% of the four currents of 10 qubits).  Our monomials are already
+# collected, so for the common case -- distinct, non-numeric bases, no i -- the arguments only
+# need sympy's own canonical sort (Basic.compare, here through cached ranks) and ``_from_args``:
+# the result is the same expression, with the same args, as ``Mul(...)``/``Add(...)`` builds.
+# Anything sympy might combine or rewrite (numeric bases such as sqrt(2) or E, i, two factors
+# on one base, Add factors) takes the ordinary constructor.  tests/test_algebra.py compares
+# both paths argument by argument.
+
+_UNSET = object()
+_factor_cache: dict[CMono, tuple | None] = {}
+
+
+class _CanonicalOrder:
+    """A total order given by a comparison function, as cached float ranks.
+
+    ``order(x)`` is a number with ``order(x) < order(y)`` iff ``compare(x, y) < 0``; each new
+    object is placed once by bisection (log n comparisons), after which sorting by rank costs
+    no comparison at all.  Sympy sorts the arguments of Mul and Add with ``Basic.compare``,
+    which was a third of the time of a large derivation.
+    """
+
+    def __init__(self, compare: Callable[[object, object], int]) -> None:
+        self.compare = compare
+        self.rank: dict[object, float] = {}
+        self.items: list[object] = []
+        self.ranks: list[float] = []
+
+    def __call__(self, x: object) -> float:
+        r = self.rank.get(x)
+        return self._insert(x) if r is None else r
+
+    def _insert(self, x: object) -> float:
+        items, ranks = self.items, self.ranks
+        lo, hi = 0, len(items)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.compare(items[mid], x) < 0:
+                lo = mid + 1
+            else:
+                hi = mid
+        left = ranks[lo - 1] if lo else 0.0
+        right = ranks[lo] if lo < len(items) else left + 2.0
+        r = (left + right) / 2
+        items.insert(lo, x)
+        ranks.insert(lo, r)
+        if not left < r < right:  # the gap is exhausted: renumber everything
+            self.ranks = ranks = [float(i + 1) for i in range(len(items))]
+            self.rank = dict(zip(items, ranks, strict=True))
+            return self.rank[x]
+        self.rank[x] = r
+        return r
+
+
+_ATOM_ORDER = _CanonicalOrder(lambda a, b: a.compare(b))  # type: ignore[attr-defined]
+_CLASS_ORDER = _CanonicalOrder(_cmp_name)  # type: ignore[arg-type]
+_BY_ARGS: dict[type, bool] = {}
+
+
+def compare_key(x: sympy.Basic) -> tuple:
+    """A sort key in the order of ``Basic.compare`` (sympy's canonical argument order).
+
+    Basic.compare orders by class, then by the length of ``_hashable_content()``, then item by
+    item.  For classes whose hashable content is their args (Mul, Add, Pow, functions) the
+    key is built the same way, recursively; other objects (symbols, numbers) get their rank
+    among all such objects seen so far, per class.
+    """
+    t = type(x)
+    by_args = _BY_ARGS.get(t)
+    if by_args is None:
+        by_args = _BY_ARGS[t] = t._hashable_content is sympy.Expr._hashable_content
+    if by_args:
+        args = x.args
+        return (_CLASS_ORDER(t), len(args), tuple(map(compare_key, args)))
+    return (_CLASS_ORDER(t), 0, (_ATOM_ORDER(x),))
+
+
+def sort_factors(args: list[sympy.Expr]) -> None:
+    """Sort in place into the order of a sympy Mul's arguments (``_mulsort``)."""
+    args.sort(key=compare_key)
+
+
+def sort_terms(terms: list[sympy.Expr]) -> None:
+    """Sort in place into the order of a sympy Add's arguments (``_addsort``)."""
+    terms.sort(key=compare_key)
+
+
+def cmono_factors(m: CMono) -> tuple | None:
+    """The factors of a coefficient monomial in Mul's canonical order, or None (slow path)."""
+    hit = _factor_cache.get(m, _UNSET)
+    if hit is not _UNSET:
+        return hit  # type: ignore[return-value]
+    result: tuple | None = None
+    if not m[0]:
+        factors = []
+        bases = set()
+        ok = True
+        for k, e in m[1:]:
+            base = _ATOMS[k]
+            if isinstance(base, sympy.exp) or base.is_number:
+                ok = False
+                break
+            if isinstance(e, Fraction):
+                e = sympy.Rational(e.numerator, e.denominator)
+            f = base if e == 1 else sympy.Pow(base, e)
+            if f.is_Add or f.is_Mul or f.is_Number:
+                ok = False
+                break
+            b = f.as_base_exp()[0]
+            if b in bases or b.is_number:
+                ok = False
+                break
+            bases.add(b)
+            factors.append(f)
+        if ok:
+            sort_factors(factors)
+            result = tuple(factors)
+    _factor_cache[m] = result
+    return result
+
+
+def fast_mul(coefficient: Rational, factors: Sequence[sympy.Expr]) -> sympy.Expr:
+    """``coefficient * Mul(*factors)`` for factors already in canonical order (see above)."""
+    if coefficient == 1:
+        return sympy.Mul._from_args(tuple(factors)) if factors else sympy.S.One
+    c = rational_to_sympy(coefficient)
+    if not factors:
+        return c
+    return sympy.Mul._from_args((c, *factors))
+
+
+def fast_add(terms: list[sympy.Expr], number: Rational = 0) -> sympy.Expr:
+    """``Add(number, *terms)`` for terms with pairwise different non-numeric parts."""
+    sort_terms(terms)
+    if number:
+        terms.insert(0, rational_to_sympy(number))
+    if not terms:
+        return sympy.S.Zero
+    return sympy.Add._from_args(tuple(terms))
+
+
 def scalar_to_sympy(x: Scalar) -> sympy.Expr:
     """Back to a sympy expression (expanded sum of monomials)."""
+    terms = []
+    number: Rational = 0
+    slow = []
+    for m, r in x.items():
+        if len(m) == 1 and not m[0]:
+            number += r
+            continue
+        factors = cmono_factors(m)
+        if factors is None:
+            slow.append(rational_to_sympy(r) * cmono_to_sympy(m))
+        else:
+            terms.append(fast_mul(r, factors))
+    if slow:
+        return sympy.Add(*terms, *slow, rational_to_sympy(number))
+    return fast_add(terms, number)
+
+
+def scalar_to_sympy_slow(x: Scalar) -> sympy.Expr:
+    """Reference conversion through sympy's constructors (for tests)."""
     return sympy.Add(*[rational_to_sympy(r) * cmono_to_sympy(m) for m, r in x.items()])
 
 
