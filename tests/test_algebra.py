@@ -15,6 +15,7 @@ LOW + MAX_RAISE < CUTOFF keeps every compared matrix element <m|X|n> (m, n < LOW
 from __future__ import annotations
 
 import itertools
+import os
 from fractions import Fraction
 from functools import lru_cache, reduce
 
@@ -600,3 +601,64 @@ def test_operator_used_as_a_coefficient_is_refused() -> None:
         x / 0
     # every error above is a SymthermoError
     assert issubclass(CoefficientError, SymthermoError)
+
+
+# --- conversion back to sympy: the fast constructors build sympy's own canonical form --------
+
+
+SYMPY_COEFFICIENTS = [
+    J,
+    g,
+    J * g**2 / 3,
+    -J / g,
+    sp.tanh(beta * w / 2),
+    sp.tanh(beta * w / 2) ** 2 * J,
+    1 / (sp.exp(beta * w) - 1),
+    sp.sqrt(J),
+    J ** sp.Rational(3, 2),
+    sp.sqrt(1 + J),
+    1 / (1 + J),
+    sp.sqrt(2) * J,
+    sp.sqrt(3),
+    sp.exp(J),
+    sp.exp(-g / 2) * J,
+    sp.I * J,
+    sp.Integer(5),
+    sp.Rational(-7, 2),
+    sp.pi * g,
+    sp.Symbol("<x>"),
+]
+
+
+def numerically_equal(a: sp.Expr, b: sp.Expr) -> bool:
+    """a == b at a fixed generic point (parameters and Expectation symbols)."""
+    diff = sp.sympify(a - b)
+    point = {J: 0.37, g: 0.61, beta: 1.3, w: 0.7}
+    for k, s in enumerate(sorted(diff.free_symbols - set(point), key=str)):
+        point[s] = 0.11 * (k + 2)
+    return abs(complex(diff.xreplace({k: sp.Float(v) for k, v in point.items()}))) < 1e-10
+
+
+@settings(max_examples=int(os.environ.get("SYMTHERMO_FAST_SYMPY_EXAMPLES", "60")), deadline=None)
+@given(st.lists(st.sampled_from(SYMPY_COEFFICIENTS), min_size=1, max_size=4), st.data())
+def test_fast_sympy_conversion_equals_sympy_constructors(factors, data) -> None:
+    from symthermo.algebra.coefficients import scalar_to_sympy, scalar_to_sympy_slow, to_scalar
+    from symthermo.states import ThermalQubit, trace_out
+
+    expr = sp.Mul(*factors) + sp.Add(*data.draw(st.lists(st.sampled_from(SYMPY_COEFFICIENTS))))
+    scalar = to_scalar(expr)
+    fast, slow = scalar_to_sympy(scalar), scalar_to_sympy_slow(scalar)
+    assert fast.args == slow.args
+    assert fast == slow
+    assert hash(fast) == hash(slow)
+    assert numerically_equal(fast, expr)
+    op = expr * sigma_x(S1) + factors[0] * sigma_z(S1) * sigma_z(S2) + factors[-1]
+    traced = trace_out(op * sigma_z(S3), ThermalQubit(S3, tanh=g))
+    reference = sp.Add(*[c * (Expectation(m) if m else 1) for m, c in op.terms.items()]) * (-g)
+    assert numerically_equal(traced, reference)
+    # sympy's own constructors give back exactly the same expression tree
+    terms = sp.Add.make_args(traced)
+    rebuilt = sp.Add(*[sp.Mul(*t.args) if t.is_Mul else t for t in terms])
+    assert rebuilt.args == traced.args
+    for t in terms:
+        assert not t.is_Mul or sp.Mul(*t.args).args == t.args
