@@ -30,7 +30,7 @@ How the code is made fast (measured in ``bench/kernels.py``):
 
 Measured with ``bench/kernels.py`` (four common-reservoir currents, 15 input arrays of 10^6
 float64, 2-core AMD EPYC VM, single-core streaming rate ~35 GB/s, so the bandwidth floor for
-19 arrays is ~4 ms): this kernel ~34 ms (~8x the floor), plain ``sympy.lambdify`` ~9x slower
+19 arrays is ~4 ms): this kernel ~34 ms (~8x the floor), plain ``sympy.lambdify`` 7-9x slower
 than the kernel.  What limits it: 92 ufunc calls per chunk, each ~0.25 ns per element (one
 L2 round trip of three operands) plus ~0.7 us call overhead; the expressions need about 80
 binary operations even hand-optimised, so per-operation numpy kernels cannot reach ~3x the
