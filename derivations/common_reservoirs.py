@@ -982,8 +982,9 @@ def quantities(models: dict[str, CollisionModel] | None = None) -> list[tuple]:
                     else thermo.work_current(model, None, part))
             latex = current_symbol(letter, script) + latex_suffix
             out.append((name + suffix, expr, latex, f"{desc}, {what}"))
-        out.append((f"energy_rate{suffix}", thermo.energy_rate(model),
-                    r"\dot{E}_{S}" + latex_suffix, f"rate of change of the system energy, {what}"))
+        energy = r"\dot{E}_{S,M=3}" if suffix else r"\dot{E}_{S}"  # one subscript only
+        out.append((f"energy_rate{suffix}", thermo.energy_rate(model), energy,
+                    f"rate of change of the system energy, {what}"))
     return out
 
 

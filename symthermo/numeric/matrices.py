@@ -101,10 +101,29 @@ def monomial_matrix(mono: OMono, sites: Sequence[Site], cutoff: Cutoff | None = 
     return out
 
 
+def _exact_values(params: Mapping) -> dict:
+    """Parameter values as sympy numbers keyed by symbol (xreplace is much faster than subs)."""
+    out = {}
+    for k, v in params.items():
+        key = sympy.Symbol(k) if isinstance(k, str) else k
+        if isinstance(v, sympy.Basic):
+            out[key] = v
+        elif isinstance(v, (int, float)):
+            out[key] = sympy.Float(float(v), 30)
+        else:
+            out[key] = sympy.sympify(v)
+    return out
+
+
 def _numeric(expr: sympy.Expr, params: Mapping | None, what: str) -> complex:
     value = sympy.sympify(expr)
-    if params:
-        value = value.subs(params)
+    if params and value.free_symbols:
+        value = value.xreplace(_exact_values(params))
+        if value.free_symbols:  # keys given under other assumptions: fall back to names
+            by_name = {str(k): v for k, v in _exact_values(params).items()}
+            value = value.xreplace(
+                {s: by_name[str(s)] for s in value.free_symbols if str(s) in by_name}
+            )
     free = value.free_symbols
     if free:
         names = ", ".join(sorted(str(f) for f in free))

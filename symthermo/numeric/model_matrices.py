@@ -36,12 +36,19 @@ def ancilla_density_matrix(b: Bath, params: Mapping | None, cutoff: Cutoff | Non
     A thermal oscillator truncated at ``cutoff`` levels is renormalised to unit trace (the
     truncation error is the population beyond the cutoff: choose the cutoff so it is small).
     """
+    from ..states import ThermalOscillator
     from .matrices import _levels, _numeric
 
     mats = []
     for st in b.ancillas:
         levels = _levels(st.site, cutoff)
-        pops = np.array([_numeric(p, params, "population").real for p in st.populations(levels)])
+        if isinstance(st, ThermalOscillator):
+            nbar = _numeric(st.mean_number, params, "mean occupation").real
+            pops = (nbar / (1 + nbar)) ** np.arange(levels)
+        else:
+            pops = np.array(
+                [_numeric(p, params, "population").real for p in st.populations(levels)]
+            )
         mats.append(np.diag(pops / pops.sum()))
     return _kron_all(mats).astype(complex)
 
@@ -109,6 +116,25 @@ def work_current_matrix(
         h = operator_matrix(model.system_hamiltonian + b.hamiltonian, sites, cutoff, params)
         total -= _pair_sum(model, b, h, part, rho_s, params, cutoff).real
     return total
+
+
+def converged_cutoff(
+    model: CollisionModel, params: Mapping | None, tol: float = 1e-14, at_most: int = 120
+) -> dict[str, int]:
+    """Fock levels per thermal oscillator ancilla so that the population left beyond the
+    cutoff is below ``tol``: (nbar / (1 + nbar))^L < tol (plus two levels of margin)."""
+    from ..states import ThermalOscillator
+    from .matrices import _numeric
+
+    out = {}
+    for b in model.baths:
+        for st in b.ancillas:
+            if isinstance(st, ThermalOscillator):
+                nbar = _numeric(st.mean_number, params, "mean occupation").real
+                ratio = nbar / (1 + nbar)
+                levels = 2 if ratio <= 0 else int(np.ceil(np.log(tol) / np.log(ratio))) + 2
+                out[st.site.name] = max(4, min(at_most, levels))
+    return out
 
 
 def random_density_matrix(
