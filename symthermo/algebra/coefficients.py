@@ -348,8 +348,11 @@ class _CanonicalOrder:
     which was a third of the time of a large derivation.
     """
 
-    def __init__(self, compare: Callable[[object, object], int]) -> None:
+    def __init__(
+        self, compare: Callable[[object, object], int], on_renumber: Callable[[], None]
+    ) -> None:
         self.compare = compare
+        self.on_renumber = on_renumber  # ranks changed: forget keys derived from them
         self.rank: dict[object, float] = {}
         self.items: list[object] = []
         self.ranks: list[float] = []
@@ -375,14 +378,38 @@ class _CanonicalOrder:
         if not left < r < right:  # the gap is exhausted: renumber everything
             self.ranks = ranks = [float(i + 1) for i in range(len(items))]
             self.rank = dict(zip(items, ranks, strict=True))
+            self.on_renumber()
             return self.rank[x]
         self.rank[x] = r
         return r
 
 
-_ATOM_ORDER = _CanonicalOrder(lambda a, b: a.compare(b))  # type: ignore[attr-defined]
-_CLASS_ORDER = _CanonicalOrder(_cmp_name)  # type: ignore[arg-type]
 _BY_ARGS: dict[type, bool] = {}
+_KEYS: dict[sympy.Basic, tuple] = {}  # factors (symbols, powers, functions): few, memoised
+
+
+def _atom_compare(a: sympy.Basic, b: sympy.Basic) -> int:
+    """Basic.compare, short-cut for two symbols of one class with different names.
+
+    A Symbol's hashable content starts with its name (then assumptions; an Expectation adds
+    its monomial), so two such symbols compare as their names do.
+    """
+    ta = type(a)
+    if ta is type(b) and ta in _NAME_FIRST and a.name != b.name:  # type: ignore[attr-defined]
+        return (a.name > b.name) - (a.name < b.name)  # type: ignore[attr-defined]
+    return a.compare(b)
+
+
+_NAME_FIRST: set[type] = {sympy.Symbol}
+
+
+def register_name_first(cls: type) -> type:
+    """Declare a Symbol subclass whose hashable content starts with its name (see above)."""
+    _NAME_FIRST.add(cls)
+    return cls
+
+_ATOM_ORDER = _CanonicalOrder(_atom_compare, _KEYS.clear)
+_CLASS_ORDER = _CanonicalOrder(_cmp_name, _KEYS.clear)  # type: ignore[arg-type]
 
 
 def compare_key(x: sympy.Basic) -> tuple:
@@ -394,13 +421,21 @@ def compare_key(x: sympy.Basic) -> tuple:
     among all such objects seen so far, per class.
     """
     t = type(x)
-    by_args = _BY_ARGS.get(t)
-    if by_args is None:
-        by_args = _BY_ARGS[t] = t._hashable_content is sympy.Expr._hashable_content
-    if by_args:
+    if t is sympy.Mul or t is sympy.Add:  # results: not memoised
         args = x.args
         return (_CLASS_ORDER(t), len(args), tuple(map(compare_key, args)))
-    return (_CLASS_ORDER(t), 0, (_ATOM_ORDER(x),))
+    key = _KEYS.get(x)
+    if key is None:
+        by_args = _BY_ARGS.get(t)
+        if by_args is None:
+            by_args = _BY_ARGS[t] = t._hashable_content is sympy.Expr._hashable_content
+        if by_args:
+            args = x.args
+            key = (_CLASS_ORDER(t), len(args), tuple(map(compare_key, args)))
+        else:
+            key = (_CLASS_ORDER(t), 0, (_ATOM_ORDER(x),))
+        _KEYS[x] = key
+    return key
 
 
 def sort_factors(args: list[sympy.Expr]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sympy
 
+from .coefficients import register_name_first
 from .monomials import OMono, monomial_str
 from .operator import Operator, monomial_operator
 
@@ -20,6 +21,7 @@ def _is_real_monomial(mono: OMono) -> bool:
     return all(isinstance(loc, int) or loc[0] == loc[1] for _, loc in mono)
 
 
+@register_name_first  # its hashable content is (name, assumptions..., monomial)
 class Expectation(sympy.Symbol):
     """<O>: the expectation value of a canonical monomial O in the system state rho_S."""
 
