@@ -662,3 +662,34 @@ def test_fast_sympy_conversion_equals_sympy_constructors(factors, data) -> None:
     assert rebuilt.args == traced.args
     for t in terms:
         assert not t.is_Mul or sp.Mul(*t.args).args == t.args
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(SYMPY_COEFFICIENTS), min_size=2, max_size=8), st.data())
+def test_compare_key_is_sympys_canonical_order(items, data) -> None:
+    from functools import cmp_to_key
+
+    from symthermo.algebra.coefficients import compare_key
+
+    exprs = list(items)
+    for _ in range(3):  # products and sums of the samples as well
+        a, b = data.draw(st.sampled_from(exprs)), data.draw(st.sampled_from(exprs))
+        exprs += [a * b * Expectation((("S1", 1),)), a + b]
+    by_key = sorted(exprs, key=compare_key)
+    by_sympy = sorted(exprs, key=cmp_to_key(lambda x, y: x.compare(y)))
+    assert [compare_key(e) for e in by_key] == [compare_key(e) for e in by_sympy]
+    assert all(x.compare(y) <= 0 for x, y in itertools.pairwise(by_key))
+
+
+def test_canonical_order_survives_renumbering() -> None:
+    from symthermo.algebra.coefficients import _CanonicalOrder
+
+    forgotten = []
+    order = _CanonicalOrder(lambda a, b: (a > b) - (a < b), lambda: forgotten.append(1))
+    for x in range(3000, 0, -1):  # always at the front: halves the gap until it renumbers
+        order(x)
+    for x in range(3000):
+        order(x + 0.5)
+    seen = sorted(order.rank)
+    assert all(order(a) < order(b) for a, b in itertools.pairwise(seen))
+    assert forgotten  # the memoised keys were told to go
