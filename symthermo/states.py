@@ -89,10 +89,10 @@ class ThermalQubit(AncillaState):
 
     def __post_init__(self) -> None:
         self._check_kind("qubit")
-        given = self.tanh is not None
-        if given == (self.omega is not None and self.beta is not None) or (
-            not given and (self.omega is None) != (self.beta is None)
-        ):
+        by_tanh = self.tanh is not None
+        some_temp = self.omega is not None or self.beta is not None
+        by_temp = self.omega is not None and self.beta is not None
+        if by_tanh == some_temp or (not by_tanh and not by_temp):
             raise StateError(
                 "ThermalQubit needs either omega and beta, or tanh (a symbol for "
                 "tanh(beta*omega/2)), not both"
@@ -126,11 +126,11 @@ class ThermalOscillator(AncillaState):
 
     def __post_init__(self) -> None:
         self._check_kind("boson")
+        by_nbar = self.nbar is not None
+        some_temp = self.omega is not None or self.beta is not None
         by_temp = self.omega is not None and self.beta is not None
-        if (self.nbar is not None) == by_temp or (
-            self.nbar is None and (self.omega is None) != (self.beta is None)
-        ):
-            raise StateError("ThermalOscillator needs either nbar, or omega and beta")
+        if by_nbar == some_temp or (not by_nbar and not by_temp):
+            raise StateError("ThermalOscillator needs either nbar, or omega and beta (not both)")
 
     @property
     def mean_number(self) -> sympy.Expr:
