@@ -478,8 +478,12 @@ def test_malformed_ancilla_states_are_refused() -> None:
         ThermalQubit(R, omega=omega, beta=beta, tanh=t)
     with pytest.raises(StateError, match=r"either omega and beta, or tanh"):
         ThermalQubit(R, omega=omega)
+    with pytest.raises(StateError, match=r"either omega and beta, or tanh"):
+        ThermalQubit(R, omega=omega, tanh=t)  # half a temperature and a tanh: ambiguous
     with pytest.raises(StateError, match=r"needs either nbar, or omega and beta"):
         ThermalOscillator(B)
+    with pytest.raises(StateError, match=r"needs either nbar, or omega and beta"):
+        ThermalOscillator(B, nbar=nb, beta=beta)
     with pytest.raises(StateError, match=r"infinitely many levels: pass `levels`"):
         ThermalOscillator(B, nbar=nb).populations()
     th = ThermalQubit(R, omega=omega, beta=beta)
