@@ -186,8 +186,8 @@ def save(fig: Any, path: Path) -> Path:
 
 
 def panel_label(ax: Any, text: str) -> None:
-    """A panel tag '(a)' in the upper left corner, as in the papers."""
-    ax.text(0.02, 0.96, text, transform=ax.transAxes, ha="left", va="top", fontsize=9.5)
+    """A panel tag '(a)' above the upper left corner (never on top of a curve)."""
+    ax.set_title(text, loc="left", fontsize=9.5, pad=3)
 
 
 # --------------------------------------------------------------------------------------------
