@@ -96,6 +96,7 @@ def maximum_power(variant: str) -> tuple[float, float, float]:
     x, p = s["ratio"], -s[variant]["W"]
     engine = s[variant]["regime"] == "engine"
     i = int(np.flatnonzero(engine)[np.argmax(p[engine])])
+    i = min(max(i, 1), len(x) - 2)
     xs, ys = x[i - 1:i + 2], p[i - 1:i + 2]
     a, b, c = np.polyfit(xs, ys, 2)
     r = float(-b / (2 * a)) if a < 0 and xs[0] <= -b / (2 * a) <= xs[-1] else float(x[i])
@@ -150,7 +151,7 @@ def _fig2(fig_dir: Path) -> Path:
             ax.axhline(0, color="0.8", lw=0.8)
             ax.set_xlim(x[0], x[-1])
             panel_label(ax, tag)
-            ax.legend(loc="lower right")
+            ax.legend(loc="upper left" if ax is e else "lower right", ncol=2 if ax is e else 1)
         for ax in (c, e):
             ax.set_xlabel(r"$\omega_h/\omega_c$")
         a.set_ylabel(r"$\dot{W}_{loc}$")
@@ -204,7 +205,7 @@ def _fig3(fig_dir: Path) -> Path:
             ax.set_ylabel(ylabel)
             ax.set_xlim(x[0], x[-1])
             panel_label(ax, tag)
-        axes[0].legend(loc="lower left", ncol=3)
+        axes[0].legend(loc="upper right", ncol=3)
         axes[-1].set_xlabel(r"$\omega_h/\omega_c$")
         fig.tight_layout()
         return save(fig, fig_dir / "fig3.png")
