@@ -196,3 +196,53 @@ def test_coupled_ensembles_figures_on_a_coarse_grid(tmp_path, monkeypatch):
         assert power >= (-s["ind2"]["W"])[engine].max() - 1e-12
     finally:
         fig.sweep.cache_clear()
+
+
+def test_collective_ergotropy_fig1_matches_the_direct_collision_route():
+    """Projected steady states of the derived Lindblad form = those of the direct collision
+    dissipator from the coupling matrices (oscillator ancilla truncated), and the plotted C_l1
+    = the paper's closed form Eq. (9); the states do not depend on g and f."""
+    from derivations.figures import collective_ergotropy as fig
+    from symthermo.numeric.measures import ergotropy, l1_coherence
+    from symthermo.numeric.model_dynamics import direct_liouvillian, lindblad_liouvillian_of
+    from symthermo.numeric.steady import steady_state
+
+    d = fig.fig1_data()
+    model = fig.model(2)
+    h0 = fig.free_hamiltonian(2)
+    for i, j in ((1, 30), (1, 170), (2, 60)):
+        b, c = fig.BETAS[i], fig.C_AXIS[j]
+        params = {fig.omega: fig.OMEGA, fig.beta: b, fig.g: 0.7, fig.f: 0.3}
+        rho0 = fig.initial_state(c)
+        direct = steady_state(direct_liouvillian(model, params, cutoff={"A": 40}), rho0).rho
+        other = steady_state(lindblad_liouvillian_of(model, params), rho0).rho
+        assert np.allclose(direct, other, atol=1e-9)
+        assert d["coherence"][i, j] == pytest.approx(l1_coherence(direct), abs=1e-9)
+        assert d["ergotropy"][i, j] == pytest.approx(ergotropy(direct, h0), abs=1e-9)
+        eq9 = abs(-1 + c + c / (1 + 2 * np.cosh(b * fig.OMEGA)))
+        assert d["coherence"][i, j] == pytest.approx(eq9, abs=1e-12)
+
+
+def test_collective_ergotropy_fig2_reduction_matches_the_full_liouvillian():
+    """The Dicke-subspace reduction = the projection of |000> with the full 64 x 64 generator."""
+    from derivations.figures import collective_ergotropy as fig
+    from symthermo.numeric.measures import ergotropy, l1_coherence
+    from symthermo.numeric.model_dynamics import lindblad_liouvillian_of
+    from symthermo.numeric.steady import steady_state
+
+    d = fig.fig2_data()
+    n = 3
+    params = {fig.omega: fig.OMEGA, fig.beta: fig.BETA_FIG2, fig.g: fig.G, fig.f: 0.4}
+    rho0 = np.zeros((8, 8), dtype=complex)
+    rho0[0, 0] = 1.0
+    rho = steady_state(lindblad_liouvillian_of(fig.model(n), params), rho0).rho
+    k = list(d["N"]).index(n)
+    assert d["coherence"][k] == pytest.approx(l1_coherence(rho), rel=1e-8)
+    assert d["ergotropy"][k] == pytest.approx(ergotropy(rho, fig.free_hamiltonian(n)), rel=1e-8)
+
+
+def test_collective_ergotropy_figures_written(tmp_path):
+    paths = make_figures("collective-ergotropy", tmp_path)
+    assert [p.name for p in paths] == ["fig1.png", "fig2.png", "captions.md"]
+    assert all(_is_png(p) for p in paths[:-1])
+    assert "beta -> 0" in paths[-1].read_text()

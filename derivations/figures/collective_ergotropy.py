@@ -1,0 +1,312 @@
+"""Figures of "Ergotropy from coherences in an open quantum system" (Figs. 1 and 2).
+
+Model (the paper's Eqs. (5)-(7) in the collective limit, as a collision model): N qubits,
+H_0 = omega sum_i sigma^+_i sigma^-_i, dipole-dipole H_d = f sum_{i != j} sigma^+_i sigma^-_j,
+one thermal oscillator ancilla A (H_A = omega a^dag a, inverse temperature beta) meeting all
+qubits simultaneously through V_i = g (sigma^+_i a + sigma^-_i a^dag).  The engine's Lindblad
+form has the rates gamma_ij = g^2 (nbar + 1) (emission) and g^2 nbar (absorption) for every pair
+i, j: the collective limit gamma_ij = gamma_0 of the paper with gamma_0 = g^2.
+
+The stationary space is degenerate (the model conserves more than the trace), so a steady state
+is the projection of an initial state (spectral projector of the Liouvillian).
+
+* Fig. 1 (N = 2): initial states rho_0(c) = (1 - c)|psi_-><psi_-| + c|00><00|, whose overlap
+  with |psi_0>, |psi_+>, |psi_1> is c (the paper's parameter); C_l1 and ergotropy (w.r.t. H_0)
+  of the projected steady state vs c at beta = 0.01, 1, 10.
+* Fig. 2 (N = 2..7): all qubits in the ground state.  The collective generator maps the
+  permutation-symmetric (Dicke) subspace, which contains |0...0>, into itself, so the dynamics
+  from |0...0> is the generator restricted to that subspace ((N+1)^2 instead of 4^N
+  dimensions): we reduce the engine's Lindblad form there exactly (after checking the
+  invariance numerically), solve the reduced steady states in one batched call, and embed them
+  back to evaluate C_l1 and the ergotropy on the full 2^N-dimensional space.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import sympy
+
+from derivations.figures import Figure, full, panel_label, save, style, subplots
+
+#: Inverse temperatures of Fig. 1 (caption; solid, dot-dashed, dashed) and omega = 1.
+BETAS = (0.01, 1.0, 10.0)
+LINESTYLES = {0.01: "-", 1.0: "-.", 10.0: "--"}
+OMEGA = 1.0
+#: The collective coupling g (gamma_0 = g^2) and the dipole-dipole strength f: the steady
+#: states do not depend on them (checked in the tests); the paper gives no values.
+G = 1.0
+F = 0.0
+C_AXIS = np.linspace(0.0, 1.0, 201)
+#: Fig. 2: qubit numbers and the "high temperature" point (the caption's beta -> oo is a typo
+#: for beta -> 0; we take the beta = 0.01 of Fig. 1 and show the paper's r -> 1 formulas).
+N_VALUES = tuple(range(2, 8))
+BETA_FIG2 = 0.01
+
+omega = sympy.Symbol("omega", positive=True)
+beta = sympy.Symbol("beta", positive=True)
+g = sympy.Symbol("g", positive=True)
+f = sympy.Symbol("f", real=True)
+
+
+@cache
+def model(n: int):
+    """The collision model of N collectively coupled qubits (module docstring)."""
+    from symthermo.algebra import boson, operator_sum, qubit
+    from symthermo.model import bath, collision_model
+    from symthermo.states import ThermalOscillator
+
+    qs = [qubit(f"S{k}") for k in range(1, n + 1)]
+    a = boson("A")
+    h0 = operator_sum(omega * q.plus * q.minus for q in qs)
+    hd = operator_sum(f * p.plus * q.minus for p in qs for q in qs if p != q)
+    couplings = [(q.name, g * (q.plus * a.a + q.minus * a.adag)) for q in qs]
+    b = bath("A", ThermalOscillator(a, omega=omega, beta=beta), omega * a.adag * a.a, couplings,
+             scheme="simultaneous", beta=beta)
+    return collision_model(qs, h0, b, hd if n > 1 else None, name=f"collective_N{n}")
+
+
+def free_hamiltonian(n: int) -> np.ndarray:
+    """H_0 = omega sum_i sigma^+_i sigma^-_i as a matrix (omega = OMEGA), tensor order S1..SN."""
+    from symthermo.algebra import operator_sum
+    from symthermo.numeric.matrices import operator_matrix
+
+    m = model(n)
+    h0 = operator_sum(omega * q.plus * q.minus for q in m.system_sites)
+    return operator_matrix(h0, m.system_sites, None, {omega: OMEGA})
+
+
+def _ket(bits: str) -> np.ndarray:
+    v = np.zeros(2 ** len(bits), dtype=complex)
+    v[int(bits, 2)] = 1.0  # |0> ground = index 0, first qubit leftmost
+    return v
+
+
+PSI_MINUS = (_ket("01") - _ket("10")) / math.sqrt(2)
+GROUND2 = np.outer(_ket("00"), _ket("00"))
+
+
+def initial_state(c: float) -> np.ndarray:
+    """(1 - c)|psi_-><psi_-| + c|00><00|: overlap c with |psi_0>, |psi_+>, |psi_1> (Eq. (8))."""
+    return (1 - c) * np.outer(PSI_MINUS, PSI_MINUS.conj()) + c * GROUND2
+
+
+# --------------------------------------------------------------------------------------------
+# data
+# --------------------------------------------------------------------------------------------
+
+
+@cache
+def fig1_data() -> dict:
+    """C_l1 and ergotropy of the N = 2 steady states vs c, for each beta."""
+    from symthermo.numeric.measures import ergotropy, l1_coherence
+    from symthermo.numeric.model_dynamics import LiouvillianBuilder
+    from symthermo.numeric.steady import steady_state
+
+    beta_grid, c_grid = np.meshgrid(np.array(BETAS), C_AXIS, indexing="ij")
+    values = full(beta_grid.shape, {"omega": OMEGA, "g": G, "f": F})
+    values["beta"] = beta_grid
+    L = LiouvillianBuilder(model(2))(values)
+    rho = np.empty((*beta_grid.shape, 4, 4), dtype=complex)
+    dims = np.empty(beta_grid.shape, dtype=int)
+    for idx in np.ndindex(beta_grid.shape):
+        ss = steady_state(L[idx], initial_state=initial_state(float(c_grid[idx])))
+        rho[idx] = ss.rho
+        dims[idx] = ss.stationary_dimension
+    h0 = free_hamiltonian(2)
+    return {"c": C_AXIS, "betas": BETAS, "rho": rho, "stationary_dimension": dims,
+            "coherence": l1_coherence(rho), "ergotropy": ergotropy(rho, h0), "values": values}
+
+
+def dicke_basis(n: int) -> np.ndarray:
+    """Isometry B (2^n, n+1): column k = symmetric state with k excitations (normalised)."""
+    d = 2 ** n
+    weight = np.array([bin(i).count("1") for i in range(d)])
+    B = np.zeros((d, n + 1), dtype=complex)
+    for k in range(n + 1):
+        B[weight == k, k] = 1.0 / math.sqrt(math.comb(n, k))
+    return B
+
+
+def symmetric_generator(n: int, params: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(H, jumps) of the engine's Lindblad form restricted to the Dicke subspace.
+
+    The rate matrix gamma of each channel is diagonalised, gamma = sum_m lambda_m u_m u_m^dag,
+    giving jumps K_m = sqrt(lambda_m) sum_a u_m,a L_a with the same dissipator; H and the K_m
+    are then reduced with B (B^dag X B).  The reduction is exact when the subspace is invariant
+    (X B = B B^dag X B for H and every K_m); this is checked and a violation raises.
+    """
+    from symthermo.errors import SymthermoError
+    from symthermo.numeric.matrices import operator_matrix
+    from symthermo.thermo import lindblad_form
+
+    m = model(n)
+    lf = lindblad_form(m)
+    sites = m.system_sites
+    B = dicke_basis(n)
+    subs = {sym: params[str(sym)] for sym in (omega, beta, g, f)}
+    mats = [operator_matrix(lf.hamiltonian, sites, None, subs)]
+    for ch in lf.channels:
+        ls = np.stack([operator_matrix(op, sites, None, subs) for op in ch.jump_operators])
+        gamma = np.array(ch.rates.xreplace(subs).evalf(), dtype=complex)
+        lam, u = np.linalg.eigh((gamma + gamma.conj().T) / 2)
+        for lm, vec in zip(lam, u.T, strict=True):
+            if lm > 1e-12 * max(1.0, float(lam.max())):
+                mats.append(math.sqrt(lm) * np.einsum("a,aij->ij", vec, ls))
+    for x in mats:
+        if np.max(np.abs(x @ B - B @ (B.conj().T @ x @ B))) > 1e-9 * max(1.0, np.abs(x).max()):
+            raise SymthermoError(
+                f"collective_N{n}: the Lindblad operators do not preserve the symmetric "
+                "subspace; the reduced generator would be wrong"
+            )
+    red = [B.conj().T @ x @ B for x in mats]
+    return red[0], np.stack(red[1:])
+
+
+@cache
+def fig2_data() -> dict:
+    """C_l1 and ergotropy of the steady state from |0...0> for N = 2..7 at beta = BETA_FIG2."""
+    from symthermo.numeric.measures import ergotropy, l1_coherence
+    from symthermo.numeric.steady import steady_states_batched
+    from symthermo.numeric.superop import lindblad_liouvillian
+
+    params = {"omega": OMEGA, "beta": BETA_FIG2, "g": G, "f": F}
+    out: dict = {"N": np.array(N_VALUES), "beta": BETA_FIG2, "coherence": [], "ergotropy": []}
+    for n in N_VALUES:
+        h, jumps = symmetric_generator(n, params)
+        L = lindblad_liouvillian(h, jumps, np.eye(len(jumps)))
+        rho_red = steady_states_batched(L[None])[0]  # unique within the Dicke subspace
+        B = dicke_basis(n)
+        rho = B @ rho_red @ B.conj().T
+        out["coherence"].append(float(l1_coherence(rho)))
+        out["ergotropy"].append(float(ergotropy(rho, free_hamiltonian(n))))
+    out["coherence"] = np.array(out["coherence"])
+    out["ergotropy"] = np.array(out["ergotropy"])
+    nbar = 1.0 / math.expm1(BETA_FIG2 * OMEGA)
+    r = nbar / (nbar + 1)
+    n_arr = out["N"].astype(float)
+    out["r"] = r
+    out["paper_coherence"] = (r - 1) * (r + 1) ** n_arr / (r ** (n_arr + 1) - 1) - 1  # Eq. (16)
+    out["paper_ergotropy"] = OMEGA * (n_arr + (n_arr + r) / (r ** (n_arr + 1) - 1)
+                                      + r / (1 - r))  # Eq. (17)
+    out["limit_coherence"] = (2 ** n_arr - n_arr - 1) / (n_arr + 1)  # r -> 1 of Eq. (16)
+    out["limit_ergotropy"] = OMEGA * n_arr * (n_arr - 1) / (2 * (n_arr + 1))  # r -> 1 of (17)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# drawing
+# --------------------------------------------------------------------------------------------
+
+
+def _fig1(fig_dir: Path) -> Path:
+    d = fig1_data()
+    with style() as plt:
+        fig, (a, b) = subplots(plt, 1, 2, size=(8.0, 3.4))
+        for i, bt in enumerate(BETAS):
+            lab = rf"$\beta = {bt:g}$"
+            a.plot(d["c"], d["coherence"][i], color="k", ls=LINESTYLES[bt], label=lab)
+            b.plot(d["c"], d["ergotropy"][i], color="k", ls=LINESTYLES[bt], label=lab)
+        a.set_ylabel(r"$C_{l_1}$")
+        b.set_ylabel(r"$\mathcal{W}$")
+        for ax, tag in ((a, "(a)"), (b, "(b)")):
+            ax.set_xlabel(r"$c$")
+            ax.set_xlim(0, 1)
+            ax.set_ylim(bottom=0)
+            panel_label(ax, tag)
+            ax.legend(loc="upper right")
+        fig.tight_layout()
+        return save(fig, fig_dir / "fig1.png")
+
+
+def _caption1() -> str:
+    d = fig1_data()
+    c = d["c"]
+    hi = BETAS.index(0.01)
+    lo = BETAS.index(10.0)
+    eq9 = np.abs(-1 + c + c / (1 + 2 * np.cosh(np.array(BETAS)[:, None] * OMEGA)))
+    eq13 = OMEGA * np.abs(1 - 4 * c / 3)  # beta -> 0
+    eq12 = OMEGA * np.where(c < 0.5, 1 - 2 * c, 0.0)  # beta -> oo
+    away = np.abs(c - 0.5) > 0.02
+    bw = np.array(BETAS)[:, None] * OMEGA
+    eq11 = OMEGA * (1 - c * (1 + 3 * np.cosh(bw) + np.sinh(bw)) / (1 + 2 * np.cosh(bw)))
+    dev11 = float(np.max(np.abs(d["ergotropy"] - eq11)[:, c < 0.5]))
+    w_c1 = d["ergotropy"][:, -1]
+    printed_c1 = OMEGA / (1 + np.exp(-bw[:, 0]) + np.exp(-2 * bw[:, 0]))
+    flipped_c1 = OMEGA / (1 + np.exp(bw[:, 0]) + np.exp(2 * bw[:, 0]))
+    dims = sorted({int(k) for k in np.ravel(d["stationary_dimension"])})
+    return (
+        "(a) l1-norm coherence C_l1 (computational basis = eigenbasis of H_0) and (b) ergotropy "
+        "W (w.r.t. H_0 = omega sum_i sigma^+_i sigma^-_i) of the two-qubit steady state vs c, "
+        "for beta = 0.01 (solid), 1 (dot-dashed), 10 (dashed), omega = 1 (caption). The steady "
+        "state is the projection of rho_0(c) = (1 - c)|psi_-><psi_-| + c|00><00| onto the "
+        f"stationary space (dimension {', '.join(map(str, dims))}); any "
+        "initial state with the same overlap c gives the same Eq. (8). The paper's "
+        "|psi_+-> = |01> +- |10>/sqrt(2) misses a bracket: (|01> +- |10>)/sqrt(2). Model: the "
+        "collision model of Eqs. (5)-(7) with gamma_ij = g^2 for all i, j; the paper gives no "
+        f"gamma_0 or f, we use g = {G:g}, f = {F:g} (the steady states do not depend on them). "
+        "Against the paper's closed forms: Eq. (9) max |C_l1 - Eq. (9)| = "
+        f"{float(np.max(np.abs(d['coherence'] - eq9))):.1e}; beta = 0.01 vs the high-temperature "
+        f"limit Eq. (13): max deviation {float(np.max(np.abs(d['ergotropy'][hi] - eq13))):.3f} "
+        "(finite beta); beta = 10 vs the low-temperature limit Eq. (12) away from the step at "
+        f"c = 1/2: {float(np.max(np.abs(d['ergotropy'][lo] - eq12)[away])):.1e}; Eq. (11) for "
+        f"c < 1/2: {dev11:.1e}. **Typo in Eq. (11) at c = 1:** printed W = omega/(1 + "
+        "e^{-omega beta} + e^{-2 omega beta}) (at beta = 10 that is "
+        f"{printed_c1[lo]:.3f}, ours {w_c1[lo]:.1e}); ours equal omega/(1 + e^{{omega beta}} + "
+        "e^{2 omega beta}), the population of |11> times omega (max deviation "
+        f"{float(np.max(np.abs(w_c1 - flipped_c1))):.1e}), consistent with the paper's own "
+        "Eq. (12) (W = 0 at c = 1 for low temperature). As the paper "
+        "says, W/omega = C_l1 in the high-temperature limit (beta = 0.01: max |W - C_l1| = "
+        f"{float(np.max(np.abs(d['ergotropy'][hi] - d['coherence'][hi]))):.3f})."
+    )
+
+
+def _fig2(fig_dir: Path) -> Path:
+    d = fig2_data()
+    n = d["N"]
+    with style() as plt:
+        fig, ax = subplots(plt, size=(5.2, 3.9))
+        ax.plot(n, d["coherence"], "o", color="tab:blue", label=r"$C_{l_1}$")
+        ax.plot(n, d["ergotropy"], "s", color="tab:orange", label=r"$\mathcal{W}$")
+        ax.plot(n, d["limit_coherence"], color="tab:blue", lw=0.8, ls=":",
+                label=r"Eq. (16), $r \to 1$")
+        ax.plot(n, d["limit_ergotropy"], color="tab:orange", lw=0.8, ls=":",
+                label=r"Eq. (17), $r \to 1$")
+        ax.set_xlabel(r"$N$")
+        ax.set_ylabel(r"$C_{l_1}$, $\mathcal{W}$")
+        ax.set_xticks(list(n))
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left")
+        fig.tight_layout()
+        return save(fig, fig_dir / "fig2.png")
+
+
+def _caption2() -> str:
+    d = fig2_data()
+    dc = float(np.max(np.abs(d["coherence"] - d["paper_coherence"]) / d["paper_coherence"]))
+    dw = float(np.max(np.abs(d["ergotropy"] - d["paper_ergotropy"]) / d["paper_ergotropy"]))
+    rows = ", ".join(f"N = {n}: {c:.3f}, {w:.3f}" for n, c, w in
+                     zip(d["N"], d["coherence"], d["ergotropy"], strict=True))
+    return (
+        "Coherence C_l1 (blue circles) and ergotropy W (orange squares, w.r.t. H_0) of the steady "
+        "state reached from all qubits in the ground state, vs the number of qubits N, omega = 1. "
+        "**Caption typo:** the paper's 'high temperature limit, beta -> oo' means beta -> 0 "
+        "(its text: r = nbar/(nbar + 1) -> 1). We compute at beta = "
+        f"{BETA_FIG2:g} (r = {d['r']:.5f}), the high-temperature value of Fig. 1, and draw the "
+        "paper's r -> 1 limits of Eqs. (16) and (17), (2^N - N - 1)/(N + 1) and N(N - 1)/(2(N + "
+        "1)), as dotted lines. Route: the engine's Lindblad form restricted exactly to the "
+        "permutation-symmetric subspace (which contains |0...0> and is invariant), one batched "
+        "steady-state solve per N, embedded back into the 2^N-dimensional space. Values (C_l1, "
+        f"W): {rows}. The paper's Eqs. (16), (17) at the same r agree with ours to a relative "
+        f"{max(dc, dw):.1e}."
+    )
+
+
+def figures() -> list[Figure]:
+    return [
+        Figure("fig1", "Fig. 1: C_l1 and ergotropy vs c at three temperatures", _fig1, _caption1),
+        Figure("fig2", "Fig. 2: scaling of C_l1 and ergotropy with N", _fig2, _caption2),
+    ]
