@@ -157,6 +157,22 @@ def test_batched_threads_and_chunks_do_not_change_results(monkeypatch):
     assert np.array_equal(steady_states_batched(Ls, workers=3), ref)
 
 
+def test_batched_without_condition_check():
+    rng = np.random.default_rng(13)
+    Ls = np.stack([random_problem(4, 2, rng)[3] for _ in range(9)])
+    fast = steady_states_batched(Ls, condition_limit=None)
+    assert np.max(np.abs(fast - steady_states_batched(Ls))) < 1e-12
+    # only exact singularity (zero pivots) is caught without the estimate: L = 0
+    Ls[4] = 0.0
+    with pytest.raises(DegenerateSteadyStateError) as info:
+        steady_states_batched(Ls, condition_limit=None)
+    assert info.value.indices == (4,)
+    # block-split path
+    L8 = np.stack([three_qubit_chain((1.0, 0.2, 0.5, 0.1)), three_qubit_chain((1.3, 0.1, 0.3, 0))])
+    assert np.max(np.abs(steady_states_batched(L8, condition_limit=None)
+                         - steady_states_batched(L8))) < 1e-12
+
+
 def three_qubit_chain(params):
     """U(1)-symmetric 3-qubit chain with local thermal baths on the end qubits (sparse L)."""
     w, g, n1, n3 = params
