@@ -126,8 +126,14 @@ def is_zero(expr: sympy.Expr) -> bool:
         return True
     if _numerically_nonzero(e):
         return False
-    e = sympy.simplify(e)
-    return e == 0
+    if sympy.simplify(e) == 0:
+        return True
+    # simplify does not always see through hyperbolic forms inside Abs (e.g. |a + 1/(1 + 2 cosh x)|
+    # against the same value written with exp(x)); the rewrite is an identity, so it cannot
+    # turn a non-zero expression into zero
+    if e.has(sympy.HyperbolicFunction, sympy.TrigonometricFunction):
+        return sympy.simplify(e.rewrite(sympy.exp)) == 0
+    return False
 
 
 def _real(x: object) -> float:
