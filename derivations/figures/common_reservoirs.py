@@ -409,7 +409,7 @@ def _fig7(fig_dir: Path) -> Path:
             panel_label(ax, tag)
         a.legend(loc="lower left", ncol=2, fontsize=6.5)
         b.legend(loc="lower right")
-        c.legend(loc="upper right", ncol=2, fontsize=6.5)
+        c.legend(loc="upper center", ncol=2, fontsize=6.5)
         fig.tight_layout()
         return save(fig, fig_dir / "fig7.png")
 
