@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 import sympy
+from sympy.functions.elementary.hyperbolic import HyperbolicFunction
+from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
 from symthermo.algebra.expectation import Expectation
 
@@ -131,7 +133,7 @@ def is_zero(expr: sympy.Expr) -> bool:
     # simplify does not always see through hyperbolic forms inside Abs (e.g. |a + 1/(1 + 2 cosh x)|
     # against the same value written with exp(x)); the rewrite is an identity, so it cannot
     # turn a non-zero expression into zero
-    if e.has(sympy.HyperbolicFunction, sympy.TrigonometricFunction):
+    if e.has(HyperbolicFunction, TrigonometricFunction):
         return sympy.simplify(e.rewrite(sympy.exp)) == 0
     return False
 
