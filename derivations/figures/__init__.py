@@ -11,7 +11,8 @@ One module per paper (``derivations/figures/<paper>.py``) declares its figures a
 them (one section per figure: the paper's parameters, what is plotted, and where our curve
 differs from the paper's and why).  Paper names may be spelled with ``-`` or ``_``.
 
-Reproducibility: every figure is drawn with matplotlib's Agg backend from
+Reproducibility: every figure is drawn on a matplotlib Agg canvas (no pyplot, so no backend
+switch in the caller's session) from
 ``matplotlib.rcdefaults()`` plus the fixed :data:`STYLE`, at a fixed size and dpi, and saved
 with ``metadata={"Software": None}`` (no version or date in the PNG), so two runs on one
 machine give byte-identical files.  No random numbers are used (where one would be, the seed is
@@ -146,42 +147,50 @@ def available(name: str) -> list[str]:
 
 
 def require_matplotlib() -> Any:
-    """``matplotlib`` with the Agg backend, or SymthermoError with the install hint."""
+    """``matplotlib``, or SymthermoError with the install hint when it is missing."""
     try:
         import matplotlib
     except ImportError as exc:
         raise SymthermoError("matplotlib is not installed: pip install 'symthermo[plot]'") from exc
-    matplotlib.use("Agg")
     return matplotlib
+
+
+class _AggFigures:
+    """The part of ``pyplot`` the paper modules use, without pyplot's global state: figures
+    are ``matplotlib.figure.Figure`` objects on an Agg canvas (headless, no backend switch in
+    the caller's session, nothing to close)."""
+
+    def subplots(self, nrows: int = 1, ncols: int = 1, figsize: Sequence[float] = FIGSIZE,
+                 dpi: float = DPI, **kwargs: Any) -> tuple[Any, Any]:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure as MplFigure
+
+        fig = MplFigure(figsize=tuple(figsize), dpi=dpi)
+        FigureCanvasAgg(fig)
+        return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
 @contextlib.contextmanager
 def style() -> Iterator[Any]:
-    """``pyplot`` under ``rcdefaults()`` + :data:`STYLE`; the caller's rcParams are restored."""
+    """A figure factory under ``rcdefaults()`` + :data:`STYLE` (Agg canvas); the caller's
+    rcParams are restored on exit.  Draw and :func:`save` inside the ``with`` block."""
     matplotlib = require_matplotlib()
     with matplotlib.rc_context():
         matplotlib.rcdefaults()
-        matplotlib.use("Agg")
         matplotlib.rcParams.update(STYLE)
-        import matplotlib.pyplot as plt
-
-        yield plt
+        yield _AggFigures()
 
 
 def subplots(plt: Any, nrows: int = 1, ncols: int = 1, size: Sequence[float] | None = None,
              **kwargs: Any) -> tuple[Any, Any]:
-    """``plt.subplots`` with the fixed size and dpi (``size`` in inches overrides FIGSIZE)."""
-    fig, axes = plt.subplots(nrows, ncols, figsize=tuple(size or FIGSIZE), dpi=DPI, **kwargs)
-    return fig, axes
+    """``subplots`` with the fixed size and dpi (``size`` in inches overrides FIGSIZE)."""
+    return plt.subplots(nrows, ncols, figsize=tuple(size or FIGSIZE), dpi=DPI, **kwargs)
 
 
 def save(fig: Any, path: Path) -> Path:
-    """Write a PNG without Software/date metadata (byte-stable) and close the figure."""
-    import matplotlib.pyplot as plt
-
+    """Write a PNG without Software/date metadata (byte-stable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
-    plt.close(fig)
     return path
 
 
