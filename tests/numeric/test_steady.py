@@ -157,6 +157,16 @@ def test_batched_threads_and_chunks_do_not_change_results(monkeypatch):
     assert np.array_equal(steady_states_batched(Ls, workers=3), ref)
 
 
+def test_batched_layouts_agree(monkeypatch):
+    """Blocks up to FORTRAN_LAYOUT_MAX are gathered transposed, larger ones row-major."""
+    rng = np.random.default_rng(14)
+    Ls = np.stack([random_problem(6, 2, rng)[3] for _ in range(7)])  # n = 36
+    row_major = steady_states_batched(Ls)
+    monkeypatch.setattr(steady, "FORTRAN_LAYOUT_MAX", 10**6)
+    assert np.max(np.abs(steady_states_batched(Ls) - row_major)) < 1e-12
+    assert np.max(np.abs(row_major[2] - steady_state(Ls[2]).rho)) < 1e-10
+
+
 def test_batched_without_condition_check():
     rng = np.random.default_rng(13)
     Ls = np.stack([random_problem(4, 2, rng)[3] for _ in range(9)])
