@@ -65,6 +65,7 @@ def test_memoryless_figures_and_captions(tmp_path):
     messages = []
     make_figures("memoryless-ness", tmp_path, which=["fig2a"], progress=messages.append)
     assert len(messages) == 1 and "fig2a" in messages[0]
+    assert make_figures("memoryless-ness", tmp_path, which=["Fig. 2a"])[0].name == "fig2a.png"
     assert _is_png(fig_dir / "fig2a.png")
     captions = (fig_dir / "captions.md").read_text()
     # making fig2a kept fig1a's caption; sections in the paper's order

@@ -290,6 +290,15 @@ def _read_captions(path: Path) -> dict[str, str]:
     return out
 
 
+def _figure_id(figs: Mapping[str, Figure], text: str) -> str:
+    """'fig1', 'Fig1', '1' -> 'fig1' when that figure exists (else unchanged)."""
+    t = text.strip().lower().replace(" ", "").replace(".", "")
+    for cand in (t, "fig" + t.removeprefix("fig")):
+        if cand in figs:
+            return cand
+    return text
+
+
 def _caption_section(fig: Figure) -> str:
     return f"## {fig.id}: {fig.title}\n\n{fig.caption().strip()}\n"
 
@@ -302,16 +311,16 @@ def make_figures(
 ) -> list[Path]:
     """Write a paper's figures to ``out_dir/<paper>/figures/<id>.png`` and their captions.
 
-    ``which``: figure ids (default: all, see :func:`available`); an unknown id raises
-    SymthermoError.  ``progress(message)`` is called before each figure.  ``captions.md`` keeps
-    the sections of figures made earlier and not in ``which`` (so making one figure does not
-    drop the others' captions); sections are in the paper's order.  Returns the PNG paths and
-    the captions path (last).
+    ``which``: figure ids (default: all, see :func:`available`; ``"1"`` and ``"Fig. 1"``
+    mean ``"fig1"``); an unknown id raises SymthermoError.  ``progress(message)`` is called
+    before each figure.  ``captions.md`` keeps the sections of figures made earlier and not in
+    ``which`` (making one figure does not drop the others' captions); sections are in the
+    paper's order.  Returns the PNG paths and the captions path (last).
     """
     require_matplotlib()
     key = canonical_name(name)
     figs = _figures_of(key)
-    ids = list(figs) if which is None else list(which)
+    ids = list(figs) if which is None else [_figure_id(figs, i) for i in which]
     unknown = [i for i in ids if i not in figs]
     if unknown:
         raise SymthermoError(
@@ -335,9 +344,11 @@ def make_figures(
 
 
 _PREAMBLE = (
-    "Computed by symthermo from the derived Lindblad generators (batched steady states) and "
-    "the generated numpy kernels of the derived currents. Conventions: hbar = k_B = 1, |0> "
-    "ground, sigma_z = |1><1| - |0><0|; heat currents are positive INTO the system, work "
-    "currents positive when delivered TO the system. Where a curve differs from the paper's, "
-    "the caption says why; no curve is tuned to look like the paper's.\n"
+    "Computed by symthermo: steady states of the derived Lindblad generators (batched solves; "
+    "projections of the stated initial state where the stationary state is not unique), "
+    "currents from the generated numpy kernels of the derived expressions, coherence, "
+    "ergotropy and effective temperatures from symthermo.numeric.measures. Conventions: "
+    "hbar = k_B = 1, |0> ground, sigma_z = |1><1| - |0><0|; heat currents are positive INTO "
+    "the system, work currents positive when delivered TO the system. Where a curve differs "
+    "from the paper's, the caption says why; no curve is tuned to look like the paper's.\n"
 )

@@ -7,7 +7,8 @@ generator on stacks of parameter points, one batched steady-state solve per figu
 (:func:`derivations.figures.steady_states`), then
 :func:`~symthermo.numeric.measures.effective_temperature` and
 :func:`~symthermo.numeric.measures.l1_coherence`.  The derivation's exact stationary Bloch
-vectors (its generated kernels) are the tests' independent route.
+vectors (solved symbolically from the engine's Heisenberg equations) are the tests' independent
+route.
 """
 
 from __future__ import annotations
