@@ -323,7 +323,12 @@ class _BlockSolver:
         # second terms exist only for the off-diagonal unknowns (columns), which follow the
         # populations in every block: in the transposed layout they form one contiguous tail
         nz = s2t != 0
-        self.first = int(np.argmax(nz)) if self.fortran and np.any(nz) else 0
+        if not self.fortran:
+            self.first = 0
+        elif np.any(nz):
+            self.first = int(np.argmax(nz))
+        else:  # a block of populations only
+            self.first = nz.size
         keep = slice(self.first, None) if self.fortran else nz
         self.i2tail = i2t[keep]
         self.s2tail = s2t[keep]

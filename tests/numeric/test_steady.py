@@ -167,6 +167,32 @@ def test_batched_layouts_agree(monkeypatch):
     assert np.max(np.abs(row_major[2] - steady_state(Ls[2]).rho)) < 1e-10
 
 
+def test_batched_population_only_block_gives_product_of_gibbs_states():
+    """Three independent thermalising qubits (n = 64, split path): the populations form a block
+    without coherences; the steady state is the product of the qubits' Gibbs states."""
+    omegas, betas = (1.0, 1.3, 0.7), (0.5, 1.0, 2.0)
+    sm = [site(SM, k, 3) for k in range(3)]
+    H = sum(w / 2 * site(SZ, k, 3) for k, w in enumerate(omegas))
+    J, g = [], []
+    for k, (w, b) in enumerate(zip(omegas, betas, strict=True)):
+        n = 1 / np.expm1(b * w)
+        J += [sm[k], sm[k].conj().T]
+        g += [0.1 * (n + 1), 0.1 * n]
+    L = lindblad_liouvillian(H, np.stack(J), np.diag(g))
+    expected = np.ones((1, 1))
+    for w, b in zip(omegas, betas, strict=True):
+        expected = np.kron(expected, thermal(w, b))
+    for Ls in (L[None], np.stack([L, L])):
+        rho = steady_states_batched(Ls)
+        assert np.max(np.abs(rho - expected)) < 1e-12
+        assert np.max(np.abs(steady_states_batched(Ls, condition_limit=None) - expected)) < 1e-12
+
+
+def thermal(omega, beta):
+    p = np.exp(-beta * omega * np.array([0.0, 1.0]))
+    return np.diag(p / p.sum())
+
+
 def test_batched_without_condition_check():
     rng = np.random.default_rng(13)
     Ls = np.stack([random_problem(4, 2, rng)[3] for _ in range(9)])
