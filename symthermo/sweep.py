@@ -27,6 +27,8 @@ from .numeric.model_dynamics import LiouvillianBuilder
 from .numeric.steady import steady_states_batched
 from .thermo import PARTS, heat_current, work_current
 
+MAX_CHUNK_BYTES = 256 * 2**20
+
 
 @dataclass(frozen=True)
 class GridAxis:
@@ -122,6 +124,8 @@ def run_sweep(
     if missing:
         raise SymthermoError(f"no value for parameters {missing}: pass --set NAME=VALUE")
     evaluator = CurrentEvaluator(current_columns(model), model, cutoff)
+    # at most ~256 MB of stacked complex Liouvillians per chunk
+    chunk = max(1, min(chunk, MAX_CHUNK_BYTES // (16 * builder.dimension**4)))
     columns: dict[str, list[np.ndarray]] = {name: [] for name in grid}
     for name in [*evaluator.names, "l1_coherence"]:
         columns[name] = []

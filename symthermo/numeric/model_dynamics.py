@@ -36,7 +36,14 @@ from .collision import CollisionRound
 from .matrices import Cutoff, _numeric, monomial_matrix, operator_matrix
 from .model_matrices import ancilla_density_matrix
 from .steady import SteadyState, steady_state, steady_states_batched
-from .superop import collision_dissipator, hamiltonian_superop, lindblad_liouvillian
+from .superop import (
+    collision_dissipator,
+    hamiltonian_superop,
+    lindblad_liouvillian,
+    spost,
+    spre,
+    sprepost,
+)
 
 
 def _rates_matrix(rates: sympy.Matrix, params: Mapping | None) -> np.ndarray:
@@ -163,7 +170,17 @@ class LiouvillianBuilder:
     """Evaluate the derived Lindblad generator at many parameter points at once.
 
     ``builder(values)`` with ``values = {symbol or name: array}`` (arrays broadcast together)
-    returns Liouvillians of shape (*batch, d^2, d^2).  Coefficients are lambdified once.
+    returns Liouvillians of shape (*batch, d^2, d^2).
+
+    The generator is linear in a few parameter functions: with H = sum_m h_m M_m and jump
+    operators L_a = sum_m c_am M_m (M_m canonical monomial matrices),
+
+        L = sum_m h_m (-i[M_m, .]) + sum_{m,n} w_mn D_mn,
+        w_mn = sum_ab gamma_ab c_am conj(c_bn),  D_mn = M_m . M_n^dag - {M_n^dag M_m, .}/2,
+
+    so the weights h_m, w_mn are lambdified once (with CSE) and the Liouvillians of a whole
+    batch are one matrix product W @ S on the union of the superoperators' non-zero entries.
+    Parameters are real (the algebra's convention), so conj only flips i.
     """
 
     model: CollisionModel
@@ -172,59 +189,74 @@ class LiouvillianBuilder:
     def __post_init__(self) -> None:
         lf = lindblad_form(self.model)
         sites = self.model.system_sites
-        self.dimension = int(np.prod([_levels(s, self.cutoff) for s in sites]))
-        exprs: list[sympy.Expr] = []
-        self._h_coeffs, self._h_mats = _operator_parts(lf.hamiltonian, sites, self.cutoff)
-        exprs += self._h_coeffs
-        self._channels = []
+        d = int(np.prod([_levels(s, self.cutoff) for s in sites]))
+        self.dimension = d
+        weights: dict[tuple, sympy.Expr] = {}
+
+        def add(key: tuple, value: sympy.Expr) -> None:
+            weights[key] = weights.get(key, sympy.Integer(0)) + value
+
+        for mono, coeff in lf.hamiltonian.terms.items():
+            add(("H", mono), coeff)
         for ch in lf.channels:
-            jumps = [_operator_parts(op, sites, self.cutoff) for op in ch.jump_operators]
-            self._channels.append((jumps, ch.rates))
-            for coeffs, _ in jumps:
-                exprs += coeffs
-            exprs += list(ch.rates)
-        free = set()
-        for e in exprs:
-            free |= {s for s in sympy.sympify(e).free_symbols if not isinstance(s, Expectation)}
+            parts = [op.terms for op in ch.jump_operators]
+            for ia, pa in enumerate(parts):
+                for ib, pb in enumerate(parts):
+                    g = ch.rates[ia, ib]
+                    if g == 0:
+                        continue
+                    for m, ca in pa.items():
+                        for n, cb in pb.items():
+                            add(("D", m, n), g * ca * cb.xreplace({sympy.I: -sympy.I}))
+        keys = [k for k in sorted(weights, key=str) if sympy.expand(weights[k]) != 0]
+        mats: dict = {}
+
+        def matrix(mono: tuple) -> np.ndarray:
+            if mono not in mats:
+                mats[mono] = monomial_matrix(mono, sites, self.cutoff)
+            return mats[mono]
+
+        supers = []
+        for key in keys:
+            if key[0] == "H":
+                supers.append(hamiltonian_superop(matrix(key[1])))
+            else:
+                mm, mn_dag = matrix(key[1]), matrix(key[2]).conj().T
+                anti = mn_dag @ mm
+                supers.append(sprepost(mm, mn_dag) - 0.5 * (spre(anti) + spost(anti)))
+        flat = np.array(supers, dtype=complex).reshape(len(keys), -1) if keys else np.zeros(
+            (0, d**4), dtype=complex)
+        self._support = np.flatnonzero(np.any(flat != 0, axis=0))
+        self._supers = np.ascontiguousarray(flat[:, self._support])
+        free: set = set()
+        for k in keys:
+            free |= {s for s in weights[k].free_symbols if not isinstance(s, Expectation)}
         self.parameters = tuple(sorted(free, key=str))
-        self._exprs = exprs
-        self._fn = sympy.lambdify(self.parameters, exprs, modules="numpy", cse=True)
+        self._fn = sympy.lambdify(
+            self.parameters, [weights[k] for k in keys], modules="numpy", cse=True
+        )
 
     def __call__(self, values: Mapping[object, object]) -> np.ndarray:
         by_name = {str(k): v for k, v in values.items()}
         missing = [str(p) for p in self.parameters if str(p) not in by_name]
         if missing:
             raise SymthermoError(f"parameter values missing for {missing}")
-        args = np.broadcast_arrays(*[np.asarray(by_name[str(p)], dtype=float)
-                                     for p in self.parameters]) if self.parameters else []
+        args = (
+            np.broadcast_arrays(
+                *[np.asarray(by_name[str(p)], dtype=float) for p in self.parameters]
+            )
+            if self.parameters
+            else []
+        )
         batch = args[0].shape if args else ()
-        flat = self._fn(*args)
-        vals = [np.broadcast_to(np.asarray(v, dtype=complex), batch) for v in flat]
-        pos = 0
-
-        def take(n: int) -> list[np.ndarray]:
-            nonlocal pos
-            out = vals[pos:pos + n]
-            pos += n
-            return out
-
-        d = self.dimension
-        h_c = take(len(self._h_coeffs))
-        H = np.zeros((*batch, d, d), dtype=complex)
-        for c, m in zip(h_c, self._h_mats, strict=True):
-            H += c[..., None, None] * m
-        L = hamiltonian_superop(H)
-        for jumps, rates in self._channels:
-            k = len(jumps)
-            if k == 0:
-                continue
-            J = np.zeros((*batch, k, d, d), dtype=complex)
-            for a, (coeffs, mats) in enumerate(jumps):
-                for c, m in zip(take(len(coeffs)), mats, strict=True):
-                    J[..., a, :, :] += c[..., None, None] * m
-            g = np.stack(take(rates.rows * rates.cols), axis=-1).reshape(*batch, k, k)
-            L = L + lindblad_liouvillian(np.zeros((*batch, d, d)), J, g)
-        return L
+        size = int(np.prod(batch))
+        w = np.empty((size, self._supers.shape[0]), dtype=complex)
+        for j, v in enumerate(self._fn(*args)):
+            w[:, j] = np.broadcast_to(np.asarray(v, dtype=complex), batch).reshape(-1)
+        d2 = self.dimension**2
+        out = np.zeros((size, d2 * d2), dtype=complex)
+        out[:, self._support] = w @ self._supers
+        return out.reshape(*batch, d2, d2)
 
 
 def steady_states_sweep(
