@@ -215,7 +215,7 @@ def test_collective_ergotropy_fig1_matches_the_direct_collision_route():
         b, c = fig.BETAS[i], fig.C_AXIS[j]
         params = {fig.omega: fig.OMEGA, fig.beta: b, fig.g: 0.7, fig.f: 0.3}
         rho0 = fig.initial_state(c)
-        direct = steady_state(direct_liouvillian(model, params, cutoff={"A": 40}), rho0).rho
+        direct = steady_state(direct_liouvillian(model, params, cutoff={"R": 40}), rho0).rho
         other = steady_state(lindblad_liouvillian_of(model, params), rho0).rho
         assert np.allclose(direct, other, atol=1e-9)
         assert d["coherence"][i, j] == pytest.approx(l1_coherence(direct), abs=1e-9)

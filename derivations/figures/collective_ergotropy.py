@@ -1,8 +1,9 @@
 """Figures of "Ergotropy from coherences in an open quantum system" (Figs. 1 and 2).
 
-Model (the paper's Eqs. (5)-(7) in the collective limit, as a collision model): N qubits,
-H_0 = omega sum_i sigma^+_i sigma^-_i, dipole-dipole H_d = f sum_{i != j} sigma^+_i sigma^-_j,
-one thermal oscillator ancilla A (H_A = omega a^dag a, inverse temperature beta) meeting all
+Model: :func:`derivations.collective_ergotropy.make_model` (the paper's Eqs. (5)-(7) in the
+collective limit, as a collision model): N qubits, H_0 = omega sum_i sigma^+_i sigma^-_i,
+dipole-dipole H_d = f sum_{i != j} sigma^+_i sigma^-_j, one thermal oscillator ancilla R
+(H_R = omega a^dag a, inverse temperature beta) meeting all
 qubits simultaneously through V_i = g (sigma^+_i a + sigma^-_i a^dag).  The engine's Lindblad
 form has the rates gamma_ij = g^2 (nbar + 1) (emission) and g^2 nbar (absorption) for every pair
 i, j: the collective limit gamma_ij = gamma_0 of the paper with gamma_0 = g^2.
@@ -28,8 +29,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import sympy
 
+from derivations import collective_ergotropy as ce
 from derivations.figures import Figure, full, panel_label, save, style, subplots
 
 #: Inverse temperatures of Fig. 1 (caption; solid, dot-dashed, dashed) and omega = 1.
@@ -46,27 +47,14 @@ C_AXIS = np.linspace(0.0, 1.0, 201)
 N_VALUES = tuple(range(2, 8))
 BETA_FIG2 = 0.01
 
-omega = sympy.Symbol("omega", positive=True)
-beta = sympy.Symbol("beta", positive=True)
-g = sympy.Symbol("g", positive=True)
-f = sympy.Symbol("f", real=True)
+omega, beta, g, f = ce.omega, ce.beta, ce.g, ce.f
 
 
 @cache
 def model(n: int):
-    """The collision model of N collectively coupled qubits (module docstring)."""
-    from symthermo.algebra import boson, operator_sum, qubit
-    from symthermo.model import bath, collision_model
-    from symthermo.states import ThermalOscillator
-
-    qs = [qubit(f"S{k}") for k in range(1, n + 1)]
-    a = boson("A")
-    h0 = operator_sum(omega * q.plus * q.minus for q in qs)
-    hd = operator_sum(f * p.plus * q.minus for p in qs for q in qs if p != q)
-    couplings = [(q.name, g * (q.plus * a.a + q.minus * a.adag)) for q in qs]
-    b = bath("A", ThermalOscillator(a, omega=omega, beta=beta), omega * a.adag * a.a, couplings,
-             scheme="simultaneous", beta=beta)
-    return collision_model(qs, h0, b, hd if n > 1 else None, name=f"collective_N{n}")
+    """The derivation's collision model of N collectively coupled qubits
+    (:func:`derivations.collective_ergotropy.make_model`, module docstring)."""
+    return ce.make_model(n)
 
 
 def free_hamiltonian(n: int) -> np.ndarray:
