@@ -25,6 +25,7 @@ from symthermo.numeric.model_matrices import (
     work_current_matrix,
 )
 from symthermo.numeric.steady import steady_state
+from symthermo.numeric.superop import unvec, vec
 from symthermo.thermo import PARTS, first_law_residual, heat_current, work_current
 
 EXPECTED_STATUS = {
@@ -55,6 +56,7 @@ EXPECTED_STATEMENTS = {
     "Eq. (10): spectrum of rho_ss": True,
     "Fig. 1: C_l1 >= W": True,
     "Sec. IV A: W/omega = C_l1 at high temperature": True,
+    "Appendix A: eigenvalue ordering": True,
     "Sec. IV A: populations not inverted": False,
     "Sec. IV A: |psi_1> and |psi_0> initial states": True,
     "Sec. IV B: thermal initial states": True,
@@ -158,8 +160,6 @@ def test_master_equation_is_the_papers_as_liouvillians():
         rho = random_density_matrix(d, rng)
         xv = {x: float(rng.normal()) for x in xs.values()}
         subs = {**p, **xv, **expectation_values([rate], rho, ce.system_sites(n))}
-        from symthermo.numeric.superop import unvec, vec
-
         value = np.trace(ce._x_matrix(n, xv) @ unvec(derived @ vec(rho), d)).real
         assert _value(rate, subs) == pytest.approx(value, abs=1e-10)
 
