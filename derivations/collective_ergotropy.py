@@ -1607,12 +1607,14 @@ def quantities() -> list:
         sup = rf"^{{\mathrm{{{tag}}}}}" if tag else ""
         items.append((f"heat_{part}_N2", heat_current(model, "R", part),
                       r"\dot{Q}" + sup + r"_{R}",
-                      f"heat current from the field into two collectively coupled qubits ({part})"))
+                      f"heat current from the field into two collectively coupled qubits ({part}; "
+                      "$N = 2$)"))
     items.append(("work_N2", work_current(model), r"\dot{W}",
-                  "work current of the collisions (non-zero only through H_d, f != 0)"))
+                  "work current of the collisions (non-zero only through $H_d$, $f \\neq 0$)"))
     items.append(("c_of_state", c_in_expectations(), "c",
-                  "the paper's c = <psi_0|rho|psi_0> + <psi_1|rho|psi_1> + <psi_+|rho|psi_+> "
-                  "(conserved by the collective dynamics)"))
+                  r"the paper's $c = \langle\psi_0|\rho|\psi_0\rangle + \langle\psi_1|\rho|\psi_1"
+                  r"\rangle + \langle\psi_+|\rho|\psi_+\rangle$ (conserved by the collective "
+                  "dynamics)"))
     vals = derived_values_c()
     for mono, name, latex in (
         ((("S1", 3),), "sigma_z_steady", r"\langle\sigma^z_{1}\rangle_{ss}"),
@@ -1620,20 +1622,20 @@ def quantities() -> list:
         ((("S1", 3), ("S2", 3)), "sigma_zz_steady", r"\langle\sigma^z_{1}\sigma^z_{2}\rangle_{ss}"),
     ):
         items.append((name, vals[Expectation(mono)], latex,
-                      "stationary value in the two-qubit family, as a function of c (Eq. (8))"))
+                      "stationary value in the two-qubit family, as a function of $c$ (Eq. (8))"))
     items.append(("l1_coherence_c", l1_symbolic(derived_rho_c()), r"C_{l_1}",
-                  "l1 norm of coherence of the two-qubit steady state (Eq. (9))"))
+                  "$l_1$ norm of coherence of the two-qubit steady state (Eq. (9))"))
     (w_low, _), (w_one, _) = _eq11_derived()
     items.append(("ergotropy_c_low", w_low, r"\mathcal{W}_{c \le 1/2}",
-                  "ergotropy of the two-qubit steady state for 0 <= c < 1/2 (Eq. (11))"))
+                  r"ergotropy of the two-qubit steady state for $0 \le c < 1/2$ (Eq. (11))"))
     items.append(("ergotropy_c_one", w_one, r"\mathcal{W}_{c = 1}",
-                  "ergotropy of the two-qubit steady state for c = 1 (corrects Eq. (11))"))
+                  "ergotropy of the two-qubit steady state for $c = 1$ (corrects Eq. (11))"))
     for n in (2, *SYMBOLIC_N):
         items.append((f"l1_ground_N{n}", dicke_ground_l1(n), rf"C_{{l_1}}^{{(N={n})}}",
-                      f"l1 coherence of the steady state from the all-ground state, N = {n}"))
+                      f"$l_1$ coherence of the steady state from the all-ground state, $N = {n}$"))
         items.append((f"ergotropy_ground_N{n}", dicke_ground_ergotropy(n)[0],
                       rf"\mathcal{{W}}^{{(N={n})}}",
-                      f"ergotropy of the steady state from the all-ground state, N = {n}"))
+                      f"ergotropy of the steady state from the all-ground state, $N = {n}$"))
     try:
         from symthermo.emit.quantity import Quantity
     except ImportError:  # pragma: no cover - emitters not installed
