@@ -218,6 +218,16 @@ def default_parameters(variant: str) -> dict:
     return out
 
 
+def build_models() -> dict[str, CollisionModel]:
+    """The six scenarios (for ``symthermo list/steady/sweep``, without running the checks)."""
+    return {v: make_model(v) for v in VARIANTS}
+
+
+def build_parameters() -> dict[str, dict]:
+    """Default parameters of each scenario (Figs. 2-3)."""
+    return {v: default_parameters(v) for v in VARIANTS}
+
+
 @cache
 def derived_currents(variant: str) -> thermo.Currents:
     return thermo.currents(make_model(variant))

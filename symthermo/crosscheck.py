@@ -76,7 +76,7 @@ def check_model(model, params: dict, rng: np.random.Generator) -> list[tuple[str
     per_channel = [
         int(np.prod(dimensions(b.ancilla_sites, small))) for b in model.baths for _ in b.channels()
     ]
-    joint = d * int(np.prod(per_channel))  # all channels' ancillas are present in one slot
+    joint = d * max(per_channel, default=1)  # channels act one after another
     if joint <= FINITE_TAU_MAX_DIM and channels:
         l_ref = direct_liouvillian(model, params, small)
         errs = []

@@ -11,8 +11,7 @@ Two independent routes to the generator of a :class:`~symthermo.model.CollisionM
 :class:`LiouvillianBuilder` evaluates the derived form for many parameter points at once
 (stacked arrays, no Python loop over points) for sweeps; :func:`collision_round` turns the model
 into the exact finite-tau simulation of :mod:`symthermo.numeric.collision` with the *same* time
-normalisation (``round_duration="tau"``: the round counts as tau and H_S acts for tau per round,
-so the stroke Hamiltonian carries H_S / K for K stroke slots; ``"strokes"``: K tau per round).
+normalisation (see :func:`collision_round`).
 
 Vectorisation is column stacking (see :mod:`symthermo.numeric.superop`); tensor order is the
 model's system sites in declared order.
@@ -33,6 +32,7 @@ from ..model import CollisionModel
 from ..thermo import lindblad_form
 from .collision import Bath as NumericBath
 from .collision import CollisionRound
+from .errors import DegenerateSteadyStateError
 from .matrices import Cutoff, _numeric, monomial_matrix, operator_matrix
 from .model_matrices import ancilla_density_matrix
 from .steady import SteadyState, steady_state, steady_states_batched
@@ -137,22 +137,24 @@ def collision_round(
 ) -> tuple[CollisionRound, float, list[str]]:
     """The exact finite-tau round of the model, its time per round, and each channel's bath.
 
-    All channels act in parallel (slot s runs stroke s of every channel, each with its own
-    fresh ancilla).  See the module docstring for the normalisation.
+    The channels (each with its own fresh ancilla) act one after another, each for its own
+    strokes of duration tau; cross terms between channels vanish (zero bath means), so the
+    order does not matter as tau -> 0, and only one channel's ancilla is ever held in memory.
+    With n slots in all and the model's scale (1 for ``round_duration="tau"``, 1/K for
+    ``"strokes"``), the time per round is T = tau / scale and every slot carries
+    H_S / (scale n), so the tau -> 0 generator is -i[H_S, .] + scale sum_channels D_channel:
+    exactly the derived master equation.
     """
     chans = _channel_matrices(model, params, cutoff)
-    slots = max(len(strokes) for _, strokes, _, _ in chans)
+    slots = sum(len(strokes) for _, strokes, _, _ in chans)
+    scale = float(model.time_scale(model.baths[0]))
     H = operator_matrix(model.system_hamiltonian, model.system_sites, cutoff, params)
-    if model.round_duration == "tau":
-        h_stroke, time_per_round = H / slots, tau
-    else:
-        h_stroke, time_per_round = H, tau * slots
     baths = tuple(
         NumericBath(h_r, rho_r, tuple(strokes), name=f"{name}[{i}]")
         for i, (name, strokes, rho_r, h_r) in enumerate(chans)
     )
-    rnd = CollisionRound(h_stroke, baths, tau, schedule="parallel")
-    return rnd, time_per_round, [name for name, _, _, _ in chans]
+    rnd = CollisionRound(H / (scale * slots), baths, tau, schedule="sequential")
+    return rnd, tau / scale, [name for name, _, _, _ in chans]
 
 
 # batched sweeps ----------------------------------------------------------------------------
@@ -264,7 +266,32 @@ def steady_states_sweep(
     values: Mapping[object, object],
     cutoff: Cutoff | None = None,
     on_degenerate: str = "raise",
+    chunk_bytes: int = 64 * 2**20,
 ) -> np.ndarray:
-    """Steady states (*batch, d, d) of the model at many parameter points (one stacked solve)."""
-    L = LiouvillianBuilder(model, cutoff)(values)
-    return steady_states_batched(L, on_degenerate=on_degenerate)
+    """Steady states (*batch, d, d) of the model at many parameter points.
+
+    Liouvillians are built and solved in chunks of about ``chunk_bytes`` (a thousand
+    four-qubit Liouvillians would take 1 GB at once), each chunk one stacked solve.
+    """
+    builder = LiouvillianBuilder(model, cutoff)
+    by_name = {str(k): np.asarray(v, dtype=float) for k, v in values.items()}
+    shape = np.broadcast_shapes(*[v.shape for v in by_name.values()]) if by_name else ()
+    flat = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in by_name.items()}
+    total = int(np.prod(shape))
+    d = builder.dimension
+    step = max(1, chunk_bytes // (16 * d**4))
+    out = np.empty((total, d, d), dtype=complex)
+    bad: list[int] = []
+    for start in range(0, total, step):
+        part = {k: v[start:start + step] for k, v in flat.items()}
+        rho = steady_states_batched(builder(part), on_degenerate="nan")
+        bad += [start + int(i) for i in np.flatnonzero(np.isnan(rho[:, 0, 0].real))]
+        out[start:start + step] = rho
+    if bad and on_degenerate == "raise":
+        raise DegenerateSteadyStateError(
+            f"{len(bad)} of {total} parameter points have a stationary space of dimension > 1 "
+            f"(flat indices {bad[:10]}{' ...' if len(bad) > 10 else ''}): dark states or a "
+            "symmetry; pass on_degenerate='nan' and solve those points with an initial state",
+            indices=bad,
+        )
+    return out.reshape(*shape, d, d)
