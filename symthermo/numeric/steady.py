@@ -61,7 +61,7 @@ BATCH_CONDITION_LIMIT = 1e12
 #: Real blocks up to this size are assembled in Fortran order (see _BlockSolver).
 FORTRAN_LAYOUT_MAX = 32
 #: Real systems of at least this size are split into their decoupled blocks before solving.
-BLOCK_SPLIT_MIN_SIZE = 64
+BLOCK_SPLIT_MIN_SIZE = 16
 
 
 # --------------------------------------------------------------------------------------------
@@ -543,7 +543,7 @@ def steady_states_batched(
     generators; not checked here, for speed). Each point is solved in the Hermitian real
     parametrisation (module docstring) with the first population equation replaced by
     Tr rho = 1; the points go to LAPACK in stacked calls over chunks of the batch (about 1 MB
-    of work matrix each; buffers reused). For d^2 >= 64 the real system is
+    of work matrix each; buffers reused). For d^2 >= 16 the real system is
     first split into the blocks that the batch's common sparsity pattern decouples (e.g. the
     coherence sectors of an excitation-conserving model); entries below 1e-14 of the largest
     count as zero for that split; all blocks are factorised, so no degeneracy is missed.
