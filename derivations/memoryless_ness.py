@@ -134,10 +134,9 @@ def bloch_steady_state(model: CollisionModel) -> dict[Expectation, sympy.Expr]:
     if det == 0:
         raise ValueError(f"{model.name}: the stationary state is not unique (det M = 0)")
     num = m.adjugate(method="berkowitz") * c
-    det = sympy.factor(det)
-    return {
-        e: sympy.factor(sympy.cancel(sympy.expand(-num[i]) / det)) for i, e in enumerate(BLOCH)
-    }
+    # cancel (a polynomial gcd) rather than factor: sympy's multivariate factorisation draws
+    # random evaluation points, and with some global random states it ran for minutes here
+    return {e: sympy.cancel(sympy.expand(-num[i]) / det) for i, e in enumerate(BLOCH)}
 
 
 def steady_currents(model: CollisionModel, ss: Mapping) -> tuple[sympy.Expr, sympy.Expr]:

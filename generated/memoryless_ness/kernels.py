@@ -157,14 +157,14 @@ QUANTITIES = {
         "expectations": (),
         "dtype": 'float64',
         "description": 'stationary <sigma_y> (ssc coupling)',
-        "formula": '8*J_zy*J_x**3*(J_y**2 + J_zy**2)*tanh(beta*omega_A/2)/(J_x**2*omega_S**2 + J_y**2*omega_S**2 + 4*J_x**2*J_y**4 + 4*J_x**2*J_zy**4 + 4*J_x**4*J_y**2 + 4*J_x**4*J_zy**2 + 8*J_x**2*J_y**2*J_zy**2)',
+        "formula": '(8*J_x**3*J_zy**3*tanh(beta*omega_A/2) + 8*J_zy*J_x**3*J_y**2*tanh(beta*omega_A/2))/(J_x**2*omega_S**2 + J_y**2*omega_S**2 + 4*J_x**2*J_y**4 + 4*J_x**2*J_zy**4 + 4*J_x**4*J_y**2 + 4*J_x**4*J_zy**2 + 8*J_x**2*J_y**2*J_zy**2)',
     },
     'sigma_z_steady_ssc': {
         "parameters": ('J_x', 'J_y', 'J_zy', 'beta', 'omega_A', 'omega_S'),
         "expectations": (),
         "dtype": 'float64',
         "description": 'stationary <sigma_z> (ssc coupling)',
-        "formula": '-2*J_x*J_y*(omega_S**2 + 4*J_x**2*J_y**2 + 4*J_x**2*J_zy**2)*tanh(beta*omega_A/2)/(J_x**2*omega_S**2 + J_y**2*omega_S**2 + 4*J_x**2*J_y**4 + 4*J_x**2*J_zy**4 + 4*J_x**4*J_y**2 + 4*J_x**4*J_zy**2 + 8*J_x**2*J_y**2*J_zy**2)',
+        "formula": '(-8*J_x**3*J_y**3*tanh(beta*omega_A/2) - 8*J_y*J_x**3*J_zy**2*tanh(beta*omega_A/2) - 2*J_x*J_y*omega_S**2*tanh(beta*omega_A/2))/(J_x**2*omega_S**2 + J_y**2*omega_S**2 + 4*J_x**2*J_y**4 + 4*J_x**2*J_zy**4 + 4*J_x**4*J_y**2 + 4*J_x**4*J_zy**2 + 8*J_x**2*J_y**2*J_zy**2)',
     },
     'heat_steady_ssc': {
         "parameters": ('J_x', 'J_y', 'J_zy', 'beta', 'omega_A', 'omega_S'),
@@ -753,8 +753,8 @@ def _block_sigma_y_steady_ssc(_a, _o, _b):
 def sigma_y_steady_ssc(J_x, J_y, J_zy, beta, omega_A, omega_S):
     """stationary <sigma_y> (ssc coupling)
 
-    sigma_y_steady_ssc = 8*J_zy*J_x**3*(J_y**2 +
-        J_zy**2)*tanh(beta*omega_A/2)/(J_x**2*omega_S**2 + J_y**2*omega_S**2 +
+    sigma_y_steady_ssc = (8*J_x**3*J_zy**3*tanh(beta*omega_A/2) +
+        8*J_zy*J_x**3*J_y**2*tanh(beta*omega_A/2))/(J_x**2*omega_S**2 + J_y**2*omega_S**2 +
         4*J_x**2*J_y**4 + 4*J_x**2*J_zy**4 + 4*J_x**4*J_y**2 + 4*J_x**4*J_zy**2 +
         8*J_x**2*J_y**2*J_zy**2)
     """
@@ -809,8 +809,9 @@ def _block_sigma_z_steady_ssc(_a, _o, _b):
 def sigma_z_steady_ssc(J_x, J_y, J_zy, beta, omega_A, omega_S):
     """stationary <sigma_z> (ssc coupling)
 
-    sigma_z_steady_ssc = -2*J_x*J_y*(omega_S**2 + 4*J_x**2*J_y**2 +
-        4*J_x**2*J_zy**2)*tanh(beta*omega_A/2)/(J_x**2*omega_S**2 + J_y**2*omega_S**2 +
+    sigma_z_steady_ssc = (-8*J_x**3*J_y**3*tanh(beta*omega_A/2) -
+        8*J_y*J_x**3*J_zy**2*tanh(beta*omega_A/2) -
+        2*J_x*J_y*omega_S**2*tanh(beta*omega_A/2))/(J_x**2*omega_S**2 + J_y**2*omega_S**2 +
         4*J_x**2*J_y**4 + 4*J_x**2*J_zy**4 + 4*J_x**4*J_y**2 + 4*J_x**4*J_zy**2 +
         8*J_x**2*J_y**2*J_zy**2)
     """
