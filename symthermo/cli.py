@@ -303,6 +303,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import sympy.core.random
+
+    # sympy's own generator (used e.g. by multivariate factorisation) is seeded from the OS;
+    # a fixed seed makes every run of a command repeat the same computation, in time too
+    sympy.core.random.seed(20261122)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
