@@ -22,21 +22,21 @@ def _is_real_monomial(mono: OMono) -> bool:
 
 
 @register_name_first  # its hashable content is (name, assumptions..., monomial)
-class Expectation(sympy.Symbol):
-    """<O>: the expectation value of a canonical monomial O in the system state rho_S."""
+class MonomialSymbol(sympy.Symbol):
+    """A sympy Symbol that carries an operator monomial (``.monomial``).
+
+    The monomial is part of the symbol's identity (hash, equality, pickling); subclasses
+    choose the name and the assumptions with :meth:`_create`.
+    """
 
     __slots__ = ("monomial",)
-    monomial: OMono
+    monomial: tuple
 
-    def __new__(cls, monomial: OMono) -> Expectation:
-        monomial = tuple(monomial)
-        if not monomial:
-            raise ValueError("the expectation of the identity is 1, not a symbol")
-        name = "<" + monomial_str(monomial) + ">"
-        if _is_real_monomial(monomial):
-            obj = super().__new__(cls, name, real=True)
-        else:
-            obj = super().__new__(cls, name)
+    @classmethod
+    def _create(cls, name: str, monomial: tuple, real: bool = False) -> MonomialSymbol:
+        obj = sympy.Symbol.__new__(cls, name, real=True) if real else sympy.Symbol.__new__(
+            cls, name
+        )
         obj.monomial = monomial
         return obj
 
@@ -48,6 +48,20 @@ class Expectation(sympy.Symbol):
 
     def _hashable_content(self) -> tuple:
         return (*super()._hashable_content(), self.monomial)
+
+
+class Expectation(MonomialSymbol):
+    """<O>: the expectation value of a canonical monomial O in the system state rho_S."""
+
+    __slots__ = ()
+    monomial: OMono
+
+    def __new__(cls, monomial: OMono) -> Expectation:
+        monomial = tuple(monomial)
+        if not monomial:
+            raise ValueError("the expectation of the identity is 1, not a symbol")
+        name = "<" + monomial_str(monomial) + ">"
+        return cls._create(name, monomial, real=_is_real_monomial(monomial))
 
     @property
     def operator(self) -> Operator:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sympy
 
-from ..algebra.expectation import Expectation
+from ..algebra.expectation import Expectation, MonomialSymbol
 from ..algebra.monomials import local_str
 from ..algebra.operator import (
     Operator,
@@ -65,11 +65,10 @@ def monomial_key(mono: tuple) -> tuple:
     return (len(mono), tuple((site_sort_key(s), local_sort_key(loc)) for s, loc in mono))
 
 
-class LadderExpectation(sympy.Symbol):
+class LadderExpectation(MonomialSymbol):
     """<O> for a ladder monomial O (sigma_+, sigma_-, sigma_z, boson a^dag^m a^n)."""
 
-    __slots__ = ("monomial",)
-    monomial: tuple
+    __slots__ = ()
 
     def __new__(cls, monomial: tuple) -> LadderExpectation:
         monomial = tuple(sorted(monomial, key=lambda p: site_sort_key(p[0])))
@@ -81,18 +80,7 @@ class LadderExpectation(sympy.Symbol):
         name = "<" + " ".join(ladder_local_str(s, loc) for s, loc in monomial) + ">"
         real = all(loc == 3 or (isinstance(loc, tuple) and loc[0] == loc[1])
                    for _, loc in monomial)
-        obj = super().__new__(cls, name, real=True) if real else super().__new__(cls, name)
-        obj.monomial = monomial
-        return obj
-
-    def __getnewargs_ex__(self) -> tuple[tuple, dict]:
-        return ((self.monomial,), {})
-
-    def __getstate__(self) -> dict:
-        return {}
-
-    def _hashable_content(self) -> tuple:
-        return (*super()._hashable_content(), self.monomial)
+        return cls._create(name, monomial, real=real)
 
     @property
     def operator(self) -> Operator:

@@ -48,7 +48,7 @@ import sympy
 from sympy.printing.latex import LatexPrinter, translate
 from sympy.printing.precedence import PRECEDENCE
 
-from ..algebra.expectation import Expectation
+from ..algebra.expectation import Expectation, MonomialSymbol
 from ..algebra.operator import Operator
 from .ladder import (
     LadderExpectation,
@@ -177,25 +177,14 @@ def current_symbol(kind: str, part: str | None = None, bath: str | None = None) 
 # operator monomials as symbols
 
 
-class OperatorMonomial(sympy.Symbol):
+class OperatorMonomial(MonomialSymbol):
     """A canonical operator monomial as a commuting sympy symbol, for printing operators."""
 
-    __slots__ = ("monomial",)
-    monomial: tuple
+    __slots__ = ()
 
     def __new__(cls, monomial: tuple) -> OperatorMonomial:
-        obj = super().__new__(cls, "op" + repr(tuple(monomial)))
-        obj.monomial = tuple(monomial)
-        return obj
-
-    def __getnewargs_ex__(self) -> tuple[tuple, dict]:
-        return ((self.monomial,), {})
-
-    def __getstate__(self) -> dict:
-        return {}
-
-    def _hashable_content(self) -> tuple:
-        return (*super()._hashable_content(), self.monomial)
+        monomial = tuple(monomial)
+        return cls._create("op" + repr(monomial), monomial)
 
 
 def _is_monomial_symbol(s: object) -> bool:
