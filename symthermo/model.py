@@ -30,7 +30,7 @@ from typing import Literal
 
 import sympy
 
-from .algebra.operator import Operator, operator_sum
+from .algebra.operator import Operator
 from .algebra.sites import Site
 from .errors import ModelError
 from .states import AncillaState, bath_mean
@@ -316,6 +316,3 @@ def bath(
     cpl = tuple(couplings.items()) if isinstance(couplings, Mapping) else tuple(couplings)
     return Bath(name, anc, hamiltonian, cpl, scheme, None if beta is None else sympy.sympify(beta))
 
-
-def total_coupling(b: Bath) -> Operator:
-    return operator_sum(v for _, v in b.couplings)

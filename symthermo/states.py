@@ -296,11 +296,6 @@ def bath_mean(coupling: Operator, states: Iterable[AncillaState] | AncillaState)
     return partial_trace(coupling, states)
 
 
-def sorted_expectations(expr: sympy.Expr) -> list[Expectation]:
-    found = {s for s in expr.free_symbols if isinstance(s, Expectation)}
-    return sorted(found, key=lambda e: monomial_sort_key(e.monomial))
-
-
 __all__ = [
     "AncillaState",
     "DiagonalState",

@@ -33,7 +33,7 @@ from ..thermo import lindblad_form
 from .collision import Bath as NumericBath
 from .collision import CollisionRound
 from .errors import DegenerateSteadyStateError
-from .matrices import Cutoff, _numeric, monomial_matrix, operator_matrix
+from .matrices import Cutoff, _numeric, dimensions, monomial_matrix, operator_matrix
 from .model_matrices import ancilla_density_matrix
 from .steady import SteadyState, steady_state, steady_states_batched
 from .superop import (
@@ -61,7 +61,7 @@ def lindblad_liouvillian_of(
     """Liouvillian (d^2, d^2) of the derived Lindblad form at given parameter values."""
     lf = lindblad_form(model)
     sites = model.system_sites
-    d = int(np.prod([2 if s.kind == "qubit" else _levels(s, cutoff) for s in sites]))
+    d = int(np.prod(dimensions(sites, cutoff)))
     H = operator_matrix(lf.hamiltonian, sites, cutoff, params)
     L = hamiltonian_superop(H)
     for ch in lf.channels:
@@ -71,12 +71,6 @@ def lindblad_liouvillian_of(
         rates = _rates_matrix(ch.rates, params)
         L = L + lindblad_liouvillian(np.zeros((d, d)), jumps, rates)
     return L
-
-
-def _levels(site, cutoff):
-    from .matrices import _levels as levels
-
-    return levels(site, cutoff)
 
 
 def _channel_matrices(
@@ -163,7 +157,7 @@ def collision_round(
 def _operator_parts(op: Operator, sites, cutoff) -> tuple[list[sympy.Expr], np.ndarray]:
     terms = op.terms
     mats = [monomial_matrix(m, sites, cutoff) for m in terms]
-    d = int(np.prod([_levels(s, cutoff) for s in sites]))
+    d = int(np.prod(dimensions(sites, cutoff)))
     return list(terms.values()), (np.stack(mats) if mats else np.zeros((0, d, d)))
 
 
@@ -191,7 +185,7 @@ class LiouvillianBuilder:
     def __post_init__(self) -> None:
         lf = lindblad_form(self.model)
         sites = self.model.system_sites
-        d = int(np.prod([_levels(s, self.cutoff) for s in sites]))
+        d = int(np.prod(dimensions(sites, self.cutoff)))
         self.dimension = d
         weights: dict[tuple, sympy.Expr] = {}
 
