@@ -10,16 +10,22 @@ derived with symthermo.algebra and symthermo.states.trace_out:
     work_loc  = -(1/2) sum_i <[V_i, [V_i, H_S + H_R]]>, work_nonloc = -(1/2) sum_{i!=j} ...
 
 All 10 parameters and 5 expectation values are float64 arrays of N = 10^6 points.  Printed, in
-one run (best of several repetitions each, single thread unless said otherwise):
+one run (best of several repetitions each):
 
-* kernel: ``evaluate(**arguments)`` of the module from ``symthermo.emit.load_kernels``
-  (default settings: CHUNK elements per chunk, THREADS = 1), outputs allocated by the call;
 * baseline: the memory-bandwidth floor = bytes of every input and output array (19 arrays of
   8 MB) divided by the best streaming rate measured on this machine (``np.copyto`` counting
-  read + write bytes, and ``np.sum`` counting read bytes, over a 64 MB array);
+  read + write bytes, ``np.sum`` counting read bytes, over a 64 MB array, in one thread and
+  ``np.sum`` split over two threads); "floor" below is the best of these;
+* the numpy kernel module from ``symthermo.emit.load_kernels`` (``evaluate(**arguments)``,
+  CHUNK elements per chunk), THREADS = 1 and 2, outputs allocated by the call;
+* the C99 kernels of the same plan (``compile_c_kernels``: ``-O3 -march=native``, glibc vector
+  math), writing into preallocated outputs (``evaluate(out=...)``; the floor streams into
+  existing arrays too) and allocating them, in one thread and in all cores;
 * plain ``sympy.lambdify`` of the four expressions, without CSE, on the same arrays.
 
-Last line: ``RESULT bandwidth_ratio=<kernel/baseline> lambdify_ratio=<lambdify/kernel>``.
+Last line: ``RESULT bandwidth_ratio=<kernel/floor> lambdify_ratio=<lambdify/kernel>`` for the
+fastest kernel symthermo emits on this machine: the C99 kernels in all cores with
+preallocated outputs when a C compiler is present, else the numpy module.
 Usage: ``python bench/kernels.py [--n N] [--repeat R]``.
 """
 
@@ -125,19 +131,31 @@ def main() -> None:
     nbytes = (n_in + n_out) * 8 * n
 
     copy_rate, sum_rate, two_rate = streaming_rate(opts.repeat)
-    rate = max(copy_rate, sum_rate)
-    t_floor = nbytes / rate
-    t_floor2 = nbytes / max(rate, two_rate)
+    rate1 = max(copy_rate, sum_rate)
+    t_floor1 = nbytes / rate1
+    t_floor = nbytes / max(rate1, two_rate)
 
     module.evaluate(**arguments)  # warm up (allocator, caches)
-    t_kernel = best_time(lambda: module.evaluate(**arguments), opts.repeat)
+    t_numpy = best_time(lambda: module.evaluate(**arguments), opts.repeat)
     module.THREADS = 2
-    t_kernel2 = best_time(lambda: module.evaluate(**arguments), opts.repeat)
+    t_numpy2 = best_time(lambda: module.evaluate(**arguments), opts.repeat)
     module.THREADS = 1
-    t_c = None
+    c_times: dict[str, float] = {}
     if shutil.which("cc"):
         ck = compile_c_kernels(qs, sites)
-        t_c = best_time(lambda: ck.evaluate(**arguments), opts.repeat)
+        outs = {q.name: np.empty(n) for q in qs}
+        ck.evaluate(out=outs, **arguments)
+        cores = ck.threads
+        for threads in sorted({1, cores}):
+            ck.threads = threads
+            c_times[f"prealloc {threads}"] = best_time(
+                lambda: ck.evaluate(out=outs, **arguments), opts.repeat)
+            c_times[f"fresh {threads}"] = best_time(lambda: ck.evaluate(**arguments), opts.repeat)
+        ck.threads = cores
+        c_err = max(
+            float(np.max(np.abs(ck.evaluate(**arguments)[k] - v) / np.maximum(np.abs(v), 1.0)))
+            for k, v in module.evaluate(**arguments).items()
+        )
 
     symbols = {}
     for q in qs:
@@ -161,21 +179,26 @@ def main() -> None:
           f"{calls} ufunc calls per chunk (CSE + Horner), CHUNK = {module.CHUNK}")
     print(f"streaming rate: copyto {copy_rate / 1e9:.1f} GB/s, sum {sum_rate / 1e9:.1f} GB/s, "
           f"sum in 2 threads {two_rate / 1e9:.1f} GB/s")
-    print(f"floor for {nbytes / 1e6:.0f} MB in + out: {t_floor * 1e3:.2f} ms (1 thread), "
-          f"{t_floor2 * 1e3:.2f} ms (best of 1 and 2 threads)")
-    print(f"kernel (numpy, 1 thread):   {t_kernel * 1e3:8.2f} ms  "
-          f"= {t_kernel / t_floor:.2f} x floor")
-    print(f"kernel (numpy, 2 threads):  {t_kernel2 * 1e3:8.2f} ms  "
-          f"= {t_kernel2 / t_floor2:.2f} x 2-thread floor (not used in RESULT)")
-    if t_c is not None:
-        print(f"kernel (C99, cc -O3):       {t_c * 1e3:8.2f} ms  "
-              f"= {t_c / t_floor:.2f} x floor (scalar libm tanh; not used in RESULT)")
-    print(f"sympy.lambdify, no CSE:     {t_lambdify * 1e3:8.2f} ms  "
-          f"= {t_lambdify / t_floor:.2f} x floor")
-    print(f"max relative difference kernel vs lambdify: {err:.1e}")
-    print(f"RESULT bandwidth_ratio={t_kernel / t_floor:.2f} "
-          f"lambdify_ratio={t_lambdify / t_kernel:.2f}")
-
+    print(f"floor for {nbytes / 1e6:.0f} MB in + out: {t_floor1 * 1e3:.2f} ms (1 thread), "
+          f"{t_floor * 1e3:.2f} ms (best of 1 and 2 threads) = floor")
+    rows = {"numpy kernel, 1 thread:": t_numpy, "numpy kernel, 2 threads:": t_numpy2}
+    for key, t in c_times.items():
+        kind, threads = key.split()
+        rows[f"C99 kernel, {threads} thread{'s' if threads != '1' else ''}, {kind}:"] = t
+    for label, t in rows.items():
+        print(f"{label:33s} {t * 1e3:8.2f} ms = {t / t_floor:.2f} x floor")
+    if c_times:
+        print(f"C99 flags: {' '.join(ck.flags)}; max relative difference to numpy {c_err:.1e}")
+    print(f"sympy.lambdify, no CSE:           {t_lambdify * 1e3:8.2f} ms = "
+          f"{t_lambdify / t_floor:.2f} x floor")
+    print(f"max relative difference numpy kernel vs lambdify: {err:.1e}")
+    if c_times:
+        t_best, which = c_times[f"prealloc {cores}"], f"C99 kernel, {cores} thread(s), prealloc"
+    else:
+        t_best, which = t_numpy, "numpy kernel, 1 thread"
+    print(f"RESULT kernel: {which}")
+    print(f"RESULT bandwidth_ratio={t_best / t_floor:.2f} "
+          f"lambdify_ratio={t_lambdify / t_best:.2f}")
 
 if __name__ == "__main__":
     main()

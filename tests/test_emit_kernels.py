@@ -314,3 +314,29 @@ def test_functions_powers_and_divisions():
         _close(out[name], ref)
     with pytest.raises(EmitError, match="no numpy kernel"):
         kernel_source([Quantity("g", sympy.besselj(0, a))])
+
+
+@pytest.mark.skipif(
+    not any(__import__("shutil").which(c) for c in ("cc", "gcc")), reason="no C compiler"
+)
+def test_c_kernels_write_into_out_and_split_over_threads(tmp_path, module):
+    """Preallocated outputs are filled in place and threaded runs equal the numpy module."""
+    import shutil
+
+    from symthermo.emit import compile_c_kernels
+
+    compiler = "cc" if shutil.which("cc") else "gcc"
+    ck = compile_c_kernels(QUANTITIES, [S1, S2], directory=tmp_path, compiler=compiler)
+    rng = np.random.default_rng(8)
+    rho = random_rho(rng, 4, (1001,))
+    params = random_params(rng, module, (1001,))
+    ev = module.expectations_from_rho(rho)
+    ref = module.evaluate(**params, **ev)
+    ck.THREAD_MIN, ck.threads = 100, 3  # three threads on 1001 points
+    out = {name: np.full(1001, np.nan) for name in ref}
+    got = ck.evaluate(out=out, **params, **ev)
+    for name in ref:
+        assert got[name] is not None and np.shares_memory(got[name], out[name])
+        _close(out[name], ref[name])
+    with pytest.raises(ValueError, match="C-contiguous float64 array of shape"):
+        ck.evaluate(out={next(iter(ref)): np.empty(7)}, **params, **ev)

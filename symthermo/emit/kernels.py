@@ -29,15 +29,17 @@ How the code is made fast (measured in ``bench/kernels.py``):
    temporaries stay in L2 and the inputs and outputs stream through memory once.
 
 Measured with ``bench/kernels.py`` (four common-reservoir currents, 15 input arrays of 10^6
-float64, 2-core AMD EPYC VM, single-core streaming rate ~35 GB/s, so the bandwidth floor for
-19 arrays is ~4 ms): this kernel ~34 ms (~8x the floor), plain ``sympy.lambdify`` 7-9x slower
-than the kernel.  What limits it: 92 ufunc calls per chunk, each ~0.25 ns per element (one
-L2 round trip of three operands) plus ~0.7 us call overhead; the expressions need about 80
-binary operations even hand-optimised, so per-operation numpy kernels cannot reach ~3x the
-floor on a machine this fast at streaming.  A fused C loop is no easy remedy: one loop over
-19 arrays streams at ~4 GB/s on this VM (4K aliasing; the C emitter copies through small
-blocks for that reason), its arithmetic is only SSE2-vectorised without ``-march``, and
-libm's scalar ``tanh`` costs ~20 ns per point (numpy's is vectorised, ~2 ns).
+float64, 2-core AMD EPYC VM, streaming rate ~37 GB/s in one thread and ~45-50 GB/s in two, so
+the bandwidth floor for 19 arrays is ~3-4 ms): this numpy kernel ~34 ms (~9x the floor), plain
+``sympy.lambdify`` ~6x slower than it.  What limits it: 92 ufunc calls per chunk, each
+~0.23 ns per element (one L2 round trip of three operands) plus ~0.5 us call overhead.
+
+The C99 kernels of the same plan (:func:`compile_c_kernels`) fuse all operations into one loop
+per block of points: inputs are copied through L2-sized blocks (one loop over 19 arrays at
+equal page offsets streams badly: 4K aliasing), the loop is vectorised for the machine
+(``-march=native``) and calls glibc's vector math (``tanh`` ~20 ns per point in libm's scalar
+version), and ``evaluate(out=...)`` writes into preallocated arrays split over the cores:
+~8 ms, ~2.2x the floor (~14 ms in one thread).
 
 Quantities whose expectation values are all real (Pauli strings, ``a^dag^m a^m``) and whose
 coefficients contain no ``I`` use float64 arithmetic; the others complex128.
@@ -962,6 +964,12 @@ def c_source(
     return render_c(plan)
 
 
+# functions of glibc's libmvec (x86-64 vector variants, glibc >= 2.35) the C loops may call
+_LIBMVEC = frozenset(
+    {"atan", "cos", "cosh", "exp", "expm1", "log", "log1p", "pow", "sin", "sinh", "tan", "tanh"}
+)
+
+
 def render_c(plan: KernelPlan) -> str:
     if not plan.real_all:
         raise EmitError("C kernels are generated for real quantities only")
@@ -973,13 +981,18 @@ def render_c(plan: KernelPlan) -> str:
     def body(name: str, arguments: list[str], outputs: list[sympy.Expr],
              assignments: list[tuple]) -> list[str]:
         na, no = max(len(arguments), 1), len(outputs)
+        # block length: the input and output blocks together take at most 768 KB (in L2)
+        block = 256
+        while block < 8192 and (na + no) * (2 * block) * 8 <= 768 * 1024:
+            block *= 2
         lines = [
             f"void symthermo_{name}(long n, const double *const *args, const long *strides,",
             "                 double *const *outs)",
             "{",
-            f"    double in[{na}][SYMTHERMO_BLOCK], res[{no}][SYMTHERMO_BLOCK];",
-            "    for (long k0 = 0; k0 < n; k0 += SYMTHERMO_BLOCK) {",
-            "        const long m = n - k0 < SYMTHERMO_BLOCK ? n - k0 : SYMTHERMO_BLOCK;",
+            f"    enum {{ B = SYMTHERMO_B({block}) }};",
+            f"    double in[{na}][B], res[{no}][B];",
+            "    for (long k0 = 0; k0 < n; k0 += B) {",
+            "        const long m = n - k0 < B ? n - k0 : B;",
             f"        for (int i = 0; i < {len(arguments)}; ++i) {{",
             "            const double *a = args[i];",
             "            if (strides[i] == 0)",
@@ -1016,46 +1029,74 @@ def render_c(plan: KernelPlan) -> str:
         out.append(f" * {f['quantity'].name}: " + " ".join(f["block"].arguments))
     out += [
         " *",
-        " * Inputs and outputs are copied through small blocks (SYMTHERMO_BLOCK elements):",
-        " * one loop over many arrays at equal page offsets streams badly (4K aliasing).",
+        " * Inputs and outputs are copied through blocks that fit in L2 (define SYMTHERMO_BLOCK",
+        " * to override the length): one loop over many arrays at equal page offsets streams",
+        " * badly (4K aliasing).  Define SYMTHERMO_LIBMVEC (GCC, x86-64, glibc >= 2.35, with",
+        " * -fno-math-errno) to let the loops call glibc's vector math functions.",
         " */",
         "#include <math.h>",
         "",
-        "#ifndef SYMTHERMO_BLOCK",
-        "#define SYMTHERMO_BLOCK 256",
+        "#ifdef SYMTHERMO_BLOCK",
+        "#define SYMTHERMO_B(length) SYMTHERMO_BLOCK",
+        "#else",
+        "#define SYMTHERMO_B(length) (length)",
         "#endif",
         "",
     ]
+    bodies: list[str] = []
     for f in plan.functions:
         blk = f["block"]
-        out += body(f["quantity"].name, blk.arguments, blk.final_exprs, plan.assignments)
+        bodies += body(f["quantity"].name, blk.arguments, blk.final_exprs, plan.assignments)
     blk = plan.all_block
-    out += body("all", blk.arguments, blk.final_exprs, plan.assignments)
+    bodies += body("all", blk.arguments, blk.final_exprs, plan.assignments)
+    used = sorted(set(re.findall(r"\b([a-z][a-z0-9]*)\(", "\n".join(bodies))) & _LIBMVEC)
+    if used:
+        out.append("#if defined(SYMTHERMO_LIBMVEC) && defined(__GNUC__) && defined(__x86_64__)")
+        for fn in used:
+            arity = "double, double" if fn == "pow" else "double"
+            out.append(f'__attribute__((__simd__("notinbranch"))) extern double {fn}({arity});')
+        out += ["#endif", ""]
+    out += bodies
     return "\n".join(out)
 
 
 class CKernels:
     """Kernels compiled from :func:`c_source` and loaded with ctypes.
 
-    ``evaluate(**arguments)`` returns every quantity (dict), ``<name>(**arguments)`` one of
-    them; arguments broadcast like numpy ufuncs.
+    ``evaluate(out=None, **arguments)`` returns every quantity (dict), ``<name>(**arguments)``
+    one of them; arguments broadcast like numpy ufuncs.  ``out`` (optional) maps quantity
+    names to preallocated C-contiguous float64 arrays of the broadcast shape, written in
+    place (no allocation, no page faults on fresh memory).  Arrays of at least
+    ``THREAD_MIN`` points are split over ``threads`` threads (default: the machine's cores;
+    ctypes releases the GIL during the C call).
     """
 
-    def __init__(self, plan: KernelPlan, library: object, source: str, path: Path) -> None:
+    THREAD_MIN = 1 << 16
+
+    def __init__(self, plan: KernelPlan, library: object, source: str, path: Path,
+                 flags: Sequence[str] = ()) -> None:
+        import os
+
         self.plan = plan
         self.source = source
         self.path = path
+        self.flags = tuple(flags)
+        self.threads = max(1, os.cpu_count() or 1)
         self._lib = library
         self.arguments = {"all": plan.all_block.arguments}
+        self.outputs = {"all": plan.all_block.outputs}
         for f in plan.functions:
             self.arguments[f["quantity"].name] = f["block"].arguments
+            self.outputs[f["quantity"].name] = [f["quantity"].name]
 
-    def _call(self, name: str, values: Mapping[str, object], nout: int) -> list:
+    def _call(self, name: str, values: Mapping[str, object],
+              out: Mapping[str, object] | None = None) -> list:
         import ctypes
+        import threading
 
         import numpy as np
 
-        names = self.arguments[name]
+        names, onames = self.arguments[name], self.outputs[name]
         missing = [a for a in names if a not in values]
         unknown = sorted(set(values) - set(names))
         if missing or unknown:
@@ -1071,23 +1112,62 @@ class CKernels:
             else:
                 flat.append(np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1))
                 strides.append(1)
-        outs = [np.empty(n) for _ in range(nout)]
-        dp = ctypes.POINTER(ctypes.c_double)
-        args = (dp * max(len(flat), 1))(*[a.ctypes.data_as(dp) for a in flat])
-        st = (ctypes.c_long * max(len(strides), 1))(*strides)
-        op = (dp * nout)(*[o.ctypes.data_as(dp) for o in outs])
+        outs = []
+        for o in onames:
+            given = None if out is None else out.get(o)
+            if given is None:
+                outs.append(np.empty(n))
+                continue
+            if (not isinstance(given, np.ndarray) or given.dtype != np.float64
+                    or given.shape != shape or not given.flags.c_contiguous
+                    or not given.flags.writeable):
+                raise ValueError(
+                    f"out[{o!r}] must be a writeable C-contiguous float64 array of shape "
+                    f"{shape}; got {getattr(given, 'dtype', type(given).__name__)} "
+                    f"{getattr(given, 'shape', '')}"
+                )
+            outs.append(given.reshape(-1))
         fn = getattr(self._lib, f"symthermo_{name}")
-        fn(ctypes.c_long(n), args, st, op)
+        dp = ctypes.POINTER(ctypes.c_double)
+        st = (ctypes.c_long * max(len(strides), 1))(*strides)
+
+        def run(lo: int, hi: int) -> None:
+            views = [a[lo:hi] if s else a for a, s in zip(flat, strides, strict=True)]
+            args = (dp * max(len(flat), 1))(*[v.ctypes.data_as(dp) for v in views])
+            op = (dp * len(outs))(*[o[lo:hi].ctypes.data_as(dp) for o in outs])
+            fn(ctypes.c_long(hi - lo), args, st, op)
+
+        nthreads = min(self.threads, max(1, n // self.THREAD_MIN))
+        if nthreads == 1:
+            if n:
+                run(0, n)
+        else:
+            per = -(-n // nthreads)
+            workers = [threading.Thread(target=run, args=(lo, min(lo + per, n)))
+                       for lo in range(per, n, per)]
+            for t in workers:
+                t.start()
+            run(0, per)
+            for t in workers:
+                t.join()
         return [o.reshape(shape) for o in outs]
 
-    def evaluate(self, **arguments: object) -> dict:
-        outs = self._call("all", arguments, len(self.plan.all_block.outputs))
+    def evaluate(self, out: Mapping[str, object] | None = None, **arguments: object) -> dict:
+        outs = self._call("all", arguments, out)
         return dict(zip(self.plan.all_block.outputs, outs, strict=True))
 
     def __getattr__(self, name: str) -> object:
         if name.startswith("_") or name not in self.arguments:
             raise AttributeError(name)
-        return lambda **arguments: self._call(name, arguments, 1)[0]
+        return lambda **arguments: self._call(name, arguments)[0]
+
+
+# tried in order by compile_c_kernels: native vector code with glibc's vector math, then plain
+DEFAULT_C_FLAGS = (
+    ("-O3", "-std=c99", "-march=native", "-fno-math-errno", "-ffp-contract=fast",
+     "-DSYMTHERMO_LIBMVEC"),
+    ("-O3", "-std=c99"),
+)
 
 
 def compile_c_kernels(
@@ -1096,11 +1176,14 @@ def compile_c_kernels(
     *,
     directory: str | Path | None = None,
     compiler: str = "cc",
-    flags: Sequence[str] = ("-O3", "-std=c99"),
+    flags: Sequence[str] | None = None,
     **options: object,
 ) -> CKernels:
     """Compile :func:`c_source` into a shared library and load it (needs a C compiler).
 
+    ``flags=None`` tries :data:`DEFAULT_C_FLAGS` in order (vectorised for this machine with
+    glibc's vector math where it compiles and loads, else plain ``-O3``); ``-ffp-contract=fast``
+    lets the compiler fuse multiply-adds (results differ from numpy's by rounding only).
     Raises :class:`EmitError` when the compiler is missing or fails.
     """
     import ctypes
@@ -1115,15 +1198,25 @@ def compile_c_kernels(
     where = Path(directory) if directory is not None else Path(tempfile.mkdtemp(prefix="symk"))
     where.mkdir(parents=True, exist_ok=True)
     src = where / f"{plan.module_name}.c"
-    lib = where / f"{plan.module_name}.so"
     src.write_text(source)
-    res = subprocess.run(
-        [compiler, *flags, "-shared", "-fPIC", "-o", str(lib), str(src), "-lm"],
-        capture_output=True, text=True, check=False,
-    )
-    if res.returncode != 0:
-        raise EmitError(f"{compiler} failed on {src}:\n{res.stderr}")
-    return CKernels(plan, ctypes.CDLL(str(lib)), source, lib)
+    candidates = DEFAULT_C_FLAGS if flags is None else (tuple(flags),)
+    errors = []
+    for k, cflags in enumerate(candidates):
+        lib = where / f"{plan.module_name}_{k}.so"
+        res = subprocess.run(
+            [compiler, *cflags, "-shared", "-fPIC", "-o", str(lib), str(src), "-lm"],
+            capture_output=True, text=True, check=False,
+        )
+        if res.returncode != 0:
+            errors.append(f"{compiler} {' '.join(cflags)}:\n{res.stderr}")
+            continue
+        try:
+            library = ctypes.CDLL(str(lib))
+        except OSError as exc:  # e.g. glibc without the vector math symbols
+            errors.append(f"loading {lib}: {exc}")
+            continue
+        return CKernels(plan, library, source, lib, cflags)
+    raise EmitError(f"{compiler} failed on {src}:\n" + "\n".join(errors))
 
 
 __all__ = [
