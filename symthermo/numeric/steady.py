@@ -341,24 +341,42 @@ class _BlockSolver:
         self.probe = probe
         vector = _probe_vector(m)
         self.probe_norm = float(np.linalg.norm(vector))
-        self.rhs = np.zeros((chunk, m, 2 if probe else 1))
-        if probe:
-            self.rhs[:, :, 1] = vector
+        # right-hand sides: [solution column (trace block only)] + [probe column]
+        self.sol_col = 0 if self.trace_row is not None else None
+        self.probe_col = int(self.trace_row is not None) if probe else None
+        self.rhs = np.zeros((chunk, m, max(1, (self.sol_col is not None) + probe)))
+        if self.probe_col is not None:
+            self.rhs[:, :, self.probe_col] = vector
         self.X = np.empty_like(self.rhs)
         self.diag_index = np.arange(m)
+        self.gather_offset = 0  # position of this block's indices in the chunk gather
 
-    def solve(self, Lf: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
-        """Solution (bc, m) (None without trace row) and condition estimates (bc,)."""
-        bc, m = Lf.shape[0], self.m
-        if not self.probe and self.trace_row is None:
+    @property
+    def active(self) -> bool:
+        """False for a block without trace row when no condition estimate is asked for."""
+        return self.probe or self.trace_row is not None
+
+    @property
+    def indices(self) -> np.ndarray:
+        """Float positions in Lf this block reads: first terms, then second terms."""
+        return np.concatenate([self.i1t, self.i2tail])
+
+    def solve(self, G: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+        """Solution (bc, m) (None without trace row) and condition estimates (bc,).
+
+        ``G`` (bc, k) holds the chunk's gathered entries of Lf, this block's ``indices`` from
+        column ``gather_offset`` on.
+        """
+        bc, m = G.shape[0], self.m
+        if not self.active:
             return None, np.zeros(bc)
         At = self.At[:bc]
-        np.take(Lf, self.i1t, axis=1, out=At, mode="clip")
-        np.multiply(At, self.s1t, out=At)
+        o1 = self.gather_offset
+        o2 = o1 + self.i1t.size
+        np.multiply(G[:, o1:o2], self.s1t, out=At)
         if self.i2tail.size:
             tmp = self.tmp[:bc]
-            np.take(Lf, self.i2tail, axis=1, out=tmp, mode="clip")
-            np.multiply(tmp, self.s2tail, out=tmp)
+            np.multiply(G[:, o2 : o2 + self.i2tail.size], self.s2tail, out=tmp)
             if self.fortran:
                 tail = At[:, self.first :]
                 np.add(tail, tmp, out=tail)
@@ -380,16 +398,17 @@ class _BlockSolver:
             rhs[:, tr, 0] = w
         X = self.X[:bc]
         _solve_stack(A, rhs, X)
-        if not self.probe:
+        x = X[:, :, self.sol_col] if self.sol_col is not None else None
+        if self.probe_col is None:
             cond = np.where(np.isfinite(X[:, :, 0]).all(axis=1), 0.0, np.inf)
-            return X[:, :, 0], cond
+            return x, cond
         # ||A||_F ||A^-1 r||_2 / ||r||_2: within sqrt(m) of a lower bound of cond_2(A)
         norm_f = np.sqrt(np.einsum("ij,ij->i", At, At))
         with np.errstate(invalid="ignore", over="ignore"):
-            xr = X[:, :, 1]
+            xr = X[:, :, self.probe_col]
             cond = norm_f * np.sqrt(np.einsum("ij,ij->i", xr, xr)) / self.probe_norm
         cond[~np.isfinite(cond)] = np.inf
-        return (X[:, :, 0] if self.trace_row is not None else None), cond
+        return x, cond
 
 
 def _components(pattern: np.ndarray) -> list[np.ndarray]:
@@ -505,12 +524,24 @@ def _batched_core(
             _BlockSolver(rb, sel, chunk, trace=(k == first_main), probe=probe)
             for k, sel in enumerate(sels)
         ]
+        # one gather per chunk for every block: each point's L is read from memory once
+        tables = []
+        offset = 0
+        for solver in solvers:
+            solver.gather_offset = offset
+            if solver.active:
+                tables.append(solver.indices)
+                offset += tables[-1].size
+        gather_index = np.concatenate(tables) if tables else np.zeros(0, np.intp)
+        gathered = np.empty((chunk, gather_index.size))
         for start in my_starts:
             stop = min(start + chunk, B)
             part = np.ascontiguousarray(Ls[start:stop], dtype=np.complex128)
             Lf = part.view(np.float64).reshape(stop - start, 2 * n * n)
+            G = gathered[: stop - start]
+            np.take(Lf, gather_index, axis=1, out=G, mode="clip")
             for sel, solver in zip(sels, solvers, strict=True):
-                xs, cb = solver.solve(Lf)
+                xs, cb = solver.solve(G)
                 if xs is not None:
                     if sel is None:
                         x[start:stop] = xs
