@@ -297,11 +297,13 @@ class _BlockSolver:
     cost more in page faults than the arithmetic.
 
     With ``trace=True`` the first population equation is replaced by w * sum_i rho_ii = w,
-    w = max_i |A_ii| per point (scale-matched). A second right-hand side, a fixed probe vector
-    r, gives the condition estimate ||A||_F ||A^-1 r||_2 / ||r||_2 (at most sqrt(m) times a
-    lower bound of cond_2(A); tight up to that factor with high probability). With
-    ``probe=False`` there is no second right-hand side (estimate 0, or inf for a non-finite
-    solution) and a block without trace row is not solved at all.
+    w = max_i |A_ii| per point (scale-matched). A further right-hand side (the only one of a
+    block without trace row), a fixed probe vector r, gives the condition estimate
+    ||A||_F ||A^-1 r||_2 / ||r||_2 (at most sqrt(m) times a lower bound of cond_2(A); tight up
+    to that factor with high probability). With
+    ``probe=False`` there is no probe column (estimate 0, or inf for a non-finite solution) and
+    a block without trace row is not solved at all. The entries of L are gathered once per
+    chunk for all blocks (:attr:`indices`, placed at ``gather_offset``) by the caller.
     """
 
     def __init__(
