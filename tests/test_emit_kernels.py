@@ -338,5 +338,10 @@ def test_c_kernels_write_into_out_and_split_over_threads(tmp_path, module):
     for name in ref:
         assert got[name] is not None and np.shares_memory(got[name], out[name])
         _close(out[name], ref[name])
+    for k in (0, 333, 334, 667, 1000):  # first and last points of each thread's range
+        point = {p: float(np.broadcast_to(v, (1001,))[k]) for p, v in params.items()}
+        matrices = _matrix_currents(rho[k], point)
+        for name in ref:
+            _close(out[name][k], matrices[name])
     with pytest.raises(ValueError, match="C-contiguous float64 array of shape"):
         ck.evaluate(out={next(iter(ref)): np.empty(7)}, **params, **ev)
