@@ -1186,37 +1186,18 @@ def compile_c_kernels(
     lets the compiler fuse multiply-adds (results differ from numpy's by rounding only).
     Raises :class:`EmitError` when the compiler is missing or fails.
     """
-    import ctypes
-    import shutil
-    import subprocess
-    import tempfile
+    from ..ccompile import CCompileError, compile_shared_library
 
-    if shutil.which(compiler) is None:
-        raise EmitError(f"C compiler {compiler!r} not found: install gcc or pass compiler=")
     plan = plan_kernels(quantities, sites, **options)  # type: ignore[arg-type]
     source = render_c(plan)
-    where = Path(directory) if directory is not None else Path(tempfile.mkdtemp(prefix="symk"))
-    where.mkdir(parents=True, exist_ok=True)
-    src = where / f"{plan.module_name}.c"
-    src.write_text(source)
     candidates = DEFAULT_C_FLAGS if flags is None else (tuple(flags),)
-    errors = []
-    for k, cflags in enumerate(candidates):
-        lib = where / f"{plan.module_name}_{k}.so"
-        res = subprocess.run(
-            [compiler, *cflags, "-shared", "-fPIC", "-o", str(lib), str(src), "-lm"],
-            capture_output=True, text=True, check=False,
+    try:
+        built = compile_shared_library(
+            source, plan.module_name, candidates, compiler=compiler, directory=directory
         )
-        if res.returncode != 0:
-            errors.append(f"{compiler} {' '.join(cflags)}:\n{res.stderr}")
-            continue
-        try:
-            library = ctypes.CDLL(str(lib))
-        except OSError as exc:  # e.g. glibc without the vector math symbols
-            errors.append(f"loading {lib}: {exc}")
-            continue
-        return CKernels(plan, library, source, lib, cflags)
-    raise EmitError(f"{compiler} failed on {src}:\n" + "\n".join(errors))
+    except CCompileError as exc:
+        raise EmitError(str(exc)) from None
+    return CKernels(plan, built.library, source, built.path, built.flags)
 
 
 __all__ = [

@@ -1,0 +1,198 @@
+"""Compiled backend of :func:`symthermo.numeric.steady.steady_states_batched`.
+
+The numpy/LAPACK route of :mod:`symthermo.numeric.steady` spends most of its time per point
+outside the arithmetic (gathering each point's L into work matrices, numpy calls per chunk and
+block, LAPACK's per-matrix set-up) once the matrices are as small as the 8 x 8 blocks of a
+two-qubit model. ``steady_blocks.c`` does the same formulation point by point in one pass:
+gather the real blocks from L while it is in cache, replace the trace row, Gaussian elimination
+with partial pivoting on [A | b | probe], the condition estimate, and rho written directly.
+The formulas are those of :class:`symthermo.numeric.steady._BlockSolver` (see its docstring and
+the C file's header); the two routes agree to rounding (tests/numeric/test_steady.py).
+
+The library is compiled on first use with the machine's C compiler (``cc``; flags
+:data:`C_FLAGS`, the first set that compiles) and cached (:mod:`symthermo.ccompile`). Without
+a compiler :func:`available` is False and ``backend="auto"`` uses numpy/LAPACK.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from ..ccompile import CCompileError, compile_shared_library
+
+#: Tried in order: vector code for this machine, then portable -O3.
+C_FLAGS = (
+    ("-O3", "-std=c99", "-march=native", "-fno-math-errno", "-ffp-contract=fast"),
+    ("-O3", "-std=c99"),
+)
+
+_LOCK = threading.Lock()
+_STATE: dict[str, object] = {}
+
+_P = ctypes.c_void_p
+_I64 = ctypes.c_int64
+_I32 = ctypes.c_int32
+
+
+def _load() -> ctypes.CDLL | None:
+    """The compiled library (compiled once per machine and cached), or None without a compiler."""
+    with _LOCK:
+        if "library" not in _STATE:
+            source = resources.files(__package__).joinpath("steady_blocks.c").read_text()
+            try:
+                built = compile_shared_library(source, "symthermo_steady", C_FLAGS, cache=True)
+            except CCompileError as exc:
+                _STATE["library"] = None
+                _STATE["error"] = str(exc)
+            else:
+                lib = built.library
+                lib.symthermo_steady_blocks.restype = ctypes.c_int
+                lib.symthermo_steady_blocks.argtypes = [
+                    _I64, _P, _I64, _I32, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P,
+                    _I32, _I32, _I32, _P, _P, _P, _P,
+                ]
+                lib.symthermo_entry_magnitudes.restype = None
+                lib.symthermo_entry_magnitudes.argtypes = [_I64, _P, _I64, _I64, _P, _P]
+                _STATE["library"] = lib
+                _STATE["flags"] = built.flags
+        return _STATE["library"]  # type: ignore[return-value]
+
+
+def available() -> bool:
+    """True when the compiled solver could be built and loaded on this machine."""
+    return _load() is not None
+
+
+def unavailable_reason() -> str:
+    """Why the compiled solver is not available ('' when it is)."""
+    _load()
+    return str(_STATE.get("error", ""))
+
+
+def _ptr(a: np.ndarray) -> int:
+    return a.ctypes.data
+
+
+@dataclass(frozen=True)
+class BlockPlan:
+    """Flat tables of every block, in the layout ``symthermo_steady_blocks`` reads."""
+
+    bsize: np.ndarray
+    toff: np.ndarray
+    idx1: np.ndarray
+    s1: np.ndarray
+    idx2: np.ndarray
+    s2: np.ndarray
+    trace_row: np.ndarray
+    uoff: np.ndarray
+    is_pop: np.ndarray
+    unknown: np.ndarray
+    probe: np.ndarray
+    probe_norm: np.ndarray
+    nunknowns: int
+    rsrc: np.ndarray
+    rsign: np.ndarray
+
+
+def block_plan(rb, sels: list[np.ndarray], trace_block: int, probe_vector) -> BlockPlan:
+    """Tables for the blocks ``sels`` (unknown indices) of the real basis ``rb``.
+
+    ``trace_block``: the block whose first population row carries the trace condition.
+    ``probe_vector(m)``: the fixed probe vector of a block of size m.
+    """
+    n = rb.d * rb.d
+    idx1, s1, idx2, s2, is_pop, trace_rows, probes, norms = [], [], [], [], [], [], [], []
+    for k, sel in enumerate(sels):
+        ix = np.ix_(sel, sel)
+        idx1.append(rb.idx1[ix].ravel())
+        s1.append(rb.s1[ix].ravel())
+        idx2.append(rb.idx2[ix].ravel())
+        s2.append(rb.s2[ix].ravel())
+        pop = sel < rb.d
+        is_pop.append(pop.astype(np.int32))
+        trace_rows.append(int(np.flatnonzero(pop)[0]) if k == trace_block else -1)
+        vector = probe_vector(sel.size)
+        probes.append(vector)
+        norms.append(float(np.linalg.norm(vector)))
+    sizes = np.array([sel.size for sel in sels], dtype=np.int32)
+    # rho float view (2 d^2 per point) from the unknowns: rho_f[q] = rsign[q] * x[rsrc[q]]
+    to_rho = rb.to_rho  # (n, 2 n): x @ to_rho
+    rsrc = np.argmax(to_rho != 0, axis=0).astype(np.int32)
+    rsign = to_rho[rsrc, np.arange(2 * n)]
+    return BlockPlan(
+        bsize=sizes,
+        toff=np.concatenate([[0], np.cumsum(sizes.astype(np.int64) ** 2)[:-1]]).astype(np.int64),
+        idx1=np.concatenate(idx1).astype(np.int64),
+        s1=np.concatenate(s1).astype(np.float64),
+        idx2=np.concatenate(idx2).astype(np.int64),
+        s2=np.concatenate(s2).astype(np.float64),
+        trace_row=np.array(trace_rows, dtype=np.int32),
+        uoff=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64),
+        is_pop=np.concatenate(is_pop).astype(np.int32),
+        unknown=np.concatenate(sels).astype(np.int32),
+        probe=np.concatenate(probes).astype(np.float64),
+        probe_norm=np.array(norms, dtype=np.float64),
+        nunknowns=n,
+        rsrc=rsrc,
+        rsign=np.ascontiguousarray(rsign, dtype=np.float64),
+    )
+
+
+def solve_blocks(
+    Lf: np.ndarray, plan: BlockPlan, probe: bool, rho_f: np.ndarray, cond: np.ndarray,
+    workers: int = 1,
+) -> None:
+    """Fill ``rho_f`` (B, 2 d^2) and ``cond`` (B,) for the batch ``Lf`` (B, 2 n^2), C-contiguous.
+
+    ``workers > 1`` splits the points into that many contiguous ranges, one thread each (the
+    C call releases the GIL).
+    """
+    lib = _load()
+    if lib is None:  # pragma: no cover - callers check available()
+        raise CCompileError(unavailable_reason())
+    B = Lf.shape[0]
+    stride = Lf.shape[1]
+    nrho = rho_f.shape[1]
+    tables = (plan.bsize, plan.toff, plan.idx1, plan.s1, plan.idx2, plan.s2, plan.trace_row,
+              plan.uoff, plan.is_pop, plan.unknown, plan.probe, plan.probe_norm)
+
+    def run(lo: int, hi: int) -> None:
+        status = lib.symthermo_steady_blocks(
+            hi - lo, _ptr(Lf[lo:]) if hi > lo else None, stride, plan.bsize.size,
+            *(_ptr(t) for t in tables), int(probe), plan.nunknowns, nrho,
+            _ptr(plan.rsrc), _ptr(plan.rsign), _ptr(rho_f[lo:]) if hi > lo else None,
+            _ptr(cond[lo:]) if hi > lo else None,
+        )
+        if status != 0:
+            raise MemoryError("symthermo_steady_blocks could not allocate its work space")
+
+    workers = max(1, min(int(workers), B))
+    if workers == 1:
+        run(0, B)
+        return
+    bounds = np.linspace(0, B, workers + 1).astype(int)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(run, int(lo), int(hi))
+                       for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]:
+            future.result()
+
+
+def entry_magnitudes(Lf: np.ndarray) -> tuple[np.ndarray, bool]:
+    """(max_b |Lf[b, j]| for every float entry j, whether every entry is finite)."""
+    lib = _load()
+    if lib is None:  # pragma: no cover - callers check available()
+        raise CCompileError(unavailable_reason())
+    mags = np.zeros(Lf.shape[1])
+    poison = np.zeros(Lf.shape[1])
+    lib.symthermo_entry_magnitudes(Lf.shape[0], _ptr(Lf), Lf.shape[1], Lf.shape[1],
+                                   _ptr(mags), _ptr(poison))
+    return mags, bool(np.all(np.isfinite(poison)))
+
+
+__all__ = ["C_FLAGS", "BlockPlan", "available", "block_plan", "entry_magnitudes", "solve_blocks"]
