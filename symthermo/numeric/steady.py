@@ -492,7 +492,7 @@ def _block_structure(
     Entries below 1e-14 of the largest entry of the batch count as zero. A batch with
     non-finite entries is not split (its points then fail in the solve and are flagged).
     """
-    B, n, _ = Ls.shape
+    n = Ls.shape[-1]
     if n < BLOCK_SPLIT_MIN_SIZE:
         return None
     mags, finite = _entry_magnitudes(Ls, chunk, compiled)
@@ -599,6 +599,7 @@ def _batched_core(
             Lf = part.view(np.float64).reshape(stop - start, 2 * n * n)
             G = gathered[: stop - start]
             np.take(Lf, gather_index, axis=1, out=G, mode="clip")
+            broken = ~np.isfinite(Lf).all(axis=1)  # NaN / inf anywhere flags the point
             for sel, solver in zip(sels, solvers, strict=True):
                 xs, cb = solver.solve(G)
                 if xs is not None:
@@ -607,6 +608,7 @@ def _batched_core(
                     else:
                         x[start:stop, sel] = xs
                 np.maximum(cond[start:stop], cb, out=cond[start:stop])
+            cond[start:stop][broken] = np.inf
 
     if workers == 1 or len(starts) == 1:
         run(starts)

@@ -14,10 +14,14 @@
  * the point's estimate is the largest over its blocks, +inf for a singular block or a
  * non-finite result. rho (float view, nrho = 2 d^2 doubles per point) is gathered from the
  * unknowns: rho_f[q] = rsign[q] * x[rsrc[q]]; all NaN when the trace block is singular.
+ * A point whose L has a non-finite entry anywhere gets the estimate +inf.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+#define EXPONENT_BITS UINT64_C(0x7ff0000000000000)
 
 #ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD 2
@@ -136,6 +140,17 @@ int symthermo_steady_blocks(
         }
 #endif
         int failed = 0;
+        /* a NaN or inf anywhere in L (even in entries the real system does not read) flags
+         * the point: all exponent bits set <=> not finite (integer max: vectorises) */
+        uint64_t top = 0;
+        for (int64_t q = 0; q < lstride; ++q) {
+            uint64_t u;
+            memcpy(&u, L + q, sizeof u);
+            u &= EXPONENT_BITS;
+            top = u > top ? u : top;
+        }
+        if (top == EXPONENT_BITS)
+            worst = INFINITY;
         for (int i = 0; i < nunknowns; ++i)
             x[i] = 0.0;
         for (int k = 0; k < nblocks; ++k) {

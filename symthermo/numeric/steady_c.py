@@ -17,6 +17,7 @@ a compiler :func:`available` is False and ``backend="auto"`` uses numpy/LAPACK.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -179,7 +180,7 @@ def solve_blocks(
     bounds = np.linspace(0, B, workers + 1).astype(int)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for future in [pool.submit(run, int(lo), int(hi))
-                       for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]:
+                       for lo, hi in itertools.pairwise(bounds)]:
             future.result()
 
 

@@ -7,7 +7,7 @@ import pytest
 import qutip
 import scipy.linalg
 
-from symthermo.numeric import steady
+from symthermo.numeric import steady, steady_c
 from symthermo.numeric.errors import (
     DegenerateSteadyStateError,
     NotTracePreservingError,
@@ -25,6 +25,14 @@ from ._helpers import (
     random_operator,
     site,
 )
+
+
+@pytest.fixture(params=["c", "numpy"])
+def backend(request):
+    """Both batched routes: the compiled solver and numpy/LAPACK."""
+    if request.param == "c" and not steady_c.available():
+        pytest.skip(f"no compiled solver here: {steady_c.unavailable_reason()}")
+    return request.param
 
 
 def random_problem(d: int, K: int, rng: np.random.Generator):
@@ -137,37 +145,37 @@ def test_not_trace_preserving_is_rejected():
         steady_state(np.zeros((8, 8)))
 
 
-def test_batched_equals_per_point_and_keeps_batch_shape():
+def test_batched_equals_per_point_and_keeps_batch_shape(backend):
     rng = np.random.default_rng(5)
     for d in (2, 3, 4):
         Ls = np.stack([random_problem(d, 2, rng)[3] for _ in range(12)]).reshape(3, 4, d * d, -1)
-        rho = steady_states_batched(Ls)
+        rho = steady_states_batched(Ls, backend=backend)
         assert rho.shape == (3, 4, d, d)
         for i in range(3):
             for j in range(4):
                 assert np.max(np.abs(rho[i, j] - steady_state(Ls[i, j]).rho)) < 1e-10
 
 
-def test_batched_threads_and_chunks_do_not_change_results(monkeypatch):
+def test_batched_threads_and_chunks_do_not_change_results(monkeypatch, backend):
     rng = np.random.default_rng(12)
     Ls = np.stack([random_problem(3, 2, rng)[3] for _ in range(37)])
-    ref = steady_states_batched(Ls)
+    ref = steady_states_batched(Ls, backend=backend)
     monkeypatch.setattr(steady, "BATCH_CHUNK_BYTES", 8 * 81 * 5)  # chunks of 5 points
-    assert np.array_equal(steady_states_batched(Ls), ref)
-    assert np.array_equal(steady_states_batched(Ls, workers=3), ref)
+    assert np.array_equal(steady_states_batched(Ls, backend=backend), ref)
+    assert np.array_equal(steady_states_batched(Ls, workers=3, backend=backend), ref)
 
 
 def test_batched_layouts_agree(monkeypatch):
     """Blocks up to FORTRAN_LAYOUT_MAX are gathered transposed, larger ones row-major."""
     rng = np.random.default_rng(14)
     Ls = np.stack([random_problem(6, 2, rng)[3] for _ in range(7)])  # n = 36
-    row_major = steady_states_batched(Ls)
+    row_major = steady_states_batched(Ls, backend="numpy")
     monkeypatch.setattr(steady, "FORTRAN_LAYOUT_MAX", 10**6)
-    assert np.max(np.abs(steady_states_batched(Ls) - row_major)) < 1e-12
+    assert np.max(np.abs(steady_states_batched(Ls, backend="numpy") - row_major)) < 1e-12
     assert np.max(np.abs(row_major[2] - steady_state(Ls[2]).rho)) < 1e-10
 
 
-def test_batched_population_only_block_gives_product_of_gibbs_states():
+def test_batched_population_only_block_gives_product_of_gibbs_states(backend):
     """Three independent thermalising qubits (n = 64, split path): the populations form a block
     without coherences; the steady state is the product of the qubits' Gibbs states."""
     omegas, betas = (1.0, 1.3, 0.7), (0.5, 1.0, 2.0)
@@ -183,9 +191,10 @@ def test_batched_population_only_block_gives_product_of_gibbs_states():
     for w, b in zip(omegas, betas, strict=True):
         expected = np.kron(expected, thermal(w, b))
     for Ls in (L[None], np.stack([L, L])):
-        rho = steady_states_batched(Ls)
+        rho = steady_states_batched(Ls, backend=backend)
         assert np.max(np.abs(rho - expected)) < 1e-12
-        assert np.max(np.abs(steady_states_batched(Ls, condition_limit=None) - expected)) < 1e-12
+        fast = steady_states_batched(Ls, condition_limit=None, backend=backend)
+        assert np.max(np.abs(fast - expected)) < 1e-12
 
 
 def thermal(omega, beta):
@@ -193,20 +202,20 @@ def thermal(omega, beta):
     return np.diag(p / p.sum())
 
 
-def test_batched_without_condition_check():
+def test_batched_without_condition_check(backend):
     rng = np.random.default_rng(13)
     Ls = np.stack([random_problem(4, 2, rng)[3] for _ in range(9)])
-    fast = steady_states_batched(Ls, condition_limit=None)
-    assert np.max(np.abs(fast - steady_states_batched(Ls))) < 1e-12
+    fast = steady_states_batched(Ls, condition_limit=None, backend=backend)
+    assert np.max(np.abs(fast - steady_states_batched(Ls, backend=backend))) < 1e-12
     # only exact singularity (zero pivots) is caught without the estimate: L = 0
     Ls[4] = 0.0
     with pytest.raises(DegenerateSteadyStateError) as info:
-        steady_states_batched(Ls, condition_limit=None)
+        steady_states_batched(Ls, condition_limit=None, backend=backend)
     assert info.value.indices == (4,)
     # block-split path
     L8 = np.stack([three_qubit_chain((1.0, 0.2, 0.5, 0.1)), three_qubit_chain((1.3, 0.1, 0.3, 0))])
-    assert np.max(np.abs(steady_states_batched(L8, condition_limit=None)
-                         - steady_states_batched(L8))) < 1e-12
+    assert np.max(np.abs(steady_states_batched(L8, condition_limit=None, backend=backend)
+                         - steady_states_batched(L8, backend=backend))) < 1e-12
 
 
 def three_qubit_chain(params):
@@ -221,16 +230,16 @@ def three_qubit_chain(params):
     return lindblad_liouvillian(H, J, rates)
 
 
-def test_batched_block_split_path_matches_dense(monkeypatch):
+def test_batched_block_split_path_matches_dense(monkeypatch, backend):
     """d = 8 (n = 64): the real system splits into excitation-number coherence sectors."""
     rng = np.random.default_rng(6)
     params = np.column_stack(
         [1 + rng.random(20), 0.3 * rng.random(20), rng.random(20), 0.1 * rng.random(20)]
     )
     Ls = np.stack([three_qubit_chain(p) for p in params])
-    split = steady_states_batched(Ls)
+    split = steady_states_batched(Ls, backend=backend)
     monkeypatch.setattr(steady, "BLOCK_SPLIT_MIN_SIZE", 10**9)
-    dense = steady_states_batched(Ls)
+    dense = steady_states_batched(Ls, backend=backend)
     assert np.max(np.abs(split - dense)) < 1e-11
     for b in (0, 7, 19):
         assert np.max(np.abs(split[b] - steady_state(Ls[b]).rho)) < 1e-10
@@ -238,29 +247,84 @@ def test_batched_block_split_path_matches_dense(monkeypatch):
     assert np.max(np.abs(split[3] - q.full())) < 1e-8
 
 
-def test_batched_flags_degenerate_points():
+def test_batched_flags_degenerate_points(backend):
     unique = lindblad_liouvillian(*collective_pair(individual=0.05))
     degenerate = lindblad_liouvillian(*collective_pair())
     Ls = np.stack([unique, degenerate, unique, degenerate, unique])
     with pytest.raises(DegenerateSteadyStateError) as info:
-        steady_states_batched(Ls)
+        steady_states_batched(Ls, backend=backend)
     assert info.value.indices == (1, 3)
     assert "[1, 3]" in str(info.value)
-    rho = steady_states_batched(Ls, on_degenerate="nan")
+    rho = steady_states_batched(Ls, on_degenerate="nan", backend=backend)
     mask = np.isnan(rho[:, 0, 0])
     assert mask.tolist() == [False, True, False, True, False]
     assert np.max(np.abs(rho[0] - steady_state(unique).rho)) < 1e-12
 
 
-def test_batched_flags_degenerate_points_in_block_split_path():
+def test_batched_flags_degenerate_points_in_block_split_path(backend):
     """3 qubits collectively coupled (n = 64 -> split path): dark states, every point flagged."""
     sm = [site(SM, k, 3) for k in range(3)]
     Jm = sum(sm)
     H = sum(s.conj().T @ s for s in sm)
     L = lindblad_liouvillian(H, np.stack([Jm, Jm.conj().T]), np.diag([0.3, 0.1]))
     L_ok = three_qubit_chain((1.0, 0.2, 0.5, 0.1))
-    rho = steady_states_batched(np.stack([L, L_ok]), on_degenerate="nan")
+    rho = steady_states_batched(np.stack([L, L_ok]), on_degenerate="nan", backend=backend)
     assert np.isnan(rho[0, 0, 0]) and not np.isnan(rho[1, 0, 0])
+
+
+def test_backends_agree_on_the_papers_sweep_models():
+    """The compiled and numpy routes on the bench's two sweeps (common-reservoirs 'single',
+    coupled-ensembles 'com2'), each also against the SVD route of steady_state; the condition
+    estimates (same formula, separate code) agree too."""
+    if not steady_c.available():
+        pytest.skip(f"no compiled solver here: {steady_c.unavailable_reason()}")
+    from derivations import common_reservoirs, coupled_ensembles
+    from symthermo.numeric.model_dynamics import LiouvillianBuilder
+
+    rng = np.random.default_rng(21)
+    cases = [
+        (common_reservoirs.build_models()["single"], common_reservoirs.build_parameters()["single"],
+         40),
+        (coupled_ensembles.make_model("com2"), coupled_ensembles.default_parameters("com2"), 3),
+    ]
+    for model, params, points in cases:
+        builder = LiouvillianBuilder(model)
+        Ls = builder({str(k): float(v) * rng.uniform(0.7, 1.3, points) for k, v in params.items()})
+        rho_c, cond_c = steady._batched_core(Ls, backend="c")
+        rho_np, cond_np = steady._batched_core(Ls, backend="numpy")
+        assert np.max(np.abs(rho_c - rho_np)) < 1e-11
+        assert np.allclose(cond_c, cond_np, rtol=1e-6)
+        assert np.all(cond_c > 1) and np.all(cond_c < 1e8)
+        for b in (0, points - 1):
+            assert np.max(np.abs(rho_c[b] - steady_state(Ls[b]).rho)) < 1e-10
+
+
+@pytest.mark.parametrize("d", [2, 8])  # one block, and the block-split path (n = 64)
+def test_batched_refuses_non_finite_generators(backend, d):
+    rng = np.random.default_rng(22)
+    if d == 8:
+        Ls = np.stack([three_qubit_chain((1.0, 0.2, 0.5, 0.1 * k)) for k in range(4)])
+    else:
+        Ls = np.stack([random_problem(d, 2, rng)[3] for _ in range(4)])
+    Ls[2, 1, 0] = np.nan
+    Ls[3, 0, 0] = np.inf
+    with pytest.raises(NumericDomainError, match=r"non-finite entries.*\[2, 3\]"):
+        steady_states_batched(Ls, backend=backend)
+    with pytest.raises(NumericDomainError, match="non-finite"):
+        steady_states_batched(Ls, backend=backend, condition_limit=None, on_degenerate="nan")
+
+
+def test_backend_choice_and_fallback_without_compiler(monkeypatch):
+    rng = np.random.default_rng(23)
+    Ls = np.stack([random_problem(3, 2, rng)[3] for _ in range(5)])
+    with pytest.raises(NumericDomainError, match="backend must be"):
+        steady_states_batched(Ls, backend="fortran")
+    reference = steady_states_batched(Ls, backend="numpy")
+    monkeypatch.setattr(steady_c, "_STATE", {"library": None, "error": "C compiler 'cc' not found"})
+    assert not steady_c.available()
+    with pytest.raises(NumericDomainError, match=r"backend=.c. needs.*.cc. not found.*numpy"):
+        steady_states_batched(Ls, backend="c")
+    assert np.array_equal(steady_states_batched(Ls), reference)  # auto: numpy without compiler
 
 
 def test_expm_matches_scipy():
