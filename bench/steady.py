@@ -15,8 +15,9 @@ At every point each parameter is its default times an independent factor in [0.7
 
 (a) symthermo: ``LiouvillianBuilder(model)`` (one-off: lambdify the weights, set-up time
     printed apart) -> ``builder(values)`` (all Liouvillians of the sweep, stacked) ->
-    ``steady_states_batched`` (default settings, i.e. with the degeneracy / condition probe;
-    also timed with ``condition_limit=None``, which flags only exactly singular points), and
+    ``steady_states_batched`` (default settings, i.e. the compiled backend where a C compiler
+    exists, with the degeneracy / condition probe; also timed with ``condition_limit=None``,
+    which flags only exactly singular points, and with ``backend="numpy"``), and
     the same pipeline run chunk by chunk (Liouvillians of at most 64 MB at a time: a
     1000-point four-qubit sweep is 1 GB of Liouvillians, whose first-touch page faults
     dominate the one-shot build on a busy machine).
@@ -74,6 +75,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
+from symthermo.numeric import steady_c  # noqa: E402
 from symthermo.numeric.model_dynamics import LiouvillianBuilder  # noqa: E402
 from symthermo.numeric.steady import steady_states_batched  # noqa: E402
 
@@ -155,12 +157,13 @@ def run_case(label, model, params, points, fast_sample, slow_sample, repeat, rng
             part = {k: v[start : start + chunk] for k, v in values.items()}
             steady_states_batched(builder(part))
 
-    t_build, t_solve, t_plain, t_pipe = [], [], [], []
+    t_build, t_solve, t_plain, t_pipe, t_numpy = [], [], [], [], []
     t_q: dict[str, list[float]] = {m: [] for m in methods}
     for _ in range(repeat):
         _best(lambda: builder(values), t_build)
         _best(lambda: steady_states_batched(Ls), t_solve)
         _best(lambda: steady_states_batched(Ls, condition_limit=None), t_plain)
+        _best(lambda: steady_states_batched(Ls, backend="numpy"), t_numpy)
         _best(pipeline, t_pipe)
         for m in methods:
             part = qobjs[: sizes[m]]
@@ -171,6 +174,7 @@ def run_case(label, model, params, points, fast_sample, slow_sample, repeat, rng
 
             _best(loop, t_q[m])
     build, solve, plain, pipe = min(t_build), min(t_solve), min(t_plain), min(t_pipe)
+    numpy_solve = min(t_numpy)
     per = {m: min(t_q[m]) / sizes[m] for m in methods}  # seconds per point
     loop_all = {m: per[m] * points for m in methods}
     fastest = min(QUTIP_METHODS, key=lambda m: per[m])
@@ -200,6 +204,8 @@ def run_case(label, model, params, points, fast_sample, slow_sample, repeat, rng
           f"({(build + solve) * us:8.2f} us/point)")
     print(f"   ... solve with condition_limit=None          {plain * 1e3:10.1f} ms "
           f"({plain * us:8.2f} us/point)")
+    print(f"   ... solve with backend='numpy' (LAPACK)      {numpy_solve * 1e3:10.1f} ms "
+          f"({numpy_solve * us:8.2f} us/point)")
     print(f"   ... build + solve in chunks of {chunk:5d} points  {pipe * 1e3:10.1f} ms "
           f"({pipe * us:8.2f} us/point; no sweep-sized temporaries)")
     print(f"   (floor: np.linalg.solve on {n}x{n} real stack {min(floor) * 1e3:10.1f} ms "
@@ -216,6 +222,7 @@ def run_case(label, model, params, points, fast_sample, slow_sample, repeat, rng
         "solve vs default": loop_all["default"] / solve,
         f"solve vs fastest ({fastest})": loop_all[fastest] / solve,
         f"solve (condition_limit=None) vs fastest ({fastest})": loop_all[fastest] / plain,
+        f"solve (backend='numpy') vs fastest ({fastest})": loop_all[fastest] / numpy_solve,
         f"build + solve vs fastest ({fastest})": loop_all[fastest] / (build + solve),
         "build + solve vs default": loop_all["default"] / (build + solve),
         "chunked build + solve vs fastest": loop_all[fastest] / pipe,
@@ -241,6 +248,10 @@ def main() -> int:
           f"{os.environ.get('OPENBLAS_NUM_THREADS')}; cpus {os.cpu_count()}; "
           f"load average {os.getloadavg()[0]:.2f}; best of {args.repeat}")
     print("parameters: each default times an independent factor in [0.7, 1.3]")
+    if steady_c.available():
+        print(f"steady_states_batched backend: compiled C ({' '.join(steady_c.compiled_flags())})")
+    else:
+        print(f"steady_states_batched backend: numpy/LAPACK ({steady_c.unavailable_reason()})")
     (l2, m2, p2), (l4, m4, p4) = _models()
     r2, ok2 = run_case(l2, m2, p2, args.points2, args.sample2, args.slow_sample, args.repeat, rng)
     r4, ok4 = run_case(l4, m4, p4, args.points4, args.sample4, args.sample4, args.repeat, rng)

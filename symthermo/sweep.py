@@ -24,7 +24,6 @@ from .model import CollisionModel
 from .numeric.matrices import Cutoff, monomial_matrix
 from .numeric.measures import l1_coherence
 from .numeric.model_dynamics import LiouvillianBuilder
-from .numeric.steady import steady_states_batched
 from .thermo import PARTS, heat_current, work_current
 
 MAX_CHUNK_BYTES = 256 * 2**20
@@ -124,8 +123,8 @@ def run_sweep(
     if missing:
         raise SymthermoError(f"no value for parameters {missing}: pass --set NAME=VALUE")
     evaluator = CurrentEvaluator(current_columns(model), model, cutoff)
-    # at most ~256 MB of stacked complex Liouvillians per chunk
-    chunk = max(1, min(chunk, MAX_CHUNK_BYTES // (16 * builder.dimension**4)))
+    # at most ~256 MB of generator entries per chunk
+    chunk = max(1, min(chunk, MAX_CHUNK_BYTES // (16 * max(1, builder.support.size))))
     columns: dict[str, list[np.ndarray]] = {name: [] for name in grid}
     for name in [*evaluator.names, "l1_coherence"]:
         columns[name] = []
@@ -134,7 +133,7 @@ def run_sweep(
         stop = min(n, start + chunk)
         values = {k: np.full(stop - start, v) for k, v in base.items()}
         values.update({k: v[start:stop] for k, v in grid.items()})
-        rho = steady_states_batched(builder(values), on_degenerate="nan")
+        rho = builder.steady_states(values, on_degenerate="nan")
         bad = np.isnan(rho[:, 0, 0].real)
         degenerate += int(bad.sum())
         safe = np.where(bad[:, None, None], np.eye(rho.shape[-1]) / rho.shape[-1], rho)

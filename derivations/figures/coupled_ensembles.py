@@ -166,7 +166,9 @@ def _caption2() -> str:
     s = sweep()
     com, cas = s["com2"], s["cas2"]
     opposite = np.flatnonzero(com["W_nonloc"] * cas["W_nonloc"] < 0)
-    larger = float(np.mean(abs(cas["W_loc"]) > abs(com["W_loc"])))
+    # a tie up to rounding (e.g. where both vanish) does not count as larger
+    tie = 1e-9 * float(np.max(abs(com["W_loc"])))
+    larger = float(np.mean(abs(cas["W_loc"]) > abs(com["W_loc"]) + tie))
     gap = float(np.max(abs(com["C_nonloc"] - com["Ctilde_nonloc"])))
     opp = (f"for omega_h/omega_c in [{s['ratio'][opposite[0]]:.2f}, "
            f"{s['ratio'][opposite[-1]]:.2f}]" if opposite.size else "nowhere on our grid")

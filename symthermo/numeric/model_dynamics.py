@@ -35,7 +35,7 @@ from .collision import CollisionRound
 from .errors import DegenerateSteadyStateError
 from .matrices import Cutoff, _numeric, dimensions, monomial_matrix, operator_matrix
 from .model_matrices import ancilla_density_matrix
-from .steady import SteadyState, steady_state, steady_states_batched
+from .steady import SteadyState, steady_state, steady_states_from_entries
 from .superop import (
     collision_dissipator,
     hamiltonian_superop,
@@ -232,7 +232,12 @@ class LiouvillianBuilder:
             self.parameters, [weights[k] for k in keys], modules="numpy", cse=True
         )
 
-    def __call__(self, values: Mapping[object, object]) -> np.ndarray:
+    def entries(self, values: Mapping[object, object]) -> tuple[np.ndarray, tuple[int, ...]]:
+        """The generators' entries at :attr:`support` (size, s) and the batch shape.
+
+        ``L.reshape(-1, d^4)[:, support] = entries``; every other entry of L is zero for
+        every parameter value (one matrix product W @ S, no dense (d^2, d^2) stack).
+        """
         by_name = {str(k): v for k, v in values.items()}
         missing = [str(p) for p in self.parameters if str(p) not in by_name]
         if missing:
@@ -249,10 +254,33 @@ class LiouvillianBuilder:
         w = np.empty((size, self._supers.shape[0]), dtype=complex)
         for j, v in enumerate(self._fn(*args)):
             w[:, j] = np.broadcast_to(np.asarray(v, dtype=complex), batch).reshape(-1)
+        return w @ self._supers, batch
+
+    @property
+    def support(self) -> np.ndarray:
+        """Flat positions (row-major, in the (d^2, d^2) generator) that can be non-zero."""
+        return self._support
+
+    def __call__(self, values: Mapping[object, object]) -> np.ndarray:
+        entries, batch = self.entries(values)
         d2 = self.dimension**2
-        out = np.zeros((size, d2 * d2), dtype=complex)
-        out[:, self._support] = w @ self._supers
+        out = np.zeros((entries.shape[0], d2 * d2), dtype=complex)
+        out[:, self._support] = entries
         return out.reshape(*batch, d2, d2)
+
+    def steady_states(self, values: Mapping[object, object], **options: object) -> np.ndarray:
+        """Steady states (*batch, d, d) at the parameter points ``values``, in one batched solve.
+
+        Same as ``steady_states_batched(self(values), **options)`` (options: condition_limit,
+        on_degenerate, workers, backend) without building the dense Liouvillians: the solver
+        reads the generators' entries on their support
+        (:func:`symthermo.numeric.steady.steady_states_from_entries`).
+        """
+        entries, batch = self.entries(values)
+        rho = steady_states_from_entries(
+            entries, self._support, self.dimension**2, **options  # type: ignore[arg-type]
+        )
+        return rho.reshape(*batch, self.dimension, self.dimension)
 
 
 def steady_states_sweep(
@@ -264,8 +292,8 @@ def steady_states_sweep(
 ) -> np.ndarray:
     """Steady states (*batch, d, d) of the model at many parameter points.
 
-    Liouvillians are built and solved in chunks of about ``chunk_bytes`` (a thousand
-    four-qubit Liouvillians would take 1 GB at once), each chunk one stacked solve.
+    The generators' entries on their support (:meth:`LiouvillianBuilder.steady_states`) are
+    built and solved in chunks of about ``chunk_bytes``, each chunk one batched solve.
     """
     builder = LiouvillianBuilder(model, cutoff)
     by_name = {str(k): np.asarray(v, dtype=float) for k, v in values.items()}
@@ -273,12 +301,12 @@ def steady_states_sweep(
     flat = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in by_name.items()}
     total = int(np.prod(shape))
     d = builder.dimension
-    step = max(1, chunk_bytes // (16 * d**4))
+    step = max(1, chunk_bytes // (16 * max(1, builder.support.size)))
     out = np.empty((total, d, d), dtype=complex)
     bad: list[int] = []
     for start in range(0, total, step):
         part = {k: v[start:start + step] for k, v in flat.items()}
-        rho = steady_states_batched(builder(part), on_degenerate="nan")
+        rho = builder.steady_states(part, on_degenerate="nan")
         bad += [start + int(i) for i in np.flatnonzero(np.isnan(rho[:, 0, 0].real))]
         out[start:start + step] = rho
     if bad and on_degenerate == "raise":

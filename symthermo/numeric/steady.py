@@ -30,6 +30,7 @@ points), about 4x fewer flops than the complex system.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -53,6 +54,7 @@ __all__ = [
     "expm",
     "steady_state",
     "steady_states_batched",
+    "steady_states_from_entries",
 ]
 
 #: Default relative tolerance for the null-space dimension (singular values / largest).
@@ -495,7 +497,13 @@ def _block_structure(
     n = Ls.shape[-1]
     if n < BLOCK_SPLIT_MIN_SIZE:
         return None
-    mags, finite = _entry_magnitudes(Ls, chunk, compiled)
+    return _structure_from_magnitudes(*_entry_magnitudes(Ls, chunk, compiled), rb)
+
+
+def _structure_from_magnitudes(
+    mags: np.ndarray, finite: bool, rb: _RealBasis
+) -> list[np.ndarray] | None:
+    """Blocks from the batch's largest |entry| of every float entry of L (see above)."""
     if not finite:
         return None
     thr = 1e-14 * max(float(mags.max(initial=0.0)), 1e-300)
@@ -503,6 +511,14 @@ def _block_structure(
     pattern = nzmag[rb.idx1] | (nzmag[rb.idx2] & (rb.s2 != 0))
     comps = _components(pattern)
     return None if len(comps) == 1 else comps
+
+
+def _main_blocks(comps: list[np.ndarray] | None, d: int) -> tuple[int, int]:
+    """(number of blocks holding populations, index of the first: it gets the trace row)."""
+    if comps is None:
+        return 1, 0
+    has_pop = [bool(np.any(c < d)) for c in comps]
+    return sum(has_pop), has_pop.index(True)
 
 
 #: Bytes of real work matrix per chunk of a batched solve (buffers are reused across chunks);
@@ -528,11 +544,14 @@ def _compiled(backend: str) -> bool:
 _C_PLANS: dict[tuple, steady_c.BlockPlan] = {}
 
 
-def _c_plan(rb: _RealBasis, sels: list[np.ndarray], trace_block: int) -> steady_c.BlockPlan:
-    key = (rb.d, trace_block, *(sel.tobytes() for sel in sels))
+def _c_plan(
+    rb: _RealBasis, sels: list[np.ndarray], trace_block: int, support: np.ndarray | None = None
+) -> steady_c.BlockPlan:
+    key = (rb.d, trace_block, None if support is None else support.tobytes(),
+           *(sel.tobytes() for sel in sels))
     plan = _C_PLANS.get(key)
     if plan is None:
-        plan = _C_PLANS[key] = steady_c.block_plan(rb, sels, trace_block, _probe_vector)
+        plan = _C_PLANS[key] = steady_c.block_plan(rb, sels, trace_block, _probe_vector, support)
     return plan
 
 
@@ -555,15 +574,8 @@ def _batched_core(
     chunk = max(1, min(-(-B // workers), max(4, BATCH_CHUNK_BYTES // (8 * n * n))))
     compiled = _compiled(backend)
     comps = _block_structure(Ls, rb, chunk, compiled)
-    if comps is None:
-        sels: list[np.ndarray | None] = [None]
-        main_count = 1
-        first_main = 0
-    else:
-        sels = list(comps)
-        has_pop = [bool(np.any(c < d)) for c in comps]
-        main_count = sum(has_pop)
-        first_main = has_pop.index(True)
+    sels: list[np.ndarray | None] = [None] if comps is None else list(comps)
+    main_count, first_main = _main_blocks(comps, d)
     if compiled:
         flat = np.ascontiguousarray(Ls, dtype=np.complex128)
         plan = _c_plan(rb, [np.arange(n)] if comps is None else comps, first_main)
@@ -622,6 +634,54 @@ def _batched_core(
     return rho, cond
 
 
+def _check_options(on_degenerate: str, backend: str) -> None:
+    if on_degenerate not in ("raise", "nan"):
+        raise NumericDomainError("on_degenerate must be 'raise' or 'nan'")
+    if backend not in ("auto", "c", "numpy"):
+        raise NumericDomainError(f"backend must be 'auto', 'c' or 'numpy', got {backend!r}")
+
+
+def _flag_points(
+    rho: np.ndarray,
+    cond: np.ndarray,
+    condition_limit: float | None,
+    on_degenerate: str,
+    non_finite: Callable[[np.ndarray], np.ndarray],
+) -> None:
+    """Raise for (or set to NaN) the points whose condition estimate fails the limit.
+
+    ``non_finite(idx)``: mask of the points ``idx`` whose generator has a NaN or inf entry;
+    those are refused with a :class:`NumericDomainError` first (a broken input, not a
+    degenerate steady state).
+    """
+    limit = np.inf if condition_limit is None else condition_limit
+    bad = ~np.isfinite(cond) | (cond > limit)
+    if not np.any(bad):
+        return
+    idx = np.flatnonzero(bad)
+    broken = idx[non_finite(idx)]
+    if broken.size:
+        shown = ", ".join(str(int(i)) for i in broken[:20])
+        raise NumericDomainError(
+            f"{broken.size} of {cond.size} generators have non-finite entries (NaN or "
+            f"inf): flat batch indices [{shown}{' ...' if broken.size > 20 else ''}]. Check "
+            "the parameters of those points (e.g. a temperature of zero or a division by "
+            "zero in a rate)."
+        )
+    if on_degenerate == "raise":
+        shown = ", ".join(str(int(i)) for i in idx[:20]) + (" ..." if idx.size > 20 else "")
+        raise DegenerateSteadyStateError(
+            f"{idx.size} of {cond.size} points have a degenerate (or numerically "
+            f"ill-conditioned, estimated condition number > {limit:g}) stationary "
+            f"space: flat batch indices [{shown}]. Likely cause: dark states or a symmetry "
+            "(collective coupling of identical subsystems, conserved quantities). Use "
+            "on_degenerate='nan' to get a mask, and steady_state(L, initial_state=rho0) "
+            "for those points.",
+            indices=idx,
+        )
+    rho[idx] = np.nan
+
+
 def steady_states_batched(
     Ls: ArrayLike,
     *,
@@ -665,10 +725,7 @@ def steady_states_batched(
     A generator with a non-finite entry (NaN, inf) is refused with a
     :class:`NumericDomainError` that lists the offending points.
     """
-    if on_degenerate not in ("raise", "nan"):
-        raise NumericDomainError("on_degenerate must be 'raise' or 'nan'")
-    if backend not in ("auto", "c", "numpy"):
-        raise NumericDomainError(f"backend must be 'auto', 'c' or 'numpy', got {backend!r}")
+    _check_options(on_degenerate, backend)
     L = np.asarray(Ls)
     if L.ndim < 2 or L.shape[-1] != L.shape[-2]:
         raise NumericDomainError(f"Ls must have shape (..., n, n), got {L.shape}")
@@ -679,31 +736,91 @@ def steady_states_batched(
     if flat.shape[0] == 0:
         return np.zeros((*batch, d, d), dtype=complex)
     rho, cond = _batched_core(flat, workers, probe=condition_limit is not None, backend=backend)
-    limit = np.inf if condition_limit is None else condition_limit
-    bad = ~np.isfinite(cond) | (cond > limit)
-    if np.any(bad):
-        idx = np.flatnonzero(bad)
-        broken = idx[~np.isfinite(flat[idx]).all(axis=(1, 2))]
-        if broken.size:
-            shown = ", ".join(str(int(i)) for i in broken[:20])
-            raise NumericDomainError(
-                f"{broken.size} of {flat.shape[0]} generators have non-finite entries (NaN or "
-                f"inf): flat batch indices [{shown}{' ...' if broken.size > 20 else ''}]. Check "
-                "the parameters of those points (e.g. a temperature of zero or a division by "
-                "zero in a rate)."
+    _flag_points(rho, cond, condition_limit, on_degenerate,
+                 lambda idx: ~np.isfinite(flat[idx]).all(axis=(1, 2)))
+    return rho.reshape(*batch, d, d)
+
+
+def _entries_core(
+    E: np.ndarray, support: np.ndarray, n: int, workers: int, probe: bool, backend: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_batched_core` for generators stored as their entries at ``support``."""
+    B, s = E.shape
+    d = superop_dimension(n)
+    rb = _real_basis(d)
+    if not _compiled(backend):  # numpy: dense generators, a few MB at a time
+        step = max(1, (8 << 20) // (16 * n * n))
+        rho = np.empty((B, d, d), dtype=np.complex128)
+        cond = np.empty(B)
+        dense = np.zeros((min(step, B), n * n), dtype=np.complex128)
+        for start in range(0, B, step):
+            part = E[start : start + step]
+            block = dense[: part.shape[0]]
+            block[:, support] = part
+            rho[start : start + step], cond[start : start + step] = _batched_core(
+                block.reshape(-1, n, n), workers, probe, "numpy"
             )
-        if on_degenerate == "raise":
-            shown = ", ".join(str(int(i)) for i in idx[:20]) + (" ..." if idx.size > 20 else "")
-            raise DegenerateSteadyStateError(
-                f"{idx.size} of {flat.shape[0]} points have a degenerate (or numerically "
-                f"ill-conditioned, estimated condition number > {limit:g}) stationary "
-                f"space: flat batch indices [{shown}]. Likely cause: dark states or a symmetry "
-                "(collective coupling of identical subsystems, conserved quantities). Use "
-                "on_degenerate='nan' to get a mask, and steady_state(L, initial_state=rho0) "
-                "for those points.",
-                indices=idx,
-            )
-        rho[idx] = np.nan
+        return rho, cond
+    Ef = np.ascontiguousarray(E, dtype=np.complex128).view(np.float64).reshape(B, 2 * s)
+    comps = None
+    if n >= BLOCK_SPLIT_MIN_SIZE:
+        stored, finite = steady_c.entry_magnitudes(Ef)
+        mags = np.zeros(2 * n * n)
+        mags[2 * support] = stored[0::2]
+        mags[2 * support + 1] = stored[1::2]
+        comps = _structure_from_magnitudes(mags, finite, rb)
+    main_count, first_main = _main_blocks(comps, d)
+    plan = _c_plan(rb, [np.arange(n)] if comps is None else comps, first_main, support)
+    rho = np.empty((B, d, d), dtype=np.complex128)
+    cond = np.empty(B)
+    steady_c.solve_blocks(Ef, plan, probe, rho.view(np.float64).reshape(B, 2 * d * d), cond,
+                          workers)
+    if main_count > 1:
+        cond[:] = np.inf
+    return rho, cond
+
+
+def steady_states_from_entries(
+    entries: ArrayLike,
+    support: ArrayLike,
+    n: int,
+    *,
+    condition_limit: float | None = BATCH_CONDITION_LIMIT,
+    on_degenerate: str = "raise",
+    workers: int = 1,
+    backend: str = "auto",
+) -> np.ndarray:
+    """:func:`steady_states_batched` for generators given by their structurally non-zero entries.
+
+    ``L.reshape(n * n)[support] = entries[..., :]`` and every other entry of L is zero:
+    ``entries`` (..., s) complex, ``support`` (s,) distinct flat (row-major) positions in the
+    (n, n) generator. A sweep of a model's generator has a fixed support far smaller than
+    n^2 (112 of 256 entries for two qubits, 4352 of 65536 for four), so this form skips
+    building, writing and reading the dense (n, n) stack:
+    :meth:`symthermo.numeric.model_dynamics.LiouvillianBuilder.steady_states` uses it. Same
+    options, conventions, errors and results as :func:`steady_states_batched` (the numpy
+    backend builds dense generators a few MB at a time).
+    """
+    _check_options(on_degenerate, backend)
+    E = np.asarray(entries)
+    sup = np.asarray(support, dtype=np.int64).reshape(-1)
+    n = int(n)
+    d = superop_dimension(n)
+    if E.ndim < 1 or E.shape[-1] != sup.size:
+        raise NumericDomainError(
+            f"entries must have shape (..., {sup.size}) to match support, got {E.shape}"
+        )
+    if sup.size and (sup.min() < 0 or sup.max() >= n * n or np.unique(sup).size != sup.size):
+        raise NumericDomainError(
+            f"support must hold distinct flat positions in [0, {n * n}) of the (n, n) generator"
+        )
+    batch = E.shape[:-1]
+    flat = E.reshape(-1, sup.size)
+    if flat.shape[0] == 0:
+        return np.zeros((*batch, d, d), dtype=complex)
+    rho, cond = _entries_core(flat, sup, n, workers, condition_limit is not None, backend)
+    _flag_points(rho, cond, condition_limit, on_degenerate,
+                 lambda idx: ~np.isfinite(flat[idx]).all(axis=1))
     return rho.reshape(*batch, d, d)
 
 

@@ -27,10 +27,12 @@ import numpy as np
 
 from ..ccompile import CCompileError, compile_shared_library
 
-#: Tried in order: vector code for this machine, then portable -O3.
+#: Tried in order: vector code for this machine, then portable -O3. No contraction into fused
+#: multiply-adds and no reassociation: every operation is rounded as written, so both flag sets
+#: give the same bits on every x86-64 machine (the steady states enter generated/).
 C_FLAGS = (
-    ("-O3", "-std=c99", "-march=native", "-fno-math-errno", "-ffp-contract=fast"),
-    ("-O3", "-std=c99"),
+    ("-O3", "-std=c99", "-march=native", "-fno-math-errno", "-ffp-contract=off"),
+    ("-O3", "-std=c99", "-ffp-contract=off"),
 )
 
 _LOCK = threading.Lock()
@@ -76,6 +78,12 @@ def unavailable_reason() -> str:
     return str(_STATE.get("error", ""))
 
 
+def compiled_flags() -> tuple[str, ...]:
+    """The compiler flags the loaded library was built with (() when not available)."""
+    _load()
+    return tuple(_STATE.get("flags", ()))  # type: ignore[arg-type]
+
+
 def _ptr(a: np.ndarray) -> int:
     return a.ctypes.data
 
@@ -101,20 +109,43 @@ class BlockPlan:
     rsign: np.ndarray
 
 
-def block_plan(rb, sels: list[np.ndarray], trace_block: int, probe_vector) -> BlockPlan:
+def _on_support(
+    idx: np.ndarray, sign: np.ndarray, support: np.ndarray | None, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Float positions in the full L (2 per complex entry) -> positions in the stored entries.
+
+    Entries outside ``support`` are structurally zero: their coefficient becomes 0 (and the
+    position 0, any valid one), so the gather A = s1 * L[i1] + s2 * L[i2] is unchanged.
+    """
+    if support is None:
+        return idx, sign
+    where = np.full(n * n, -1, dtype=np.int64)
+    where[support] = np.arange(support.size)
+    slot = where[idx // 2]
+    stored = slot >= 0
+    return np.where(stored, 2 * slot + idx % 2, 0), np.where(stored, sign, 0.0)
+
+
+def block_plan(
+    rb, sels: list[np.ndarray], trace_block: int, probe_vector, support: np.ndarray | None = None
+) -> BlockPlan:
     """Tables for the blocks ``sels`` (unknown indices) of the real basis ``rb``.
 
     ``trace_block``: the block whose first population row carries the trace condition.
-    ``probe_vector(m)``: the fixed probe vector of a block of size m.
+    ``probe_vector(m)``: the fixed probe vector of a block of size m. ``support``: when the
+    generators are stored as their entries at these flat positions of L (see
+    :func:`symthermo.numeric.steady.steady_states_from_entries`), the tables index those.
     """
     n = rb.d * rb.d
     idx1, s1, idx2, s2, is_pop, trace_rows, probes, norms = [], [], [], [], [], [], [], []
     for k, sel in enumerate(sels):
         ix = np.ix_(sel, sel)
-        idx1.append(rb.idx1[ix].ravel())
-        s1.append(rb.s1[ix].ravel())
-        idx2.append(rb.idx2[ix].ravel())
-        s2.append(rb.s2[ix].ravel())
+        i1, f1 = _on_support(rb.idx1[ix].ravel(), rb.s1[ix].ravel(), support, n)
+        i2, f2 = _on_support(rb.idx2[ix].ravel(), rb.s2[ix].ravel(), support, n)
+        idx1.append(i1)
+        s1.append(f1)
+        idx2.append(i2)
+        s2.append(f2)
         pop = sel < rb.d
         is_pop.append(pop.astype(np.int32))
         trace_rows.append(int(np.flatnonzero(pop)[0]) if k == trace_block else -1)
@@ -149,7 +180,10 @@ def solve_blocks(
     Lf: np.ndarray, plan: BlockPlan, probe: bool, rho_f: np.ndarray, cond: np.ndarray,
     workers: int = 1,
 ) -> None:
-    """Fill ``rho_f`` (B, 2 d^2) and ``cond`` (B,) for the batch ``Lf`` (B, 2 n^2), C-contiguous.
+    """Fill ``rho_f`` (B, 2 d^2) and ``cond`` (B,) for the batch ``Lf``, C-contiguous floats.
+
+    ``Lf`` is (B, 2 n^2), the float view of the generators, or (B, 2 s), the float view of
+    their stored entries when ``plan`` was made for a support of s entries.
 
     ``workers > 1`` splits the points into that many contiguous ranges, one thread each (the
     C call releases the GIL).
@@ -196,4 +230,13 @@ def entry_magnitudes(Lf: np.ndarray) -> tuple[np.ndarray, bool]:
     return mags, bool(np.all(np.isfinite(poison)))
 
 
-__all__ = ["C_FLAGS", "BlockPlan", "available", "block_plan", "entry_magnitudes", "solve_blocks"]
+__all__ = [
+    "C_FLAGS",
+    "BlockPlan",
+    "available",
+    "block_plan",
+    "compiled_flags",
+    "entry_magnitudes",
+    "solve_blocks",
+    "unavailable_reason",
+]

@@ -13,7 +13,13 @@ from symthermo.numeric.errors import (
     NotTracePreservingError,
     NumericDomainError,
 )
-from symthermo.numeric.steady import evolve, expm, steady_state, steady_states_batched
+from symthermo.numeric.steady import (
+    evolve,
+    expm,
+    steady_state,
+    steady_states_batched,
+    steady_states_from_entries,
+)
 from symthermo.numeric.superop import lindblad_liouvillian, vec
 
 from ._helpers import (
@@ -325,6 +331,52 @@ def test_backend_choice_and_fallback_without_compiler(monkeypatch):
     with pytest.raises(NumericDomainError, match=r"backend=.c. needs.*.cc. not found.*numpy"):
         steady_states_batched(Ls, backend="c")
     assert np.array_equal(steady_states_batched(Ls), reference)  # auto: numpy without compiler
+
+
+def _as_entries(Ls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(entries, support) of a stack: the union of its non-zero positions."""
+    flat = Ls.reshape(Ls.shape[0], -1)
+    support = np.flatnonzero(np.any(flat != 0, axis=0))
+    return flat[:, support], support
+
+
+def test_steady_states_from_entries_equals_dense(backend):
+    rng = np.random.default_rng(24)
+    chain = np.stack([three_qubit_chain((1 + rng.random(), 0.3, rng.random(), 0.1))
+                      for _ in range(6)])  # sparse, split path
+    dense_random = np.stack([random_problem(3, 2, rng)[3] for _ in range(5)])  # dense, n = 9
+    for Ls in (chain, dense_random):
+        entries, support = _as_entries(Ls)
+        n = Ls.shape[-1]
+        rho = steady_states_from_entries(entries, support, n, backend=backend)
+        assert np.max(np.abs(rho - steady_states_batched(Ls, backend=backend))) < 1e-12
+        assert np.max(np.abs(rho[-1] - steady_state(Ls[-1]).rho)) < 1e-10
+    # the support may be given in any order
+    entries, support = _as_entries(chain)
+    order = rng.permutation(support.size)
+    rho = steady_states_from_entries(entries[:, order], support[order], 64, backend=backend)
+    assert np.max(np.abs(rho - steady_states_batched(chain, backend=backend))) < 1e-12
+
+
+def test_steady_states_from_entries_flags_and_refuses(backend):
+    unique = lindblad_liouvillian(*collective_pair(individual=0.05))
+    degenerate = lindblad_liouvillian(*collective_pair())
+    entries, support = _as_entries(np.stack([unique, degenerate, unique]))
+    with pytest.raises(DegenerateSteadyStateError) as info:
+        steady_states_from_entries(entries, support, 16, backend=backend)
+    assert info.value.indices == (1,)
+    rho = steady_states_from_entries(entries, support, 16, on_degenerate="nan", backend=backend)
+    assert np.isnan(rho[1, 0, 0]) and np.max(np.abs(rho[0] - steady_state(unique).rho)) < 1e-12
+    broken = entries.copy()
+    broken[2, 3] = np.nan
+    with pytest.raises(NumericDomainError, match=r"non-finite entries.*\[2\]"):
+        steady_states_from_entries(broken, support, 16, on_degenerate="nan", backend=backend)
+    with pytest.raises(NumericDomainError, match="shape"):
+        steady_states_from_entries(entries[:, :-1], support, 16, backend=backend)
+    with pytest.raises(NumericDomainError, match="distinct flat positions"):
+        steady_states_from_entries(entries, np.r_[support[:-1], support[0]], 16)
+    with pytest.raises(NumericDomainError, match="distinct flat positions"):
+        steady_states_from_entries(entries, np.r_[support[:-1], 256], 16)
 
 
 def test_expm_matches_scipy():
