@@ -20,7 +20,9 @@ At every point each parameter is its default times an independent factor in [0.7
     which flags only exactly singular points, and with ``backend="numpy"``), and
     the same pipeline run chunk by chunk (Liouvillians of at most 64 MB at a time: a
     1000-point four-qubit sweep is 1 GB of Liouvillians, whose first-touch page faults
-    dominate the one-shot build on a busy machine).
+    dominate the one-shot build on a busy machine), and ``builder.steady_states(values)``,
+    parameters to steady states without the dense stack (the solver reads the generators'
+    entries on their support).
 (b) QuTiP: the same numeric Liouvillians, each wrapped as a superoperator Qobj (not timed),
     then a loop of ``qutip.steadystate(L, method=...)`` for the default method ('direct') and
     for 'svd', 'eigen' and 'power'. The loops run on a random subset of the points (sizes
@@ -157,7 +159,7 @@ def run_case(label, model, params, points, fast_sample, slow_sample, repeat, rng
             part = {k: v[start : start + chunk] for k, v in values.items()}
             steady_states_batched(builder(part))
 
-    t_build, t_solve, t_plain, t_pipe, t_numpy = [], [], [], [], []
+    t_build, t_solve, t_plain, t_pipe, t_numpy, t_sparse = [], [], [], [], [], []
     t_q: dict[str, list[float]] = {m: [] for m in methods}
     for _ in range(repeat):
         _best(lambda: builder(values), t_build)
@@ -165,6 +167,7 @@ def run_case(label, model, params, points, fast_sample, slow_sample, repeat, rng
         _best(lambda: steady_states_batched(Ls, condition_limit=None), t_plain)
         _best(lambda: steady_states_batched(Ls, backend="numpy"), t_numpy)
         _best(pipeline, t_pipe)
+        _best(lambda: builder.steady_states(values), t_sparse)
         for m in methods:
             part = qobjs[: sizes[m]]
 
@@ -174,7 +177,7 @@ def run_case(label, model, params, points, fast_sample, slow_sample, repeat, rng
 
             _best(loop, t_q[m])
     build, solve, plain, pipe = min(t_build), min(t_solve), min(t_plain), min(t_pipe)
-    numpy_solve = min(t_numpy)
+    numpy_solve, sparse = min(t_numpy), min(t_sparse)
     per = {m: min(t_q[m]) / sizes[m] for m in methods}  # seconds per point
     loop_all = {m: per[m] * points for m in methods}
     fastest = min(QUTIP_METHODS, key=lambda m: per[m])
@@ -208,6 +211,8 @@ def run_case(label, model, params, points, fast_sample, slow_sample, repeat, rng
           f"({numpy_solve * us:8.2f} us/point)")
     print(f"   ... build + solve in chunks of {chunk:5d} points  {pipe * 1e3:10.1f} ms "
           f"({pipe * us:8.2f} us/point; no sweep-sized temporaries)")
+    print(f"   ... builder.steady_states(values)            {sparse * 1e3:10.1f} ms "
+          f"({sparse * us:8.2f} us/point; parameters -> rho, no dense Liouvillians)")
     print(f"   (floor: np.linalg.solve on {n}x{n} real stack {min(floor) * 1e3:10.1f} ms "
           f"({min(floor) * us:8.2f} us/point))")
     for m in QUTIP_METHODS:
@@ -226,6 +231,7 @@ def run_case(label, model, params, points, fast_sample, slow_sample, repeat, rng
         f"build + solve vs fastest ({fastest})": loop_all[fastest] / (build + solve),
         "build + solve vs default": loop_all["default"] / (build + solve),
         "chunked build + solve vs fastest": loop_all[fastest] / pipe,
+        "builder.steady_states (parameters -> rho) vs fastest": loop_all[fastest] / sparse,
     }
     private = min(QUTIP_PRIVATE, key=lambda m: per[m])
     ratios[f"solve vs private {private} (informational)"] = loop_all[private] / solve
