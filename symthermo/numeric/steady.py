@@ -20,11 +20,13 @@ whose left vectors l_k are the conserved quantities J_k = unvec(l_k) (d/dt Tr[J_
 P rho_0 = lim_{t->oo} exp(L t) rho_0 if every non-zero eigenvalue of L has a negative real part;
 if some are purely imaginary (undamped oscillating coherences) it is the time average.
 
-Batched sweeps (:func:`steady_states_batched`) work on the Hermitian parametrisation of rho:
-d^2 real unknowns (rho_ii, Re rho_ij, Im rho_ij for i < j) and the d^2 real equations
-Re/Im (L rho)_ij, i <= j. That real (d^2, d^2) system is built from L by an index gather and
-solved with stacked LAPACK calls (one per cache-sized chunk of the batch, no Python loop over
-points), about 4x fewer flops than the complex system.
+Batched sweeps (:func:`steady_states_batched`, :func:`steady_states_from_entries`) work on the
+Hermitian parametrisation of rho: d^2 real unknowns (rho_ii, Re rho_ij, Im rho_ij for i < j)
+and the d^2 real equations Re/Im (L rho)_ij, i <= j. That real (d^2, d^2) system is built from
+L by an index gather, about 4x fewer flops than the complex system, and split into the blocks
+the batch's sparsity pattern decouples. Two interchangeable backends solve it (no Python loop
+over points): a compiled C pass over the points (:mod:`symthermo.numeric.steady_c`, the
+default where a C compiler exists) and stacked LAPACK calls over cache-sized chunks.
 """
 
 from __future__ import annotations
@@ -695,11 +697,11 @@ def steady_states_batched(
     Every L must be trace preserving and Hermiticity preserving (Lindblad or collision
     generators; not checked here, for speed). Each point is solved in the Hermitian real
     parametrisation (module docstring) with the first population equation replaced by
-    Tr rho = 1; the points go to LAPACK in stacked calls over chunks of the batch (about 1 MB
-    of work matrix each; buffers reused). For d^2 >= 16 the real system is
-    first split into the blocks that the batch's common sparsity pattern decouples (e.g. the
-    coherence sectors of an excitation-conserving model); entries below 1e-14 of the largest
-    count as zero for that split; all blocks are factorised, so no degeneracy is missed.
+    Tr rho = 1, by the compiled solver or by stacked LAPACK calls over chunks of the batch
+    (about 1 MB of work matrix each; buffers reused), see ``backend``. For d^2 >= 16 the real
+    system is first split into the blocks that the batch's common sparsity pattern decouples
+    (e.g. the coherence sectors of an excitation-conserving model); entries below 1e-14 of the
+    largest count as zero for that split; all blocks are factorised, so no degeneracy is missed.
 
     Degeneracy: a point is flagged when the estimated condition number of its trace-replaced
     system exceeds ``condition_limit`` (default 1e12), or the LU finds an exact zero pivot. That
@@ -708,9 +710,9 @@ def steady_states_batched(
     :class:`DegenerateSteadyStateError` whose ``indices`` are the flat batch indices;
     ``on_degenerate="nan"`` returns NaN for those points (mask: ``np.isnan(rho[..., 0, 0])``).
     Use :func:`steady_state` with ``initial_state`` on the flagged points.
-    ``condition_limit=None`` skips the condition estimate (about 25% faster for d <= 4; only
-    exactly singular points, zero pivots, are flagged then; use it when the model is known
-    to have a unique steady state).
+    ``condition_limit=None`` skips the condition estimate (about 1.5x faster for d <= 4;
+    only exactly singular points, zero pivots, are flagged then; use it when the model is
+    known to have a unique steady state).
 
     ``workers``: number of threads sharing the points of the batch (default 1: no thread is
     started). Useful on idle multi-core machines; results do not depend on it.

@@ -199,10 +199,9 @@ def solve_blocks(
 
     def run(lo: int, hi: int) -> None:
         status = lib.symthermo_steady_blocks(
-            hi - lo, _ptr(Lf[lo:]) if hi > lo else None, stride, plan.bsize.size,
-            *(_ptr(t) for t in tables), int(probe), plan.nunknowns, nrho,
-            _ptr(plan.rsrc), _ptr(plan.rsign), _ptr(rho_f[lo:]) if hi > lo else None,
-            _ptr(cond[lo:]) if hi > lo else None,
+            hi - lo, _ptr(Lf[lo:hi]), stride, plan.bsize.size, *(_ptr(t) for t in tables),
+            int(probe), plan.nunknowns, nrho, _ptr(plan.rsrc), _ptr(plan.rsign),
+            _ptr(rho_f[lo:hi]), _ptr(cond[lo:hi]),
         )
         if status != 0:
             raise MemoryError("symthermo_steady_blocks could not allocate its work space")
