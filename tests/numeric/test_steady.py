@@ -320,6 +320,33 @@ def test_batched_refuses_non_finite_generators(backend, d):
         steady_states_batched(Ls, backend=backend, condition_limit=None, on_degenerate="nan")
 
 
+def test_compiled_solver_gives_the_same_bits_with_every_flag_set(monkeypatch, tmp_path):
+    """No FMA contraction, no reassociation: the native vector build and the portable build
+    agree bit for bit (what makes generated/ independent of the CPU)."""
+    if not steady_c.available():
+        pytest.skip(f"no compiled solver here: {steady_c.unavailable_reason()}")
+    from importlib import resources
+
+    from symthermo.ccompile import compile_shared_library
+
+    rng = np.random.default_rng(25)
+    chain = np.stack([three_qubit_chain((1 + rng.random(), 0.3, rng.random(), 0.1))
+                      for _ in range(5)])
+    dense = np.stack([random_problem(4, 2, rng)[3] for _ in range(5)])
+    native = steady_c._load()
+    source = resources.files("symthermo.numeric").joinpath("steady_blocks.c").read_text()
+    results = []
+    for k, flags in enumerate(steady_c.C_FLAGS):
+        lib = compile_shared_library(source, f"bits{k}", [flags], directory=tmp_path).library
+        for name in ("symthermo_steady_blocks", "symthermo_entry_magnitudes"):
+            getattr(lib, name).argtypes = getattr(native, name).argtypes
+            getattr(lib, name).restype = getattr(native, name).restype
+        monkeypatch.setitem(steady_c._STATE, "library", lib)
+        results.append([steady._batched_core(Ls, backend="c") for Ls in (chain, dense)])
+    for (rho_a, cond_a), (rho_b, cond_b) in zip(*results, strict=True):
+        assert np.array_equal(rho_a, rho_b) and np.array_equal(cond_a, cond_b)
+
+
 def test_backend_choice_and_fallback_without_compiler(monkeypatch):
     rng = np.random.default_rng(23)
     Ls = np.stack([random_problem(3, 2, rng)[3] for _ in range(5)])
