@@ -142,7 +142,7 @@ def run_sweep(
             columns[k].append(values[k])
         for k, v in cur.items():
             columns[k].append(np.where(bad, np.nan, v))
-        coh = np.array([l1_coherence(r) for r in safe])
+        coh = np.asarray(l1_coherence(safe))  # a stack: one vectorised call
         columns["l1_coherence"].append(np.where(bad, np.nan, coh))
         if progress is not None:
             progress(stop, n)
