@@ -224,6 +224,9 @@ class LiouvillianBuilder:
             (0, d**4), dtype=complex)
         self._support = np.flatnonzero(np.any(flat != 0, axis=0))
         self._supers = np.ascontiguousarray(flat[:, self._support])
+        # dense position -> slot in the entries, or the appended zero slot
+        self._dense_slot = np.full(d**4, self._support.size, dtype=np.intp)
+        self._dense_slot[self._support] = np.arange(self._support.size)
         free: set = set()
         for k in keys:
             free |= {s for s in weights[k].free_symbols if not isinstance(s, Expectation)}
@@ -264,9 +267,10 @@ class LiouvillianBuilder:
     def __call__(self, values: Mapping[object, object]) -> np.ndarray:
         entries, batch = self.entries(values)
         d2 = self.dimension**2
-        out = np.zeros((entries.shape[0], d2 * d2), dtype=complex)
-        out[:, self._support] = entries
-        return out.reshape(*batch, d2, d2)
+        padded = np.zeros((entries.shape[0], entries.shape[1] + 1), dtype=complex)
+        padded[:, :-1] = entries
+        # a gather into the dense stack (about 2x faster than scattering into zeros)
+        return np.take(padded, self._dense_slot, axis=1).reshape(*batch, d2, d2)
 
     def steady_states(self, values: Mapping[object, object], **options: object) -> np.ndarray:
         """Steady states (*batch, d, d) at the parameter points ``values``, in one batched solve.
