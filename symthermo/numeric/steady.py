@@ -557,6 +557,28 @@ def _c_plan(
     return plan
 
 
+def _solve_compiled(
+    Lf: np.ndarray,
+    rb: _RealBasis,
+    comps: list[np.ndarray] | None,
+    support: np.ndarray | None,
+    probe: bool,
+    workers: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Compiled solve of the float view ``Lf`` (B, 2 n^2), or (B, 2 s) of the entries at
+    ``support``, split into the blocks ``comps`` (None: one block): (rho, cond)."""
+    B, d, n = Lf.shape[0], rb.d, rb.d * rb.d
+    main_count, first_main = _main_blocks(comps, d)
+    plan = _c_plan(rb, [np.arange(n)] if comps is None else comps, first_main, support)
+    rho = np.empty((B, d, d), dtype=np.complex128)
+    cond = np.empty(B)
+    steady_c.solve_blocks(Lf, plan, probe, rho.view(np.float64).reshape(B, 2 * d * d), cond,
+                          workers)
+    if main_count > 1:  # populations split into uncoupled sets: each has its own trace
+        cond[:] = np.inf
+    return rho, cond
+
+
 def _batched_core(
     Ls: np.ndarray, workers: int = 1, probe: bool = True, backend: str = "auto"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -580,14 +602,8 @@ def _batched_core(
     main_count, first_main = _main_blocks(comps, d)
     if compiled:
         flat = np.ascontiguousarray(Ls, dtype=np.complex128)
-        plan = _c_plan(rb, [np.arange(n)] if comps is None else comps, first_main)
-        rho = np.empty((B, d, d), dtype=np.complex128)
-        cond = np.empty(B)
-        steady_c.solve_blocks(flat.view(np.float64).reshape(B, 2 * n * n), plan, probe,
-                              rho.view(np.float64).reshape(B, 2 * d * d), cond, workers)
-        if main_count > 1:  # populations split into uncoupled sets: each has its own trace
-            cond[:] = np.inf
-        return rho, cond
+        return _solve_compiled(flat.view(np.float64).reshape(B, 2 * n * n), rb, comps, None,
+                               probe, workers)
     x = np.zeros((B, n))
     cond = np.zeros(B)
     starts = list(range(0, B, chunk))
@@ -771,15 +787,7 @@ def _entries_core(
         mags[2 * support] = stored[0::2]
         mags[2 * support + 1] = stored[1::2]
         comps = _structure_from_magnitudes(mags, finite, rb)
-    main_count, first_main = _main_blocks(comps, d)
-    plan = _c_plan(rb, [np.arange(n)] if comps is None else comps, first_main, support)
-    rho = np.empty((B, d, d), dtype=np.complex128)
-    cond = np.empty(B)
-    steady_c.solve_blocks(Ef, plan, probe, rho.view(np.float64).reshape(B, 2 * d * d), cond,
-                          workers)
-    if main_count > 1:
-        cond[:] = np.inf
-    return rho, cond
+    return _solve_compiled(Ef, rb, comps, support, probe, workers)
 
 
 def steady_states_from_entries(
