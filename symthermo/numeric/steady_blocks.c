@@ -27,11 +27,10 @@
 #define PREFETCH_AHEAD 2
 #endif
 
-/* Row-reduce the m x w augmented matrix W (row-major, w > m) to [U | U^-1 P rhs]... then back
- * substitute, leaving the solutions in columns m..w-1. Returns 1 on an exactly zero (or NaN)
- * pivot, else 0. */
-static inline __attribute__((always_inline)) int solve_augmented(double *restrict W, int m,
-                                                                 int w)
+/* Gaussian elimination with partial pivoting on the m x w augmented matrix W (row-major,
+ * w > m: the right-hand sides in columns m..w-1), then back substitution, which leaves the
+ * solutions in those columns. Returns 1 on an exactly zero (or NaN) pivot, else 0. */
+static int solve_augmented(double *restrict W, int m, int w)
 {
     for (int k = 0; k < m; ++k) {
         int p = k;
@@ -74,33 +73,6 @@ static inline __attribute__((always_inline)) int solve_augmented(double *restric
         }
     }
     return 0;
-}
-
-/* Fixed-size copies for the small blocks of few-qubit models: with constant m and w the
- * compiler unrolls the loops (several times faster than the generic loops at m = 8). */
-#define SOLVE_FIXED(M)                                                                        \
-    static int solve_##M##_1(double *restrict W) { return solve_augmented(W, M, M + 1); }   \
-    static int solve_##M##_2(double *restrict W) { return solve_augmented(W, M, M + 2); }
-SOLVE_FIXED(1) SOLVE_FIXED(2) SOLVE_FIXED(3) SOLVE_FIXED(4) SOLVE_FIXED(5) SOLVE_FIXED(6)
-SOLVE_FIXED(7) SOLVE_FIXED(8) SOLVE_FIXED(9) SOLVE_FIXED(10) SOLVE_FIXED(11) SOLVE_FIXED(12)
-SOLVE_FIXED(13) SOLVE_FIXED(14) SOLVE_FIXED(15) SOLVE_FIXED(16)
-#undef SOLVE_FIXED
-
-typedef int (*solver_fn)(double *restrict);
-static const solver_fn FIXED[17][2] = {
-    {NULL, NULL}, {solve_1_1, solve_1_2}, {solve_2_1, solve_2_2}, {solve_3_1, solve_3_2},
-    {solve_4_1, solve_4_2}, {solve_5_1, solve_5_2}, {solve_6_1, solve_6_2},
-    {solve_7_1, solve_7_2}, {solve_8_1, solve_8_2}, {solve_9_1, solve_9_2},
-    {solve_10_1, solve_10_2}, {solve_11_1, solve_11_2}, {solve_12_1, solve_12_2},
-    {solve_13_1, solve_13_2}, {solve_14_1, solve_14_2}, {solve_15_1, solve_15_2},
-    {solve_16_1, solve_16_2},
-};
-
-static int solve_any(double *restrict W, int m, int w)
-{
-    if (m <= 16 && w - m >= 1 && w - m <= 2)
-        return FIXED[m][w - m - 1](W);
-    return solve_augmented(W, m, w);
 }
 
 /* Solve points [0, npoints) of the batch. Per block k (sizes bsize[k]):
@@ -193,7 +165,7 @@ int symthermo_steady_blocks(
                 for (int r = 0; r < m; ++r)
                     for (int c = 0; c < m; ++c)
                         norm_f += W[r * w + c] * W[r * w + c];
-            if (solve_any(W, m, w)) {
+            if (solve_augmented(W, m, w)) {
                 worst = INFINITY;
                 failed |= nb;
                 continue;
