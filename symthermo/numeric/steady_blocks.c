@@ -63,13 +63,13 @@ static int solve_augmented(double *restrict W, int m, int w)
         }
     }
     for (int k = m - 1; k >= 0; --k) {
-        const double *restrict rk = W + k * w;
+        double *restrict rk = W + k * w;
         double inv = 1.0 / rk[k];
         for (int c = m; c < w; ++c) {
             double s = rk[c];
             for (int j = k + 1; j < m; ++j)
                 s -= rk[j] * W[j * w + c];
-            W[k * w + c] = s * inv;
+            rk[c] = s * inv;
         }
     }
     return 0;
