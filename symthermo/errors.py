@@ -26,3 +26,16 @@ class StateError(SymthermoError, ValueError):
 
 class ModelError(SymthermoError, ValueError):
     """A collision model violates a requirement (Hermiticity, bath mean, unknown site, ...)."""
+
+
+class ParameterError(SymthermoError, ValueError):
+    """A numeric value handed to symthermo is missing or outside its domain.
+
+    Raised where numbers enter (parameter values substituted into derived expressions,
+    kernel arguments, tolerances, option choices); the message names the parameter, the
+    value received and the allowed range.  ``parameter`` is that name.
+    """
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter

@@ -34,9 +34,38 @@ from .algebra.operator import Operator
 from .algebra.sites import Site
 from .errors import ModelError
 from .states import AncillaState, bath_mean
+from .validate import choice
 
 Scheme = Literal["simultaneous", "cascaded", "independent"]
 SCHEMES = ("simultaneous", "cascaded", "independent")
+ROUND_DURATIONS = ("tau", "strokes")
+
+
+def require_operator(value: object, what: str) -> None:
+    """Refuse a non-Operator where an operator is expected (e.g. ``sympy.nan * op``, which
+    sympy evaluates to nan before symthermo sees it)."""
+    if not isinstance(value, Operator):
+        hint = ""
+        if isinstance(value, sympy.Basic) and value.has(sympy.nan, sympy.zoo, sympy.oo):
+            hint = (" (a non-finite sympy number such as nan or oo times an operator gives "
+                    "that number: coefficients must be finite)")
+        raise ModelError(
+            f"{what} must be an Operator built from site operators, got "
+            f"{type(value).__name__} {value!r}{hint}"
+        )
+
+
+def check_site_kinds(kinds: Mapping[str, str], op: Operator, what: str) -> None:
+    """Every site of ``op`` is used as the kind it was declared with (qubit or boson)."""
+    for mono in op.monomials:
+        for name, loc in mono:
+            used = "boson" if isinstance(loc, tuple) else "qubit"
+            declared = kinds.get(name)
+            if declared is not None and declared != used:
+                raise ModelError(
+                    f"{what} uses site {name!r} as a {used}, but it is declared as a "
+                    f"{declared}: one name cannot be both; rename one of them"
+                )
 
 
 @dataclass(frozen=True)
@@ -64,20 +93,15 @@ class Bath:
             object.__setattr__(self, "couplings", tuple(self.couplings.items()))
         else:
             object.__setattr__(self, "couplings", tuple(tuple(c) for c in self.couplings))
-        if self.scheme not in SCHEMES:
-            raise ModelError(
-                f"bath {self.name!r}: scheme {self.scheme!r} is unknown; use one of {SCHEMES}"
-            )
+        choice(f"bath {self.name!r}: scheme", self.scheme, SCHEMES, ModelError)
         if not self.couplings:
             raise ModelError(f"bath {self.name!r} has no couplings")
         labels = [lab for lab, _ in self.couplings]
         if len(set(labels)) != len(labels):
             raise ModelError(f"bath {self.name!r}: a subsystem label appears twice in couplings")
         for lab, v in self.couplings:
-            if not isinstance(v, Operator):
-                raise ModelError(f"bath {self.name!r}: coupling {lab!r} is not an Operator")
-        if not isinstance(self.hamiltonian, Operator):
-            raise ModelError(f"bath {self.name!r}: hamiltonian must be an Operator")
+            require_operator(v, f"bath {self.name!r}: coupling {lab!r}")
+        require_operator(self.hamiltonian, f"bath {self.name!r}: hamiltonian")
         if self.beta is not None:
             object.__setattr__(self, "beta", sympy.sympify(self.beta))
 
@@ -207,12 +231,15 @@ class CollisionModel:
 
     # validation -----------------------------------------------------------------------------
     def _validate(self) -> None:
-        sys_names = [s.name for s in self.system_sites]
-        if len(set(sys_names)) != len(sys_names):
-            raise ModelError("a system site is declared twice")
+        choice("round_duration", self.round_duration, ROUND_DURATIONS, ModelError)
+        require_operator(self.hamiltonian, "the system Hamiltonian")
+        require_operator(self.interaction, "the interaction H_I")
         for s in self.system_sites:
             if not isinstance(s, Site):
                 raise ModelError(f"system sites must be Site objects, got {s!r}")
+        sys_names = [s.name for s in self.system_sites]
+        if len(set(sys_names)) != len(sys_names):
+            raise ModelError("a system site is declared twice")
         seen: dict[str, str] = {}
         for b in self.baths:
             if not isinstance(b, Bath):
@@ -228,6 +255,14 @@ class CollisionModel:
                 seen[s.name] = b.name
         if len({b.name for b in self.baths}) != len(self.baths):
             raise ModelError("two baths have the same name")
+        # the site-kind registry of the model: every operator uses a site as declared
+        kinds = {s.name: s.kind for s in self.sites}
+        check_site_kinds(kinds, self.hamiltonian, "the system Hamiltonian")
+        check_site_kinds(kinds, self.interaction, "the interaction H_I")
+        for b in self.baths:
+            check_site_kinds(kinds, b.hamiltonian, f"bath {b.name!r}: Hamiltonian")
+            for lab, v in b.couplings:
+                check_site_kinds(kinds, v, f"bath {b.name!r}: coupling {lab!r}")
         all_sys = set(sys_names)
         for label, op in (("system Hamiltonian", self.hamiltonian),
                           ("interaction H_I", self.interaction)):

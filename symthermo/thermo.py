@@ -41,7 +41,7 @@ import sympy
 from .algebra.expectation import Expectation, expectation
 from .algebra.monomials import OMono, monomial_sort_key
 from .algebra.operator import Operator, commutator, monomial_operator, operator_sum
-from .errors import ModelError
+from .errors import CoefficientError, ModelError
 from .model import Bath, CollisionModel
 from .states import partial_trace
 
@@ -283,9 +283,29 @@ def lindblad_form(model: CollisionModel) -> LindbladForm:
     return LindbladForm(operator_sum(h_total), tuple(channels))
 
 
+def _system_observable(model: CollisionModel, a: object) -> Operator:
+    """``a`` if it is an Operator on the model's system sites (each used as its kind)."""
+    from .model import check_site_kinds, require_operator
+
+    if not isinstance(a, Operator):
+        try:
+            a = Operator.scalar(a)  # a number: its derivative is 0 (refuses non-scalars)
+        except CoefficientError:
+            require_operator(a, "the observable")
+    extra = a.site_names - model.system_names
+    if extra:
+        raise ModelError(
+            f"the observable acts on {sorted(extra)}, which are not system sites "
+            f"{[s.name for s in model.system_sites]}: the Heisenberg equations are for system "
+            "observables (ancillas are traced out every collision)"
+        )
+    check_site_kinds({s.name: s.kind for s in model.system_sites}, a, "the observable")
+    return a
+
+
 def adjoint_generator(model: CollisionModel, a: Operator) -> Operator:
     """L^dag(A): the right-hand side of dA/dt in the Heisenberg picture (an operator)."""
-    return lindblad_form(model).adjoint(a)
+    return lindblad_form(model).adjoint(_system_observable(model, a))
 
 
 def heisenberg_equation(model: CollisionModel, observable: Operator) -> sympy.Expr:

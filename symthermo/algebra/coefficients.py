@@ -19,7 +19,11 @@ Two kinds of atoms are normalised so that numerically equal monomials are equal 
   ``exp(x)*exp(-x) = 1``.
 
 Other atoms are opaque: identities between them (``tanh`` and ``exp``, say) are not used.
-Parameters are treated as commuting and *real* (complex conjugation only flips ``ipow``).
+Parameters are treated as commuting and *real*, so complex conjugation flips ``ipow`` and
+inverts the *phase atoms* ``exp(I*x)`` (x real, stored as ``exp(I*x)**c``: its conjugate is
+``exp(I*x)**-c``).  Every other atom must be real: an expression with ``I`` inside
+(``(1 + I)**2``, ``cos(I*J)``) is split into real and imaginary parts first, and a symbol
+declared complex (or imaginary) is refused with a :class:`CoefficientError`.
 Because the representation is expanded and sorted, two scalars are equal iff their dicts are
 equal: zero detection is exact and cheap, and no ``sympy.simplify`` is ever needed in the
 algebra's hot path.  Conversion from and to sympy happens only at the boundary.
@@ -132,11 +136,18 @@ def cmono_mul(a: CMono, b: CMono, extra_ipow: int = 0) -> tuple[Rational, CMono]
     return result
 
 
+_PHASE_IDS: set[int] = set()  # atom ids of exp(I*x), x real: conjugation inverts them
+_conj_cache: dict[CMono, tuple[int, CMono]] = {}
+
+
 def cmono_conjugate(a: CMono) -> tuple[int, CMono]:
-    """Complex conjugate of a monomial (atoms are real): (sign, monomial)."""
-    if a[0] == 0:
-        return 1, a
-    return -1, a
+    """Complex conjugate of a monomial: (sign, monomial); i -> -i, exp(I*x) -> exp(-I*x)."""
+    hit = _conj_cache.get(a)
+    if hit is None:
+        sign = -1 if a[0] else 1
+        body = tuple((k, -e if k in _PHASE_IDS else e) for k, e in a[1:])
+        hit = _conj_cache[a] = (sign, (a[0], *body))
+    return hit
 
 
 def scalar_mul(x: Scalar, y: Scalar) -> Scalar:
@@ -181,8 +192,64 @@ def _monomial_inverse(x: Scalar) -> Scalar | None:
     return {(ip, *body): _normal_rational(sign * factor / Fraction(r))}
 
 
+def _check_real_symbols(expr: sympy.Expr) -> None:
+    """Refuse symbols declared complex, imaginary or otherwise not real (parameters are real)."""
+    for sym in expr.free_symbols:
+        if sym.is_real is False or (sym.is_real is None and (sym.is_complex or sym.is_imaginary)):
+            raise CoefficientError(
+                f"symbol {sym} is declared complex (or not real), but symthermo's parameters are "
+                f"real: declare it with sympy.Symbol({str(sym)!r}, real=True), or write a complex "
+                "parameter as a + I*b (or r*exp(I*phi)) with real symbols"
+            )
+
+
+def _split_complex(expr: sympy.Expr) -> Scalar:
+    """re + i im of an expression with I inside, its symbols taken real; else refuse."""
+    real = {sym: sympy.Dummy(str(sym), real=True) for sym in expr.free_symbols}
+    back = {v: k for k, v in real.items()}
+    re_part, im_part = sympy.expand_complex(expr.xreplace(real)).as_real_imag()
+    re_part, im_part = re_part.xreplace(back), im_part.xreplace(back)
+    if re_part.has(sympy.I) or im_part.has(sympy.I) or (
+        re_part.is_number and re_part.is_real is False
+    ):
+        raise CoefficientError(
+            f"coefficient {expr} has an imaginary part that cannot be separated: write it as "
+            "a + I*b with real a and b"
+        )
+    return scalar_add(to_scalar(re_part), scalar_mul({(1,): 1}, to_scalar(im_part)))
+
+
 def _atom_scalar(expr: sympy.Expr, exponent: Rational = 1) -> Scalar:
+    """An opaque *real* atom to a power; complex expressions are split first (module doc)."""
+    _check_real_symbols(expr)
+    if expr.has(sympy.I) or (expr.is_number and expr.is_real is False):
+        split = _split_complex(expr)
+        if exponent == 1:
+            return split
+        if isinstance(exponent, int) and exponent > 0:
+            return _scalar_pow(split, exponent)
+        inv = _monomial_inverse(split) if isinstance(exponent, int) else None
+        if inv is None:
+            raise CoefficientError(
+                f"coefficient ({expr})**{exponent} is complex with a non-integer or negative "
+                "power: write it as a + I*b with real a and b"
+            )
+        return _scalar_pow(inv, -exponent)
     return {(0, (atom_id(expr), exponent)): 1}
+
+
+def _phase_scalar(argument: sympy.Expr) -> Scalar | None:
+    """exp(I*argument), argument real: the phase atom exp(I*x) to a rational power, or None."""
+    c, rest = argument.as_coeff_Mul()
+    if c.is_Float:
+        c = sympy.Rational(str(c))
+    if not c.is_Rational or rest.has(sympy.I) or rest.is_number:
+        return None
+    _check_real_symbols(rest)
+    i = atom_id(sympy.exp(sympy.I * rest))
+    _PHASE_IDS.add(i)
+    _conj_cache.clear()
+    return {(0, (i, _normal_rational(Fraction(int(c.p), int(c.q))))): 1}
 
 
 def _radical_scalar(base: Fraction, exponent: Fraction) -> Scalar:
@@ -200,6 +267,12 @@ def _exp_scalar(expr: sympy.Expr) -> Scalar:
     """exp(c1*x1 + c2*x2 + ...) = exp(x1)**c1 * exp(x2)**c2 ... with rational c (canonical)."""
     out: Scalar = {ONE: 1}
     for term in sympy.Add.make_args(sympy.expand(expr.args[0])):
+        if term.has(sympy.I):  # exp(I*x) with x real: a phase atom, conjugated exactly
+            phase = _phase_scalar(sympy.expand(-sympy.I * term))
+            if phase is None:
+                phase = _atom_scalar(sympy.exp(term))  # e.g. exp(I*pi/7): split or refused
+            out = scalar_mul(out, phase)
+            continue
         c, rest = term.as_coeff_Mul()
         if c.is_Float:
             c = sympy.Rational(str(c))
@@ -254,9 +327,6 @@ def scalar_from_sympy(expr: sympy.Expr) -> Scalar:
             )
     if isinstance(expr, sympy.exp):
         return _exp_scalar(expr)
-        if exp.is_Integer and base.is_number:
-            # e.g. (1 + I)**2, sqrt(2)**3 are evaluated by sympy already; keep what is left
-            return _atom_scalar(expr)
     if expr.is_commutative is False:
         raise CoefficientError(
             f"coefficient {expr} is not commutative; coefficients must be scalars "
@@ -275,10 +345,10 @@ def to_scalar(value: object) -> Scalar:
         return {ONE: value} if value else {}
     if isinstance(value, Fraction):
         return {ONE: _normal_rational(value)} if value else {}
-    if isinstance(value, float):
+    if isinstance(value, float):  # numpy.float64 too (its repr is 'np.float64(...)')
         if value != value or value in (float("inf"), float("-inf")):
             raise CoefficientError(f"coefficient {value} is not finite")
-        return scalar_from_sympy(sympy.Rational(repr(value)))
+        return scalar_from_sympy(sympy.Rational(float.__repr__(value)))
     if isinstance(value, complex):
         return scalar_add(to_scalar(value.real), scalar_mul({(1,): 1}, to_scalar(value.imag)))
     if isinstance(value, sympy.Basic):
@@ -527,4 +597,8 @@ def scalar_to_sympy_slow(x: Scalar) -> sympy.Expr:
 
 
 def scalar_conjugate(x: Scalar) -> Scalar:
-    return {m: (-r if m[0] else r) for m, r in x.items()}
+    out: Scalar = {}
+    for m, r in x.items():
+        sign, mc = cmono_conjugate(m)
+        out[mc] = sign * r
+    return out

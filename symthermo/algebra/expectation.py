@@ -49,6 +49,40 @@ class MonomialSymbol(sympy.Symbol):
     def _hashable_content(self) -> tuple:
         return (*super()._hashable_content(), self.monomial)
 
+    # printing -------------------------------------------------------------------------------
+    # sympy's LaTeX and pretty printers dispatch on the class *name*, and sympy.stats has a
+    # class ``Expectation`` too (with arguments): ``sympy.latex(2*<sigma_z>)`` would run
+    # sympy.stats' printer and fail. The printers first ask the object to print itself, so
+    # monomial symbols do: a printer that knows them (symthermo.emit.latex) gets the symbol
+    # through its ``print_monomial_symbol`` hook, any other printer a plain default.
+    def _latex(self, printer: object, **_options: object) -> str:
+        own = getattr(printer, "print_monomial_symbol", None)
+        if own is not None:
+            return own(self)
+        return self.default_latex()
+
+    def _pretty(self, printer: object, **_options: object) -> object:
+        from sympy.printing.pretty.stringpict import prettyForm
+
+        return prettyForm(self.name)
+
+    def default_latex(self) -> str:
+        """The monomial as a product of local operators (\\sigma^x_{S1}, a^\\dagger_{R})."""
+        parts = []
+        for site, loc in self.monomial:
+            sub = "_{" + site.replace("_", r"\_") + "}"
+            if isinstance(loc, int):
+                parts.append(r"\sigma^{" + "xyz"[loc - 1] + "}" + sub)
+            elif isinstance(loc, str):  # ladder basis: "+" or "-"
+                parts.append(r"\sigma^{" + loc + "}" + sub)
+            else:
+                m, n = loc
+                if m:
+                    parts.append(r"a^{\dagger" + (f" {m}" if m > 1 else "") + "}" + sub)
+                if n:
+                    parts.append("a" + sub + (f"^{{{n}}}" if n > 1 else ""))
+        return " ".join(parts)
+
 
 class Expectation(MonomialSymbol):
     """<O>: the expectation value of a canonical monomial O in the system state rho_S."""
@@ -66,6 +100,10 @@ class Expectation(MonomialSymbol):
     @property
     def operator(self) -> Operator:
         return monomial_operator(self.monomial)
+
+    def default_latex(self) -> str:
+        """\\langle O \\rangle with O printed by :meth:`MonomialSymbol.default_latex`."""
+        return r"\langle " + super().default_latex() + r" \rangle"
 
     @property
     def site_names(self) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ import sympy
 from ..errors import CoefficientError, SiteError
 from .coefficients import (
     ONE,
+    cmono_conjugate,
     cmono_mul,
     scalar_to_sympy,
     to_scalar,
@@ -68,6 +69,9 @@ class Operator:
     # ``J * A`` and ``Matrix(...) * A`` reach ``__rmul__`` (which accepts only scalars)
     # instead of failing inside sympify
     _op_priority = 20.0
+    # numpy defers too: ``np.float64(2) * A`` reaches ``__rmul__`` (a number), and
+    # ``np.array([1, 2]) * A`` is refused there instead of becoming an array of operators
+    __array_ufunc__ = None
 
     def __init__(self, data: Mapping[Key, int | Fraction] | None = None) -> None:
         self._data: dict[Key, int | Fraction] = dict(data) if data else {}
@@ -169,10 +173,11 @@ class Operator:
 
     # adjoint ------------------------------------------------------------------------------
     def dagger(self) -> Operator:
-        """Hermitian conjugate (parameters are real; i -> -i)."""
+        """Hermitian conjugate (parameters are real; i -> -i, exp(I*x) -> exp(-I*x))."""
         out: dict[Key, int | Fraction] = {}
         for (om, cm), r in self._data.items():
-            _accumulate(out, (monomial_dagger(om), cm), -r if cm[0] else r)
+            sign, conj = cmono_conjugate(cm)
+            _accumulate(out, (monomial_dagger(om), conj), sign * r)
         return Operator(out)
 
     def is_hermitian(self) -> bool:

@@ -269,6 +269,15 @@ class SymthermoLatexPrinter(LatexPrinter):
         inner = r"\langle " + self.monomial_latex(monomial) + r" \rangle"
         return inner + ("_{" + state + "}" if state else "")
 
+    def print_monomial_symbol(self, expr: sympy.Symbol) -> str:
+        """Hook called by :class:`~symthermo.algebra.expectation.MonomialSymbol` (which prints
+        itself, ahead of sympy's dispatch on class names): our method for its class."""
+        for cls in type(expr).__mro__:
+            method = getattr(self, "_print_" + cls.__name__, None)
+            if method is not None:
+                return method(expr)
+        return self._print_Symbol(expr)  # pragma: no cover - every subclass has a method
+
     def _print_Expectation(self, expr: Expectation) -> str:
         return self._bracket(expr.monomial)
 

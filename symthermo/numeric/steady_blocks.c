@@ -29,9 +29,19 @@
 
 /* Gaussian elimination with partial pivoting on the m x w augmented matrix W (row-major,
  * w > m: the right-hand sides in columns m..w-1), then back substitution, which leaves the
- * solutions in those columns. Returns 1 on an exactly zero (or NaN) pivot, else 0. */
+ * solutions in those columns. Returns 1 on a pivot that is zero (or NaN) to working precision,
+ * |pivot| <= PIVOT_EPS * m * max|A_rc|, else 0: a singular matrix seldom gives an exactly zero
+ * pivot after rounding, and the eliminated order of operations differs from LAPACK's. */
+#define PIVOT_EPS (16.0 * 2.220446049250313e-16)
 static int solve_augmented(double *restrict W, int m, int w)
 {
+    double amax = 0.0;
+    for (int r = 0; r < m; ++r)
+        for (int c = 0; c < m; ++c) {
+            double v = fabs(W[r * w + c]);
+            amax = v > amax ? v : amax;
+        }
+    const double tiny = PIVOT_EPS * (double)m * amax;
     for (int k = 0; k < m; ++k) {
         int p = k;
         double best = fabs(W[k * w + k]);
@@ -42,7 +52,7 @@ static int solve_augmented(double *restrict W, int m, int w)
                 p = i;
             }
         }
-        if (!(best > 0.0))
+        if (!(best > tiny) || !(best > 0.0))
             return 1;
         double *restrict rk = W + k * w;
         if (p != k) {
