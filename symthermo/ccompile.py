@@ -5,11 +5,14 @@ compiled batched steady-state solver (:mod:`symthermo.numeric.steady_c`). Each s
 ``flag_sets`` is tried in order; the first that compiles and loads wins (e.g. vector code for
 this machine first, plain ``-O3`` as the fallback).
 
-With ``cache=True`` the library is kept under :func:`cache_directory` with a name that hashes
-the source, the flags, the compiler and this machine's CPU description, so a second process
-loads it without compiling (and a home directory shared between different CPUs never loads a
-``-march=native`` library built for another one). Libraries are written under a temporary name
-and renamed into place, so concurrent processes never load a half-written file.
+Every library's file name hashes the source, the flags, the compiler and this machine's CPU
+description: a path is never reused for other content (the dynamic loader hands back the
+library it already loaded from a path, whatever the file holds now), and an existing file of
+that name is loaded without compiling. With ``cache=True`` libraries are kept under
+:func:`cache_directory`, so a second process loads them without compiling (and a home
+directory shared between different CPUs never loads a ``-march=native`` library built for
+another one). Libraries are written under a temporary name and renamed into place, so
+concurrent processes never load a half-written file.
 """
 
 from __future__ import annotations
@@ -94,25 +97,36 @@ def compile_shared_library(
         raise CCompileError(f"C compiler {compiler!r} not found: install gcc or pass compiler=")
     if directory is not None:
         where = Path(directory)
-        where.mkdir(parents=True, exist_ok=True)
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CCompileError(
+                f"cannot use {where} for compiled libraries ({exc.strerror or exc}): pass a "
+                "writable directory"
+            ) from exc
     elif cache and _writable(cache_directory()):
         where = cache_directory()
     else:
         where = Path(tempfile.mkdtemp(prefix="symthermo-cc-"))
     errors = []
-    for k, flags in enumerate(flag_sets):
+    for flags in flag_sets:
         flags = tuple(flags)
-        if cache:
-            key = "\0".join([source, compiler, *flags, _cpu_signature()])
-            stem = f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
-        else:
-            stem = f"{name}_{k}"
+        # the file name hashes everything the library's content depends on: the dynamic
+        # loader keys loaded libraries by path, so reusing a path for other content would
+        # hand back the first library (wrong functions, or a crash on other argument lists)
+        key = "\0".join([source, compiler, *flags, _cpu_signature()])
+        stem = f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
         lib = where / f"{stem}.so"
-        if not (cache and lib.exists()):
+        if not lib.exists():
             src = where / f"{stem}.c"
             tmp_src = src.with_suffix(f".{os.getpid()}.c")
             tmp_lib = lib.with_suffix(f".{os.getpid()}.so")
-            tmp_src.write_text(source)
+            try:
+                tmp_src.write_text(source)
+            except OSError as exc:
+                raise CCompileError(
+                    f"cannot write {tmp_src} ({exc.strerror or exc}): pass a writable directory"
+                ) from exc
             res = subprocess.run(
                 [compiler, *flags, "-shared", "-fPIC", "-o", str(tmp_lib), str(tmp_src), "-lm"],
                 capture_output=True, text=True, check=False,

@@ -39,3 +39,7 @@ class ParameterError(SymthermoError, ValueError):
     def __init__(self, message: str, parameter: str | None = None) -> None:
         super().__init__(message)
         self.parameter = parameter
+
+
+class ArgumentError(ParameterError, TypeError):
+    """A function was called with a missing, unknown, None or non-numeric argument."""

@@ -93,7 +93,7 @@ class Bath:
             object.__setattr__(self, "couplings", tuple(self.couplings.items()))
         else:
             object.__setattr__(self, "couplings", tuple(tuple(c) for c in self.couplings))
-        choice(f"bath {self.name!r}: scheme", self.scheme, SCHEMES, ModelError)
+        choice("scheme", self.scheme, SCHEMES, ModelError, where=f"bath {self.name!r}: ")
         if not self.couplings:
             raise ModelError(f"bath {self.name!r} has no couplings")
         labels = [lab for lab, _ in self.couplings]

@@ -197,9 +197,17 @@ def positive_finite(name: str, value: object, *, allow_none: bool = False) -> fl
 
 
 def choice(
-    name: str, value: object, allowed: Iterable[str], error: type[SymthermoError] = ParameterError
+    name: str,
+    value: object,
+    allowed: Iterable[str],
+    error: type[SymthermoError] = ParameterError,
+    *,
+    where: str = "",
 ) -> str:
-    """``value`` if it is one of ``allowed`` (exact match), else a clear error of type ``error``."""
+    """``value`` if it is one of ``allowed`` (exact match), else a clear error of type ``error``.
+
+    ``where`` prefixes the message (e.g. ``"bath 'R': "``).
+    """
     options = tuple(allowed)
     if isinstance(value, str) and value in options:
         return value
@@ -208,7 +216,10 @@ def choice(
         close = [o for o in options if o.lower() == value.strip().lower()]
         if close:
             hint = f" (did you mean {close[0]!r}?)"
-    raise error(f"{name} {_shown(value)} is unknown{hint}: use one of {', '.join(map(repr, options))}")
+    raise error(
+        f"{where}{name} {_shown(value)} is unknown{hint}: {name} must be one of "
+        f"{', '.join(map(repr, options))}"
+    )
 
 
 def estimate_bytes(what: str, count: float, itemsize: int, limit: int | None = None) -> None:

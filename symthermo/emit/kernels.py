@@ -1096,12 +1096,28 @@ class CKernels:
 
         import numpy as np
 
+        from ..errors import ArgumentError
+
         names, onames = self.arguments[name], self.outputs[name]
+        label = "evaluate()" if name == "all" else f"{name}()"
         missing = [a for a in names if a not in values]
         unknown = sorted(set(values) - set(names))
         if missing or unknown:
-            raise TypeError(f"missing arguments {missing}, unknown arguments {unknown}")
-        arrays = [np.asarray(values[a], dtype=np.float64) for a in names]
+            raise ArgumentError(
+                f"{label}: missing arguments {missing}, unknown arguments {unknown} "
+                f"(it takes {', '.join(names)})", (missing or unknown)[0]
+            )
+        arrays = []
+        for a in names:  # real numbers only: None, text or complex would become NaN or lose i
+            v = values[a]
+            arr = v if isinstance(v, np.ndarray) else np.asarray(v)
+            if v is None or arr.dtype.kind not in "fiu":
+                raise ArgumentError(
+                    f"{label}: argument {a!r} = {v!r:.60} is not a real number or array of real "
+                    "numbers" + (" (complex: C kernels are real)" if arr.dtype.kind == "c"
+                                 else ""), a
+                )
+            arrays.append(np.asarray(arr, dtype=np.float64))
         shape = np.broadcast_shapes(*[a.shape for a in arrays])
         n = int(np.prod(shape))
         flat, strides = [], []

@@ -22,7 +22,8 @@ from ..algebra.expectation import Expectation
 from ..algebra.monomials import OMono
 from ..algebra.operator import Operator
 from ..algebra.sites import Site
-from ..errors import SiteError, SymthermoError
+from ..errors import ParameterError, SiteError, SymthermoError
+from ..validate import validate_parameter_values
 
 PAULI = {
     0: np.eye(2, dtype=complex),
@@ -102,7 +103,13 @@ def monomial_matrix(mono: OMono, sites: Sequence[Site], cutoff: Cutoff | None = 
 
 
 def _exact_values(params: Mapping) -> dict:
-    """Parameter values as sympy numbers keyed by symbol (xreplace is much faster than subs)."""
+    """Parameter values as sympy numbers keyed by symbol (xreplace is much faster than subs).
+
+    This is where numbers are substituted into derived expressions, so the values are
+    checked here (:func:`symthermo.validate.validate_parameter_values`): real and finite,
+    one number per parameter.
+    """
+    validate_parameter_values(params)
     out = {}
     for k, v in params.items():
         key = sympy.Symbol(k) if isinstance(k, str) else k
@@ -127,10 +134,20 @@ def _numeric(expr: sympy.Expr, params: Mapping | None, what: str) -> complex:
     free = value.free_symbols
     if free:
         names = ", ".join(sorted(str(f) for f in free))
-        raise SymthermoError(f"{what} still depends on {names}: give their values in params")
-    result = complex(value.evalf())
+        raise ParameterError(
+            f"{what} still depends on {names}: give their values in params",
+            sorted(str(f) for f in free)[0],
+        )
+    try:
+        result = complex(value.evalf())
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ParameterError(f"{what} = {value} is not a finite number at these parameter "
+                             "values") from exc
     if not np.isfinite(result):
-        raise SymthermoError(f"{what} evaluates to {result} (not finite)")
+        raise ParameterError(
+            f"{what} evaluates to {result} (not finite) at these parameter values: a division "
+            "by zero or an overflow (e.g. a temperature of zero); change the parameters"
+        )
     return result
 
 

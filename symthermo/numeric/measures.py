@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..validate import positive_finite, real_number
 from .errors import InvalidDensityMatrixError, NumericDomainError
 
 __all__ = [
@@ -54,8 +55,9 @@ def check_density_matrix(rho: ArrayLike, atol: float = DENSITY_ATOL) -> np.ndarr
     Raises InvalidDensityMatrixError with ``condition`` in {"square", "hermitian",
     "unit trace", "positive semidefinite"} (checked in this order, tolerance ``atol``).
     """
-    r = np.asarray(rho, dtype=complex)
-    if r.ndim < 2 or r.shape[-1] != r.shape[-2]:
+    positive_finite("atol", atol)
+    r = _finite_array(rho, "density matrix")
+    if r.ndim < 2 or r.shape[-1] != r.shape[-2] or r.shape[-1] == 0:
         raise InvalidDensityMatrixError(
             f"a density matrix must be square (..., d, d); got shape {r.shape}", "square"
         )
@@ -83,20 +85,50 @@ def check_density_matrix(rho: ArrayLike, atol: float = DENSITY_ATOL) -> np.ndarr
     return r
 
 
+def _finite_array(a: ArrayLike, what: str) -> np.ndarray:
+    """``a`` as a complex array; None, text, NaN and inf are refused naming ``what``."""
+    arr = a if isinstance(a, np.ndarray) else np.asarray(a)
+    if arr.dtype.kind not in "fiuc":
+        raise NumericDomainError(
+            f"{what} must be a numeric array, got {type(a).__name__} of dtype {arr.dtype}"
+        )
+    arr = np.asarray(arr, dtype=complex)
+    if not np.isfinite(arr).all():
+        raise NumericDomainError(f"{what} has non-finite entries (NaN or inf)")
+    return arr
+
+
+def _hamiltonian(H: ArrayLike, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """H as a complex array, checked: finite, square (of ``shape`` if given), Hermitian."""
+    Hm = _finite_array(H, "Hamiltonian H")
+    if Hm.ndim < 2 or Hm.shape[-1] != Hm.shape[-2]:
+        raise NumericDomainError(f"H must be square (..., d, d), got shape {Hm.shape}")
+    if shape is not None and Hm.shape[-2:] != shape:
+        raise NumericDomainError(f"H must have shape {shape}, got {Hm.shape}")
+    scale = max(1.0, float(np.max(np.abs(Hm), initial=0.0)))
+    dev = float(np.max(np.abs(Hm - np.conj(np.swapaxes(Hm, -1, -2))), initial=0.0))
+    if dev > 1e-10 * scale:
+        raise NumericDomainError(
+            f"H is not Hermitian: max |H - H^dag| = {dev:.3g}; energies (ergotropy, energy "
+            "basis) need a Hermitian Hamiltonian"
+        )
+    return Hm
+
+
 def energy_basis(H: ArrayLike) -> np.ndarray:
     """Unitary whose columns are eigenvectors of H, energies increasing (``np.linalg.eigh``).
 
     Within a degenerate eigenspace the vectors are eigh's choice; basis-dependent measures
     (coherence, dephasing) then refer to that choice: pass your own basis to fix it.
     """
-    _, v = np.linalg.eigh(np.asarray(H, dtype=complex))
+    _, v = np.linalg.eigh(_hamiltonian(H))
     return v
 
 
 def _in_basis(r: np.ndarray, basis: ArrayLike | None) -> np.ndarray:
     if basis is None:
         return r
-    U = np.asarray(basis, dtype=complex)
+    U = _finite_array(basis, "basis")
     if U.shape[-2:] != r.shape[-2:]:
         raise NumericDomainError(f"basis must have shape {r.shape[-2:]}, got {U.shape}")
     eye = np.eye(U.shape[-1])
@@ -149,9 +181,7 @@ def ergotropy(rho: ArrayLike, H: ArrayLike, atol: float = DENSITY_ATOL) -> np.nd
     e.g. collective-ergotropy Eqs. (10)-(13); degenerate spectra are fine. W >= 0.
     """
     r = check_density_matrix(rho, atol)
-    Hm = np.asarray(H, dtype=complex)
-    if Hm.shape[-2:] != r.shape[-2:]:
-        raise NumericDomainError(f"H must have shape {r.shape[-2:]}, got {Hm.shape}")
+    Hm = _hamiltonian(H, r.shape[-2:])
     energy = np.einsum("...ij,...ji->...", r, Hm).real
     lam = np.linalg.eigvalsh(r)[..., ::-1]  # decreasing
     e = np.linalg.eigvalsh(Hm)  # increasing
@@ -170,7 +200,7 @@ def ergotropy_split(
     basis (rank-one projectors), not only between eigenspaces.
     """
     r = check_density_matrix(rho, atol)
-    Hm = np.asarray(H, dtype=complex)
+    Hm = _hamiltonian(H, r.shape[-2:])
     U = energy_basis(Hm) if basis is None else np.asarray(basis, dtype=complex)
     rb = _in_basis(r, U)
     pd = np.diagonal(rb, axis1=-2, axis2=-1).real
@@ -193,7 +223,10 @@ def effective_temperature(
     r = check_density_matrix(rho_qubit, atol)
     if r.shape[-2:] != (2, 2):
         raise NumericDomainError(f"effective_temperature needs a qubit (2x2), got {r.shape}")
-    w = np.asarray(omega, dtype=float)
+    w = _finite_array(omega, "omega")
+    if np.any(w.imag != 0):
+        raise NumericDomainError("omega must be real")
+    w = w.real
     p0 = np.clip(r[..., 0, 0].real, 0.0, None)
     p1 = np.clip(r[..., 1, 1].real, 0.0, None)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -209,8 +242,10 @@ def entropy_production_rate(heat_currents: ArrayLike, betas: ArrayLike) -> np.nd
     ``heat_currents`` (..., K) and ``betas`` (..., K) broadcast; the sum runs over the last axis.
     Steady-state entropy production of the baths (the system's entropy is constant there).
     """
-    q = np.asarray(heat_currents, dtype=float)
-    b = np.asarray(betas, dtype=float)
+    q = _real_array(heat_currents, "heat_currents")
+    b = _real_array(betas, "betas")
+    if np.any(b <= 0):
+        raise NumericDomainError("betas (inverse temperatures) must be positive and finite")
     return _scalar(-np.sum(q * b, axis=-1))
 
 
@@ -228,6 +263,20 @@ class OperatingRegime:
     name: str
     efficiency: float | None = None
     coefficient_of_performance: float | None = None
+
+
+def _real_array(a: ArrayLike, what: str) -> np.ndarray:
+    arr = _finite_array(a, what)
+    if np.any(arr.imag != 0):
+        raise NumericDomainError(f"{what} must be real, got complex values")
+    return arr.real
+
+
+def _tolerance(tol: float) -> float:
+    x = real_number("tol", tol, what="option")
+    if x < 0:
+        raise NumericDomainError(f"tol = {x!r} must be non-negative and finite")
+    return x
 
 
 def _regime_codes(W: np.ndarray, Qh: np.ndarray, Qc: np.ndarray, tol: float) -> np.ndarray:
@@ -252,6 +301,9 @@ def operating_regime(
     Signs: Qdot > 0 is heat INTO the system from the bath; Wdot > 0 is power delivered TO the
     system. Values with |x| <= ``tol`` count as zero (-> "none"). See :class:`OperatingRegime`.
     """
+    tol = _tolerance(tol)
+    work, heat_hot, heat_cold = (real_number(n, v, what="current") for n, v in
+                                 (("work", work), ("heat_hot", heat_hot), ("heat_cold", heat_cold)))
     code = int(_regime_codes(np.asarray(work), np.asarray(heat_hot), np.asarray(heat_cold), tol))
     name = str(_REGIME_NAMES[code])
     if name == "engine":
@@ -265,9 +317,10 @@ def operating_regimes(
     work: ArrayLike, heat_hot: ArrayLike, heat_cold: ArrayLike, tol: float = 1e-12
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vectorised :func:`operating_regime`: (names, efficiency, COP) arrays (NaN if N/A)."""
-    W = np.asarray(work, dtype=float)
-    Qh = np.asarray(heat_hot, dtype=float)
-    Qc = np.asarray(heat_cold, dtype=float)
+    tol = _tolerance(tol)
+    W = _real_array(work, "work")
+    Qh = _real_array(heat_hot, "heat_hot")
+    Qc = _real_array(heat_cold, "heat_cold")
     code = _regime_codes(W, Qh, Qc, tol)
     with np.errstate(divide="ignore", invalid="ignore"):
         eta = np.where(code == 1, -W / Qh, np.nan)

@@ -27,7 +27,8 @@ import sympy
 
 from ..algebra.expectation import Expectation
 from ..algebra.operator import Operator, operator_sum
-from ..errors import SymthermoError
+from ..errors import ParameterError
+from ..validate import choice, estimate_bytes, validate_parameter_values
 from ..model import CollisionModel
 from ..thermo import lindblad_form
 from .collision import Bath as NumericBath
@@ -114,12 +115,11 @@ def model_steady_state(
     route: str = "lindblad",
 ) -> SteadyState:
     """Numeric steady state (unique, or projected from ``initial_state`` when degenerate)."""
+    choice("route", route, ("lindblad", "direct"))
     if route == "lindblad":
         L = lindblad_liouvillian_of(model, params, cutoff)
-    elif route == "direct":
-        L = direct_liouvillian(model, params, cutoff)
     else:
-        raise SymthermoError(f"route {route!r} is unknown: use 'lindblad' or 'direct'")
+        L = direct_liouvillian(model, params, cutoff)
     return steady_state(L, initial_state=initial_state)
 
 
@@ -241,17 +241,19 @@ class LiouvillianBuilder:
         ``L.reshape(-1, d^4)[:, support] = entries``; every other entry of L is zero for
         every parameter value (one matrix product W @ S, no dense (d^2, d^2) stack).
         """
-        by_name = {str(k): v for k, v in values.items()}
-        missing = [str(p) for p in self.parameters if str(p) not in by_name]
-        if missing:
-            raise SymthermoError(f"parameter values missing for {missing}")
-        args = (
-            np.broadcast_arrays(
-                *[np.asarray(by_name[str(p)], dtype=float) for p in self.parameters]
-            )
-            if self.parameters
-            else []
-        )
+        clean = validate_parameter_values(values, self.parameters, arrays=True)
+        by_name = {str(k): v for k, v in clean.items()}
+        try:
+            args = np.broadcast_arrays(*[by_name[str(p)] for p in self.parameters]) \
+                if self.parameters else []
+        except ValueError as exc:
+            shapes = {str(p): by_name[str(p)].shape for p in self.parameters}
+            raise ParameterError(
+                f"parameter arrays do not broadcast together: shapes {shapes}"
+            ) from exc
+        if args:
+            estimate_bytes("the generators of this batch", args[0].size * max(1, self.support.size),
+                           16)
         batch = args[0].shape if args else ()
         size = int(np.prod(batch))
         w = np.empty((size, self._supers.shape[0]), dtype=complex)
@@ -300,8 +302,17 @@ def steady_states_sweep(
     built and solved in chunks of about ``chunk_bytes``, each chunk one batched solve.
     """
     builder = LiouvillianBuilder(model, cutoff)
-    by_name = {str(k): np.asarray(v, dtype=float) for k, v in values.items()}
-    shape = np.broadcast_shapes(*[v.shape for v in by_name.values()]) if by_name else ()
+    clean = validate_parameter_values(values, builder.parameters, arrays=True)
+    by_name = {str(k): v for k, v in clean.items()}
+    try:
+        shape = np.broadcast_shapes(*[v.shape for v in by_name.values()]) if by_name else ()
+    except ValueError as exc:
+        raise ParameterError(
+            f"parameter arrays do not broadcast together: shapes "
+            f"{ {k: v.shape for k, v in by_name.items()} }"
+        ) from exc
+    estimate_bytes("the steady states of this sweep", float(np.prod(shape)) *
+                   builder.dimension**2, 16)
     flat = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in by_name.items()}
     total = int(np.prod(shape))
     d = builder.dimension

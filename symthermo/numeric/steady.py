@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import steady_c
+from ..validate import choice, positive_finite
 from .errors import DegenerateSteadyStateError, NumericDomainError
 from .superop import check_trace_preserving, superop_dimension, unvec, vec
 
@@ -154,10 +155,23 @@ def steady_state(
     Raises NotTracePreservingError if vec(I)^dag L != 0 (``check_trace=False`` skips the check,
     e.g. after checking a map Phi before forming Phi - 1).
     """
-    Lm = np.asarray(L, dtype=complex)
+    positive_finite("rtol", rtol)
+    Lm = _as_complex_array(L, "L")
     if Lm.ndim != 2 or Lm.shape[0] != Lm.shape[1]:
         raise NumericDomainError(f"L must be a square (d^2, d^2) matrix, got shape {Lm.shape}")
     d = superop_dimension(Lm.shape[0])
+    if not np.isfinite(Lm).all():
+        raise NumericDomainError(
+            "L has non-finite entries (NaN or inf): check the parameters it was built from "
+            "(e.g. a temperature of zero or a division by zero in a rate)"
+        )
+    if initial_state is not None:  # a projection needs a state: check it before any work
+        from .measures import check_density_matrix
+
+        rho0 = _as_complex_array(initial_state, "initial_state")
+        if rho0.shape != (d, d):
+            raise NumericDomainError(f"initial_state must have shape ({d}, {d}), got {rho0.shape}")
+        check_density_matrix(rho0)
     if check_trace:
         check_trace_preserving(Lm)
     U, s, Vh = np.linalg.svd(Lm)
@@ -188,8 +202,6 @@ def steady_state(
                 dimension=k,
             )
         rho0 = np.asarray(initial_state, dtype=complex)
-        if rho0.shape != (d, d):
-            raise NumericDomainError(f"initial_state must have shape ({d}, {d}), got {rho0.shape}")
         M = left.conj().T @ right  # l_j^dag r_k
         coeff = np.linalg.solve(M, left.conj().T @ vec(rho0))
         rho = unvec(right @ coeff, d)
@@ -652,11 +664,24 @@ def _batched_core(
     return rho, cond
 
 
-def _check_options(on_degenerate: str, backend: str) -> None:
-    if on_degenerate not in ("raise", "nan"):
-        raise NumericDomainError("on_degenerate must be 'raise' or 'nan'")
-    if backend not in ("auto", "c", "numpy"):
-        raise NumericDomainError(f"backend must be 'auto', 'c' or 'numpy', got {backend!r}")
+def _as_complex_array(a: ArrayLike, what: str) -> np.ndarray:
+    """A numeric array as complex; None, text and objects are refused by name."""
+    arr = a if isinstance(a, np.ndarray) else np.asarray(a)
+    if arr.dtype.kind not in "fiuc":
+        raise NumericDomainError(
+            f"{what} must be a numeric array, got {type(a).__name__} of dtype {arr.dtype}"
+        )
+    return np.asarray(arr, dtype=complex)
+
+
+def _check_options(
+    on_degenerate: str, backend: str, condition_limit: float | None = None, workers: int = 1
+) -> None:
+    choice("on_degenerate", on_degenerate, ("raise", "nan"), NumericDomainError)
+    choice("backend", backend, ("auto", "c", "numpy"), NumericDomainError)
+    positive_finite("condition_limit", condition_limit, allow_none=True)
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise NumericDomainError(f"workers must be a positive int, got {workers!r}")
 
 
 def _flag_points(
@@ -688,9 +713,11 @@ def _flag_points(
         )
     if on_degenerate == "raise":
         shown = ", ".join(str(int(i)) for i in idx[:20]) + (" ..." if idx.size > 20 else "")
+        why = (f"estimated condition number > {limit:g}" if condition_limit is not None
+               else "singular to working precision")
         raise DegenerateSteadyStateError(
             f"{idx.size} of {cond.size} points have a degenerate (or numerically "
-            f"ill-conditioned, estimated condition number > {limit:g}) stationary "
+            f"ill-conditioned, {why}) stationary "
             f"space: flat batch indices [{shown}]. Likely cause: dark states or a symmetry "
             "(collective coupling of identical subsystems, conserved quantities). Use "
             "on_degenerate='nan' to get a mask, and steady_state(L, initial_state=rho0) "
@@ -727,8 +754,9 @@ def steady_states_batched(
     ``on_degenerate="nan"`` returns NaN for those points (mask: ``np.isnan(rho[..., 0, 0])``).
     Use :func:`steady_state` with ``initial_state`` on the flagged points.
     ``condition_limit=None`` skips the condition estimate (about 1.5x faster for d <= 4;
-    only exactly singular points, zero pivots, are flagged then; use it when the model is
-    known to have a unique steady state).
+    only singular points, zero pivots, are flagged then -- the compiled solver counts a pivot
+    below 16 m eps max|A| as zero, since rounding seldom leaves an exact zero; use it when the
+    model is known to have a unique steady state).
 
     ``workers``: number of threads sharing the points of the batch (default 1: no thread is
     started). Useful on idle multi-core machines; results do not depend on it.
@@ -743,8 +771,8 @@ def steady_states_batched(
     A generator with a non-finite entry (NaN, inf) is refused with a
     :class:`NumericDomainError` that lists the offending points.
     """
-    _check_options(on_degenerate, backend)
-    L = np.asarray(Ls)
+    _check_options(on_degenerate, backend, condition_limit, workers)
+    L = _as_complex_array(Ls, "Ls")
     if L.ndim < 2 or L.shape[-1] != L.shape[-2]:
         raise NumericDomainError(f"Ls must have shape (..., n, n), got {L.shape}")
     n = L.shape[-1]
@@ -811,8 +839,8 @@ def steady_states_from_entries(
     options, conventions, errors and results as :func:`steady_states_batched` (the numpy
     backend builds dense generators a few MB at a time).
     """
-    _check_options(on_degenerate, backend)
-    E = np.asarray(entries)
+    _check_options(on_degenerate, backend, condition_limit, workers)
+    E = _as_complex_array(entries, "entries")
     sup = np.asarray(support, dtype=np.int64).reshape(-1)
     n = int(n)
     d = superop_dimension(n)
