@@ -28,9 +28,9 @@ import sympy
 from ..algebra.expectation import Expectation
 from ..algebra.operator import Operator, operator_sum
 from ..errors import ParameterError
-from ..validate import choice, estimate_bytes, validate_parameter_values
 from ..model import CollisionModel
 from ..thermo import lindblad_form
+from ..validate import choice, estimate_bytes, validate_parameter_values
 from .collision import Bath as NumericBath
 from .collision import CollisionRound
 from .errors import DegenerateSteadyStateError

@@ -40,8 +40,8 @@ from functools import cache
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import steady_c
 from ..validate import choice, positive_finite
+from . import steady_c
 from .errors import DegenerateSteadyStateError, NumericDomainError
 from .superop import check_trace_preserving, superop_dimension, unvec, vec
 
