@@ -272,13 +272,14 @@ def write_generated(d: Derivation, out_dir: str | Path) -> list[Path]:
     Output is deterministic: the same derivation gives byte-identical files.
     """
     from symthermo.emit import latex_document, latex_fragment, write_kernels
+    from symthermo.files import remove_stale, write_bytes_atomic
 
     base = Path(out_dir) / d.name
     (base / "fragments").mkdir(parents=True, exist_ok=True)
     written = []
 
-    def put(path: Path, text: str) -> None:
-        path.write_bytes(text.encode("utf-8"))
+    def put(path: Path, text: str) -> None:  # atomic: an interrupted run leaves no half file
+        write_bytes_atomic(path, text.encode("utf-8"))
         written.append(path)
 
     put(base / "report.md", render_report(d))
@@ -294,4 +295,5 @@ def write_generated(d: Derivation, out_dir: str | Path) -> list[Path]:
         written.append(
             write_kernels(base / "kernels.py", qs, d.kernel_sites or None, module_name="kernels")
         )
+    remove_stale(base / "fragments", written, "*.tex")  # quantities that no longer exist
     return written

@@ -7,9 +7,14 @@
     symthermo figure NAME [FIG] [--out DIR]          the paper's figures (matplotlib)
     symthermo sweep NAME [--model V] --grid K=start:stop:num ... [--out table.csv|.npz]
 
-User errors (any :class:`~symthermo.errors.SymthermoError`, bad arguments) print one line on
-stderr and exit 2; ``check`` exits 1 when a cross-check of our own derivation fails (a paper's
-typo is reported, not a failure).  Progress goes to stderr.
+User errors print one line on stderr, ``symthermo: error: ...``, and exit 2: any
+:class:`~symthermo.errors.SymthermoError`, bad arguments, files that cannot be read or written
+(OSError), a derivation file that does not import or whose ``build()`` fails, and requests
+too large for memory (estimated and refused before allocating).  ``check`` exits 1 when a
+cross-check of our own derivation fails (a paper's typo is reported, not a failure).  An
+unexpected internal error prints one line too and exits 3 (``SYMTHERMO_TRACEBACK=1`` shows
+the traceback).  A closed output pipe (``| head``) ends the command quietly.  Progress goes
+to stderr.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ import argparse
 import importlib
 import importlib.util
 import json
+import os
 import sys
 import time
+import warnings
 from pathlib import Path
 from types import ModuleType
 
@@ -55,7 +62,20 @@ def load_derivation_module(name_or_path: str) -> ModuleType:
         root = str(_project_root())
         if root not in sys.path:
             sys.path.insert(0, root)
-        spec.loader.exec_module(module)
+        try:
+            spec.loader.exec_module(module)
+        except SyntaxError as exc:
+            raise UserError(
+                f"derivation file {name_or_path!r} has a syntax error at line {exc.lineno}: "
+                f"{exc.msg}"
+            ) from exc
+        except SymthermoError as exc:
+            raise UserError(f"derivation file {name_or_path!r}: {exc}") from exc
+        except Exception as exc:  # its imports or top-level code: the file's problem
+            raise UserError(
+                f"importing derivation file {name_or_path!r} failed: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
     else:
         key = name_or_path.replace("-", "_")
         if key not in DERIVATION_NAMES:
@@ -67,9 +87,40 @@ def load_derivation_module(name_or_path: str) -> ModuleType:
             module = importlib.import_module(f"derivations.{key}")
         except ModuleNotFoundError as exc:
             raise UserError(f"derivation {key!r} is not available ({exc})") from exc
-    if not hasattr(module, "build"):
+    if not callable(getattr(module, "build", None)):
         raise UserError(f"{name_or_path!r} has no build() function returning a Derivation")
     return module
+
+
+def _call(module: ModuleType, function: str, name: str) -> object:
+    """``module.<function>()``: a failure of the derivation's own code is a one-line error."""
+    fn = getattr(module, function, None)
+    if not callable(fn):
+        raise UserError(f"{name!r}: {function} is not a function")
+    try:
+        return fn()
+    except SymthermoError as exc:
+        raise UserError(f"{name!r}: {function}() failed: {exc}") from exc
+    except (MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        raise UserError(f"{name!r}: {function}() raised {type(exc).__name__}: {exc}") from exc
+
+
+_DERIVATION_FIELDS = ("name", "title", "models", "parameters", "quantities", "checks")
+
+
+def _check_derivation(d: object, name: str) -> None:
+    """A build() result must look like a Derivation (the fields the commands read)."""
+    missing = [f for f in _DERIVATION_FIELDS if not hasattr(d, f)]
+    if missing or not isinstance(getattr(d, "name", None), str):
+        raise UserError(
+            f"{name!r}: build() returned {type(d).__name__}, not a Derivation (missing "
+            f"{', '.join(missing) or 'a str name'})"
+        )
+    if not isinstance(d.models, dict) or not isinstance(d.parameters, dict):  # type: ignore
+        raise UserError(f"{name!r}: build() returned a Derivation whose models or parameters "
+                        "are not dicts")
 
 
 def _names(args: argparse.Namespace) -> list[str]:
@@ -83,7 +134,8 @@ def _names(args: argparse.Namespace) -> list[str]:
 def _build(name: str):
     start = time.perf_counter()
     _progress(f"[{name}] deriving ...")
-    d = load_derivation_module(name).build()
+    d = _call(load_derivation_module(name), "build", name)
+    _check_derivation(d, name)
     _progress(f"[{name}] derived in {time.perf_counter() - start:.1f} s")
     return d
 
@@ -97,11 +149,18 @@ def models_and_parameters(name: str) -> tuple[str, dict, dict]:
     module = load_derivation_module(name)
     title = getattr(module, "TITLE", name)
     if hasattr(module, "build_models") and hasattr(module, "build_parameters"):
-        return title, module.build_models(), module.build_parameters()
-    if hasattr(module, "MODELS") and hasattr(module, "PARAMETERS"):
-        return title, dict(module.MODELS), dict(module.PARAMETERS)
-    d = module.build()
-    return d.title, d.models, d.parameters
+        models, params = _call(module, "build_models", name), _call(module, "build_parameters",
+                                                                     name)
+    elif hasattr(module, "MODELS") and hasattr(module, "PARAMETERS"):
+        models, params = module.MODELS, module.PARAMETERS
+    else:
+        d = _call(module, "build", name)
+        _check_derivation(d, name)
+        title, models, params = d.title, d.models, d.parameters  # type: ignore[attr-defined]
+    if not isinstance(models, dict) or not isinstance(params, dict) or not models:
+        raise UserError(f"{name!r}: its models and parameters must be non-empty dicts "
+                        "{variant: model} and {variant: {symbol: value}}")
+    return title, dict(models), dict(params)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -123,7 +182,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_derive(args: argparse.Namespace) -> int:
     from derivations.framework import write_generated
 
-    out = Path(args.out)
+    out = _output_directory(args.out)
     for name in _names(args):
         d = _build(name)
         files = write_generated(d, out)
@@ -169,6 +228,7 @@ def cmd_figure(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         raise UserError(f"figures are not available ({exc})") from exc
     which = [args.fig] if args.fig else None
+    _output_directory(args.out)
     if args.fig and args.fig not in figures.available(key):
         raise UserError(
             f"{key} has no figure {args.fig!r}; it has {', '.join(figures.available(key))}"
@@ -188,16 +248,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _output_directory(out: str) -> Path:
+    """``--out DIR``: created with its parents; refused early if not a writable directory."""
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"--out {out!r} exists and is not a directory: give a directory")
+    path.mkdir(parents=True, exist_ok=True)
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UserError(f"--out {out!r} is not writable: give a directory you can write to")
+    return path
+
+
 def _parse_sets(items: list[str]) -> dict[str, float]:
+    from .validate import real_number
+
     out = {}
     for item in items or []:
         if "=" not in item:
             raise UserError(f"--set {item!r}: use KEY=VALUE, e.g. --set Jx_s=0.5")
         key, value = item.split("=", 1)
+        key = key.strip()
+        if key in out:
+            raise UserError(f"--set {key!r} is given twice: give each parameter once")
         try:
-            out[key.strip()] = float(value)
+            number = float(value)
         except ValueError as exc:
             raise UserError(f"--set {item!r}: {value!r} is not a number") from exc
+        out[key] = real_number(key, number, what="--set")
     return out
 
 
@@ -229,6 +306,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise UserError(f"no model {variant!r}; choose one of {', '.join(models)}")
     defaults = {str(k): v for k, v in params.get(variant, {}).items()}
     defaults.update(_parse_sets(args.set))
+    if Path(args.out).suffix not in (".csv", ".npz"):
+        raise UserError(f"--out {args.out!r} must end in .csv or .npz")
+    if Path(args.out).is_dir():
+        raise UserError(f"--out {args.out!r} is a directory: give a file name (.csv or .npz)")
+    _output_directory(str(Path(args.out).parent))
     axes = [GridAxis.parse(g) for g in args.grid]
     table = run_sweep(models[variant], defaults, axes, chunk=args.chunk, cutoff=args.cutoff)
     path = write_table(table, args.out)
@@ -255,8 +337,26 @@ def _format_steady(r: dict) -> list[str]:
     return lines
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (``symthermo: error: ...``, exit 2), no usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"symthermo: error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="symthermo",
         description="Symbolic derivations for the quantum thermodynamics of collision models.",
     )
@@ -287,7 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--initial", default=None,
         help="initial state for a non-unique steady state: 'ground' or 'mixed'",
     )
-    p.add_argument("--cutoff", type=int, default=12, help="Fock levels of system bosons")
+    p.add_argument("--cutoff", type=_positive_int, default=12,
+                   help="Fock levels of system bosons")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_steady)
     p = sub.add_parser("sweep", help="steady states and currents over a parameter grid")
@@ -295,8 +396,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model variant")
     p.add_argument("--grid", action="append", metavar="KEY=start:stop:num")
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
-    p.add_argument("--chunk", type=int, default=2048, help="grid points per batched solve")
-    p.add_argument("--cutoff", type=int, default=12, help="Fock levels of system bosons")
+    p.add_argument("--chunk", type=_positive_int, default=2048,
+                   help="grid points per batched solve")
+    p.add_argument("--cutoff", type=_positive_int, default=12,
+                   help="Fock levels of system bosons")
     p.add_argument("--out", default="sweep.csv", help="output .csv or .npz")
     p.set_defaults(func=cmd_sweep)
     return parser
@@ -316,14 +419,54 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    return run_command(args)
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _stdout_closed() -> None:
+    """The reader of stdout went away (``| head``): drop further output quietly."""
     try:
-        return int(args.func(args))
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a parsed command; every error a user can cause becomes one line and exit 2."""
+    try:
+        with warnings.catch_warnings():  # overflow/NaN become one-line errors, not warnings
+            warnings.simplefilter("ignore", RuntimeWarning)
+            code = int(args.func(args))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _stdout_closed()
+        return 0
     except SymthermoError as exc:
-        print(f"symthermo: error: {exc}", file=sys.stderr)
-        return 2
+        message = _one_line(exc)
+    except MemoryError:
+        message = ("not enough memory for this request: use fewer grid points, a smaller "
+                   "--cutoff or a smaller --chunk")
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        message = f"cannot access{where}: {_one_line(exc.strerror or exc)}"
+    except OverflowError as exc:
+        message = f"a number overflows ({_one_line(exc)}): use smaller parameter values"
     except KeyboardInterrupt:
         print("symthermo: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours: one line; the traceback on request
+        if os.environ.get("SYMTHERMO_TRACEBACK"):
+            raise
+        print(f"symthermo: internal error: {type(exc).__name__}: {_one_line(exc)} (please "
+              "report it; SYMTHERMO_TRACEBACK=1 shows the traceback)", file=sys.stderr)
+        return 3
+    print(f"symthermo: error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

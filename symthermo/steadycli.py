@@ -13,26 +13,32 @@ from collections.abc import Mapping
 import numpy as np
 import sympy
 
-from .errors import SymthermoError
+from .errors import ParameterError, SymthermoError
 from .numeric.errors import DegenerateSteadyStateError
-from .numeric.matrices import dimensions, evaluate, operator_matrix
+from .numeric.matrices import (
+    TRUNCATION_POPULATION_LIMIT,
+    dimensions,
+    evaluate,
+    operator_matrix,
+    top_level_populations,
+)
 from .numeric.measures import ergotropy, l1_coherence
 from .numeric.model_dynamics import lindblad_liouvillian_of
 from .numeric.steady import steady_state
 from .thermo import PARTS, energy_rate, heat_current, work_current
+from .validate import choice, real_number, validate_parameter_values
 
 
 def _initial_state(kind: str | None, dims: list[int]) -> np.ndarray | None:
     if kind is None:
         return None
+    choice("--initial", kind, ("ground", "mixed"))
     d = int(np.prod(dims))
     if kind == "ground":
         rho = np.zeros((d, d), dtype=complex)
         rho[0, 0] = 1.0  # index 0 = |0...0>: every qubit in |0>, every boson in vacuum
         return rho
-    if kind == "mixed":
-        return np.eye(d, dtype=complex) / d
-    raise SymthermoError(f"--initial {kind!r} is unknown: use 'ground' or 'mixed'")
+    return np.eye(d, dtype=complex) / d  # "mixed"
 
 
 def resolve_parameters(
@@ -41,13 +47,14 @@ def resolve_parameters(
     """Defaults overridden by ``sets`` (by symbol name); every model symbol needs a value."""
     by_name = {str(k): k for k in defaults}
     by_name.update({str(s): s for s in model_symbols})
-    params = {k: float(v) for k, v in defaults.items()}
+    params = validate_parameter_values(defaults)
     for key, value in sets.items():
         if key not in by_name:
             raise SymthermoError(
                 f"unknown parameter {key!r}; this model has {', '.join(sorted(by_name))}"
             )
-        params[by_name[key]] = float(value)
+        params[by_name[key]] = real_number(key, value, what="--set")
+    params = {k: float(v) for k, v in params.items()}
     missing = sorted(str(s) for s in model_symbols if s not in params)
     if missing:
         raise SymthermoError(f"no value for parameters {missing}: pass --set NAME=VALUE")
@@ -95,6 +102,13 @@ def steady_report(
         ) from exc
     rho = ss.rho
     sites = model.system_sites
+    for site, top in top_level_populations(rho, sites, cutoff).items():
+        if top > TRUNCATION_POPULATION_LIMIT:
+            raise ParameterError(
+                f"boson site {site!r} is not converged at --cutoff {cutoff}: its top Fock level "
+                f"holds population {float(top):.3g} (> {TRUNCATION_POPULATION_LIMIT:g}), so the "
+                "results depend on the cutoff; increase --cutoff", "cutoff"
+            )
 
     def value(expr: sympy.Expr) -> float:
         return float(evaluate(expr, rho, sites, params, cutoff).real)

@@ -10,6 +10,7 @@ as CSV (``%.12g``, byte-stable) or ``.npz`` (one array per column).
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,12 +20,19 @@ import numpy as np
 import sympy
 
 from .algebra.expectation import Expectation
-from .errors import SymthermoError
+from .errors import ParameterError, SymthermoError
+from .files import write_bytes_atomic
 from .model import CollisionModel
-from .numeric.matrices import Cutoff, monomial_matrix
+from .numeric.matrices import (
+    TRUNCATION_POPULATION_LIMIT,
+    Cutoff,
+    monomial_matrix,
+    top_level_populations,
+)
 from .numeric.measures import l1_coherence
 from .numeric.model_dynamics import LiouvillianBuilder
 from .thermo import PARTS, heat_current, work_current
+from .validate import estimate_bytes, real_number, validate_parameter_values
 
 MAX_CHUNK_BYTES = 256 * 2**20
 
@@ -40,15 +48,23 @@ class GridAxis:
     def parse(cls, text: str) -> GridAxis:
         try:
             name, spec = text.split("=", 1)
-            start, stop, num = spec.split(":")
-            values = np.linspace(float(start), float(stop), int(num))
+            start_text, stop_text, num_text = spec.split(":")
+            start, stop, num = float(start_text), float(stop_text), int(num_text)
         except ValueError as exc:
             raise SymthermoError(
                 f"--grid {text!r}: use KEY=start:stop:num, e.g. Jx_s=0.1:2:50"
             ) from exc
-        if int(num) < 1:
+        name = name.strip()
+        if num < 1:
             raise SymthermoError(f"--grid {text!r}: num must be at least 1")
-        return cls(name.strip(), values)
+        real_number(name, start, what="--grid start of")
+        real_number(name, stop, what="--grid stop of")
+        estimate_bytes(f"--grid {text!r}", num, 8)
+        values = np.linspace(start, stop, num)
+        if not np.isfinite(values).all():  # e.g. -1e308:1e308: the step overflows
+            raise ParameterError(f"--grid {text!r}: the grid values overflow; use a smaller range",
+                                 name)
+        return cls(name, values)
 
 
 def current_columns(model: CollisionModel) -> dict[str, sympy.Expr]:
@@ -107,6 +123,13 @@ def run_sweep(
     progress: Callable[[int, int], None] | None = _progress_bar,
 ) -> dict[str, np.ndarray]:
     """Steady-state currents and l1 coherence on the Cartesian grid of ``axes``."""
+    names = [ax.name for ax in axes]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ParameterError(
+            f"--grid axis {repeated[0]!r} is given more than once: one --grid per parameter "
+            "(use start:stop:num for its whole range)", repeated[0]
+        )
     builder = LiouvillianBuilder(model, cutoff)
     known = {str(p): p for p in builder.parameters}
     for ax in axes:
@@ -115,20 +138,25 @@ def run_sweep(
                 f"--grid {ax.name!r} is not a parameter of this model; it has "
                 f"{', '.join(sorted(known))}"
             )
-    mesh = np.meshgrid(*[ax.values for ax in axes], indexing="ij")
-    grid = {ax.name: m.ravel() for ax, m in zip(axes, mesh, strict=True)}
-    n = mesh[0].size if mesh else 1
-    base = {str(k): float(v) for k, v in defaults.items()}
-    missing = [p for p in known if p not in base and p not in grid]
+    base = {str(k): v for k, v in validate_parameter_values(defaults).items()}
+    missing = [p for p in known if p not in base and p not in names]
     if missing:
         raise SymthermoError(f"no value for parameters {missing}: pass --set NAME=VALUE")
     evaluator = CurrentEvaluator(current_columns(model), model, cutoff)
+    n = int(np.prod([ax.values.size for ax in axes])) if axes else 1
+    columns_count = len(axes) + len(evaluator.names) + 1
+    estimate_bytes(f"the table of {n} grid points", float(n) * (columns_count + len(axes)), 8)
+    mesh = np.meshgrid(*[ax.values for ax in axes], indexing="ij")
+    grid = {ax.name: m.ravel() for ax, m in zip(axes, mesh, strict=True)}
+    base = {k: float(v) for k, v in base.items()}
+    bosons = [s for s in model.system_sites if s.kind == "boson"]
     # at most ~256 MB of generator entries per chunk
     chunk = max(1, min(chunk, MAX_CHUNK_BYTES // (16 * max(1, builder.support.size))))
     columns: dict[str, list[np.ndarray]] = {name: [] for name in grid}
     for name in [*evaluator.names, "l1_coherence"]:
         columns[name] = []
     degenerate = 0
+    truncated = 0
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
         values = {k: np.full(stop - start, v) for k, v in base.items()}
@@ -136,6 +164,14 @@ def run_sweep(
         rho = builder.steady_states(values, on_degenerate="nan")
         bad = np.isnan(rho[:, 0, 0].real)
         degenerate += int(bad.sum())
+        if bosons:  # a truncated system boson must leave its top Fock level (nearly) empty
+            top = top_level_populations(np.where(bad[:, None, None], 0, rho),
+                                        model.system_sites, cutoff)
+            unconverged = np.zeros_like(bad)
+            for p in top.values():
+                unconverged |= p > TRUNCATION_POPULATION_LIMIT
+            truncated += int((unconverged & ~bad).sum())
+            bad = bad | unconverged
         safe = np.where(bad[:, None, None], np.eye(rho.shape[-1]) / rho.shape[-1], rho)
         cur = evaluator(safe, values)
         for k in grid:
@@ -149,6 +185,10 @@ def run_sweep(
     if degenerate:
         print(f"{degenerate} grid points have a non-unique steady state (NaN in the table)",
               file=sys.stderr)
+    if truncated:
+        print(f"{truncated} grid points are not converged in the boson cutoff (population above "
+              f"{TRUNCATION_POPULATION_LIMIT:g} in the top Fock level; NaN in the table): "
+              "increase --cutoff", file=sys.stderr)
     return {k: np.concatenate(v) for k, v in columns.items()}
 
 
@@ -157,13 +197,14 @@ def write_table(table: Mapping[str, np.ndarray], path: str | Path) -> Path:
     path = Path(path)
     names = list(table)
     if path.suffix == ".npz":
-        with path.open("wb") as fh:
-            np.savez(fh, **{k: np.asarray(v) for k, v in table.items()})
+        buffer = io.BytesIO()
+        np.savez(buffer, **{k: np.asarray(v) for k, v in table.items()})
+        write_bytes_atomic(path, buffer.getvalue())
         return path
     if path.suffix != ".csv":
         raise SymthermoError(f"output {path} must end in .csv or .npz")
     rows = [",".join(names)]
     for i in range(len(table[names[0]])):
         rows.append(",".join(f"{float(table[k][i]):.12g}" for k in names))
-    path.write_bytes(("\n".join(rows) + "\n").encode("utf-8"))
+    write_bytes_atomic(path, ("\n".join(rows) + "\n").encode("utf-8"))
     return path

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..files import write_bytes_atomic
 from .latex import (
     DEFAULT_WIDTH,
     Step,
@@ -191,7 +192,7 @@ def write_latex(
     text = latex_document(quantities, **options) if standalone else latex_fragment(
         quantities, **options
     )
-    path.write_bytes(text.encode("utf-8"))
+    write_bytes_atomic(path, text.encode("utf-8"))
     return path
 
 

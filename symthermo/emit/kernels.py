@@ -62,6 +62,7 @@ import sympy
 from ..algebra.expectation import Expectation
 from ..algebra.monomials import monomial_sort_key, monomial_str
 from ..algebra.sites import Site, site_sort_key
+from ..files import write_bytes_atomic
 from .quantity import EmitError, Quantity, check_quantities
 
 RESERVED = frozenset(
@@ -918,7 +919,7 @@ def write_kernels(
     path = Path(path)
     options.setdefault("module_name", path.stem)
     source = kernel_source(quantities, sites, **options)  # type: ignore[arg-type]
-    path.write_bytes(source.encode("utf-8"))
+    write_bytes_atomic(path, source.encode("utf-8"))
     return path
 
 

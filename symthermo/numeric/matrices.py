@@ -23,7 +23,7 @@ from ..algebra.monomials import OMono
 from ..algebra.operator import Operator
 from ..algebra.sites import Site
 from ..errors import ParameterError, SiteError, SymthermoError
-from ..validate import validate_parameter_values
+from ..validate import estimate_bytes, validate_parameter_values
 
 PAULI = {
     0: np.eye(2, dtype=complex),
@@ -40,21 +40,61 @@ def _annihilation(levels: int) -> np.ndarray:
     return np.diag(np.sqrt(np.arange(1, levels, dtype=float)), 1).astype(complex)
 
 
+#: A system boson truncated at L Fock levels is converged when the steady-state population of
+#: its top level |L - 1> is at most this; above it the results depend on the cutoff and are
+#: reported, never printed (``symthermo steady``, ``symthermo sweep``).
+TRUNCATION_POPULATION_LIMIT = 1e-6
+
+
 def _levels(site: Site, cutoff: Cutoff | None) -> int:
     if site.kind == "qubit":
         return 2
     if cutoff is None:
         raise SiteError(f"boson site {site.name!r} needs a cutoff (number of Fock levels)")
-    levels = cutoff[site.name] if isinstance(cutoff, Mapping) else cutoff
-    if not isinstance(levels, int) or levels < 1:
-        raise SiteError(f"cutoff of boson site {site.name!r} must be a positive int")
-    return levels
+    if isinstance(cutoff, Mapping):
+        if site.name not in cutoff:
+            raise SiteError(
+                f"boson site {site.name!r} has no cutoff in {dict(cutoff)!r}: add its number "
+                "of Fock levels"
+            )
+        levels = cutoff[site.name]
+    else:
+        levels = cutoff
+    if isinstance(levels, bool) or not isinstance(levels, (int, np.integer)) or levels < 1:
+        raise SiteError(
+            f"cutoff of boson site {site.name!r} must be a positive int (Fock levels), "
+            f"got {levels!r}"
+        )
+    return int(levels)
 
 
 def dimensions(sites: Sequence[Site], cutoff: Cutoff | None = None) -> list[int]:
-    """Local dimensions in tensor order."""
+    """Local dimensions in tensor order (refused when one matrix would not fit in memory)."""
     _check_sites(sites)
-    return [_levels(s, cutoff) for s in sites]
+    dims = [_levels(s, cutoff) for s in sites]
+    estimate_bytes(f"a matrix on the sites {[s.name for s in sites]} (dimensions {dims})",
+                   float(np.prod(dims, dtype=float)) ** 2, 16)
+    return dims
+
+
+def top_level_populations(
+    rho: np.ndarray, sites: Sequence[Site], cutoff: Cutoff | None
+) -> dict[str, np.ndarray]:
+    """Population of the top Fock level of every boson site, for a stack (..., d, d) of states.
+
+    The truncation at ``cutoff`` levels is converged where it is at most
+    :data:`TRUNCATION_POPULATION_LIMIT`.
+    """
+    dims = dimensions(sites, cutoff)
+    diag = np.diagonal(np.asarray(rho), axis1=-2, axis2=-1).real
+    pops = diag.reshape(*diag.shape[:-1], *dims)
+    batch = diag.ndim - 1
+    out = {}
+    for k, s in enumerate(sites):
+        if s.kind == "boson":
+            top = np.take(pops, dims[k] - 1, axis=batch + k)
+            out[s.name] = top.reshape(*diag.shape[:-1], -1).sum(axis=-1)
+    return out
 
 
 def local_matrix(site: Site, local: object, cutoff: Cutoff | None = None) -> np.ndarray:

@@ -47,6 +47,11 @@ from .superop import (
 )
 
 
+def _check_liouvillian_size(d: int, copies: int = 4) -> None:
+    """Refuse a Liouvillian (d^2, d^2) that would not fit in memory (a few copies are made)."""
+    estimate_bytes(f"a Liouvillian of Hilbert dimension {d}", float(d) ** 4 * copies, 16)
+
+
 def _rates_matrix(rates: sympy.Matrix, params: Mapping | None) -> np.ndarray:
     out = np.zeros(rates.shape, dtype=complex)
     for i in range(rates.rows):
@@ -63,6 +68,7 @@ def lindblad_liouvillian_of(
     lf = lindblad_form(model)
     sites = model.system_sites
     d = int(np.prod(dimensions(sites, cutoff)))
+    _check_liouvillian_size(d)
     H = operator_matrix(lf.hamiltonian, sites, cutoff, params)
     L = hamiltonian_superop(H)
     for ch in lf.channels:
@@ -98,6 +104,7 @@ def direct_liouvillian(
 ) -> np.ndarray:
     """-i[H_S, .] + sum_channels scale * D_channel, everything from matrices."""
     sites = model.system_sites
+    _check_liouvillian_size(int(np.prod(dimensions(sites, cutoff))))
     H = operator_matrix(model.system_hamiltonian, sites, cutoff, params)
     d = H.shape[0]
     L = hamiltonian_superop(H)
@@ -186,6 +193,7 @@ class LiouvillianBuilder:
         lf = lindblad_form(self.model)
         sites = self.model.system_sites
         d = int(np.prod(dimensions(sites, self.cutoff)))
+        _check_liouvillian_size(d)
         self.dimension = d
         weights: dict[tuple, sympy.Expr] = {}
 
