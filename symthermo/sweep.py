@@ -60,7 +60,8 @@ class GridAxis:
         real_number(name, start, what="--grid start of")
         real_number(name, stop, what="--grid stop of")
         estimate_bytes(f"--grid {text!r}", num, 8)
-        values = np.linspace(start, stop, num)
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = np.linspace(start, stop, num)
         if not np.isfinite(values).all():  # e.g. -1e308:1e308: the step overflows
             raise ParameterError(f"--grid {text!r}: the grid values overflow; use a smaller range",
                                  name)

@@ -191,7 +191,7 @@ def positive_finite(name: str, value: object, *, allow_none: bool = False) -> fl
     x = real_number(name, value, what="option")
     if not x > 0:
         raise ParameterError(
-            f"option {name!r} = {x!r} must be positive and finite (e.g. 1e-10)", name
+            f"option {name!r} = {x!r} must be positive and finite", name
         )
     return x
 

@@ -112,6 +112,8 @@ class Expectation(MonomialSymbol):
 
 def expectation(op: Operator) -> sympy.Expr:
     """<op> as a linear combination of :class:`Expectation` symbols (identity -> 1)."""
+    if not isinstance(op, Operator):
+        op = Operator.scalar(op)  # a number is its own expectation; anything else is refused
     terms = []
     for mono, coeff in op.terms.items():
         terms.append(coeff if not mono else coeff * Expectation(mono))

@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..validate import choice, positive_finite
 from .errors import NumericDomainError
 from .steady import SteadyState, steady_state
 from .superop import (
@@ -80,7 +81,12 @@ _HERM_RTOL = 1e-10
 
 
 def _as_hermitian(a: ArrayLike, what: str, dim: int | None = None) -> np.ndarray:
-    m = np.array(a, dtype=complex)
+    arr = a if isinstance(a, np.ndarray) else np.asarray(a)
+    if arr.dtype.kind not in "fiuc":
+        raise NumericDomainError(f"{what} must be a numeric matrix, got {type(a).__name__}")
+    m = np.array(arr, dtype=complex)
+    if not np.isfinite(m).all():
+        raise NumericDomainError(f"{what} has non-finite entries (NaN or inf)")
     if m.ndim != 2 or m.shape[0] != m.shape[1]:
         raise NumericDomainError(f"{what} must be a square matrix, got shape {m.shape}")
     if dim is not None and m.shape[0] != dim:
@@ -171,11 +177,8 @@ class CollisionRound:
                     f"{b.name}: strokes have dimension {b.strokes[0].shape[0]}, expected "
                     f"dim(S) * dim(R) = {dS} * {b.ancilla_dim}"
                 )
-        tau = float(self.tau)
-        if not tau > 0:
-            raise NumericDomainError(f"tau must be positive, got {self.tau}")
-        if self.schedule not in ("sequential", "parallel"):
-            raise NumericDomainError("schedule must be 'sequential' or 'parallel'")
+        tau = positive_finite("tau", self.tau)
+        choice("schedule", self.schedule, ("sequential", "parallel"), NumericDomainError)
         object.__setattr__(self, "system_hamiltonian", H)
         object.__setattr__(self, "baths", baths)
         object.__setattr__(self, "tau", tau)
@@ -200,10 +203,7 @@ class CollisionRound:
         """The explicit normalisation if given (must be > 0), else :attr:`duration`."""
         if time_per_round is None:
             return self.duration
-        T = float(time_per_round)
-        if not T > 0:
-            raise NumericDomainError(f"time_per_round must be positive, got {time_per_round}")
-        return T
+        return positive_finite("time_per_round", time_per_round)  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------------------------

@@ -214,6 +214,9 @@ def expectation_value(
 ) -> complex:
     """Tr[rho O] for the monomial O of an Expectation symbol."""
     m = monomial_matrix(symbol.monomial, sites, cutoff)
+    rho = np.asarray(rho)
+    if rho.dtype.kind not in "fiuc" or not np.isfinite(rho).all():
+        raise SymthermoError("rho must be a finite numeric matrix (no NaN, inf or None)")
     if rho.shape != m.shape:
         raise SymthermoError(
             f"rho has shape {rho.shape} but the sites {[s.name for s in sites]} need {m.shape}"
