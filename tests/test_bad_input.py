@@ -1056,3 +1056,16 @@ def test_choice_names_the_options_and_the_close_one(bad: str) -> None:
         choice("backend", bad, ("auto", "c", "numpy"))
     assert_names(exc, "backend", repr(bad), "did you mean 'numpy'", "'auto', 'c', 'numpy'")
     assert choice("backend", "numpy", ("auto", "c", "numpy")) == "numpy"
+
+
+@pytest.mark.parametrize("bad", [None, "0.5", object(), [None, 1.0]], ids=repr)
+def test_numpy_kernels_refuse_non_numbers_by_name(numpy_kernels, bad) -> None:
+    args = {a: 0.5 for a in numpy_kernels.QUANTITIES["heat"]["parameters"]}
+    args.update({a: 0.1 for a in numpy_kernels.QUANTITIES["heat"]["expectations"]})
+    name = numpy_kernels.QUANTITIES["heat"]["parameters"][0]
+    for call in (numpy_kernels.heat, numpy_kernels.evaluate):
+        with pytest.raises(TypeError) as exc:
+            call(**{**args, name: bad})
+        assert repr(name) in str(exc.value)
+    good = numpy_kernels.heat(**args)
+    assert np.isfinite(good)
