@@ -85,9 +85,19 @@ class Bath:
     beta: sympy.Expr | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ModelError(f"a bath needs a name (a non-empty string), got {self.name!r}")
         anc = self.ancillas
         if isinstance(anc, AncillaState):
             anc = (anc,)
+        if anc is None or isinstance(anc, (str, bytes)) or not hasattr(anc, "__iter__"):
+            raise ModelError(f"bath {self.name!r}: ancillas must be ancilla states "
+                             f"(ThermalQubit, ...), got {anc!r}")
+        if self.couplings is None or isinstance(self.couplings, (str, bytes)) or not hasattr(
+            self.couplings, "__iter__"
+        ):
+            raise ModelError(f"bath {self.name!r}: couplings must be a mapping {{subsystem "
+                             f"label: coupling operator}}, got {self.couplings!r}")
         object.__setattr__(self, "ancillas", tuple(anc))
         if isinstance(self.couplings, Mapping):
             object.__setattr__(self, "couplings", tuple(self.couplings.items()))
@@ -146,7 +156,10 @@ class CollisionModel:
     name: str = "model"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "system_sites", tuple(self.system_sites))
+        sites = self.system_sites
+        if sites is None or isinstance(sites, (str, bytes)) or not hasattr(sites, "__iter__"):
+            raise ModelError(f"system sites must be a list of Site objects, got {sites!r}")
+        object.__setattr__(self, "system_sites", tuple(sites))
         baths = self.baths
         if isinstance(baths, Bath):
             baths = (baths,)
@@ -347,7 +360,6 @@ def bath(
     beta: object = None,
 ) -> Bath:
     """Declare a bath (see :class:`Bath`)."""
-    anc = (ancillas,) if isinstance(ancillas, AncillaState) else tuple(ancillas)
-    cpl = tuple(couplings.items()) if isinstance(couplings, Mapping) else tuple(couplings)
-    return Bath(name, anc, hamiltonian, cpl, scheme, None if beta is None else sympy.sympify(beta))
+    return Bath(name, ancillas, hamiltonian, couplings, scheme,  # type: ignore[arg-type]
+                None if beta is None else sympy.sympify(beta))
 

@@ -113,9 +113,17 @@ def _check_part(part: str) -> None:
         raise ModelError(f"part {part!r} is unknown: use one of {PARTS}")
 
 
+def _check_model(model: object) -> None:
+    if not isinstance(model, CollisionModel):
+        raise ModelError(
+            f"expected a CollisionModel (from collision_model(...)), got {type(model).__name__}"
+        )
+
+
 @lru_cache(maxsize=256)
 def heat_current_operator(model: CollisionModel, bath_name: str, part: Part = "total") -> Operator:
     """Qdot_k as a system operator (its expectation in rho_S is the heat current)."""
+    _check_model(model)
     _check_part(part)
     b = model.bath(bath_name)
     dc = _double_commutator_sum(b, b.hamiltonian, part)
@@ -127,6 +135,7 @@ def work_current_operator(
     model: CollisionModel, bath_name: str | None = None, part: Part = "total"
 ) -> Operator:
     """Wdot (all baths, or the share of one bath) as a system operator."""
+    _check_model(model)
     _check_part(part)
     baths = model.baths if bath_name is None else (model.bath(bath_name),)
     out = []
@@ -245,6 +254,7 @@ def _split_coupling(v: Operator, ancilla_names: frozenset[str]) -> dict[OMono, O
 @lru_cache(maxsize=128)
 def lindblad_form(model: CollisionModel) -> LindbladForm:
     """The master equation of the model in Lindblad form (rates from bath correlations)."""
+    _check_model(model)
     channels = []
     h_total = [model.system_hamiltonian]
     for b in model.baths:

@@ -358,6 +358,8 @@ def number(site: Site) -> Operator:
 
 def collective(op: object, sites: Iterable[Site]) -> Operator:
     """Collective sum over sites, e.g. ``collective(sigma_x, [S1, S2])`` = S^x = sum_i sigma^x_i."""
+    if not callable(op):
+        raise SiteError(f"collective needs a site operator function such as sigma_x, got {op!r}")
     out = Operator()
     for s in sites:
         out = out + op(s)  # type: ignore[operator]

@@ -100,8 +100,9 @@ def top_level_populations(
 def local_matrix(site: Site, local: object, cutoff: Cutoff | None = None) -> np.ndarray:
     """Matrix of one local operator (Pauli index 0..3, or boson (m, n) for a^dag^m a^n)."""
     if site.kind == "qubit":
-        if not isinstance(local, int):
-            raise SiteError(f"site {site.name!r} is a qubit but the operator acts on a boson")
+        if not isinstance(local, int) or local not in PAULI:
+            raise SiteError(f"site {site.name!r} is a qubit but the operator on it, {local!r}, "
+                            "is not a Pauli index 0..3")
         return PAULI[local]
     if not isinstance(local, tuple):
         raise SiteError(f"site {site.name!r} is a boson but the operator acts on a qubit")
@@ -111,6 +112,10 @@ def local_matrix(site: Site, local: object, cutoff: Cutoff | None = None) -> np.
 
 
 def _check_sites(sites: Sequence[Site]) -> dict[str, int]:
+    if isinstance(sites, (str, bytes)) or not hasattr(sites, "__iter__"):
+        raise SiteError(
+            f"sites must be a list of Site objects (qubit('S1'), boson('R')), got {sites!r}"
+        )
     index: dict[str, int] = {}
     for i, s in enumerate(sites):
         if not isinstance(s, Site):
@@ -232,6 +237,10 @@ def evaluate(
     cutoff: Cutoff | None = None,
 ) -> complex:
     """Numeric value of an expression in parameters and Expectation symbols at state rho."""
+    if not isinstance(expr, (sympy.Expr, int, float, complex)) or isinstance(expr, bool):
+        raise SymthermoError(
+            f"evaluate needs a sympy expression (e.g. heat_current(...)), got {expr!r:.60}"
+        )
     expr = sympy.sympify(expr)
     values = {
         e: expectation_value(e, rho, sites, cutoff)

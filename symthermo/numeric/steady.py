@@ -897,6 +897,10 @@ def expm(A: ArrayLike) -> np.ndarray:
     times the condition of the problem. Stacks use the largest norm of the stack.
     """
     A = np.asarray(A)
+    if A.dtype.kind not in "fiuc" or A.ndim < 2:
+        raise NumericDomainError(f"expm needs numeric square matrices, got {A.dtype} {A.shape}")
+    if not np.isfinite(A).all():
+        raise NumericDomainError("expm: the matrix has non-finite entries (NaN or inf)")
     A = A.astype(np.result_type(A.dtype, np.float64))
     n = A.shape[-1]
     if A.ndim < 2 or A.shape[-2] != n:
@@ -936,12 +940,17 @@ def evolve(
     sorted times (reused when steps are equal). ``"auto"`` (default) uses eig when
     cond(V) <= 1e4, else expm (e.g. non-diagonalisable L with Jordan blocks).
     """
-    Lm = np.asarray(L, dtype=complex)
+    Lm = _as_complex_array(L, "L")
+    if Lm.ndim != 2 or not np.isfinite(Lm).all():
+        raise NumericDomainError("L must be one finite (d^2, d^2) matrix")
     d = superop_dimension(Lm.shape[-1])
-    r0 = vec(np.asarray(rho0, dtype=complex))
+    r0 = vec(_as_complex_array(rho0, "rho0"))
     if r0.shape != (d * d,):
         raise NumericDomainError(f"rho0 must have shape ({d}, {d})")
-    t = np.asarray(times, dtype=float).reshape(-1)
+    t = _as_complex_array(times, "times").reshape(-1)
+    if not np.isfinite(t).all() or np.any(t.imag != 0):
+        raise NumericDomainError("times must be real and finite")
+    t = t.real
     if method not in ("auto", "eig", "expm"):
         raise NumericDomainError("method must be 'auto', 'eig' or 'expm'")
     if method in ("auto", "eig"):

@@ -66,6 +66,17 @@ BATH_MEAN_RTOL = 1e-10
 TRACE_PRESERVING_RTOL = 1e-10
 
 
+def _finite(a: ArrayLike, what: str) -> np.ndarray:
+    """``a`` as a complex array with finite entries (NaN, inf, None and text refused)."""
+    arr = a if isinstance(a, np.ndarray) else np.asarray(a)
+    if arr.dtype.kind not in "fiuc":
+        raise NumericDomainError(f"{what} must be numeric, got {type(a).__name__}")
+    arr = np.asarray(arr, dtype=complex)
+    if not np.isfinite(arr).all():
+        raise NumericDomainError(f"{what} has non-finite entries (NaN or inf)")
+    return arr
+
+
 def _square_dim(a: np.ndarray, what: str) -> int:
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise NumericDomainError(f"{what} must be square (..., d, d), got shape {a.shape}")
@@ -187,10 +198,11 @@ def lindblad_liouvillian(
     the (..., d^2, d^2) matrix acting on column-stacked vec(rho) (same as
     ``qutip.liouvillian(H, c_ops)`` for diagonal rates and ``c_a = sqrt(rates[a, a]) L_a``).
     """
-    H = np.asarray(H, dtype=complex)
-    J = np.asarray(jump_operators, dtype=complex)
-    g = np.asarray(rates, dtype=complex)
+    H = _finite(H, "H")
+    J = _finite(jump_operators, "jump_operators")
+    g = _finite(rates, "rates")
     d = _square_dim(H, "H")
+    _check_hermitian(H, "H (the Hamiltonian)")
     if J.ndim < 3 or J.shape[-2:] != (d, d):
         raise NumericDomainError(
             f"jump_operators must have shape (..., K, {d}, {d}), got {J.shape}"
