@@ -163,6 +163,9 @@ class CollisionModel:
         baths = self.baths
         if isinstance(baths, Bath):
             baths = (baths,)
+        if baths is None or isinstance(baths, (str, bytes)) or not hasattr(baths, "__iter__"):
+            raise ModelError(f"baths must be a list of Bath objects (from bath(...)), got "
+                             f"{baths!r}")
         object.__setattr__(self, "baths", tuple(baths))
         self._validate()
 
@@ -342,9 +345,9 @@ def collision_model(
 ) -> CollisionModel:
     """Declare a collision model (see :class:`CollisionModel`)."""
     return CollisionModel(
-        system_sites=tuple(system_sites),
+        system_sites=system_sites,  # type: ignore[arg-type]  (checked and made a tuple there)
         hamiltonian=hamiltonian,
-        baths=(baths,) if isinstance(baths, Bath) else tuple(baths),
+        baths=baths,  # type: ignore[arg-type]
         interaction=interaction if interaction is not None else Operator(),
         round_duration=round_duration,
         name=name,

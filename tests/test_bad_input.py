@@ -1069,3 +1069,121 @@ def test_numpy_kernels_refuse_non_numbers_by_name(numpy_kernels, bad) -> None:
         assert repr(name) in str(exc.value)
     good = numpy_kernels.heat(**args)
     assert np.isfinite(good)
+
+
+# --------------------------------------------------------------------------------------------
+# a table of hostile calls through the public API: each must be a SymthermoError
+# --------------------------------------------------------------------------------------------
+
+
+def _hostile_calls():
+    from symthermo.algebra import anticommutator, collective, sigma_x
+    from symthermo.numeric.matrices import dimensions, monomial_matrix
+    from symthermo.numeric.model_dynamics import collision_round
+    from symthermo.numeric.steady import evolve, expm
+    from symthermo.numeric.superop import hamiltonian_superop, lindblad_liouvillian
+    from symthermo.states import DiagonalState
+
+    rho4 = np.eye(4) / 4
+    L2 = hamiltonian_superop(np.diag([0.0, 1.0]))
+    return {
+        "heat_current(None)": lambda: heat_current(None, "R"),
+        "heat part typo": lambda: heat_current(MODEL, "R", "Local"),
+        "heat unknown bath": lambda: heat_current(MODEL, "X"),
+        "heat bath None": lambda: heat_current(MODEL, None),
+        "expectation(str)": lambda: expectation("x"),
+        "expectation(None)": lambda: expectation(None),
+        "commutator(None, op)": lambda: commutator(None, S1.x),
+        "anticommutator(list, op)": lambda: anticommutator([1], S1.x),
+        "collective(None)": lambda: collective(None, [S1]),
+        "collective over None": lambda: collective(sigma_x, [None]),
+        "op ** -1": lambda: S1.x ** -1,
+        "op ** 0.5": lambda: S1.x ** 0.5,
+        "op / 0": lambda: S1.x / 0,
+        "op / 0.0": lambda: S1.x / 0.0,
+        "op / op": lambda: S1.x / S1.x,
+        "op.subs nan": lambda: (W * S1.x).subs({W: float("nan")}),
+        "op.subs str": lambda: (W * S1.x).subs({W: "a"}),
+        "op.subs None": lambda: (W * S1.x).subs({W: None}),
+        "model.subs complex": lambda: MODEL.subs({G1: 1j}),
+        "model.subs nan": lambda: MODEL.subs({G1: sp.nan}),
+        "model.subs inf": lambda: MODEL.subs({G1: float("inf")}),
+        "qubit(3)": lambda: qubit(3),
+        "qubit('')": lambda: qubit(""),
+        "qubit(None)": lambda: qubit(None),
+        "boson('1a')": lambda: boson("1a"),
+        "sites as strings": lambda: collision_model(["S1"], W * S1.z, MODEL.baths),
+        "sites None": lambda: collision_model(None, W * S1.z, MODEL.baths),
+        "site twice": lambda: collision_model([S1, S1], W * S1.z, MODEL.baths),
+        "hamiltonian None": lambda: collision_model([S1, S2], None, MODEL.baths),
+        "hamiltonian number": lambda: collision_model([S1, S2], 3, MODEL.baths),
+        "hamiltonian on ancilla": lambda: collision_model([S1, S2], W * R.z, MODEL.baths),
+        "bath without couplings": lambda: bath("R", ThermalQubit(R, tanh=XI), W * R.z, {}),
+        "bath couplings None": lambda: bath("R", ThermalQubit(R, tanh=XI), W * R.z, None),
+        "bath ancillas None": lambda: bath("R", None, W * R.z, {"S1": G1 * S1.x * R.x}),
+        "bath name None": lambda: bath(None, ThermalQubit(R, tanh=XI), W * R.z,
+                                       {"S1": G1 * S1.x * R.x}),
+        "coupling not operator": lambda: bath("R", ThermalQubit(R, tanh=XI), W * R.z,
+                                              {"S1": 3}),
+        "coupling with bath mean": lambda: collision_model(
+            [S1], W * S1.z, bath("R", ThermalQubit(R, tanh=XI), W * R.z, {"S1": G1 * S1.x * R.z})),
+        "scheme typo": lambda: MODEL.with_scheme("Cascaded"),
+        "scheme None": lambda: MODEL.with_scheme(None),
+        "replace sites None": lambda: MODEL.replace(system_sites=None),
+        "operator_matrix sites None": lambda: operator_matrix(S1.x, None),
+        "operator_matrix site names": lambda: operator_matrix(S1.x, ["S1"]),
+        "operator_matrix missing site": lambda: operator_matrix(S1.x, [S2]),
+        "operator_matrix params list": lambda: operator_matrix(W * S1.x, [S1], params=[1.0]),
+        "operator_matrix missing param": lambda: operator_matrix(W * S1.x, [S1], params={}),
+        "evaluate rho None": lambda: evaluate(heat_current(MODEL, "R"), None, [S1, S2], VALUES),
+        "evaluate rho 2x2": lambda: evaluate(heat_current(MODEL, "R"), np.eye(2) / 2, [S1, S2],
+                                             VALUES),
+        "evaluate rho nan": lambda: evaluate(heat_current(MODEL, "R"), np.full((4, 4), np.nan),
+                                             [S1, S2], VALUES),
+        "evaluate expr None": lambda: evaluate(None, rho4, [S1, S2], VALUES),
+        "evaluate expr str": lambda: evaluate("x", rho4, [S1, S2], VALUES),
+        "model_steady_state initial str": lambda: model_steady_state(MODEL, VALUES,
+                                                                     initial_state="x"),
+        "builder values None": lambda: LiouvillianBuilder(MODEL).steady_states(None),
+        "builder values list": lambda: LiouvillianBuilder(MODEL).steady_states([1, 2]),
+        "collision_round tau 0": lambda: collision_round(MODEL, 0.0, VALUES),
+        "collision_round tau -1": lambda: collision_round(MODEL, -1.0, VALUES),
+        "collision_round tau nan": lambda: collision_round(MODEL, float("nan"), VALUES),
+        "collision_round tau inf": lambda: collision_round(MODEL, float("inf"), VALUES),
+        "collision_round tau None": lambda: collision_round(MODEL, None, VALUES),
+        "collision_round tau str": lambda: collision_round(MODEL, "0.1", VALUES),
+        "steady_state zeros": lambda: steady_state(np.zeros((4, 4))),
+        "steady_states_batched 3x3": lambda: steady_states_batched(np.zeros((2, 3, 3))),
+        "evolve nan time": lambda: evolve(L2, np.eye(2) / 2, [np.nan]),
+        "evolve complex time": lambda: evolve(L2, np.eye(2) / 2, [1j]),
+        "evolve rho0 3x3": lambda: evolve(L2, np.eye(3) / 3, [1.0]),
+        "evolve method typo": lambda: evolve(L2, np.eye(2) / 2, [1.0], method="EIG"),
+        "expm nan": lambda: expm(np.full((2, 2), np.nan)),
+        "expm None": lambda: expm(None),
+        "lindblad nan jumps": lambda: lindblad_liouvillian(np.eye(2), np.full((1, 2, 2), np.nan),
+                                                           np.eye(1)),
+        "lindblad non-Hermitian H": lambda: lindblad_liouvillian(np.array([[0, 1], [0, 0.0]]),
+                                                                 np.zeros((1, 2, 2)), np.eye(1)),
+        "lindblad non-Hermitian rates": lambda: lindblad_liouvillian(
+            np.eye(2), np.zeros((2, 2, 2)), np.array([[1.0, 1.0], [0.0, 1.0]])),
+        "ergotropy H None": lambda: ergotropy(np.eye(2) / 2, None),
+        "effective_temperature omega nan": lambda: effective_temperature(np.eye(2) / 2, np.nan),
+        "effective_temperature 4x4": lambda: effective_temperature(rho4, 1.0),
+        "l1 basis not unitary": lambda: l1_coherence(np.eye(2) / 2, basis=np.ones((2, 2))),
+        "l1 basis nan": lambda: l1_coherence(np.eye(2) / 2, basis=np.full((2, 2), np.nan)),
+        "heisenberg list": lambda: heisenberg_equation(MODEL, [S1.z]),
+        "dimensions None": lambda: dimensions(None),
+        "monomial_matrix bad local": lambda: monomial_matrix((("S1", 7),), [S1]),
+        "diagonal state text": lambda: DiagonalState(R, (0.5, "a")),
+        "operator times True": lambda: S1.x * True,
+    }
+
+
+HOSTILE = _hostile_calls()
+
+
+@pytest.mark.parametrize("label", list(HOSTILE))
+def test_hostile_api_calls_give_symthermo_errors(label: str) -> None:
+    with pytest.raises(SymthermoError) as exc:
+        HOSTILE[label]()
+    assert str(exc.value).strip()  # a message, never an empty one
