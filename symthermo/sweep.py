@@ -124,6 +124,9 @@ def run_sweep(
     progress: Callable[[int, int], None] | None = _progress_bar,
 ) -> dict[str, np.ndarray]:
     """Steady-state currents and l1 coherence on the Cartesian grid of ``axes``."""
+    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
+        raise ParameterError(f"chunk must be a positive int (grid points per solve), got "
+                             f"{chunk!r}", "chunk")
     names = [ax.name for ax in axes]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:

@@ -1187,3 +1187,27 @@ def test_hostile_api_calls_give_symthermo_errors(label: str) -> None:
     with pytest.raises(SymthermoError) as exc:
         HOSTILE[label]()
     assert str(exc.value).strip()  # a message, never an empty one
+
+
+@pytest.mark.parametrize("kwargs", [{"on_degenerate": "Raise"}, {"on_degenerate": None},
+                                    {"chunk_bytes": 0}, {"chunk_bytes": float("nan")}], ids=repr)
+def test_steady_states_sweep_options_are_checked(kwargs) -> None:
+    with pytest.raises(SymthermoError):
+        steady_states_sweep(MODEL, {str(k): v for k, v in VALUES.items()}, **kwargs)
+
+
+@pytest.mark.parametrize("chunk", [0, -3, None, 2.5, True])
+def test_run_sweep_chunk_is_a_positive_int(chunk) -> None:
+    from symthermo.sweep import GridAxis, run_sweep
+
+    with pytest.raises(ParameterError, match="chunk"):
+        run_sweep(MODEL, {str(k): v for k, v in VALUES.items() if k != J},
+                  [GridAxis.parse("J=0:1:2")], chunk=chunk, progress=None)
+
+
+@pytest.mark.parametrize("tol", [0.0, -1e-14, float("nan"), None])
+def test_converged_cutoff_tolerance_is_checked(tol) -> None:
+    from symthermo.numeric.model_matrices import converged_cutoff
+
+    with pytest.raises(SymthermoError):
+        converged_cutoff(cavity_model(), {W: 1.0, G1: 0.5, NB: 0.1}, tol=tol)

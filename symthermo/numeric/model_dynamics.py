@@ -30,7 +30,7 @@ from ..algebra.operator import Operator, operator_sum
 from ..errors import ParameterError
 from ..model import CollisionModel
 from ..thermo import lindblad_form
-from ..validate import choice, estimate_bytes, validate_parameter_values
+from ..validate import choice, estimate_bytes, positive_finite, validate_parameter_values
 from .collision import Bath as NumericBath
 from .collision import CollisionRound
 from .errors import DegenerateSteadyStateError
@@ -309,6 +309,8 @@ def steady_states_sweep(
     The generators' entries on their support (:meth:`LiouvillianBuilder.steady_states`) are
     built and solved in chunks of about ``chunk_bytes``, each chunk one batched solve.
     """
+    choice("on_degenerate", on_degenerate, ("raise", "nan"))
+    positive_finite("chunk_bytes", chunk_bytes)
     builder = LiouvillianBuilder(model, cutoff)
     clean = validate_parameter_values(values, builder.parameters, arrays=True)
     by_name = {str(k): v for k, v in clean.items()}

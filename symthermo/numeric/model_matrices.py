@@ -124,8 +124,10 @@ def converged_cutoff(
     """Fock levels per thermal oscillator ancilla so that the population left beyond the
     cutoff is below ``tol``: (nbar / (1 + nbar))^L < tol (plus two levels of margin)."""
     from ..states import ThermalOscillator
+    from ..validate import positive_finite
     from .matrices import _numeric
 
+    positive_finite("tol", tol)
     out = {}
     for b in model.baths:
         for st in b.ancillas:
