@@ -47,22 +47,25 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def real_number(name: str, value: object, *, what: str = "parameter") -> float:
+def real_number(
+    name: str, value: object, *, what: str = "parameter",
+    error: type[ParameterError] = ParameterError,
+) -> float:
     """``value`` as a Python float, refusing anything that is not one real, finite number."""
     where = f"{what} {name!r}"
     if value is None:
-        raise ParameterError(
+        raise error(
             f"{where} has no value (None): give a real, finite number", name
         )
     if isinstance(value, (bool, np.bool_)):
-        raise ParameterError(f"{where} = {value!r} is a boolean, not a number", name)
+        raise error(f"{where} = {value!r} is a boolean, not a number", name)
     if isinstance(value, (str, bytes)):
-        raise ParameterError(
+        raise error(
             f"{where} = {_shown(value)} is a string: give a number (e.g. 0.5), not text", name
         )
     if isinstance(value, np.ndarray):
         if value.ndim != 0:
-            raise ParameterError(
+            raise error(
                 f"{where} must be a single number, got an array of shape {value.shape}: "
                 "sweep over values with a batched routine (LiouvillianBuilder, run_sweep)",
                 name,
@@ -70,68 +73,69 @@ def real_number(name: str, value: object, *, what: str = "parameter") -> float:
         value = value[()]
     if isinstance(value, sympy.Basic):
         if not isinstance(value, sympy.Expr) or not value.is_number:
-            raise ParameterError(
+            raise error(
                 f"{where} = {_shown(value)} is not a number (free symbols "
                 f"{sorted(map(str, value.free_symbols))}): substitute numbers", name
             )
         try:
             value = complex(value.evalf())
         except (TypeError, ValueError) as exc:
-            raise ParameterError(f"{where} = {_shown(value)} is not a finite number", name) \
-                from exc
+            raise error(f"{where} = {_shown(value)} is not a finite number", name) from exc
     elif isinstance(value, (list, tuple, set, dict)):
-        raise ParameterError(
+        raise error(
             f"{where} must be a single number, got a {type(value).__name__}", name
         )
     elif not isinstance(value, (numbers.Number, Fraction)):
-        raise ParameterError(
+        raise error(
             f"{where} = {_shown(value)} of type {type(value).__name__} is not a number", name
         )
     try:
         z = complex(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError) as exc:
-        raise ParameterError(f"{where} = {_shown(value)} is not a finite number", name) from exc
+        raise error(f"{where} = {_shown(value)} is not a finite number", name) from exc
     if z.imag != 0:
         if np.isnan(z.imag) or np.isnan(z.real):
-            raise ParameterError(f"{where} is NaN: give a real, finite number", name)
-        raise ParameterError(
+            raise error(f"{where} is NaN: give a real, finite number", name)
+        raise error(
             f"{where} = {_shown(value)} is complex; parameters are real (hbar = k_B = 1, "
             "real couplings and frequencies): give its real value", name
         )
     x = z.real
     if np.isnan(x):
-        raise ParameterError(f"{where} is NaN: give a real, finite number", name)
+        raise error(f"{where} is NaN: give a real, finite number", name)
     if np.isinf(x):
-        raise ParameterError(
+        raise error(
             f"{where} = {x} is not finite (overflow?): give a real, finite number", name
         )
     return float(x)
 
 
-def real_values(name: str, value: object, *, what: str = "parameter") -> np.ndarray:
+def real_values(
+    name: str, value: object, *, what: str = "parameter",
+    error: type[ParameterError] = ParameterError,
+) -> np.ndarray:
     """``value`` as a float64 array (any shape), every entry real and finite."""
     if value is None:
-        raise ParameterError(f"{what} {name!r} has no value (None): give numbers", name)
+        raise error(f"{what} {name!r} has no value (None): give numbers", name)
     if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
         a = np.asarray(value, dtype=float)
     elif isinstance(value, np.ndarray) and value.dtype.kind == "c":
         if np.any(value.imag != 0):
-            raise ParameterError(
+            raise error(
                 f"{what} {name!r} has complex values; parameters are real: pass real arrays",
                 name,
             )
         a = np.asarray(value.real, dtype=float)
     elif isinstance(value, (np.ndarray, list, tuple)):
         flat = np.asarray(value, dtype=object).reshape(-1)
-        a = np.array([real_number(name, v, what=what) for v in flat], dtype=float).reshape(
-            np.shape(np.asarray(value, dtype=object))
-        )
+        entries = [real_number(name, v, what=what, error=error) for v in flat]
+        a = np.array(entries, dtype=float).reshape(np.shape(np.asarray(value, dtype=object)))
     else:
-        return np.asarray(real_number(name, value, what=what))
+        return np.asarray(real_number(name, value, what=what, error=error))
     bad = ~np.isfinite(a)
     if np.any(bad):
         i = int(np.flatnonzero(bad.reshape(-1))[0])
-        raise ParameterError(
+        raise error(
             f"{what} {name!r} has {int(bad.sum())} non-finite value(s) (first: "
             f"{a.reshape(-1)[i]} at flat index {i}): give real, finite numbers", name
         )
@@ -184,13 +188,16 @@ def validate_parameter_values(
     return out
 
 
-def positive_finite(name: str, value: object, *, allow_none: bool = False) -> float | None:
+def positive_finite(
+    name: str, value: object, *, allow_none: bool = False,
+    error: type[ParameterError] = ParameterError,
+) -> float | None:
     """A tolerance, duration or limit: a real number > 0 and finite (or None if allowed)."""
     if value is None and allow_none:
         return None
-    x = real_number(name, value, what="option")
+    x = real_number(name, value, what="option", error=error)
     if not x > 0:
-        raise ParameterError(
+        raise error(
             f"option {name!r} = {x!r} must be positive and finite", name
         )
     return x

@@ -55,7 +55,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..validate import choice, positive_finite
-from .errors import NumericDomainError
+from .errors import NumericDomainError, NumericParameterError
 from .steady import SteadyState, steady_state
 from .superop import (
     check_trace_preserving,
@@ -177,7 +177,7 @@ class CollisionRound:
                     f"{b.name}: strokes have dimension {b.strokes[0].shape[0]}, expected "
                     f"dim(S) * dim(R) = {dS} * {b.ancilla_dim}"
                 )
-        tau = positive_finite("tau", self.tau)
+        tau = positive_finite("tau", self.tau, error=NumericParameterError)
         choice("schedule", self.schedule, ("sequential", "parallel"), NumericDomainError)
         object.__setattr__(self, "system_hamiltonian", H)
         object.__setattr__(self, "baths", baths)
@@ -203,7 +203,8 @@ class CollisionRound:
         """The explicit normalisation if given (must be > 0), else :attr:`duration`."""
         if time_per_round is None:
             return self.duration
-        return positive_finite("time_per_round", time_per_round)  # type: ignore[return-value]
+        T = positive_finite("time_per_round", time_per_round, error=NumericParameterError)
+        return T  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import SymthermoError
+from ..errors import ParameterError, SymthermoError
 
 
 class NumericDomainError(SymthermoError, ValueError):
     """A numeric input lies outside the domain where the requested quantity is defined."""
+
+
+class NumericParameterError(NumericDomainError, ParameterError):
+    """A number or option handed to the numeric layer is outside its domain (a tolerance that
+    is not positive and finite, a duration tau <= 0, ...); ``parameter`` names it."""
 
 
 class InvalidDensityMatrixError(NumericDomainError):

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..validate import positive_finite, real_number
-from .errors import InvalidDensityMatrixError, NumericDomainError
+from .errors import InvalidDensityMatrixError, NumericDomainError, NumericParameterError
 
 __all__ = [
     "DENSITY_ATOL",
@@ -55,7 +55,7 @@ def check_density_matrix(rho: ArrayLike, atol: float = DENSITY_ATOL) -> np.ndarr
     Raises InvalidDensityMatrixError with ``condition`` in {"square", "hermitian",
     "unit trace", "positive semidefinite"} (checked in this order, tolerance ``atol``).
     """
-    positive_finite("atol", atol)
+    positive_finite("atol", atol, error=NumericParameterError)
     r = _finite_array(rho, "density matrix")
     if r.ndim < 2 or r.shape[-1] != r.shape[-2] or r.shape[-1] == 0:
         raise InvalidDensityMatrixError(
@@ -273,7 +273,7 @@ def _real_array(a: ArrayLike, what: str) -> np.ndarray:
 
 
 def _tolerance(tol: float) -> float:
-    x = real_number("tol", tol, what="option")
+    x = real_number("tol", tol, what="option", error=NumericParameterError)
     if x < 0:
         raise NumericDomainError(f"tol = {x!r} must be non-negative and finite")
     return x
@@ -302,8 +302,10 @@ def operating_regime(
     system. Values with |x| <= ``tol`` count as zero (-> "none"). See :class:`OperatingRegime`.
     """
     tol = _tolerance(tol)
-    work, heat_hot, heat_cold = (real_number(n, v, what="current") for n, v in
-                                 (("work", work), ("heat_hot", heat_hot), ("heat_cold", heat_cold)))
+    work, heat_hot, heat_cold = (
+        real_number(n, v, what="current", error=NumericParameterError)
+        for n, v in (("work", work), ("heat_hot", heat_hot), ("heat_cold", heat_cold))
+    )
     code = int(_regime_codes(np.asarray(work), np.asarray(heat_hot), np.asarray(heat_cold), tol))
     name = str(_REGIME_NAMES[code])
     if name == "engine":

@@ -42,7 +42,7 @@ from numpy.typing import ArrayLike
 
 from ..validate import choice, positive_finite
 from . import steady_c
-from .errors import DegenerateSteadyStateError, NumericDomainError
+from .errors import DegenerateSteadyStateError, NumericDomainError, NumericParameterError
 from .superop import check_trace_preserving, superop_dimension, unvec, vec
 
 try:  # the LAPACK gufunc behind np.linalg.solve: lets singular stack members become NaN
@@ -155,7 +155,7 @@ def steady_state(
     Raises NotTracePreservingError if vec(I)^dag L != 0 (``check_trace=False`` skips the check,
     e.g. after checking a map Phi before forming Phi - 1).
     """
-    positive_finite("rtol", rtol)
+    positive_finite("rtol", rtol, error=NumericParameterError)
     Lm = _as_complex_array(L, "L")
     if Lm.ndim != 2 or Lm.shape[0] != Lm.shape[1]:
         raise NumericDomainError(f"L must be a square (d^2, d^2) matrix, got shape {Lm.shape}")
@@ -679,7 +679,8 @@ def _check_options(
 ) -> None:
     choice("on_degenerate", on_degenerate, ("raise", "nan"), NumericDomainError)
     choice("backend", backend, ("auto", "c", "numpy"), NumericDomainError)
-    positive_finite("condition_limit", condition_limit, allow_none=True)
+    positive_finite("condition_limit", condition_limit, allow_none=True,
+                    error=NumericParameterError)
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise NumericDomainError(f"workers must be a positive int, got {workers!r}")
 
