@@ -106,7 +106,8 @@ class CurrentEvaluator:
                 for n, v in zip(self.names, out, strict=True)}
 
 
-def _progress_bar(done: int, total: int, stream=sys.stderr) -> None:
+def _progress_bar(done: int, total: int, stream=None) -> None:
+    stream = sys.stderr if stream is None else stream  # the stderr of now, not of import time
     width = 30
     filled = int(width * done / max(total, 1))
     stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} points")

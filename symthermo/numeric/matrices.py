@@ -100,7 +100,9 @@ def top_level_populations(
 def local_matrix(site: Site, local: object, cutoff: Cutoff | None = None) -> np.ndarray:
     """Matrix of one local operator (Pauli index 0..3, or boson (m, n) for a^dag^m a^n)."""
     if site.kind == "qubit":
-        if not isinstance(local, int) or local not in PAULI:
+        if not isinstance(local, int):
+            raise SiteError(f"site {site.name!r} is a qubit but the operator acts on a boson")
+        if local not in PAULI:
             raise SiteError(f"site {site.name!r} is a qubit but the operator on it, {local!r}, "
                             "is not a Pauli index 0..3")
         return PAULI[local]
