@@ -824,6 +824,19 @@ def cli(*args: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.Complete
                           text=True, cwd=cwd, timeout=timeout, env=env)
 
 
+def cli_in_process(*args: str) -> subprocess.CompletedProcess:
+    """``symthermo ARGS`` run by :func:`symthermo.cli.main` in this process (fast)."""
+    import contextlib
+    import io
+
+    from symthermo.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
 def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
@@ -890,7 +903,7 @@ def test_broken_derivation_files_give_one_line(case: str, command: str, tmp_path
     path = tmp_path / "broken.py"
     path.write_text(source)
     extra = ["--out", str(tmp_path / "out")] if command == "derive" else []
-    assert_one_line_error(cli(command, str(path), *extra), fragment)
+    assert_one_line_error(cli_in_process(command, str(path), *extra), fragment)
 
 
 @pytest.mark.parametrize(
@@ -931,7 +944,7 @@ def test_broken_derivation_files_give_one_line(case: str, command: str, tmp_path
 def test_cli_user_errors_are_one_line(args: list[str], fragment: str, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    assert_one_line_error(cli(*args), fragment)
+    assert_one_line_error(cli_in_process(*args), fragment)
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes anywhere")
