@@ -584,6 +584,13 @@ class SqueezedThermalOscillator(AncillaState):
             M = sympy.Symbol(f"M_{site.name}")
         return cls(site, N=N, M=M, phi=None)
 
+    def in_moment_symbols(self) -> tuple[SqueezedThermalOscillator, dict[sympy.Symbol, object]]:
+        """The same state written with the papers' symbols N_b, M_b (see :meth:`from_moments`),
+        and their values {N_b: N, M_b: M}: derive with the first (results print in N and M),
+        substitute the values for numbers."""
+        symbolic = SqueezedThermalOscillator.from_moments(self.site)
+        return symbolic, {symbolic.N: self.mean_number, symbolic.M: self.squeezing_moment}
+
     # requirements -----------------------------------------------------------------------------
     def requirements(self) -> list[Requirement]:
         if self.N is not None:
