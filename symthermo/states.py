@@ -702,19 +702,29 @@ def _as_matrix(rho: object) -> sympy.ImmutableMatrix:
             f"{[len(r) for r in rows]}"
         )
     return sympy.ImmutableMatrix(
-        [[_sym(complex_to_exact(x), f"entry ({i}, {j})") for j, x in enumerate(row)]
+        [[_entry(x, f"entry ({i}, {j})") for j, x in enumerate(row)]
          for i, row in enumerate(rows)]
     )
 
 
-def complex_to_exact(x: object) -> object:
-    """Python/numpy complex numbers as exact sympy numbers (real and imaginary parts)."""
-    if isinstance(x, complex) or type(x).__name__ in ("complex128", "complex64"):
+def _entry(x: object, what: str) -> sympy.Expr:
+    """A density-matrix entry: floats (Python, numpy, complex) become sympy Floats, so that the
+    checks allow them the float tolerance; everything else as :func:`_sym`."""
+    if isinstance(x, bool):
+        return _sym(x, what)
+    if isinstance(x, (float, complex)) or type(x).__name__ in (
+        "float64", "float32", "complex128", "complex64"
+    ):
         c = complex(x)  # type: ignore[arg-type]
-        return sympy.Rational(repr(c.real)) + sympy.I * sympy.Rational(repr(c.imag))
-    if type(x).__name__ in ("float64", "float32"):
-        return float(x)  # type: ignore[arg-type]
-    return x
+        if not (np_isfinite(c.real) and np_isfinite(c.imag)):
+            raise StateError(f"{what} = {x} is not finite")
+        real = sympy.Float(c.real, 17)
+        return real if c.imag == 0 else real + sympy.I * sympy.Float(c.imag, 17)
+    return _sym(x, what)
+
+
+def np_isfinite(x: float) -> bool:
+    return x == x and x not in (float("inf"), float("-inf"))
 
 
 def _local_matrix(site: Site, local: object, levels: int) -> sympy.Matrix:
@@ -743,8 +753,10 @@ class DensityMatrixState(AncillaState):
 
     ``rho``: a sympy Matrix (symbolic entries allowed), numpy array or tuple of rows.  Qubit
     basis |0> (ground), |1> (excited) as in DESIGN.md s. 2.  Moments <X> = Tr(rho X).
-    Requirements: Hermitian and unit trace (exactly, or within 1e-12 for floating entries;
-    symbols as far as sympy decides), and positive semidefinite when the entries are numbers.
+    Requirements: Hermitian and unit trace (exactly, or within 1e-12 for floating entries, which
+    are then made exactly Hermitian, (rho + rho^dag)/2; symbols as far as sympy decides), and
+    positive semidefinite when the entries are numbers.  Complex entries with symbols: write
+    them with real symbols (``(x + I*y)/2``); the algebra treats parameters as real.
     """
 
     sites: tuple = ()
@@ -767,6 +779,7 @@ class DensityMatrixState(AncillaState):
             raise StateError(f"{self.label} needs its density matrix rho")
         rho = _as_matrix(self.rho)
         object.__setattr__(self, "rho", rho)
+        inexact = rho.has(sympy.Float)
         bosons = [s for s in sites if s.kind == "boson"]
         qubit_dim = 2 ** (len(sites) - len(bosons))
         if len(bosons) > 1:
@@ -781,6 +794,8 @@ class DensityMatrixState(AncillaState):
                 f"{' times the Fock levels' if bosons else ''})"
             )
         self.validate()
+        if inexact:  # checked within the float tolerance: now make it exactly Hermitian
+            object.__setattr__(self, "rho", sympy.ImmutableMatrix((rho + rho.H) / 2))
 
     @property
     def dimensions(self) -> tuple[int, ...]:
