@@ -119,13 +119,92 @@ class Requirement:
     hint: str = ""
     #: the message's first part, a template with {owner} and {value} (default: the parameter)
     message: str = "{owner}: {parameter} = {value} is not allowed"
+    #: for checks at many points at once (sweeps): the expression (default ``value``) whose
+    #: numbers must be real, finite and within ``bounds`` = (low, high, low_open, high_open)
+    bounds: tuple | None = None
+    bounded: object = None
+    #: or a function of the stacked values {name: array} giving (index, value) of a violation
+    array_check: Callable[[Mapping[str, object]], tuple | None] | None = None
 
     def check(self, owner: str) -> None:
         if self.violated(self.value):
-            first = self.message.format(owner=owner, parameter=self.parameter,
-                                        value=_show(self.value))
-            text = f"{first}; it must satisfy {self.allowed}"
-            raise StateError(text + (f" ({self.hint})" if self.hint else ""))
+            self._raise(owner, _show(self.value))
+
+    def _raise(self, owner: str, shown: str, where: str = "") -> None:
+        first = self.message.format(owner=owner, parameter=self.parameter, value=shown)
+        text = f"{first}{where}; it must satisfy {self.allowed}"
+        raise StateError(text + (f" ({self.hint})" if self.hint else ""))
+
+    def check_points(self, owner: str, values: Mapping[str, object]) -> None:
+        """The same requirement at many parameter points ``{name: array}`` (broadcast)."""
+        if self.array_check is not None:
+            found = self.array_check(values)
+        elif self.bounds is not None:
+            found = _bounds_violation(self.value if self.bounded is None else self.bounded,
+                                      self.bounds, values)
+        else:
+            return
+        if found is not None:
+            index, shown = found
+            if self.bounded is not None:  # show the parameter itself, not the bounded form
+                own = _lambdified(sympy.sympify(self.value), values)
+                if own is not None:
+                    shown = _format_number(own[index])
+            self._raise(owner, shown, f" at parameter point {index}")
+
+
+def _lambdified(expr: sympy.Expr, values: Mapping[str, object]) -> object:
+    """expr evaluated on the arrays ``values`` (by symbol name); None if a symbol is missing."""
+    import numpy as np
+
+    symbols = sorted(expr.free_symbols, key=str)
+    if not symbols or any(str(x) not in values for x in symbols):
+        return None
+    fn = sympy.lambdify(symbols, expr, modules="numpy")
+    args = np.broadcast_arrays(*[np.asarray(values[str(x)]) for x in symbols])
+    return np.broadcast_to(np.asarray(fn(*args), dtype=complex), args[0].shape)
+
+
+def _bounds_violation(expr: object, bounds: tuple, values: Mapping[str, object]) -> tuple | None:
+    import numpy as np
+
+    x = _lambdified(sympy.sympify(expr), values)
+    if x is None:
+        return None
+    low, high, low_open, high_open = bounds
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(x) | (np.abs(x.imag) > FLOAT_TOLERANCE * np.maximum(1, abs(x.real)))
+        if low is not None:
+            bad |= (x.real <= float(low)) if low_open else (x.real < float(low) - FLOAT_TOLERANCE)
+        if high is not None:
+            bad |= (x.real >= float(high)) if high_open else (
+                x.real > float(high) + FLOAT_TOLERANCE)
+    if not bad.any():
+        return None
+    index = tuple(int(i) for i in np.unravel_index(int(np.flatnonzero(bad)[0]), bad.shape))
+    return index, _format_number(x[index])
+
+
+def _format_number(value: complex) -> str:
+    return f"{value.real:g}" if value.imag == 0 else f"{value:g}"
+
+
+def check_values(states: Iterable[AncillaState] | AncillaState,
+                 values: Mapping[object, object]) -> None:
+    """Check the states' requirements at many numeric parameter points at once (a sweep:
+    ``values = {symbol or name: array}``, broadcast together); StateError names the parameter,
+    the first violating value, its point (index into the broadcast shape) and the range.
+    Requirements that hold identically (a sum of populations that is 1) were checked when the
+    states were built."""
+    by_name = {str(k): v for k, v in values.items()}
+    seen: set[int] = set()
+    for st in _state_map(states).values():
+        if id(st) in seen:
+            continue
+        seen.add(id(st))
+        for part in st.states if isinstance(st, ProductState) else (st,):
+            for req in part.requirements():
+                req.check_points(part.label, by_name)
 
 
 def _show(value: object) -> str:
@@ -170,7 +249,8 @@ def _real_range(name: str, value: object, low: object = None, high: object = Non
     hi = "" if high is None else f" {'<' if high_open else '<='} {high}"
     allowed = f"{lo}{name}{hi}, real and finite" if (lo or hi) else f"{name} real and finite"
     return Requirement(name, value, allowed,
-                       _outside(low, high, low_open=low_open, high_open=high_open), hint)
+                       _outside(low, high, low_open=low_open, high_open=high_open), hint,
+                       bounds=(low, high, low_open, high_open))
 
 
 def _is_nonzero(expr: sympy.Expr) -> bool | None:
@@ -599,6 +679,7 @@ class SqueezedThermalOscillator(AncillaState):
                 "|M|^2", sympy.Abs(M) ** 2, f"|M|^2 <= N (N + 1) = {N * (N + 1)}",
                 lambda v: _outside(None, 0)(sympy.sympify(v) - N * (N + 1)),
                 "a squeezed thermal state has |<a a>|^2 <= <a^dag a>(<a^dag a> + 1)",
+                bounds=(None, 0, False, False), bounded=sympy.Abs(M) ** 2 - N * (N + 1),
             )
             return [_real_range("N", N, 0), Requirement("M", M, "M finite", _not_finite), bound]
         reqs = _thermal_requirements(self.nbar, self.omega, self.beta)
@@ -812,7 +893,8 @@ class DensityMatrixState(AncillaState):
             _sums_to_one("Tr rho", rho.trace()),
             Requirement("smallest eigenvalue", rho, "rho positive semidefinite "
                         "(every eigenvalue >= 0)", _negative_eigenvalue,
-                        "a density matrix has no negative eigenvalue"),
+                        "a density matrix has no negative eigenvalue",
+                        array_check=lambda values: _negative_eigenvalue_at(rho, values)),
         ]
 
     @property
@@ -861,6 +943,29 @@ class DensityMatrixState(AncillaState):
         factor = -sympy.atanh(length) / length
         return sum((factor * c * monomial_operator(((name, k),))
                     for k, c in zip((1, 2, 3), v, strict=True)), Operator())
+
+
+def _negative_eigenvalue_at(rho: sympy.ImmutableMatrix, values: Mapping[str, object]
+                            ) -> tuple | None:
+    """(point, smallest eigenvalue) of the first point where rho is not positive."""
+    import numpy as np
+
+    free = rho.free_symbols
+    if not free or any(str(x) not in values for x in free):
+        return None
+    shape = np.broadcast_shapes(*[np.shape(values[str(x)]) for x in free])
+    d = rho.rows
+    m = np.empty((*shape, d, d), dtype=complex)
+    for i in range(d):
+        for j in range(d):
+            e = rho[i, j]
+            m[..., i, j] = _lambdified(e, values) if e.free_symbols else complex(e)
+    lam = np.linalg.eigvalsh((m + np.conj(np.swapaxes(m, -1, -2))) / 2)[..., 0]
+    bad = lam < -FLOAT_TOLERANCE
+    if not bad.any():
+        return None
+    index = np.unravel_index(int(np.flatnonzero(bad)[0]), bad.shape)
+    return tuple(int(i) for i in index), f"{lam[index]:.3g}"
 
 
 def _negative_eigenvalue(rho: object) -> bool:
@@ -1063,6 +1168,7 @@ __all__ = [
     "ThermalOscillator",
     "ThermalQubit",
     "bath_mean",
+    "check_values",
     "effective_beta",
     "entropy_operator",
     "gaussian_moment",

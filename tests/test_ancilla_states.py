@@ -487,3 +487,29 @@ def test_float_sums_are_accepted_when_exactly_one_and_symbolic_checks_defer() ->
         ProductState((ThermalQubit(R, tanh=0), ThermalQubit(R, tanh=0)))
     # commutator sanity: the algebra sees the ancilla of a density-matrix state as a qubit
     assert commutator(R.x, R.y) == 2 * sp.I * R.z
+
+
+def test_sweeps_check_the_states_at_every_point() -> None:
+    """LiouvillianBuilder (batched sweeps) checks the ancilla states at every parameter point:
+    the first violating point is named with its value and the allowed range."""
+    from symthermo.numeric.model_dynamics import LiouvillianBuilder
+    from symthermo.states import check_values
+
+    s = qubit("S")
+    T = sp.Symbol("T_R")
+    model = collision_model([s], s.z, bath("R", ThermalQubit(R, omega=1, beta=1 / T), R.z,
+                                            {"S": s.x * R.x + s.y * R.y}))
+    builder = LiouvillianBuilder(model)
+    assert builder({"T_R": np.array([0.5, 1.0, 2.0])}).shape == (3, 4, 4)
+    with pytest.raises(StateError, match=r"beta = -2 is not allowed at parameter point \(1,\)"
+                                         r"; it must satisfy 0 < beta"):
+        builder({"T_R": np.array([0.5, -0.5, 2.0])})
+    n_, m_ = sp.symbols("N M", real=True)
+    sq = SqueezedThermalOscillator.from_moments(B, N=n_, M=m_)
+    check_values(sq, {"N": np.array([0.1, 0.2]), "M": np.array([0.2, 0.3])})
+    with pytest.raises(StateError, match=r"\|M\|\^2 = 0.36 is not allowed at .* point \(1,\)"):
+        check_values(sq, {"N": np.array([0.1, 0.2]), "M": np.array([0.2, 0.6])})
+    x = sp.Symbol("x", real=True)
+    dm = DensityMatrixState(R, ((sp.Rational(1, 2), x), (x, sp.Rational(1, 2))))
+    with pytest.raises(StateError, match=r"eigenvalue = -0.1 is not allowed at .* point \(0, 2\)"):
+        check_values(dm, {x: np.array([[0.1, 0.2, 0.6]])})

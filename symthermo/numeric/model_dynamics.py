@@ -29,6 +29,7 @@ from ..algebra.expectation import Expectation
 from ..algebra.operator import Operator, operator_sum
 from ..errors import SymthermoError
 from ..model import CollisionModel
+from ..states import check_values
 from ..thermo import lindblad_form
 from .collision import Bath as NumericBath
 from .collision import CollisionRound
@@ -245,6 +246,7 @@ class LiouvillianBuilder:
         missing = [str(p) for p in self.parameters if str(p) not in by_name]
         if missing:
             raise SymthermoError(f"parameter values missing for {missing}")
+        check_values(self.model.ancilla_states, by_name)  # physical ancilla states at each point
         args = (
             np.broadcast_arrays(
                 *[np.asarray(by_name[str(p)], dtype=float) for p in self.parameters]
