@@ -74,9 +74,9 @@ def _sym(value: object, what: str) -> sympy.Expr:
     """A state parameter as a sympy expression (Python floats become exact rationals)."""
     if isinstance(value, bool):
         raise StateError(f"{what} must be a number or sympy expression, got {value!r}")
-    if isinstance(value, float):
+    if isinstance(value, float):  # non-finite floats are left to the requirements' message
         if value != value or value in (float("inf"), float("-inf")):
-            raise StateError(f"{what} = {value} is not finite")
+            return sympy.nan if value != value else (sympy.oo if value > 0 else -sympy.oo)
         return sympy.Rational(repr(value))
     try:
         expr = sympy.sympify(value, strict=True)
@@ -550,10 +550,14 @@ class DiagonalState(AncillaState):
         for k, p in enumerate(self.probabilities):
             # p_k >= 0 and the sum 1 imply p_k <= 1
             req = _real_range(f"p_{k}", p, 0)
-            real = _number(p) is None or abs(_number(p).imag) <= _tolerance(p)  # type: ignore
+            number = _number(p)
+            finite_real = number is None or (
+                number == number and abs(number) != float("inf")
+                and abs(number.imag) <= _tolerance(p))
             reqs.append(dataclasses.replace(req, message=(
                 f"population {{value}} of site {site!r} is "
-                + ("negative" if real else "not real") + " ({parameter})")))
+                + ("negative" if finite_real else "not a finite real number")
+                + " ({parameter})")))
         reqs.append(_sums_to_one(
             "sum of the populations", sympy.Add(*self.probabilities),
             f"populations of site {site!r} sum to {{value}}, not 1: normalise them"))
