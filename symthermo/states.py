@@ -288,8 +288,13 @@ def _sums_to_one(name: str, total: sympy.Expr, message: str | None = None) -> Re
 class AncillaState:
     """Base of ancilla states: ``sites`` and ``moment(locals)`` = <product of local operators>.
 
-    Subclasses are frozen dataclasses; they list their physical :meth:`requirements`, which are
-    checked when the state is built and again after :meth:`subs`.
+    A new kind of state is a frozen dataclass with a ``site`` field (or a ``sites`` property)
+    that gives :meth:`local_expectation` (one site) or :meth:`moment` (several sites), lists
+    its physical :meth:`requirements` and calls :meth:`validate` in ``__post_init__``; the
+    requirements are checked again after :meth:`subs` and at every point of a sweep
+    (:func:`check_values`).  :meth:`entropy_operator` is optional (entropy fluxes).
+    The numeric matrix route builds the known states from their definitions
+    (:func:`symthermo.numeric.model_matrices.ancilla_state_matrix`).
     """
 
     #: the kind of site a single-site state describes (None: checked by the subclass)
@@ -347,13 +352,6 @@ class AncillaState:
             )
         for req in self.requirements():
             req.check(self.label)
-
-    def _check_kind(self, kind: str) -> None:  # kept for subclasses written against it
-        if self.sites[0].kind != kind:
-            raise StateError(
-                f"{type(self).__name__} describes a {kind}, but site {self.sites[0].name!r} "
-                f"is a {self.sites[0].kind}"
-            )
 
     # substitution -----------------------------------------------------------------------------
     def subs(self, mapping: Mapping[object, object]) -> AncillaState:

@@ -27,6 +27,7 @@ from ..states import (
     ProductState,
     SqueezedThermalOscillator,
     ThermalOscillator,
+    ThermalQubit,
 )
 from ..thermo import pair_terms
 from .matrices import Cutoff, _levels, _numeric, operator_matrix
@@ -71,8 +72,13 @@ def ancilla_state_matrix(
     if isinstance(st, ThermalOscillator):
         nbar = _numeric(st.mean_number, None, "mean occupation").real
         pops = (nbar / (1 + nbar)) ** np.arange(levels)
-    else:
+    elif isinstance(st, (ThermalQubit, DiagonalState)):
         pops = np.array([_numeric(p, None, "population").real for p in st.populations(levels)])
+    else:
+        raise SymthermoError(
+            f"the matrix route has no construction for {type(st).__name__}: give the state "
+            "as a DensityMatrixState (or a product of the known states)"
+        )
     return np.diag(pops / pops.sum()).astype(complex)
 
 
