@@ -516,3 +516,39 @@ def test_sweeps_check_the_states_at_every_point() -> None:
     dm = DensityMatrixState(R, ((sp.Rational(1, 2), x), (x, sp.Rational(1, 2))))
     with pytest.raises(StateError, match=r"eigenvalue = -0.1 is not allowed at .* point \(0, 2\)"):
         check_values(dm, {x: np.array([[0.1, 0.2, 0.6]])})
+
+
+@pytest.mark.parametrize("scheme", ["simultaneous", "cascaded"])
+def test_clusters_of_ancillas_against_the_matrix_route(scheme) -> None:
+    """A cluster per collision: a product (thermal qubit (x) squeezed oscillator) and a
+    correlated two-qubit density matrix (Bell-diagonal: every single-site mean vanishes, the
+    correlations <sigma^a_R1 sigma^b_R2> do not), both met by two system qubits."""
+    s1, s2 = qubits("S1", "S2")
+    r1, r2 = qubits("R1", "R2")
+    c, jx, jy, wr = sp.symbols("c J_x J_y omega_R", real=True)
+    product = ProductState((ThermalQubit(r1, tanh=sp.Rational(2, 5)),
+                            SqueezedThermalOscillator(B, nbar=sp.Rational(1, 10),
+                                                      r=sp.Rational(1, 4), phi=c)))
+    h_s = s1.z + sp.Rational(7, 10) * s2.z + sp.Rational(3, 10) * s1.x * s2.x
+    m1 = collision_model([s1, s2], h_s, bath(
+        "C", product, wr / 2 * r1.z + B.n,
+        {"S1": jx * (s1.x * r1.x + s1.y * r1.y), "S2": jy * s2.x * (B.a + B.adag)},
+        scheme=scheme))
+    bell = [0.4, 0.3, 0.2, 0.1]  # weights of the four Bell states
+    phi_p, phi_m = np.array([1, 0, 0, 1]) / np.sqrt(2), np.array([1, 0, 0, -1]) / np.sqrt(2)
+    psi_p, psi_m = np.array([0, 1, 1, 0]) / np.sqrt(2), np.array([0, 1, -1, 0]) / np.sqrt(2)
+    rho = sum(wt * np.outer(v, v) for wt, v in zip(bell, (phi_p, phi_m, psi_p, psi_m),
+                                                   strict=True))
+    pair = DensityMatrixState((r1, r2), rho)
+    for k in (1, 2, 3):  # zero bath means
+        assert trace_out((r1.x, r1.y, r1.z)[k - 1], pair) == 0
+    assert trace_out(r1.x * r2.x, pair) != 0
+    m2 = collision_model([s1, s2], h_s, bath(
+        "P", pair, wr / 2 * (r1.z + r2.z),
+        {"S1": jx * s1.x * r1.x + jy * s1.y * r2.y, "S2": jy * s2.z * r2.x},
+        scheme=scheme))
+    rng = np.random.default_rng(4)
+    for model in (m1, m2):
+        params = {c: 0.7, jx: 0.8, jy: -0.6, wr: 1.3}
+        for name, ok, detail in check_model(model, params, rng):
+            assert ok, (model.baths[0].name, scheme, name, detail)
