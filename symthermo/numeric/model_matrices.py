@@ -60,20 +60,27 @@ def ancilla_state_matrix(
     oscillators truncated at the cutoff are renormalised to unit trace (the error is the
     population beyond the cutoff: :func:`converged_cutoff` chooses it below 1e-14).
     """
-    st = state.subs(params) if params else state
+    if params:
+        state.subs(params)  # checks the requirements at these values (StateError if violated)
+    return _state_matrix(state, params, cutoff)
+
+
+def _state_matrix(st: AncillaState, params: Mapping | None, cutoff: Cutoff | None) -> np.ndarray:
     if isinstance(st, ProductState):
-        return _kron_all([ancilla_state_matrix(s, None, cutoff) for s in st.states])
+        return _kron_all([_state_matrix(s, params, cutoff) for s in st.states])
     if isinstance(st, DensityMatrixState):
-        return _padded_density_matrix(st, cutoff)
+        return _padded_density_matrix(st, params, cutoff)
     levels = _levels(st.sites[0], cutoff)
     if isinstance(st, SqueezedThermalOscillator):
-        rho = _squeezed_thermal(st, levels + SQUEEZE_MARGIN)[:levels, :levels]
+        rho = _squeezed_thermal(st, params, levels + SQUEEZE_MARGIN)[:levels, :levels]
         return (rho / np.trace(rho).real).astype(complex)
     if isinstance(st, ThermalOscillator):
-        nbar = _numeric(st.mean_number, None, "mean occupation").real
+        nbar = _numeric(st.mean_number, params, "mean occupation").real
         pops = (nbar / (1 + nbar)) ** np.arange(levels)
     elif isinstance(st, (ThermalQubit, DiagonalState)):
-        pops = np.array([_numeric(p, None, "population").real for p in st.populations(levels)])
+        pops = np.array(
+            [_numeric(p, params, "population").real for p in st.populations(levels)]
+        )
     else:
         raise SymthermoError(
             f"the matrix route has no construction for {type(st).__name__}: give the state "
@@ -86,24 +93,29 @@ def ancilla_state_matrix(
 SQUEEZE_MARGIN = 60
 
 
-def squeezing_parameters(state: SqueezedThermalOscillator) -> tuple[float, float, float]:
+def squeezing_parameters(
+    state: SqueezedThermalOscillator, params: Mapping | None = None
+) -> tuple[float, float, float]:
     """(nbar, r, phi) of a numeric squeezed thermal state, also when it was given by N, M:
     nbar = sqrt((N + 1/2)^2 - |M|^2) - 1/2, sinh(2r) = |M|/(nbar + 1/2), e^{i phi} = -M/|M|."""
     if state.N is None:
-        nbar = _numeric(state.thermal_number, None, "nbar").real
-        return nbar, _numeric(state.r, None, "r").real, _numeric(state.phi, None, "phi").real
-    n = _numeric(state.N, None, "N").real
-    m = _numeric(state.M, None, "M")
+        nbar = _numeric(state.thermal_number, params, "nbar").real
+        r = _numeric(state.r, params, "r").real  # type: ignore[arg-type]
+        return nbar, r, _numeric(state.phi, params, "phi").real  # type: ignore[arg-type]
+    n = _numeric(state.N, params, "N").real  # type: ignore[arg-type]
+    m = _numeric(state.M, params, "M")  # type: ignore[arg-type]
     nbar = float(np.sqrt(max((n + 0.5) ** 2 - abs(m) ** 2, 0.25))) - 0.5
     r = 0.5 * float(np.arcsinh(abs(m) / (nbar + 0.5)))
     phi = float(np.angle(-m)) if abs(m) > 0 else 0.0
     return nbar, r, phi
 
 
-def _squeezed_thermal(state: SqueezedThermalOscillator, levels: int) -> np.ndarray:
+def _squeezed_thermal(
+    state: SqueezedThermalOscillator, params: Mapping | None, levels: int
+) -> np.ndarray:
     from scipy.linalg import expm
 
-    nbar, r, phi = squeezing_parameters(state)
+    nbar, r, phi = squeezing_parameters(state, params)
     a = np.diag(np.sqrt(np.arange(1, levels, dtype=float)), 1).astype(complex)
     xi = r * np.exp(1j * phi)
     s = expm((np.conj(xi) * a @ a - xi * a.conj().T @ a.conj().T) / 2)
@@ -111,9 +123,11 @@ def _squeezed_thermal(state: SqueezedThermalOscillator, levels: int) -> np.ndarr
     return s @ np.diag(pops).astype(complex) @ s.conj().T
 
 
-def _padded_density_matrix(st: DensityMatrixState, cutoff: Cutoff | None) -> np.ndarray:
+def _padded_density_matrix(
+    st: DensityMatrixState, params: Mapping | None, cutoff: Cutoff | None
+) -> np.ndarray:
     dims = st.dimensions
-    rho = np.array([[_numeric(x, None, "density matrix entry") for x in row]
+    rho = np.array([[_numeric(x, params, "density matrix entry") for x in row]
                     for row in st.rho.tolist()], dtype=complex)  # type: ignore[union-attr]
     new = [d if s.kind == "qubit" else _levels(s, cutoff) for s, d in zip(st.sites, dims,
                                                                             strict=True)]
@@ -205,27 +219,31 @@ def converged_cutoff(
     out: dict[str, int] = {}
     for b in model.baths:
         for st in b.ancillas:
-            out.update(_state_cutoff(st.subs(params) if params else st, tol, at_most))
+            if params:
+                st.subs(params)  # checks the requirements at these values
+            out.update(_state_cutoff(st, params, tol, at_most))
     return out
 
 
-def _state_cutoff(st: AncillaState, tol: float, at_most: int) -> dict[str, int]:
+def _state_cutoff(
+    st: AncillaState, params: Mapping | None, tol: float, at_most: int
+) -> dict[str, int]:
     if isinstance(st, ProductState):
         out: dict[str, int] = {}
         for s in st.states:
-            out.update(_state_cutoff(s, tol, at_most))
+            out.update(_state_cutoff(s, params, tol, at_most))
         return out
     if isinstance(st, DensityMatrixState):
         return {s.name: d for s, d in zip(st.sites, st.dimensions, strict=True)
                 if s.kind == "boson"}
     site = st.sites[0]
     if isinstance(st, ThermalOscillator):
-        nbar = _numeric(st.mean_number, None, "mean occupation").real
+        nbar = _numeric(st.mean_number, params, "mean occupation").real
         ratio = nbar / (1 + nbar)
         levels = 2 if ratio <= 0 else int(np.ceil(np.log(tol) / np.log(ratio))) + 2
         return {site.name: max(4, min(at_most, levels))}
     if isinstance(st, SqueezedThermalOscillator):
-        pops = np.diag(_squeezed_thermal(st, at_most + SQUEEZE_MARGIN)).real
+        pops = np.diag(_squeezed_thermal(st, params, at_most + SQUEEZE_MARGIN)).real
         tail = np.cumsum(pops[::-1])[::-1]  # tail[L] = population at levels >= L
         above = np.nonzero(tail < tol)[0]
         levels = int(above[0]) + 2 if above.size else at_most
