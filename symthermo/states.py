@@ -531,7 +531,16 @@ class DiagonalState(AncillaState):
     def __post_init__(self) -> None:
         if not isinstance(self.site, Site):
             raise StateError(f"an ancilla state needs a Site, got {self.site!r}")
-        probs = tuple(_sym(p, "population") for p in self.probabilities)
+        given = self.probabilities
+        matrix_like = isinstance(given, sympy.MatrixBase) or getattr(given, "ndim", 1) > 1
+        rows = isinstance(given, (tuple, list)) and any(isinstance(p, (tuple, list)) for p in given)
+        if matrix_like or rows:
+            raise StateError(
+                f"DiagonalState takes the populations (p0, p1, ...) of site "
+                f"{self.site.name!r}, not a matrix: give a density matrix as "
+                "DensityMatrixState(site, rho)"
+            )
+        probs = tuple(_sym(p, "population") for p in given)
         object.__setattr__(self, "probabilities", probs)
         if self.site.kind == "qubit" and len(probs) != 2:
             raise StateError(
