@@ -555,3 +555,44 @@ def test_clusters_of_ancillas_against_the_matrix_route(scheme) -> None:
         params = {c: 0.7, jx: 0.8, jy: -0.6, wr: 1.3}
         for name, ok, detail in check_model(model, params, rng):
             assert ok, (model.baths[0].name, scheme, name, detail)
+
+
+def test_a_new_state_needs_only_its_moments() -> None:
+    """The public interface: a frozen dataclass with ``site``, ``local_expectation`` and
+    ``requirements`` works with trace_out, the Lindblad rates and the currents."""
+    from dataclasses import dataclass
+
+    from symthermo.states import AncillaState, Requirement
+
+    @dataclass(frozen=True)
+    class FockNumberState(AncillaState):
+        """|n><n|: <a^dag^m a^m> = n!/(n-m)!, zero off the diagonal."""
+
+        site: object
+        n: int = 1
+        site_kind = "boson"
+
+        def __post_init__(self) -> None:
+            self.validate()
+
+        def requirements(self) -> list[Requirement]:
+            return [Requirement("n", self.n, "n a non-negative integer",
+                                lambda v: not (isinstance(v, int) and v >= 0))]
+
+        def local_expectation(self, local: object) -> sp.Expr:
+            m, k = local  # type: ignore[misc]
+            if m != k or m > self.n:
+                return sp.Integer(0)
+            return sp.factorial(self.n) / sp.factorial(self.n - m)
+
+    with pytest.raises(StateError, match=r"n = -1 is not allowed; it must satisfy n a non-neg"):
+        FockNumberState(B, -1)
+    a = boson("a")
+    fock = collision_model([a], w * a.n, bath("F", FockNumberState(B, 2), w * B.n,
+                                              {"a": g * (a.adag * B.a + a.a * B.adag)}))
+    same = collision_model([a], w * a.n, bath("F", DiagonalState(B, (0, 0, 1)), w * B.n,
+                                              {"a": g * (a.adag * B.a + a.a * B.adag)}))
+    assert heat_current(fock, "F") == heat_current(same, "F")
+    assert lindblad_form(fock).channels[0].rates == lindblad_form(same).channels[0].rates
+    n = Expectation((("a", (1, 1)),))
+    assert sp.expand(heat_current(fock, "F") - g**2 * w * (2 - n)) == 0
