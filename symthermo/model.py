@@ -117,7 +117,7 @@ class Bath:
 
     @property
     def ancilla_sites(self) -> tuple[Site, ...]:
-        return tuple(st.site for st in self.ancillas)
+        return tuple(s for st in self.ancillas for s in st.sites)
 
     @property
     def ancilla_names(self) -> frozenset[str]:
@@ -305,6 +305,12 @@ class CollisionModel:
                         f"bath {b.name!r}: coupling {lab!r} acts on {sorted(extra)}, which are "
                         "neither system sites nor this bath's ancillas"
                     )
+                if not v.site_names & all_sys:
+                    raise ModelError(
+                        f"bath {b.name!r}: coupling {lab!r} acts on no system site (it acts on "
+                        f"{sorted(v.site_names)}): a coupling must act on the system and the "
+                        "bath's ancillas"
+                    )
                 if not v.is_hermitian():
                     raise ModelError(
                         f"bath {b.name!r}: coupling {lab!r} is not Hermitian: {v}; add its "
@@ -318,20 +324,16 @@ class CollisionModel:
                         "Shift the coupling by its mean (move the mean into H_S) or use an "
                         "ancilla state with zero mean"
                     )
+                if lab not in all_sys:
+                    raise ModelError(
+                        f"bath {b.name!r}: coupling label {lab!r} is not a system site; label "
+                        f"each coupling by the system site it acts on, one of {sys_names}"
+                    )
 
 
 def _subs_state(state: AncillaState, mapping: Mapping[object, object]) -> AncillaState:
-    """The ancilla state with parameters substituted in every scalar field."""
-    changes = {}
-    for f in dataclasses.fields(state):  # type: ignore[arg-type]
-        value = getattr(state, f.name)
-        if f.name == "site" or value is None:
-            continue
-        if isinstance(value, tuple):
-            changes[f.name] = tuple(sympy.sympify(v).subs(mapping) for v in value)
-        else:
-            changes[f.name] = sympy.sympify(value).subs(mapping)
-    return dataclasses.replace(state, **changes)  # type: ignore[type-var]
+    """The ancilla state with parameters substituted (and its requirements checked again)."""
+    return state.subs(mapping)
 
 
 def collision_model(

@@ -17,7 +17,20 @@ Rates are the per-round change divided by the round duration (see
     local part: i = j; non-local part: i != j (cascaded: the ordered cross terms),
 
 and dE_S/dt = Wdot + sum_k Qdot_k (first law).  The energy rate is computed independently from
-the Lindblad form (below), so :func:`first_law_residual` is a real check of the engine.
+the Lindblad form (below), so :func:`first_law_residual` is a real check of the engine.  The
+heat current is -d<H_Rk>/dt for every ancilla state (thermal or not).
+
+Entropy (Esposito, Lindenberg, Van den Broeck, NJP 12, 013013 (2010), per collision):
+Sigma = Delta S_S - Tr[Delta rho_R ln rho_R], so with K_k = -ln rho_Rk (the state's
+:meth:`~symthermo.states.AncillaState.entropy_operator`; <i[H_Rk, K_k]> = 0 in rho_Rk) the
+entropy flux from bath k into the system is
+
+    Phi_k = -d<K_k>/dt = sum w <[V_i, [V_j, K_k]]>,     dS_Sigma/dt = dS_S/dt - sum_k Phi_k,
+
+which is beta_k Qdot_k exactly when rho_Rk is a Gibbs state of H_Rk (then and only then an
+effective temperature exists), and for a squeezed thermal bath the flux of Manzano et al.,
+PRE 93, 052120 (2016) (thermal part beta omega cosh(2r) times the heat, plus the coherent
+part in <b^2>); :func:`entropy_flux` says which case applies.
 
 Lindblad form of a channel: write V = sum_a L_a (x) B_a with ancilla monomials B_a; then
 
@@ -41,9 +54,9 @@ import sympy
 from .algebra.expectation import Expectation, expectation
 from .algebra.monomials import OMono, monomial_sort_key
 from .algebra.operator import Operator, commutator, monomial_operator, operator_sum
-from .errors import CoefficientError, ModelError
+from .errors import CoefficientError, ModelError, StateError
 from .model import Bath, CollisionModel
-from .states import partial_trace
+from .states import SqueezedThermalOscillator, effective_beta, entropy_operator, partial_trace
 
 Part = Literal["local", "nonlocal", "total"]
 PARTS: tuple[Part, ...] = ("local", "nonlocal", "total")
@@ -143,6 +156,71 @@ def work_current_operator(
         dc = _double_commutator_sum(b, model.system_hamiltonian + b.hamiltonian, part)
         out.append(-partial_trace(dc, b.ancillas) * model.time_scale(b))
     return operator_sum(out)
+
+
+@lru_cache(maxsize=256)
+def entropy_flux_operator(
+    model: CollisionModel, bath_name: str, part: Part = "total"
+) -> Operator:
+    """Phi_k = -d<K_k>/dt, K_k = -ln rho_Rk, as a system operator (see module docstring)."""
+    _check_part(part)
+    b = model.bath(bath_name)
+    try:
+        k = entropy_operator(b.ancillas)
+    except StateError as exc:
+        raise StateError(
+            f"bath {b.name!r} has no entropy flux in closed form: {exc}"
+        ) from exc
+    dc = _double_commutator_sum(b, k, part)
+    return partial_trace(dc, b.ancillas) * model.time_scale(b)
+
+
+@dataclass(frozen=True)
+class EntropyFlux:
+    """Entropy flux Phi from a bath into the system, and how it was obtained.
+
+    ``beta`` is the bath's effective inverse temperature (rho_R = exp(-beta H_R)/Z), or None
+    when rho_R is not a Gibbs state of H_R (no temperature exists); ``note`` says which.
+    """
+
+    bath: str
+    flux: sympy.Expr
+    beta: sympy.Expr | None
+    note: str
+
+
+def entropy_flux(model: CollisionModel, bath_name: str, part: Part = "total") -> EntropyFlux:
+    """The entropy flux Phi_k from bath k into the system.
+
+    With an effective temperature (rho_R a Gibbs state of H_R): Phi_k = beta_k Qdot_k.  Without
+    one (squeezed, coherent, ...): Phi_k = -d<-ln rho_R>/dt (module docstring), and the note
+    says that no temperature exists.  Raises StateError when -ln rho_R has no closed form.
+    """
+    b = model.bath(bath_name)
+    beta = effective_beta(b.ancillas, b.hamiltonian)
+    if beta is not None:
+        return EntropyFlux(
+            b.name, beta * heat_current(model, bath_name, part), beta,
+            f"bath {b.name!r} is a Gibbs state of H_R at beta = {beta}: Phi = beta Qdot",
+        )
+    flux = expectation(entropy_flux_operator(model, bath_name, part))
+    squeezed = any(isinstance(st, SqueezedThermalOscillator) for st in b.ancillas)
+    note = (
+        f"bath {b.name!r} has no temperature (its state is not a Gibbs state of H_R): "
+        "Phi = -d<-ln rho_R>/dt"
+    )
+    if squeezed:
+        note += (
+            "; squeezed thermal: -ln rho_R = beta omega [cosh(2r) b^dag b + (sinh(2r)/2)"
+            "(e^{i phi} b^dag^2 + e^{-i phi} b^2)] (Manzano et al., PRE 93, 052120 (2016))"
+        )
+    return EntropyFlux(b.name, flux, None, note)
+
+
+def entropy_production_rate(model: CollisionModel) -> sympy.Expr:
+    """Steady-state entropy production -sum_k Phi_k (add dS_S/dt away from a steady state);
+    -sum_k beta_k Qdot_k where every bath has a temperature."""
+    return -sympy.Add(*[entropy_flux(model, b.name).flux for b in model.baths])
 
 
 def heat_current(model: CollisionModel, bath_name: str, part: Part = "total") -> sympy.Expr:

@@ -22,6 +22,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.linalg import expm
 
 from symthermo.algebra import (
     Expectation,
@@ -45,7 +46,9 @@ from symthermo.algebra import (
 from symthermo.errors import StateError, SymthermoError
 from symthermo.numeric.matrices import evaluate
 from symthermo.states import (
+    DensityMatrixState,
     DiagonalState,
+    SqueezedThermalOscillator,
     ThermalOscillator,
     ThermalQubit,
     bath_mean,
@@ -221,7 +224,29 @@ def qubit_states(values: dict) -> list[tuple[object, np.ndarray]]:
         (DiagonalState(R, (1 - p, p)), np.diag([1 - pv, pv]).astype(complex)),
         (DiagonalState(R, (sp.Rational(1, 4), sp.Rational(3, 4))),
          np.diag([0.25, 0.75]).astype(complex)),
+        # coherence: rho = (1 + x sigma_x + y sigma_y + z sigma_z)/2, symbolic Bloch vector
+        (DensityMatrixState(R, bloch_rho(3 * t / 5, -p / 2, sp.Rational(3, 10))),
+         0.5 * (I2 + 0.6 * tv * SX - 0.5 * pv * SY + 0.3 * SZ)),
+        (DensityMatrixState(R, ((0.5, 0.25 - 0.125j), (0.25 + 0.125j, 0.5))),
+         np.array([[0.5, 0.25 - 0.125j], [0.25 + 0.125j, 0.5]])),
     ]
+
+
+def bloch_rho(x: sp.Expr, y: sp.Expr, z: sp.Expr) -> sp.Matrix:
+    """(1 + x sigma_x + y sigma_y + z sigma_z)/2 with sigma_y = [[0, i], [-i, 0]]."""
+    return sp.Matrix([[(1 - z) / 2, (x + sp.I * y) / 2], [(x - sp.I * y) / 2, (1 + z) / 2]])
+
+
+def squeezed_reference(nbar: float, r: float, phi: float) -> np.ndarray:
+    """S(xi) rho_th S(xi)^dag, S = expm[(xi^* a^2 - xi a^dag^2)/2], built on 3 CUTOFF levels
+    and cut to CUTOFF (population beyond below 1e-12 for nbar <= 0.3, r <= 1/5)."""
+    big = 3 * CUTOFF
+    a = np.diag(np.sqrt(np.arange(1, big)), 1).astype(complex)
+    xi = r * np.exp(1j * phi)
+    s = expm((np.conj(xi) * a @ a - xi * a.conj().T @ a.conj().T) / 2)
+    rho = s @ np.diag((nbar / (1 + nbar)) ** np.arange(big) / (1 + nbar)) @ s.conj().T
+    assert abs(np.trace(rho[:CUTOFF, :CUTOFF]) - 1) < 1e-12
+    return rho[:CUTOFF, :CUTOFF]
 
 
 def oscillator_states(values: dict) -> list[tuple[object, np.ndarray]]:
@@ -238,7 +263,24 @@ def oscillator_states(values: dict) -> list[tuple[object, np.ndarray]]:
          thermal_diag(levels * float(values[omega]), float(values[beta]))),
         (DiagonalState(B, (sp.Rational(1, 2), sp.Rational(3, 10), sp.Rational(1, 5))),
          np.diag(pops).astype(complex)),
+        (SqueezedThermalOscillator(B, nbar=nb, r=sp.Rational(1, 5), phi=t),
+         squeezed_reference(nv, 0.2, float(values[t]))),
+        (SqueezedThermalOscillator.from_moments(B, N=sp.Rational(1, 10), M=sp.I / 10),
+         squeezed_reference(*moments_to_squeezing(0.1, 0.1j))),
+        (DensityMatrixState(B, fock3), np.pad(np.array(fock3, dtype=complex),
+                                              ((0, CUTOFF - 3), (0, CUTOFF - 3)))),
     ]
+
+
+# a state on |0>, |1>, |2> with a coherence between |0> and |2> (zero mean <b>)
+fock3 = ((sp.Rational(1, 2), 0, sp.Rational(1, 5)), (0, sp.Rational(3, 10), 0),
+         (sp.Rational(1, 5), 0, sp.Rational(1, 5)))
+
+
+def moments_to_squeezing(n: float, m: complex) -> tuple[float, float, float]:
+    """(nbar, r, phi) with N = nbar cosh 2r + sinh^2 r, M = -(nbar + 1/2) e^{i phi} sinh 2r."""
+    nbar = np.sqrt((n + 0.5) ** 2 - abs(m) ** 2) - 0.5
+    return nbar, 0.5 * np.arcsinh(abs(m) / (nbar + 0.5)), float(np.angle(-m))
 
 
 # omega*beta >= 1.6 keeps the oscillator's nbar below 0.25, converged at CUTOFF levels

@@ -7,7 +7,8 @@ per node kind (no string surgery on sympy's output):
   \hat{\sigma}^{x}_{S_2} \rangle_{\rho_S}``, bosons ``\hat{a}^{\dagger}_{R} \hat{a}_{R}``,
   powers ``\hat{a}^{\dagger 2}_{R}``; the state subscript is the setting ``state``
   (None: no subscript);
-* parameter symbols by the naming scheme of :func:`parameter_latex`;
+* parameter symbols by the naming scheme of :func:`parameter_latex`; a conjugated parameter
+  as the papers write it (``conjugate(M_b)`` -> ``M^{*}_{b}``, the squeezing moment M^*);
 * sums containing expectation values (or operator monomials) are grouped by expectation value,
   in monomial order, each coefficient factored (``sympy.factor``) and put in front;
 * symthermo ``Operator`` objects print as sums of operator products (:func:`latex_operator`).
@@ -286,6 +287,16 @@ class SymthermoLatexPrinter(LatexPrinter):
 
     def _print_OperatorMonomial(self, expr: OperatorMonomial) -> str:
         return self.monomial_latex(expr.monomial)
+
+    def _print_conjugate(self, expr: sympy.Expr, exp: str | None = None) -> str:
+        """A conjugated parameter as the papers write it: ``M_b`` -> ``M^{*}_{b}``."""
+        arg = expr.args[0]
+        if isinstance(arg, sympy.Symbol) and not _is_monomial_symbol(arg) and "^" not in arg.name:
+            head, sep, tail = arg.name.partition("_")
+            if arg not in self._settings["symbol_names"] and "\\" not in arg.name:
+                text = parameter_latex(head + "^*" + sep + tail)
+                return text if exp is None else r"\left(" + text + r"\right)^{" + exp + "}"
+        return super()._print_conjugate(expr, exp=exp)
 
     def _print_Pow(self, expr: sympy.Pow) -> str:
         if _is_monomial_symbol(expr.base) and expr.exp.is_Integer and expr.exp > 0:

@@ -29,6 +29,7 @@ from ..algebra.expectation import Expectation
 from ..algebra.operator import Operator, operator_sum
 from ..errors import ParameterError
 from ..model import CollisionModel
+from ..states import check_values
 from ..thermo import lindblad_form
 from ..validate import choice, estimate_bytes, positive_finite, validate_parameter_values
 from .collision import Bath as NumericBath
@@ -251,6 +252,7 @@ class LiouvillianBuilder:
         """
         clean = validate_parameter_values(values, self.parameters, arrays=True)
         by_name = {str(k): v for k, v in clean.items()}
+        check_values(self.model.ancilla_states, by_name)  # physical ancilla states at each point
         try:
             args = np.broadcast_arrays(*[by_name[str(p)] for p in self.parameters]) \
                 if self.parameters else []
