@@ -15,6 +15,7 @@ typo is reported, not a failure).  Progress goes to stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import json
@@ -230,10 +231,42 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     defaults = {str(k): v for k, v in params.get(variant, {}).items()}
     defaults.update(_parse_sets(args.set))
     axes = [GridAxis.parse(g) for g in args.grid]
-    table = run_sweep(models[variant], defaults, axes, chunk=args.chunk, cutoff=args.cutoff)
+    with _sweep_executor(args.workers, args.scheduler) as executor:
+        table = run_sweep(models[variant], defaults, axes, chunk=args.chunk, cutoff=args.cutoff,
+                          executor=executor)
     path = write_table(table, args.out)
     _progress(f"wrote {len(next(iter(table.values())))} rows to {path}")
     return 0
+
+
+@contextlib.contextmanager
+def _sweep_executor(workers: int | None, scheduler: str | None):
+    """None, a local process pool (--workers N) or a Dask client (--scheduler ADDRESS)."""
+    if workers is not None and scheduler is not None:
+        raise UserError("give --workers N or --scheduler ADDRESS, not both")
+    if scheduler is not None:
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise UserError("--scheduler needs Dask: pip install 'symthermo[dask]'") from exc
+        try:
+            client = Client(scheduler, timeout=30)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise UserError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from exc
+        _progress(f"sweep on the Dask scheduler {scheduler}")
+        with client:
+            yield client
+        return
+    if workers is None or workers == 1:
+        yield None
+        return
+    if workers < 1:
+        raise UserError(f"--workers {workers}: give a number of processes >= 1")
+    from concurrent.futures import ProcessPoolExecutor
+
+    _progress(f"sweep on {workers} local worker processes")
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
 
 
 def _format_steady(r: dict) -> list[str]:
@@ -295,8 +328,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model variant")
     p.add_argument("--grid", action="append", metavar="KEY=start:stop:num")
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
-    p.add_argument("--chunk", type=int, default=2048, help="grid points per batched solve")
+    p.add_argument("--chunk", type=int, default=2048,
+                   help="grid points per batched solve, and per task with --workers/--scheduler "
+                   "(default 2048)")
     p.add_argument("--cutoff", type=int, default=12, help="Fock levels of system bosons")
+    p.add_argument("--workers", type=int, metavar="N", default=None,
+                   help="solve the chunks on N local worker processes (default: this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="solve the chunks on a Dask cluster, e.g. tcp://10.0.0.1:8786 "
+                   "(needs symthermo[dask]); the table is the same as in one process")
     p.add_argument("--out", default="sweep.csv", help="output .csv or .npz")
     p.set_defaults(func=cmd_sweep)
     return parser

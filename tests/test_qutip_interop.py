@@ -97,12 +97,13 @@ def _single_qubit_model():
 
 
 def test_basis_conversion_reads_as_qutip_users_write_it():
-    model, values, (w, g, xi) = _single_qubit_model()
+    model, values, _ = _single_qubit_model()
     q = to_qutip(model, values)
     # our H = (omega/2) sigma_z is QuTiP's omega/2 * sigmaz()
     assert np.allclose(q.H.full(), (0.65 * qutip.sigmaz()).full())
     # jump operators are sigma_+ (gamma = 2 g^2 (1 - xi)) and sigma_- (gamma = 2 g^2 (1 + xi))
-    ops = {tuple(np.round(m.full().ravel(), 12)): r for m, r in zip(q.jump_operators, q.rates)}
+    ops = {tuple(np.round(m.full().ravel(), 12)): r for m, r in zip(q.jump_operators, q.rates,
+                                                                      strict=True)}
     assert ops[tuple(qutip.sigmap().full().ravel())] == pytest.approx(2 * 0.16 * 0.7)
     assert ops[tuple(qutip.sigmam().full().ravel())] == pytest.approx(2 * 0.16 * 1.3)
     # QuTiP's expect(sigmaz(), rho_ss) is our <sigma_z> = -xi at the steady state
@@ -118,7 +119,7 @@ def test_basis_conversion_reads_as_qutip_users_write_it():
 
 
 def test_diagonal_form_names_rates_and_prints_them():
-    model, _, (w, g, xi) = _single_qubit_model()
+    model, _, (_, g, xi) = _single_qubit_model()
     form = diagonal_lindblad_form(model)
     rates = {j.operator_str(): j.rate for j in form.jumps}
     assert sympy.simplify(rates["sigma^+_S"] - 2 * g**2 * (1 - xi)) == 0
@@ -142,7 +143,7 @@ def test_from_qutip_user_model_into_symthermo_measures():
 
 
 def test_interop_errors_are_clear():
-    model, values, (w, g, xi) = _single_qubit_model()
+    model, values, (w, _, _) = _single_qubit_model()
     with pytest.raises(SymthermoError, match="no value for parameters"):
         to_qutip(model, {w: 1.0})
     with pytest.raises(SymthermoError, match="basis"):

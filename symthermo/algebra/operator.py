@@ -27,7 +27,9 @@ import sympy
 from ..errors import CoefficientError, SiteError
 from .coefficients import (
     ONE,
+    cmono_from_portable,
     cmono_mul,
+    cmono_portable,
     scalar_to_sympy,
     to_scalar,
 )
@@ -225,6 +227,19 @@ class Operator:
 
     def __repr__(self) -> str:
         return f"Operator({self})"
+
+    def __reduce__(self) -> tuple:
+        # coefficient atoms are interned per process: pickle them as sympy expressions
+        items = tuple((om, cmono_portable(cm), r) for (om, cm), r in self._data.items())
+        return (_operator_from_portable, (items,))
+
+
+def _operator_from_portable(items: tuple) -> Operator:
+    out: dict[Key, int | Fraction] = {}
+    for om, pcm, r in items:
+        factor, cm = cmono_from_portable(pcm)
+        _accumulate(out, (om, cm), r * factor)
+    return Operator(out)
 
 
 def _as_operator(x: object) -> Operator:
