@@ -197,6 +197,9 @@ class DiagonalLindbladForm:
                         + latex(j.operator, ladder=True))
         return r"$\begin{aligned}" + r"\\ ".join("&" + r for r in rows) + r"\end{aligned}$"
 
+    def _latex(self, printer: object = None) -> str:
+        return self._repr_latex_().strip("$")
+
     def numeric_jumps(self, params: Mapping | None, sites, cutoff=None) -> list[np.ndarray]:
         """Collapse operators sqrt(gamma_k) L_k as matrices (blocks diagonalised numerically).
 

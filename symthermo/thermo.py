@@ -193,6 +193,18 @@ class LindbladForm:
                 terms.append(-half * (anti * a + a * anti))
         return operator_sum(terms)
 
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{ch.bath}: {len(ch.jump_operators)}" for ch in self.channels)
+        return f"<LindbladForm: jump operators per channel ({sizes}); H = {self.hamiltonian}>"
+
+    def _repr_latex_(self) -> str:
+        from .emit.display import lindblad_latex
+
+        return lindblad_latex(self)
+
+    def _latex(self, printer: object = None) -> str:
+        return self._repr_latex_().strip("$")
+
 
 @lru_cache(maxsize=1024)
 def _channel_sandwiches(
@@ -387,6 +399,19 @@ class Currents:
     work_by_bath: dict[str, dict[str, sympy.Expr]]
     energy_rate: sympy.Expr
     first_law_residual: sympy.Expr
+
+    def __repr__(self) -> str:
+        from .emit.display import currents_text
+
+        return currents_text(self)
+
+    def _repr_latex_(self) -> str:
+        from .emit.display import currents_latex
+
+        return currents_latex(self)
+
+    def _latex(self, printer: object = None) -> str:
+        return self._repr_latex_().strip("$")
 
 
 def currents(model: CollisionModel) -> Currents:

@@ -67,6 +67,15 @@ class Expectation(MonomialSymbol):
     def operator(self) -> Operator:
         return monomial_operator(self.monomial)
 
+    def _latex(self, printer: object) -> str:
+        """``sympy.latex`` hook: the bracket of the emitter's printer (sympy's own printer
+        would take this for sympy.stats' Expectation and fail)."""
+        if hasattr(printer, "_bracket"):
+            return printer._bracket(self.monomial)  # type: ignore[attr-defined]
+        from ..emit.latex import SymthermoLatexPrinter
+
+        return SymthermoLatexPrinter()._bracket(self.monomial)
+
     @property
     def site_names(self) -> tuple[str, ...]:
         return tuple(s for s, _ in self.monomial)

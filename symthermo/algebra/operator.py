@@ -228,6 +228,17 @@ class Operator:
     def __repr__(self) -> str:
         return f"Operator({self})"
 
+    # notebooks and sympy.latex: the emitter's printer (imported on use)
+    def _latex(self, printer: object) -> str:
+        if hasattr(printer, "_print_Operator"):
+            return printer._print_Operator(self)  # type: ignore[attr-defined]
+        from ..emit.latex import latex
+
+        return latex(self)
+
+    def _repr_latex_(self) -> str:
+        return "$\\displaystyle " + self._latex(None) + "$"
+
     def __reduce__(self) -> tuple:
         # coefficient atoms are interned per process: pickle them as sympy expressions
         items = tuple((om, cmono_portable(cm), r) for (om, cm), r in self._data.items())

@@ -82,6 +82,14 @@ class LadderExpectation(MonomialSymbol):
                    for _, loc in monomial)
         return cls._create(name, monomial, real=real)
 
+    def _latex(self, printer: object) -> str:
+        """``sympy.latex`` hook (see :meth:`Expectation._latex`)."""
+        if hasattr(printer, "_bracket"):
+            return printer._bracket(self.monomial)  # type: ignore[attr-defined]
+        from .latex import SymthermoLatexPrinter
+
+        return SymthermoLatexPrinter()._bracket(self.monomial)
+
     @property
     def operator(self) -> Operator:
         """The ladder monomial as an Operator (in the algebra's Pauli basis)."""
