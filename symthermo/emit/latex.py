@@ -924,18 +924,21 @@ def latex_derivation(
     sides = [_side(step.lhs, dict(settings)) for step in parsed]
     widest = max((latex_width(x) for x in sides), default=0.0)
     for step, lhs in zip(parsed, sides, strict=True):
-        lines = latex_lines(step.rhs, width=width, lhs=lhs, max_terms=max_terms,
-                            lhs_width=widest, **settings)
+        parts = latex_rows(step.rhs, width=width, lhs=lhs, max_terms=max_terms,
+                           lhs_width=widest, **settings)
         if step.note:
             rows.append("\\intertext{" + escape_text(step.note) + "}")
-        for k, line in enumerate(lines):
-            text = f"{lhs} &= {line}" if k == 0 else f"&\\quad {line}"
-            last = k == len(lines) - 1
-            if last and step.label:
-                text += f" \\label{{{step.label}}}"
-            else:
-                text += " \\nonumber"
-            rows.append(text)
+        for r, (left, lines) in enumerate(parts):
+            for k, line in enumerate(lines):
+                text = f"{left} &= {line}" if k == 0 else f"&\\quad {line}"
+                last = k == len(lines) - 1
+                if last and r < len(parts) - 1:
+                    text += ","  # then the definitions of the step's abbreviations
+                if last and r == 0 and step.label:
+                    text += f" \\label{{{step.label}}}"
+                else:
+                    text += " \\nonumber"
+                rows.append(text)
     out = []
     for k, row in enumerate(rows):
         is_note = row.startswith("\\intertext")
