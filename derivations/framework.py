@@ -203,13 +203,19 @@ def _cell(text: str) -> str:
 
 def render_report(d: Derivation) -> str:
     """The equation-by-equation report (markdown), deterministic."""
+    from .references import REFERENCES
+
     lines = [f"# {d.title}", ""]
     lines.append(f"Derivation `{d.name}`; sources: {', '.join(d.sources)}.")
     lines.append("")
+    if d.name in REFERENCES:
+        lines.append(f"Paper: {REFERENCES[d.name].text()}.")
+        lines.append("")
     lines.append(
         "Status: *holds* (printed - derived simplifies to 0), *holds under convention* (after "
         "the stated mapping), *differs* (see below; the matrix route decides which side is "
-        "right). Conventions: hbar = k_B = 1, |0> ground, sigma_z = |1><1| - |0><0|."
+        "right). Conventions: hbar = k_B = 1, |0> ground, sigma_z = |1><1| - |0><0|; heat "
+        "positive into the system, work positive on the system; coupling V/sqrt(tau), tau -> 0."
     )
     lines.append("")
     lines.append("| equation | quantity | status | kind of difference |")
@@ -272,7 +278,10 @@ def write_generated(d: Derivation, out_dir: str | Path) -> list[Path]:
     Output is deterministic: the same derivation gives byte-identical files.
     """
     from symthermo.emit import latex_document, latex_fragment, write_kernels
+    from symthermo.emit.bibliography import bibtex
     from symthermo.files import remove_stale, write_bytes_atomic
+
+    from .references import REFERENCES
 
     base = Path(out_dir) / d.name
     (base / "fragments").mkdir(parents=True, exist_ok=True)
@@ -283,15 +292,20 @@ def write_generated(d: Derivation, out_dir: str | Path) -> list[Path]:
         written.append(path)
 
     put(base / "report.md", render_report(d))
+    refs = [REFERENCES[d.name]] if d.name in REFERENCES else []
+    put(base / "references.bib", bibtex(REFERENCES.values()))
+    put(Path(out_dir) / "references.bib", bibtex(REFERENCES.values()))
     qs = list(d.quantities)
     if qs:
         put(
             base / "equations.tex",
-            latex_document(qs, title=d.title, prefix=d.name, sites=d.kernel_sites or None),
+            latex_document(qs, title=d.title, prefix=d.name, sites=d.kernel_sites or None,
+                           references=refs),
         )
-        put(base / "fragments" / "all.tex", latex_fragment(qs, prefix=d.name))
+        put(base / "fragments" / "all.tex", latex_fragment(qs, prefix=d.name, references=refs))
         for q in qs:
-            put(base / "fragments" / f"{q.name}.tex", latex_fragment([q], prefix=d.name))
+            put(base / "fragments" / f"{q.name}.tex",
+                latex_fragment([q], prefix=d.name, references=refs))
         written.append(
             write_kernels(base / "kernels.py", qs, d.kernel_sites or None, module_name="kernels")
         )

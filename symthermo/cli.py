@@ -1,6 +1,6 @@
 """The ``symthermo`` command line.
 
-    symthermo list                                   derivations, models, parameters
+    symthermo list [NAME|FILE]                       derivations, models, parameters
     symthermo derive NAME|PATH|--all [--out DIR]     write generated/<paper>/
     symthermo check NAME|--all                       cross-checks + printed-equation table
     symthermo steady NAME [--model V] [--set K=V ...] [--initial ground|mixed] [--json]
@@ -20,6 +20,7 @@ to stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import json
@@ -164,10 +165,12 @@ def models_and_parameters(name: str) -> tuple[str, dict, dict]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    for name in DERIVATION_NAMES:
+    for name in ([args.name] if getattr(args, "name", None) else DERIVATION_NAMES):
         try:
             title, models, params = models_and_parameters(name)
         except UserError as exc:
+            if getattr(args, "name", None):
+                raise
             print(f"{name}: (not available: {exc})")
             continue
         print(f"{name}: {title}")
@@ -182,7 +185,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_derive(args: argparse.Namespace) -> int:
     from derivations.framework import write_generated
 
-    out = _output_directory(args.out)
+    if args.out is None:
+        _progress("no --out given: writing under generated/")
+    out = _output_directory(args.out or "generated")
     for name in _names(args):
         d = _build(name)
         files = write_generated(d, out)
@@ -306,16 +311,52 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise UserError(f"no model {variant!r}; choose one of {', '.join(models)}")
     defaults = {str(k): v for k, v in params.get(variant, {}).items()}
     defaults.update(_parse_sets(args.set))
-    if Path(args.out).suffix not in (".csv", ".npz"):
-        raise UserError(f"--out {args.out!r} must end in .csv or .npz")
-    if Path(args.out).is_dir():
-        raise UserError(f"--out {args.out!r} is a directory: give a file name (.csv or .npz)")
-    _output_directory(str(Path(args.out).parent))
+    out = args.out
+    if out is None:
+        out = "sweep.csv"
+        _progress("no --out given: writing the table to sweep.csv")
+    if Path(out).suffix not in (".csv", ".npz"):
+        raise UserError(f"--out {out!r} must end in .csv or .npz")
+    if Path(out).is_dir():
+        raise UserError(f"--out {out!r} is a directory: give a file name (.csv or .npz)")
+    _output_directory(str(Path(out).parent))
     axes = [GridAxis.parse(g) for g in args.grid]
-    table = run_sweep(models[variant], defaults, axes, chunk=args.chunk, cutoff=args.cutoff)
-    path = write_table(table, args.out)
+    with _sweep_executor(args.workers, args.scheduler) as executor:
+        table = run_sweep(models[variant], defaults, axes, chunk=args.chunk, cutoff=args.cutoff,
+                          executor=executor)
+    path = write_table(table, out)
     _progress(f"wrote {len(next(iter(table.values())))} rows to {path}")
     return 0
+
+
+@contextlib.contextmanager
+def _sweep_executor(workers: int | None, scheduler: str | None):
+    """None, a local process pool (--workers N) or a Dask client (--scheduler ADDRESS)."""
+    if workers is not None and scheduler is not None:
+        raise UserError("give --workers N or --scheduler ADDRESS, not both")
+    if scheduler is not None:
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise UserError("--scheduler needs Dask: pip install 'symthermo[dask]'") from exc
+        try:
+            client = Client(scheduler, timeout=30)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise UserError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from exc
+        _progress(f"sweep on the Dask scheduler {scheduler}")
+        with client:
+            yield client
+        return
+    if workers is None or workers == 1:
+        yield None
+        return
+    if workers < 1:
+        raise UserError(f"--workers {workers}: give a number of processes >= 1")
+    from concurrent.futures import ProcessPoolExecutor
+
+    _progress(f"sweep on {workers} local worker processes")
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
 
 
 def _format_steady(r: dict) -> list[str]:
@@ -355,52 +396,87 @@ def _positive_int(text: str) -> int:
     return value
 
 
+_NAME_HELP = ("derivation: one of " + ", ".join(DERIVATION_NAMES)
+              + ", or the path of your own derivation .py file")
+_MODEL_HELP = ("model variant of the derivation (its MODELS keys, e.g. 'single' for "
+               "common_reservoirs); `symthermo list NAME` lists them with their default "
+               "parameters; default: the first variant")
+_SET_HELP = ("override a default parameter, by the symbol's name as `symthermo list` prints it, "
+             "e.g. --set Jx_s=0.7 (repeatable)")
+_CUTOFF_HELP = "Fock levels kept for each bosonic system site (default 12; qubits need none)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="symthermo",
-        description="Symbolic derivations for the quantum thermodynamics of collision models.",
+        description="Symbolic derivations for the quantum thermodynamics of collision models. "
+        "User errors exit with status 2; `check` exits 1 when one of our own cross-checks "
+        "fails.",
     )
     parser.add_argument("--version", action="version", version=f"symthermo {__version__}")
-    sub = parser.add_subparsers(dest="command")
-    p = sub.add_parser("list", help="derivations, their models and parameters")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("list", help="derivations, their models (--model) and default parameters",
+                       description="List the derivations (or one, by name or .py file) with "
+                       "their model variants, the values accepted by --model, and their "
+                       "default parameters, the names accepted by --set and --grid.")
+    p.add_argument("name", nargs="?", metavar="NAME|FILE",
+                   help=_NAME_HELP + " (default: the four paper derivations)")
     p.set_defaults(func=cmd_list)
-    p = sub.add_parser("derive", help="regenerate a derivation's outputs into generated/")
-    p.add_argument("name", nargs="?", help="derivation name or path to a .py file")
+    p = sub.add_parser("derive", help="regenerate a derivation's outputs (report, LaTeX, "
+                       "references.bib, kernels, figures)",
+                       description="Write <out>/<derivation>/: report.md, equations.tex, "
+                       "fragments/*.tex, references.bib, kernels.py and figures/.")
+    p.add_argument("name", nargs="?", metavar="NAME|FILE", help=_NAME_HELP)
     p.add_argument("--all", action="store_true", help="all four paper derivations")
-    p.add_argument("--out", default="generated", help="output directory (default generated)")
-    p.add_argument("--no-figures", action="store_true", help="skip the figures")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output directory (default: generated, announced on stderr)")
+    p.add_argument("--no-figures", action="store_true", help="skip the figures (no matplotlib "
+                   "needed)")
     p.set_defaults(func=cmd_derive)
     p = sub.add_parser("figure", help="make a paper's figures (needs matplotlib)")
-    p.add_argument("name")
-    p.add_argument("fig", nargs="?", help="one figure id (default: all)")
-    p.add_argument("--out", default="generated", help="output directory (default generated)")
+    p.add_argument("name", metavar="NAME", help="paper derivation: " + ", ".join(DERIVATION_NAMES))
+    p.add_argument("fig", nargs="?", help="one figure id, e.g. fig1 (default: all)")
+    p.add_argument("--out", default="generated", metavar="DIR",
+                   help="output directory; figures go to DIR/NAME/figures (default: generated)")
     p.set_defaults(func=cmd_figure)
     p = sub.add_parser("check", help="cross-checks and the printed-equation comparison")
-    p.add_argument("name", nargs="?")
-    p.add_argument("--all", action="store_true")
+    p.add_argument("name", nargs="?", metavar="NAME|FILE", help=_NAME_HELP)
+    p.add_argument("--all", action="store_true", help="all four paper derivations")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("steady", help="numeric steady state and its thermodynamics")
-    p.add_argument("name")
-    p.add_argument("--model", help="model variant (see `symthermo list`)")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="parameter value")
+    p.add_argument("name", metavar="NAME|FILE", help=_NAME_HELP)
+    p.add_argument("--model", metavar="VARIANT", help=_MODEL_HELP)
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=_SET_HELP)
     p.add_argument(
-        "--initial", default=None,
-        help="initial state for a non-unique steady state: 'ground' or 'mixed'",
+        "--initial", default=None, choices=("ground", "mixed"),
+        help="initial state from which a non-unique steady state is projected: 'ground' "
+        "(every qubit in |0>, bosons in vacuum) or 'mixed' (maximally mixed)",
     )
-    p.add_argument("--cutoff", type=_positive_int, default=12,
-                   help="Fock levels of system bosons")
+    p.add_argument("--cutoff", type=_positive_int, default=12, metavar="LEVELS", help=_CUTOFF_HELP)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_steady)
-    p = sub.add_parser("sweep", help="steady states and currents over a parameter grid")
-    p.add_argument("name")
-    p.add_argument("--model", help="model variant")
-    p.add_argument("--grid", action="append", metavar="KEY=start:stop:num")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE")
+    p = sub.add_parser("sweep", help="steady states and currents over a parameter grid",
+                       description="Steady states, every heat and work current (local, "
+                       "non-local, total) and the l1 coherence on the Cartesian product of the "
+                       "--grid axes; one row per grid point (last axis fastest).")
+    p.add_argument("name", metavar="NAME|FILE", help=_NAME_HELP)
+    p.add_argument("--model", metavar="VARIANT", help=_MODEL_HELP)
+    p.add_argument("--grid", action="append", metavar="KEY=start:stop:num",
+                   help="one axis of the grid: parameter KEY from start to stop (both "
+                   "included) in num points, as numpy.linspace, e.g. --grid Jx_s=0.1:2:50 "
+                   "(repeatable; at least one)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help=_SET_HELP)
     p.add_argument("--chunk", type=_positive_int, default=2048,
-                   help="grid points per batched solve")
-    p.add_argument("--cutoff", type=_positive_int, default=12,
-                   help="Fock levels of system bosons")
-    p.add_argument("--out", default="sweep.csv", help="output .csv or .npz")
+                   help="grid points per batched solve, and per task with --workers/--scheduler "
+                   "(default 2048)")
+    p.add_argument("--cutoff", type=_positive_int, default=12, metavar="LEVELS", help=_CUTOFF_HELP)
+    p.add_argument("--workers", type=_positive_int, metavar="N", default=None,
+                   help="solve the chunks on N local worker processes (default: this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="solve the chunks on a Dask cluster, e.g. tcp://10.0.0.1:8786 "
+                   "(needs symthermo[dask]); the table is the same as in one process")
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help="output table, .csv or .npz (default: sweep.csv, announced on stderr)")
     p.set_defaults(func=cmd_sweep)
     return parser
 

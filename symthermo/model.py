@@ -143,6 +143,20 @@ class Bath:
     def with_scheme(self, scheme: Scheme) -> Bath:
         return dataclasses.replace(self, scheme=scheme)
 
+    # notebooks ------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        from .emit.display import bath_text
+
+        return f"<{bath_text(self)}>"
+
+    def _repr_latex_(self) -> str:
+        from .emit.display import aligned, bath_latex_rows
+
+        return aligned(bath_latex_rows(self))
+
+    def _latex(self, printer: object = None) -> str:
+        return self._repr_latex_().strip("$")
+
 
 @dataclass(frozen=True)
 class CollisionModel:
@@ -210,6 +224,25 @@ class CollisionModel:
             return sympy.Integer(1)
         k = max(b.strokes_per_round for b in self.baths)
         return sympy.Rational(1, k)
+
+    # notebooks ------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        from .emit.display import model_text
+
+        return model_text(self)
+
+    def _repr_latex_(self) -> str:
+        from .emit.display import model_latex
+
+        return model_latex(self)
+
+    def _repr_html_(self) -> str:
+        from .emit.display import pre_html
+
+        return pre_html(repr(self))
+
+    def _latex(self, printer: object = None) -> str:
+        return self._repr_latex_().strip("$")
 
     # rebuilding -----------------------------------------------------------------------------
     def replace(self, **changes: object) -> CollisionModel:

@@ -6,15 +6,26 @@ the steady states come from one batched solve, and the derived currents are eval
 stack of states with vectorised expectation values.  Points whose stationary space is not
 one-dimensional get NaN (reported on stderr).  Output: a tidy table, one row per grid point,
 as CSV (``%.12g``, byte-stable) or ``.npz`` (one array per column).
+
+Scaling out: the sweep is a :class:`SweepPlan` (model, fixed values, axes, derived columns)
+cut into chunks; :func:`solve_chunk` is the task.  ``run_sweep(..., executor=...)`` submits
+the chunks to any ``concurrent.futures.Executor`` or a Dask ``distributed.Client``; each worker
+process compiles the plan's kernels once and keeps them, and the results are gathered in grid
+order, so the table is byte for byte the single-process one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import pickle
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import sympy
@@ -116,15 +127,102 @@ def _progress_bar(done: int, total: int, stream=None) -> None:
     stream.flush()
 
 
-def run_sweep(
+@dataclass(frozen=True)
+class SweepPlan:
+    """Everything a worker needs to solve chunks of one sweep (small, picklable).
+
+    The grid is the Cartesian product of ``axes`` in C order (last axis fastest, as
+    ``numpy.meshgrid(..., indexing="ij").ravel()``); chunk k covers flat points
+    [k * chunk, (k + 1) * chunk).  ``columns`` are the derived current expressions (derived
+    once, in the caller); ``key`` identifies the plan's kernels in a worker's cache.
+    """
+
+    model: CollisionModel
+    cutoff: Cutoff | None
+    base: tuple[tuple[str, float], ...]
+    axes: tuple[GridAxis, ...]
+    columns: tuple[tuple[str, sympy.Expr], ...]
+    chunk: int
+    key: str
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(ax.values.size for ax in self.axes)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape)) if self.axes else 1
+
+    def chunks(self) -> list[tuple[int, int]]:
+        """(start, stop) of every chunk, in order."""
+        return [(a, min(self.size, a + self.chunk)) for a in range(0, self.size, self.chunk)]
+
+
+_KERNELS: dict[str, tuple[LiouvillianBuilder, CurrentEvaluator]] = {}
+_KERNELS_LOCK = threading.Lock()
+
+
+def _kernels(plan: SweepPlan) -> tuple[LiouvillianBuilder, CurrentEvaluator]:
+    """The plan's Liouvillian builder and current evaluator, compiled once per process."""
+    with _KERNELS_LOCK:
+        found = _KERNELS.get(plan.key)
+        if found is None:
+            found = (LiouvillianBuilder(plan.model, plan.cutoff),
+                     CurrentEvaluator(dict(plan.columns), plan.model, plan.cutoff))
+            _KERNELS.clear()  # one sweep at a time per worker: keep memory bounded
+            _KERNELS[plan.key] = found
+        return found
+
+
+def solve_chunk(
+    plan: SweepPlan, start: int, stop: int
+) -> tuple[dict[str, np.ndarray], tuple[int, int]]:
+    """Columns of grid points [start, stop) and the numbers of degenerate points and of points
+    not converged in a system boson's cutoff among them (both NaN in the columns).
+
+    The unit of work of a sweep (a task on an executor); the result depends only on the plan
+    and the range, so any executor gives the single-process table bit for bit.
+    """
+    builder, evaluator = _kernels(plan)
+    flat = np.arange(start, stop)
+    values = {k: np.full(stop - start, v) for k, v in plan.base}
+    if plan.axes:
+        index = np.unravel_index(flat, plan.shape)
+        for ax, idx in zip(plan.axes, index, strict=True):
+            values[ax.name] = ax.values[idx]
+    rho = builder.steady_states(values, on_degenerate="nan")
+    bad = np.isnan(rho[:, 0, 0].real)
+    degenerate = int(bad.sum())
+    truncated = 0
+    if any(s.kind == "boson" for s in plan.model.system_sites):
+        # a truncated system boson must leave its top Fock level (nearly) empty
+        top = top_level_populations(np.where(bad[:, None, None], 0, rho),
+                                    plan.model.system_sites, plan.cutoff)
+        unconverged = np.zeros_like(bad)
+        for p in top.values():
+            unconverged |= p > TRUNCATION_POPULATION_LIMIT
+        truncated = int((unconverged & ~bad).sum())
+        bad = bad | unconverged
+    safe = np.where(bad[:, None, None], np.eye(rho.shape[-1]) / rho.shape[-1], rho)
+    out = {ax.name: values[ax.name] for ax in plan.axes}
+    for k, v in evaluator(safe, values).items():
+        out[k] = np.where(bad, np.nan, v)
+    coh = np.asarray(l1_coherence(safe))  # a stack: one vectorised call
+    out["l1_coherence"] = np.where(bad, np.nan, coh)
+    return out, (degenerate, truncated)
+
+
+def sweep_plan(
     model: CollisionModel,
     defaults: Mapping,
     axes: Sequence[GridAxis],
     chunk: int = 2048,
     cutoff: Cutoff | None = None,
-    progress: Callable[[int, int], None] | None = _progress_bar,
-) -> dict[str, np.ndarray]:
-    """Steady-state currents and l1 coherence on the Cartesian grid of ``axes``."""
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepPlan:
+    """Validate a sweep (parameters known and finite, every value given, axes distinct, the
+    table fits in memory) and derive its columns.  ``progress`` is accepted for symmetry with
+    :func:`run_sweep` and ignored."""
     if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
         raise ParameterError(f"chunk must be a positive int (grid points per solve), got "
                              f"{chunk!r}", "chunk")
@@ -143,50 +241,56 @@ def run_sweep(
                 f"--grid {ax.name!r} is not a parameter of this model; it has "
                 f"{', '.join(sorted(known))}"
             )
-    base = {str(k): v for k, v in validate_parameter_values(defaults).items()}
+    clean = validate_parameter_values(defaults)
+    base = {str(k): float(v) for k, v in clean.items() if str(k) not in names}
     missing = [p for p in known if p not in base and p not in names]
     if missing:
         raise SymthermoError(f"no value for parameters {missing}: pass --set NAME=VALUE")
-    evaluator = CurrentEvaluator(current_columns(model), model, cutoff)
     n = int(np.prod([ax.values.size for ax in axes])) if axes else 1
-    columns_count = len(axes) + len(evaluator.names) + 1
+    columns_count = len(axes) + len(current_columns(model)) + 1
     estimate_bytes(f"the table of {n} grid points", float(n) * (columns_count + len(axes)), 8)
-    mesh = np.meshgrid(*[ax.values for ax in axes], indexing="ij")
-    grid = {ax.name: m.ravel() for ax, m in zip(axes, mesh, strict=True)}
-    base = {k: float(v) for k, v in base.items()}
-    bosons = [s for s in model.system_sites if s.kind == "boson"]
     # at most ~256 MB of generator entries per chunk
     chunk = max(1, min(chunk, MAX_CHUNK_BYTES // (16 * max(1, builder.support.size))))
-    columns: dict[str, list[np.ndarray]] = {name: [] for name in grid}
-    for name in [*evaluator.names, "l1_coherence"]:
-        columns[name] = []
-    degenerate = 0
-    truncated = 0
-    for start in range(0, n, chunk):
-        stop = min(n, start + chunk)
-        values = {k: np.full(stop - start, v) for k, v in base.items()}
-        values.update({k: v[start:stop] for k, v in grid.items()})
-        rho = builder.steady_states(values, on_degenerate="nan")
-        bad = np.isnan(rho[:, 0, 0].real)
-        degenerate += int(bad.sum())
-        if bosons:  # a truncated system boson must leave its top Fock level (nearly) empty
-            top = top_level_populations(np.where(bad[:, None, None], 0, rho),
-                                        model.system_sites, cutoff)
-            unconverged = np.zeros_like(bad)
-            for p in top.values():
-                unconverged |= p > TRUNCATION_POPULATION_LIMIT
-            truncated += int((unconverged & ~bad).sum())
-            bad = bad | unconverged
-        safe = np.where(bad[:, None, None], np.eye(rho.shape[-1]) / rho.shape[-1], rho)
-        cur = evaluator(safe, values)
-        for k in grid:
-            columns[k].append(values[k])
-        for k, v in cur.items():
-            columns[k].append(np.where(bad, np.nan, v))
-        coh = np.asarray(l1_coherence(safe))  # a stack: one vectorised call
-        columns["l1_coherence"].append(np.where(bad, np.nan, coh))
-        if progress is not None:
-            progress(stop, n)
+    columns = tuple(current_columns(model).items())
+    key = hashlib.sha256(pickle.dumps((model, cutoff))).hexdigest()[:16]
+    return SweepPlan(model, cutoff, tuple(sorted(base.items())), tuple(axes), columns, chunk,
+                     key)
+
+
+def _is_dask_client(executor: object) -> bool:
+    return type(executor).__module__.split(".")[0] == "distributed"
+
+
+def run_sweep(
+    model: CollisionModel,
+    defaults: Mapping,
+    axes: Sequence[GridAxis],
+    chunk: int = 2048,
+    cutoff: Cutoff | None = None,
+    progress: Callable[[int, int], None] | None = _progress_bar,
+    executor: Executor | Any | None = None,
+) -> dict[str, np.ndarray]:
+    """Steady-state currents and l1 coherence on the Cartesian grid of ``axes``.
+
+    Columns: the grid axes, ``heat_<bath>_<part>``, ``work_<part>``, ``l1_coherence``.
+    ``executor``: None (this process), any :class:`concurrent.futures.Executor` (e.g. a
+    ``ProcessPoolExecutor``) or a Dask ``distributed.Client``.  Chunks of ``chunk`` grid points
+    are the tasks; each worker compiles the kernels once (:func:`solve_chunk`), and the table
+    is the same, bit for bit, whatever runs it.  No pool is ever started here.
+    """
+    plan = sweep_plan(model, defaults, axes, chunk, cutoff)
+    spans = plan.chunks()
+    n = plan.size
+    if executor is None:
+        results = []
+        for start, stop in spans:
+            results.append(solve_chunk(plan, start, stop))
+            if progress is not None:
+                progress(stop, n)
+    else:
+        results = _run_on(executor, plan, spans, progress)
+    degenerate = sum(r[1][0] for r in results)
+    truncated = sum(r[1][1] for r in results)
     if degenerate:
         print(f"{degenerate} grid points have a non-unique steady state (NaN in the table)",
               file=sys.stderr)
@@ -194,7 +298,58 @@ def run_sweep(
         print(f"{truncated} grid points are not converged in the boson cutoff (population above "
               f"{TRUNCATION_POPULATION_LIMIT:g} in the top Fock level; NaN in the table): "
               "increase --cutoff", file=sys.stderr)
-    return {k: np.concatenate(v) for k, v in columns.items()}
+    names = list(results[0][0])
+    return {k: np.concatenate([r[0][k] for r in results]) for k in names}
+
+
+#: chunks are grouped into about this many tasks on an executor (fewer, larger messages)
+TASKS_PER_SWEEP = 32
+
+
+def solve_chunks(
+    plan: SweepPlan, spans: Sequence[tuple[int, int]]
+) -> tuple[np.ndarray, tuple[int, int]]:
+    """Several consecutive chunks (each solved on its own, as in one process) in one task.
+
+    Returns one (columns, points) float array, the columns in the plan's table order, and the
+    numbers of degenerate and of unconverged points (as :func:`solve_chunk`).
+    """
+    tables, degenerate, truncated = [], 0, 0
+    for start, stop in spans:
+        table, (k, t) = solve_chunk(plan, start, stop)
+        tables.append(np.stack(list(table.values())))
+        degenerate += k
+        truncated += t
+    return np.concatenate(tables, axis=1), (degenerate, truncated)
+
+
+def _run_on(executor: Any, plan: SweepPlan, spans: list[tuple[int, int]],
+            progress: Callable[[int, int], None] | None) -> list:
+    """Submit the chunks in groups, gather the results in grid order."""
+    per_task = max(1, -(-len(spans) // TASKS_PER_SWEEP))
+    groups = [spans[i:i + per_task] for i in range(0, len(spans), per_task)]
+    if _is_dask_client(executor):
+        plan_ref = executor.scatter(plan, broadcast=True, hash=False)
+        futures = [
+            executor.submit(solve_chunks, plan_ref, g, key=f"symthermo-{plan.key}-{g[0][0]}",
+                            pure=False)
+            for g in groups
+        ]
+    elif hasattr(executor, "submit"):
+        futures = [executor.submit(solve_chunks, plan, g) for g in groups]
+    else:
+        raise SymthermoError(
+            f"executor {type(executor).__name__} is neither a concurrent.futures.Executor "
+            "nor a dask distributed.Client"
+        )
+    names = [ax.name for ax in plan.axes] + [name for name, _ in plan.columns] + ["l1_coherence"]
+    results = []
+    for group, fut in zip(groups, futures, strict=True):
+        block, bad = fut.result()
+        results.append((dict(zip(names, block, strict=True)), bad))
+        if progress is not None:
+            progress(group[-1][1], plan.size)
+    return results
 
 
 def write_table(table: Mapping[str, np.ndarray], path: str | Path) -> Path:

@@ -223,15 +223,35 @@ def entropy_production_rate(model: CollisionModel) -> sympy.Expr:
     return -sympy.Add(*[entropy_flux(model, b.name).flux for b in model.baths])
 
 
+def _part_given_as_bath(model: CollisionModel, bath_name: str | None) -> bool:
+    return bath_name in PARTS and bath_name not in {b.name for b in model.baths}
+
+
 def heat_current(model: CollisionModel, bath_name: str, part: Part = "total") -> sympy.Expr:
-    """Heat current from bath ``bath_name`` (positive into the system), local/nonlocal/total."""
+    """Heat current from bath ``bath_name`` (positive into the system), local/nonlocal/total.
+
+    Arguments in the order of :func:`work_current`: (model, bath, part).
+    """
+    if _part_given_as_bath(model, bath_name):
+        raise ModelError(
+            f"heat_current(model, bath, part): {bath_name!r} is a part, not a bath; the baths "
+            f"are {[b.name for b in model.baths]}, e.g. heat_current(model, "
+            f"{model.baths[0].name!r}, {bath_name!r})"
+        )
     return expectation(heat_current_operator(model, bath_name, part))
 
 
 def work_current(
     model: CollisionModel, bath_name: str | None = None, part: Part = "total"
 ) -> sympy.Expr:
-    """Work current (power delivered to the system by switching collisions on and off)."""
+    """Work current (power delivered to the system by switching collisions on and off).
+
+    Arguments in the order of :func:`heat_current`: (model, bath, part), the bath optional
+    (None: all baths).  ``work_current(model, "local")`` (a part where the bath goes, and no
+    bath of that name) means ``work_current(model, part="local")``.
+    """
+    if _part_given_as_bath(model, bath_name) and part == "total":
+        bath_name, part = None, bath_name  # type: ignore[assignment]
     return expectation(work_current_operator(model, bath_name, part))
 
 
@@ -279,6 +299,18 @@ class LindbladForm:
             if anti:
                 terms.append(-half * (anti * a + a * anti))
         return operator_sum(terms)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{ch.bath}: {len(ch.jump_operators)}" for ch in self.channels)
+        return f"<LindbladForm: jump operators per channel ({sizes}); H = {self.hamiltonian}>"
+
+    def _repr_latex_(self) -> str:
+        from .emit.display import lindblad_latex
+
+        return lindblad_latex(self)
+
+    def _latex(self, printer: object = None) -> str:
+        return self._repr_latex_().strip("$")
 
 
 @lru_cache(maxsize=1024)
@@ -495,6 +527,19 @@ class Currents:
     work_by_bath: dict[str, dict[str, sympy.Expr]]
     energy_rate: sympy.Expr
     first_law_residual: sympy.Expr
+
+    def __repr__(self) -> str:
+        from .emit.display import currents_text
+
+        return currents_text(self)
+
+    def _repr_latex_(self) -> str:
+        from .emit.display import currents_latex
+
+        return currents_latex(self)
+
+    def _latex(self, printer: object = None) -> str:
+        return self._repr_latex_().strip("$")
 
 
 def currents(model: CollisionModel) -> Currents:

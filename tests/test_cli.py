@@ -109,3 +109,52 @@ def test_sweep_writes_a_tidy_stable_csv(tmp_path: Path) -> None:
     total_work = header.index("work_total")
     for r in rows:  # first law at the steady state: Qdot + Wdot = 0
         assert r[total_heat] + r[total_work] == pytest.approx(0, abs=1e-10)
+
+
+def test_help_documents_every_argument(capsys: pytest.CaptureFixture) -> None:
+    import re
+
+    from symthermo.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command").choices
+    for name, sub in subparsers.items():
+        for action in sub._actions:
+            if action.dest == "help":
+                continue
+            assert action.help, f"{name}: argument {action.dest} has no help"
+    sweep = subparsers["sweep"].format_help()
+    assert re.search(r"start\s+to\s+stop", sweep) and "linspace" in sweep
+    assert "symthermo list" in sweep and "sweep.csv" in sweep
+
+
+def test_list_one_file_and_announced_default_out(tmp_path, capsys, monkeypatch) -> None:
+    assert main(["list", "derivations/memoryless_ness.py"]) == 0
+    out = capsys.readouterr().out
+    assert "--model xy: J_x=1, J_y=0.5" in out and "common_reservoirs" not in out
+    monkeypatch.chdir(tmp_path)
+    root = Path(__file__).resolve().parent.parent
+    args = ["sweep", str(root / "derivations" / "memoryless_ness.py"), "--model", "xy",
+            "--grid", "beta=0.5:2:2"]
+    assert main(args) == 0
+    assert "no --out given: writing the table to sweep.csv" in capsys.readouterr().err
+    assert (tmp_path / "sweep.csv").is_file()
+
+
+def test_work_and_heat_current_take_model_bath_part() -> None:
+    import sympy as sp
+
+    from symthermo.algebra import qubits
+    from symthermo.errors import ModelError
+    from symthermo.model import bath, collision_model
+    from symthermo.states import ThermalQubit
+    from symthermo.thermo import heat_current, work_current
+
+    S, R = qubits("S", "R")
+    w, g, xi = sp.symbols("omega g xi", real=True)
+    res = bath("R", ThermalQubit(R, tanh=xi), w / 2 * R.z, {"S": g * S.x * R.x})
+    model = collision_model([S], w / 2 * S.z, res)
+    assert work_current(model, "local") == work_current(model, None, "local")
+    assert work_current(model, "R", "local") == work_current(model, part="local")
+    with pytest.raises(ModelError, match=r"heat_current\(model, 'R', 'local'\)"):
+        heat_current(model, "local")

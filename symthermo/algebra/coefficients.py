@@ -96,6 +96,30 @@ def _normal_body(pairs: Iterable[tuple[int, Rational]]) -> tuple[Rational, tuple
     return _normal_rational(factor) if isinstance(factor, Fraction) else factor, tuple(out)
 
 
+def cmono_portable(m: CMono) -> tuple:
+    """A coefficient monomial with its atoms as sympy expressions (atom ids are per process).
+
+    Used to pickle operators: ``cmono_from_portable(cmono_portable(m))`` is ``(1, m)`` in
+    this process and the same monomial, re-interned, in any other.
+    """
+    return (m[0], tuple((_ATOMS[k], e) for k, e in m[1:]))
+
+
+def cmono_from_portable(p: tuple) -> tuple[Rational, CMono]:
+    """The inverse of :func:`cmono_portable`: (rational factor, monomial) in this process."""
+    pairs = []
+    for expr, e in p[1]:
+        if expr in _ATOM_IDS:
+            k = _ATOM_IDS[expr]
+        elif isinstance(expr, sympy.Integer) and sympy.isprime(int(expr)):
+            k = _prime_atom_id(int(expr))
+        else:
+            k = atom_id(expr)
+        pairs.append((k, e))
+    factor, body = _normal_body(pairs)
+    return factor, (p[0], *body)
+
+
 def _normal_rational(r: Rational) -> Rational:
     if isinstance(r, Fraction) and r.denominator == 1:
         return r.numerator

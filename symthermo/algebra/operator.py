@@ -28,7 +28,9 @@ from ..errors import CoefficientError, SiteError
 from .coefficients import (
     ONE,
     cmono_conjugate,
+    cmono_from_portable,
     cmono_mul,
+    cmono_portable,
     scalar_to_sympy,
     to_scalar,
 )
@@ -230,6 +232,30 @@ class Operator:
 
     def __repr__(self) -> str:
         return f"Operator({self})"
+
+    # notebooks and sympy.latex: the emitter's printer (imported on use)
+    def _latex(self, printer: object) -> str:
+        if hasattr(printer, "_print_Operator"):
+            return printer._print_Operator(self)  # type: ignore[attr-defined]
+        from ..emit.latex import latex
+
+        return latex(self)
+
+    def _repr_latex_(self) -> str:
+        return "$\\displaystyle " + self._latex(None) + "$"
+
+    def __reduce__(self) -> tuple:
+        # coefficient atoms are interned per process: pickle them as sympy expressions
+        items = tuple((om, cmono_portable(cm), r) for (om, cm), r in self._data.items())
+        return (_operator_from_portable, (items,))
+
+
+def _operator_from_portable(items: tuple) -> Operator:
+    out: dict[Key, int | Fraction] = {}
+    for om, pcm, r in items:
+        factor, cm = cmono_from_portable(pcm)
+        _accumulate(out, (om, cm), r * factor)
+    return Operator(out)
 
 
 def _as_operator(x: object) -> Operator:

@@ -20,6 +20,10 @@ from pathlib import Path
 import jinja2
 
 from ..files import write_bytes_atomic
+from .abbreviations import choose as choose_abbreviations
+from .abbreviations import declaration, find_abbreviations
+from .abbreviations import used as used_abbreviations
+from .bibliography import Reference
 from .latex import (
     DEFAULT_WIDTH,
     Step,
@@ -86,8 +90,19 @@ def _context(
     width: float,
     max_terms: int | None,
     settings: dict,
+    abbreviate: bool = True,
+    references: Iterable[Reference] = (),
 ) -> dict:
     qs = check_quantities(quantities)
+    abbreviations = find_abbreviations([q.expr for q in qs]) if abbreviate else []
+    if abbreviations:
+        # one choice for the whole document (Bose factors or Boltzmann factors, the narrower)
+        qs = choose_abbreviations(qs, abbreviations)
+        abbreviations = used_abbreviations(abbreviations, [q.expr for q in qs])
+    refs = list(references)
+    for r in refs:
+        if not isinstance(r, Reference):
+            raise EmitError(f"references must be Reference objects, got {r!r}")
     if prefix and not all(c.isalnum() or c in "_-." for c in prefix):
         raise EmitError(f"label prefix {prefix!r} may only contain letters, digits, '_-.'")
     equations = []
@@ -126,6 +141,8 @@ def _context(
         )
     state = settings.get("state", r"\rho_S")
     return {
+        "abbreviations": declaration(abbreviations),
+        "citations": ",".join(r.key for r in refs),
         "equations": equations,
         "sites": site_list,
         "derivations": blocks,
@@ -144,19 +161,28 @@ def latex_document(
     twocolumn: bool = True,
     width: float = DEFAULT_WIDTH,
     max_terms: int | None = None,
+    abbreviate: bool = True,
+    references: Iterable[Reference] = (),
+    bibliography: str = "references",
     **settings: object,
 ) -> str:
     """A standalone LaTeX document (article class, amsmath, amssymb) for pdflatex.
 
     ``sites`` (Site objects or ``(name, kind)`` pairs) are listed in the conventions with
     their tensor order; ``settings`` go to the printer (``state``, ``ladder``, ...).
+    ``abbreviate``: name tanh(beta omega/2) and the Bose factors in the text
+    (:mod:`.abbreviations`); ``references``: the papers the document derives, cited in the
+    text and listed from ``<bibliography>.bib`` (write it with :func:`~.bibliography.bibtex`;
+    run pdflatex, bibtex, pdflatex).
     """
     ctx = _context(
         quantities, prefix=prefix, sites=sites, derivations=derivations, width=width,
-        max_terms=max_terms, settings=dict(settings),
+        max_terms=max_terms, settings=dict(settings), abbreviate=abbreviate,
+        references=references,
     )
     template = environment().get_template("document.tex.j2")
-    return template.render(title=escape_text(title), twocolumn=twocolumn, **ctx)
+    return template.render(title=escape_text(title), twocolumn=twocolumn,
+                           bibliography=bibliography, **ctx)
 
 
 def latex_fragment(
@@ -167,12 +193,16 @@ def latex_fragment(
     derivations: Iterable[Derivation] = (),
     width: float = DEFAULT_WIDTH,
     max_terms: int | None = None,
+    abbreviate: bool = True,
+    references: Iterable[Reference] = (),
     **settings: object,
 ) -> str:
-    r"""The equations (and derivations) for ``\input{...}`` in a manuscript (needs amsmath)."""
+    r"""The equations (and derivations) for ``\input{...}`` in a manuscript (needs amsmath;
+    ``\allowdisplaybreaks`` lets its longest equations break across pages)."""
     ctx = _context(
         quantities, prefix=prefix, sites=sites, derivations=derivations, width=width,
-        max_terms=max_terms, settings=dict(settings),
+        max_terms=max_terms, settings=dict(settings), abbreviate=abbreviate,
+        references=references,
     )
     env = environment()
     conventions = env.get_template("conventions.tex.j2").render(**ctx)

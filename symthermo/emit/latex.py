@@ -60,6 +60,8 @@ from .ladder import (
 from .quantity import EmitError, Quantity
 
 DEFAULT_WIDTH = 200.0  # pt of printed material per line, left-hand side included
+#: an equation of more lines is set with ``align`` (may break across pages) instead of ``split``
+MAX_SPLIT_LINES = 12
 
 
 class LatexNameWarning(UserWarning):
@@ -230,7 +232,15 @@ class SymthermoLatexPrinter(LatexPrinter):
         "group": True,
         "factor": True,
         "ladder": False,
+        "closed_form": True,
+        "width": DEFAULT_WIDTH,
     }
+
+    def __init__(self, settings: dict | None = None) -> None:
+        super().__init__(settings)
+        # rows (name, terms) defining abbreviations introduced while printing, e.g. the
+        # denominator D of a long fraction: D = ...
+        self.definitions: list[tuple[str, list[Term]]] = []
 
     # --- entry point -----------------------------------------------------------------------
     def doprint(self, expr: object) -> str:
@@ -319,6 +329,8 @@ class SymthermoLatexPrinter(LatexPrinter):
         monos = sorted(
             (s for s in expr.free_symbols if _is_monomial_symbol(s)), key=sympy.default_sort_key
         )
+        if not monos and self._settings["group"] and self._settings["closed_form"]:
+            return self._closed_form_terms(expr)
         if not monos or not self._settings["group"]:
             if expr.is_Add:
                 return [self._plain_term(t) for t in self._as_ordered_terms(expr)]
@@ -341,6 +353,104 @@ class SymthermoLatexPrinter(LatexPrinter):
         if groups.get(1, 0) != 0:
             out.append(self._grouped_term(groups[1], sympy.Integer(1)))
         return out or [Term("+", "0")]
+
+    # --- closed forms (no expectation values): one collected fraction ---------------------
+    def collected_pieces(self, poly: sympy.Expr) -> list[tuple[str, str]]:
+        """A polynomial as printed terms (sign, LaTeX), collected by powers of the frequencies
+        (symbols named omega..., Omega...) with factored coefficients; without frequencies,
+        the terms of the factored polynomial."""
+        poly = sympy.expand(poly)
+        gens = _frequencies(poly)
+        if not poly.is_Add:
+            return [self._signed(poly)]
+        if not gens or len(poly.args) > 200:
+            f = sympy.factor(poly) if len(poly.args) <= 40 else poly
+            if not f.is_Add:
+                return [self._signed(f)]
+            return [self._signed(t) for t in self._as_ordered_terms(f)]
+        groups = sympy.collect(poly, gens, evaluate=False)
+        keys = sorted(groups, key=lambda k: (-sympy.Poly(k, *gens).total_degree(),
+                                             sympy.default_sort_key(k)))
+        out = []
+        for k in keys:
+            c = sympy.factor(groups[k])
+            sign = "+"
+            if c.could_extract_minus_sign():
+                sign, c = "-", -c
+            if k == 1:
+                tex = self._print(c)
+            elif c == 1:
+                tex = self._print(k)
+            elif c.is_Add:
+                tex = r"\left(" + self._print(c) + r"\right) " + self._print(k)
+            else:
+                tex = self.parenthesize(c, PRECEDENCE["Mul"], strict=True) + " " + self._print(k)
+            if latex_width(tex) > 0.6 * float(self._settings["width"]):
+                sub = sympy.expand(c * k) * (-1 if sign == "-" else 1)
+                out.extend(self._signed(t) for t in self._as_ordered_terms(sub))
+            else:
+                out.append((sign, tex))
+        return out
+
+    def _signed(self, t: sympy.Expr) -> tuple[str, str]:
+        if t.could_extract_minus_sign():
+            return ("-", self._print(-t))
+        return ("+", self._print(t))
+
+    def _closed_form_terms(self, expr: sympy.Expr) -> list[Term]:
+        """``expr`` (no expectation values) as one fraction N/D, numerator and denominator
+        collected by the frequencies; when it is too wide for a line, the numerator is broken
+        in ``\\bigl( ... \\bigr)`` after ``\\frac{c}{D}``, and a denominator wider than half
+        a line is named ``\\mathcal{D}`` and defined on its own rows
+        (:attr:`definitions`)."""
+        if expr.is_Number or expr.is_Symbol or not expr.free_symbols:
+            return [self._plain_term(expr)]
+        expr = expr.replace(lambda e: isinstance(e, sympy.Abs),
+                            lambda e: sympy.Abs(sympy.factor(sympy.together(e.args[0]))))
+        num, den = sympy.fraction(sympy.together(expr))
+        sign = "+"
+        if num.could_extract_minus_sign():
+            sign, num = "-", -num
+        n_out, n_in = _outer_and_inner(num)
+        d_out, d_in = _outer_and_inner(den)
+        n_pieces = self.collected_pieces(n_in) if n_in != 1 else []
+        d_pieces = self.collected_pieces(d_in) if d_in != 1 else []
+        flip = {"+": "-", "-": "+"}
+        if n_pieces and n_pieces[0][0] == "-":  # -(-a + b) reads worse than (a - b)
+            sign = flip[sign]
+            n_pieces = [(flip[ps], t) for ps, t in n_pieces]
+
+        def product(outer: sympy.Expr, pieces: list[tuple[str, str]]) -> str:
+            inner = join_terms([Term(s, t) for s, t in pieces]) if pieces else ""
+            if outer == 1:
+                return inner or "1"
+            o = self._print(outer)
+            if not pieces:
+                return o
+            return o + (r" \left(" + inner + r"\right)" if len(pieces) > 1 else " " + inner)
+
+        n_tex, d_tex = product(n_out, n_pieces), product(d_out, d_pieces)
+        body = n_tex if den == 1 else r"\frac{" + n_tex + "}{" + d_tex + "}"
+        width = float(self._settings["width"])
+        if latex_width(body) <= 0.75 * width or (len(n_pieces) < 2 and len(d_pieces) < 2):
+            return [Term(sign, body)]
+        if den != 1 and latex_width(d_tex) > 0.45 * width:
+            name = r"\mathcal{D}"
+            if d_out == 1:
+                dterms = [Term(ps, t) for ps, t in d_pieces]
+            else:
+                dterms = [Term("+", d_tex, d_pieces if len(d_pieces) > 1 else None,
+                               prefix=self.parenthesize(d_out, PRECEDENCE["Mul"], strict=True))]
+            self.definitions.append((name, dterms))
+            d_tex = name
+        if len(n_pieces) < 2:
+            return [Term(sign, n_tex if den == 1 else r"\frac{" + n_tex + "}{" + d_tex + "}")]
+        outer = "1" if n_out == 1 else self._print(n_out)
+        prefix = outer if den == 1 else r"\frac{" + outer + "}{" + d_tex + "}"
+        if prefix == "1":  # a plain polynomial: its collected terms
+            return [Term(ps if sign == "+" else flip[ps], t) for ps, t in n_pieces]
+        full = prefix + r" \left(" + join_terms([Term(s, t) for s, t in n_pieces]) + r"\right)"
+        return [Term(sign, full, n_pieces, "", prefix)]
 
     def _plain_term(self, t: sympy.Expr) -> Term:
         if t.could_extract_minus_sign():
@@ -410,6 +520,34 @@ class SymthermoLatexPrinter(LatexPrinter):
                 r = self.parenthesize(rest, PRECEDENCE["Mul"], strict=True)
                 return sign + (c + " " if c else "") + r
         return super()._print_Mul(expr)
+
+
+_FREQUENCY = re.compile(r"^(omega|Omega)")
+
+
+def _frequencies(expr: sympy.Expr) -> list[sympy.Symbol]:
+    """The frequency symbols (omega..., Omega...) of an expression: the parameters an author
+    collects a polynomial by."""
+    return sorted(
+        (s for s in expr.free_symbols if isinstance(s, sympy.Symbol)
+         and not _is_monomial_symbol(s) and _FREQUENCY.match(s.name)),
+        key=lambda s: s.name,
+    )
+
+
+def _outer_and_inner(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """expr = outer * inner with inner the one sum left after pulling out common factors
+    (inner = 1 when expr is a product of non-sums)."""
+    f = sympy.factor_terms(expr)
+    if f.is_Add:
+        return sympy.Integer(1), f
+    if not f.is_Mul:
+        return f, sympy.Integer(1)
+    adds = [a for a in f.args if a.is_Add]
+    if len(adds) != 1:
+        return f, sympy.Integer(1)
+    outer = sympy.Mul(*[a for a in f.args if a is not adds[0]])
+    return outer, adds[0]
 
 
 def _is_monomial_key(key: sympy.Expr) -> bool:
@@ -640,8 +778,26 @@ def latex_lines(
     ``align`` block every row is aligned at the widest left-hand side).
 
     The first line has ``width - width(lhs =)`` pt, the continuation lines (indented by
-    ``\\quad`` under the ``=``) ``width - width(lhs) - 10`` pt.
+    ``\\quad`` under the ``=``) ``width - width(lhs) - 10`` pt.  A closed form whose printing
+    names its denominator ``\\mathcal{D}`` also needs the definition rows of
+    :func:`latex_rows`; this function returns the first row only.
     """
+    return latex_rows(expr, width=width, lhs=lhs, max_terms=max_terms, lhs_width=lhs_width,
+                      **settings)[0][1]
+
+
+def latex_rows(
+    expr: object,
+    *,
+    width: float = DEFAULT_WIDTH,
+    lhs: str = "",
+    max_terms: int | None = None,
+    lhs_width: float | None = None,
+    **settings: object,
+) -> list[tuple[str, list[str]]]:
+    """``[(lhs, lines), (name, lines), ...]``: the equation and the definitions it introduced
+    (a long fraction's denominator ``\\mathcal{D}``), each broken into lines."""
+    settings.setdefault("width", width)
     printer = SymthermoLatexPrinter(settings)
     if isinstance(expr, Operator):
         expr = operator_expression(expr, bool(settings.get("ladder", False)))
@@ -651,10 +807,13 @@ def latex_lines(
         for op in expr:
             e = operator_expression(op, ladder) if isinstance(op, Operator) else op
             terms.extend(printer.terms(e))
-        return _layout(terms, width, lhs, max_terms, lhs_width)
+        return [(lhs, _layout(terms, width, lhs, max_terms, lhs_width))]
     elif settings.get("ladder"):
         expr = to_ladder_basis(expr)
-    return _layout(printer.terms(expr), width, lhs, max_terms, lhs_width)
+    rows = [(lhs, _layout(printer.terms(expr), width, lhs, max_terms, lhs_width))]
+    for name, dterms in printer.definitions:
+        rows.append((name, _layout(dterms, width, name, max_terms, lhs_width)))
+    return rows
 
 
 def _layout(
@@ -720,18 +879,31 @@ def latex_equation(
             LatexNameWarning,
             stacklevel=2,
         )
-    lines = latex_lines(q.expr, width=width, lhs=lhs, max_terms=max_terms, **settings)
+    rows = latex_rows(q.expr, width=width, lhs=lhs, max_terms=max_terms, **settings)
     env = "equation" if numbered else "equation*"
-    label = f"\\label{{{equation_label(q, prefix)}}}\n" if numbered else ""
-    if len(lines) == 1:
-        return f"\\begin{{{env}}}\n{label}{lhs} = {lines[0]}\n\\end{{{env}}}\n"
-    body = [f"{lhs} &= {lines[0]}"] + [f"&\\quad {line}" for line in lines[1:]]
-    return (
-        f"\\begin{{{env}}}\n{label}\\begin{{split}}\n"
-        + " \\\\\n".join(body)
-        + "\n\\end{split}\n"
-        + f"\\end{{{env}}}\n"
-    )
+    label = f"\\label{{{equation_label(q, prefix)}}}" if numbered else ""
+    if len(rows) == 1 and len(rows[0][1]) == 1:
+        return f"\\begin{{{env}}}\n{label}{chr(10) if label else ''}{lhs} = {rows[0][1][0]}\n" \
+            f"\\end{{{env}}}\n"
+    body = []
+    for k, (left, lines) in enumerate(rows):
+        for j, line in enumerate(lines):
+            text = f"{left} &= {line}" if j == 0 else f"&\\quad {line}"
+            if j == len(lines) - 1 and k < len(rows) - 1:
+                text += ","  # the equation, then the definitions of its abbreviations
+            body.append(text)
+    if len(body) <= MAX_SPLIT_LINES:
+        return (
+            f"\\begin{{{env}}}\n{label}{chr(10) if label else ''}\\begin{{split}}\n"
+            + " \\\\\n".join(body)
+            + "\n\\end{split}\n"
+            + f"\\end{{{env}}}\n"
+        )
+    # taller than a column is safe for one unbreakable block: align, which may break
+    # across pages (\allowdisplaybreaks), numbered on its last line
+    tagged = [line + " \\nonumber" for line in body[:-1]]
+    tagged.append(body[-1] + (f" {label}" if numbered else " \\nonumber"))
+    return "\\begin{align}\n" + " \\\\\n".join(tagged) + "\n\\end{align}\n"
 
 
 @dataclass(frozen=True)
@@ -772,18 +944,21 @@ def latex_derivation(
     sides = [_side(step.lhs, dict(settings)) for step in parsed]
     widest = max((latex_width(x) for x in sides), default=0.0)
     for step, lhs in zip(parsed, sides, strict=True):
-        lines = latex_lines(step.rhs, width=width, lhs=lhs, max_terms=max_terms,
-                            lhs_width=widest, **settings)
+        parts = latex_rows(step.rhs, width=width, lhs=lhs, max_terms=max_terms,
+                           lhs_width=widest, **settings)
         if step.note:
             rows.append("\\intertext{" + escape_text(step.note) + "}")
-        for k, line in enumerate(lines):
-            text = f"{lhs} &= {line}" if k == 0 else f"&\\quad {line}"
-            last = k == len(lines) - 1
-            if last and step.label:
-                text += f" \\label{{{step.label}}}"
-            else:
-                text += " \\nonumber"
-            rows.append(text)
+        for r, (left, lines) in enumerate(parts):
+            for k, line in enumerate(lines):
+                text = f"{left} &= {line}" if k == 0 else f"&\\quad {line}"
+                last = k == len(lines) - 1
+                if last and r < len(parts) - 1:
+                    text += ","  # then the definitions of the step's abbreviations
+                if last and r == 0 and step.label:
+                    text += f" \\label{{{step.label}}}"
+                else:
+                    text += " \\nonumber"
+                rows.append(text)
     out = []
     for k, row in enumerate(rows):
         is_note = row.startswith("\\intertext")
@@ -796,20 +971,47 @@ def latex_derivation(
 
 
 _SPECIAL = {
+    "<": r"$<$", ">": r"$>$",
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{",
     "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "$": r"\$",
 }
 
 
+_BRACKET = re.compile(r"<([^<>$\s](?:[^<>$]{0,38}[^<>$\s])?)>")
+_PLAIN_OPERATOR = re.compile(r"^(sigma|s)[_^]?([xyz+-])(?:_?\{?([A-Za-z0-9]+)\}?)?$")
+
+
+def _bracket_math(inner: str) -> str:
+    """``<sigma_x>`` -> ``$\\langle\\hat{\\sigma}^{x}\\rangle$`` (other contents as text)."""
+    m = _PLAIN_OPERATOR.match(inner.strip())
+    if m:
+        sub = "_{" + site_latex(m.group(3)) + "}" if m.group(3) else ""
+        return r"$\langle\hat{\sigma}^{" + m.group(2) + "}" + sub + r"\rangle$"
+    return r"$\langle$" + "".join(_SPECIAL.get(c, c) for c in inner) + r"$\rangle$"
+
+
+def _escape_plain(text: str) -> str:
+    out = []
+    pos = 0
+    for m in _BRACKET.finditer(text):
+        out.append("".join(_SPECIAL.get(c, c) for c in text[pos:m.start()]))
+        out.append(_bracket_math(m.group(1)))
+        pos = m.end()
+    out.append("".join(_SPECIAL.get(c, c) for c in text[pos:]))
+    return "".join(out)
+
+
 def escape_text(text: str) -> str:
-    """Plain text for LaTeX: special characters escaped, ``$...$`` math kept as it is."""
+    """Plain text for LaTeX: special characters escaped, ``$...$`` math kept as it is;
+    ``<sigma_x>`` becomes an expectation value in math and a lone ``<`` or ``>`` is set in
+    math (in text mode the default font would print them as other glyphs)."""
     parts = text.split("$")
     out = []
     for k, p in enumerate(parts):
         if k % 2 == 1 and k < len(parts) - 1:
             out.append("$" + p + "$")
         else:
-            out.append("".join(_SPECIAL.get(c, c) for c in p))
+            out.append(_escape_plain(p))
     return "".join(out)
 
 

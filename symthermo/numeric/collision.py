@@ -363,6 +363,19 @@ class EnergyCurrents:
         ]
         return "\n".join(lines)
 
+    def _repr_latex_(self) -> str:
+        from ..emit.display import energy_currents_latex
+
+        return energy_currents_latex(self)
+
+    def _repr_html_(self) -> str:
+        from ..emit.display import pre_html
+
+        return pre_html(self.report())
+
+    def _latex(self, printer: object = None) -> str:
+        return self._repr_latex_().strip("$")
+
 
 @dataclass(frozen=True)
 class CollisionEnergetics:

@@ -97,6 +97,24 @@ class SteadyState:
     rtol: float = NULLSPACE_RTOL
     projected: bool = False
 
+    def __repr__(self) -> str:
+        from ..emit.display import steady_text
+
+        return steady_text(self)
+
+    def _repr_latex_(self) -> str:
+        from ..emit.display import steady_latex
+
+        return steady_latex(self)
+
+    def _repr_html_(self) -> str:
+        from ..emit.display import pre_html
+
+        return pre_html(self.report())
+
+    def _latex(self, printer: object = None) -> str:
+        return self._repr_latex_().strip("$")
+
     def report(self) -> str:
         """A short text summary (dimension, residual, gap to the first non-zero singular value)."""
         k = self.stationary_dimension

@@ -1,0 +1,112 @@
+"""Benchmark: a 10^6-point steady-state sweep on 1 process, 2 local workers, 2 Dask workers.
+
+    python bench/sweep.py [--points 1000000] [--chunk 2048] [--repeat 1]
+
+The sweep is ``symthermo sweep common_reservoirs --model single`` (two coupled qubits, one
+common thermal qubit reservoir, d = 4) on a square grid of Jx_s in [0.1, 2] and T_R in
+[0.5, 3] with about ``--points`` points: steady states, every heat/work current (local,
+non-local, total) and the l1 coherence per point (:func:`symthermo.sweep.run_sweep`).
+
+(a) one process: ``run_sweep(...)``, no executor (the anchor);
+(b) ``run_sweep(..., executor=ProcessPoolExecutor(2))``: chunks are tasks, each worker
+    compiles the kernels once;
+(c) ``run_sweep(..., executor=distributed.Client(LocalCluster(n_workers=2,
+    threads_per_worker=1)))`` (worker processes).
+
+Pool / cluster start-up is printed apart and not in the timed run; kernel compilation in the
+workers is in it (the one-process run is timed warm: its derivations are cached first, so the
+speed-ups are conservative).  Every run must give the one-process table exactly (checked).
+Speed-up = t(a) / t(b or c); efficiency = speed-up / 2.  BLAS is single-threaded.  The last line is
+
+    RESULT workers2_speedup=<s> dask2_speedup=<s>
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from symthermo.cli import models_and_parameters
+from symthermo.sweep import GridAxis, run_sweep
+
+
+def _same(a: dict, b: dict) -> bool:
+    return list(a) == list(b) and all(
+        np.array_equal(a[k], b[k], equal_nan=True) for k in a
+    )
+
+
+def _timed(fn, repeat: int) -> tuple[float, dict]:
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out  # type: ignore[return-value]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--points", type=int, default=1_000_000)
+    ap.add_argument("--chunk", type=int, default=2048)
+    ap.add_argument("--repeat", type=int, default=1)
+    args = ap.parse_args()
+    side = max(1, round(args.points ** 0.5))
+    _, models, params = models_and_parameters("common_reservoirs")
+    model = models["single"]
+    defaults = {str(k): v for k, v in params["single"].items()}
+    axes = [GridAxis.parse(f"Jx_s=0.1:2:{side}"), GridAxis.parse(f"T_R=0.5:3:{side}")]
+    n = side * side
+    print(f"two-qubit sweep (common_reservoirs/single), {n} points, chunk {args.chunk}, "
+          f"{os.cpu_count()} cpus visible (the machine is shared: figures vary with its load)")
+
+    def sweep(executor=None):
+        return run_sweep(model, defaults, axes, chunk=args.chunk, progress=None,
+                         executor=executor)
+
+    run_sweep(model, defaults, [GridAxis.parse("Jx_s=0.1:2:3")], progress=None)  # warm caches
+    t1, ref = _timed(sweep, args.repeat)
+    print(f"(a) 1 process:            {t1:8.2f} s  ({n / t1:,.0f} points/s)")
+
+    t = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        list(pool.map(abs, [1, 2]))  # start the workers
+        start = time.perf_counter() - t
+        t2, out = _timed(lambda: sweep(pool), args.repeat)
+    assert _same(out, ref), "process pool table differs from the one-process table"
+    s2 = t1 / t2
+    print(f"(b) 2 local workers:      {t2:8.2f} s  speed-up {s2:.2f}, efficiency "
+          f"{s2 / 2:.0%} (pool start {start:.2f} s, not timed); table identical")
+
+    sd = float("nan")
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        print("(c) Dask not installed: pip install 'symthermo[dask]'")
+    else:
+        t = time.perf_counter()
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            start = time.perf_counter() - t
+            td, out = _timed(lambda: sweep(client), args.repeat)
+        assert _same(out, ref), "Dask table differs from the one-process table"
+        sd = t1 / td
+        print(f"(c) Dask LocalCluster x2: {td:8.2f} s  speed-up {sd:.2f}, efficiency "
+              f"{sd / 2:.0%} (cluster start {start:.2f} s, not timed); table identical")
+    print(f"RESULT workers2_speedup={s2:.2f} dask2_speedup={sd:.2f}")
+
+
+if __name__ == "__main__":
+    main()
