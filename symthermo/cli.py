@@ -448,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="VARIANT", help=_MODEL_HELP)
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help=_SET_HELP)
     p.add_argument(
-        "--initial", default=None, choices=("ground", "mixed"),
+        "--initial", default=None, metavar="{ground,mixed}",
         help="initial state from which a non-unique steady state is projected: 'ground' "
         "(every qubit in |0>, bosons in vacuum) or 'mixed' (maximally mixed)",
     )

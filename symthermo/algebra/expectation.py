@@ -10,6 +10,9 @@ is complex.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar
+
 import sympy
 
 from .coefficients import register_name_first
@@ -55,11 +58,16 @@ class MonomialSymbol(sympy.Symbol):
     # sympy.stats' printer and fail. The printers first ask the object to print itself, so
     # monomial symbols do: a printer that knows them (symthermo.emit.latex) gets the symbol
     # through its ``print_monomial_symbol`` hook, any other printer a plain default.
+    # symthermo.emit.latex registers its printer here when it is imported (the algebra never
+    # imports the emitters), so plain ``sympy.latex`` gives the emitters' form in a notebook.
+    latex_fallback: ClassVar[Callable[[MonomialSymbol], str] | None] = None
+
     def _latex(self, printer: object, **_options: object) -> str:
         own = getattr(printer, "print_monomial_symbol", None)
         if own is not None:
             return own(self)
-        return self.default_latex()
+        fallback = MonomialSymbol.latex_fallback
+        return fallback(self) if fallback is not None else self.default_latex()
 
     def _pretty(self, printer: object, **_options: object) -> object:
         from sympy.printing.pretty.stringpict import prettyForm

@@ -1057,3 +1057,11 @@ __all__ = [
     "script_text",
     "site_latex",
 ]
+
+
+def _print_monomial_symbol_default(symbol: sympy.Symbol) -> str:
+    """``sympy.latex`` of an expectation value outside our printer: the emitters' form."""
+    return SymthermoLatexPrinter().print_monomial_symbol(symbol)
+
+
+MonomialSymbol.latex_fallback = _print_monomial_symbol_default
