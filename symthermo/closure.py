@@ -28,6 +28,7 @@ from .algebra.coefficients import Scalar, atom
 from .algebra.expectation import Expectation, expectation
 from .algebra.monomials import monomial_sort_key
 from .algebra.operator import Operator, monomial_operator
+from .closed_form import ClosedForm, closed_form, driving_factors
 from .errors import ModelError
 from .exact import (
     PolynomialRing,
@@ -38,7 +39,7 @@ from .exact import (
 )
 from .model import CollisionModel
 from .moments import MomentSystem, all_qubit_coordinates, closed_moment_system, coordinates_of
-from .thermo import adjoint_generator
+from .thermo import adjoint_generator, heat_current_operator, work_current_operator
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,14 @@ class _Ring:
             num[key] = num.get(key, 0) + int(r * den_int)
         den = self.poly.monomial(tuple(-s for s in shift), den_int)
         return normalise_fraction(self.poly, self.poly.from_dict(num), den)
+
+    def try_fraction(self, scalar: Scalar) -> tuple[object, object] | None:
+        """Like :meth:`fraction`, None if the scalar has an atom (or root) not in the ring."""
+        for cm in scalar:
+            for k, e in cm[1:]:
+                if k not in self.position or (Fraction(e) * self.root[k]).denominator != 1:
+                    return None
+        return self.fraction(scalar)
 
     def to_sympy(self, p: object) -> sympy.Expr:
         """A ring polynomial as an expanded sympy expression (deterministic construction)."""
@@ -638,3 +647,57 @@ def _family(
     if order is not None:
         values = dict(sorted(values.items(), key=lambda kv: monomial_sort_key(kv[0].monomial)))
     return SteadyStateFamily(values, tuple(free), tuple(conserved))
+
+
+# --- stationary values and currents in closed form -------------------------------------------
+
+
+def steady_state_values(
+    model: CollisionModel,
+    observables: dict[str, Operator],
+    backend: str | None = None,
+    max_size: int = 400,
+) -> dict[str, ClosedForm]:
+    """Exact stationary <O> of Hermitian observables, as :class:`ClosedForm` pieces.
+
+    Only the moments that the observables need are computed: the closed moment system grown
+    from the observables' coordinates (:func:`symthermo.moments.closed_moment_system`), solved
+    block by block (:func:`solve_moment_system`).  Works for qubit, bosonic and mixed systems
+    whose moments close (bosons: quadratic Hamiltonian, linear couplings; otherwise
+    :class:`ModelError` says which moment grew).  Raises :class:`ModelError` when the needed
+    moments have no unique stationary value (use :func:`symbolic_steady_state` for the
+    family of a qubit system).
+    """
+    decomposed = {name: coordinates_of(op) for name, op in observables.items()}
+    seeds = set()
+    extra: list[Scalar] = []
+    for const, coords in decomposed.values():
+        seeds |= set(coords)
+        extra.append(const)
+        extra.extend(coords.values())
+    system = closed_moment_system(model, seeds, max_size=max_size)
+    index = {c: i for i, c in enumerate(system.coordinates)}
+    try:
+        solution = solve_moment_system(system, [index[c] for c in seeds], extra, backend)
+    except _SingularBlockError as exc:
+        raise ModelError(
+            "the stationary moments are not unique at generic parameters (a conserved "
+            f"quantity: dark states or a symmetry) in the block of {len(exc.args[0])} moments; "
+            "for a qubit system use symbolic_steady_state for the stationary family"
+        ) from None
+    candidates = driving_factors(model)
+    out = {}
+    for name, op in observables.items():
+        num, den = solution.observable(op)
+        out[name] = closed_form(name, solution.ring, num, den, candidates)
+    return out
+
+
+def steady_state_currents(
+    model: CollisionModel, backend: str | None = None
+) -> dict[str, ClosedForm]:
+    """Heat current of every bath (``Qdot_<bath>``) and the total work current (``Wdot``) at
+    the exact steady state, in closed-form pieces (see :mod:`symthermo.closed_form`)."""
+    ops = {f"Qdot_{b.name}": heat_current_operator(model, b.name) for b in model.baths}
+    ops["Wdot"] = work_current_operator(model)
+    return steady_state_values(model, ops, backend)
