@@ -24,7 +24,7 @@ from itertools import product
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from .algebra.coefficients import Scalar, atom
+from .algebra.coefficients import Scalar, atom, fast_add, fast_mul, sort_factors
 from .algebra.expectation import Expectation, expectation
 from .algebra.monomials import monomial_sort_key
 from .algebra.operator import Operator, monomial_operator
@@ -255,6 +255,7 @@ class _Ring:
             base = atom(k)
             self.generators.append(base if d == 1 else base ** sympy.Rational(1, d))
         self.poly = PolynomialRing([f"x{i}" for i in range(len(ordered))], backend)
+        self._powers: dict[tuple[int, int], sympy.Expr] = {}
 
     def fraction(self, scalar: Scalar) -> tuple[object, object]:
         """The scalar as (numerator, denominator), normalised."""
@@ -287,13 +288,39 @@ class _Ring:
         return self.fraction(scalar)
 
     def to_sympy(self, p: object) -> sympy.Expr:
-        """A ring polynomial as an expanded sympy expression (deterministic construction)."""
+        """A ring polynomial as an expanded sympy expression.
+
+        Terms are built with the algebra's canonical-order constructors (``fast_mul``,
+        ``fast_add``: the same expression as ``Add(*[Mul(...)])`` without sympy's flatten,
+        which dominated for results of ~1000 terms) when every generator is a non-numeric
+        atom; otherwise with sympy's constructors.
+        """
+        items = self.poly.to_dict(p).items()
+        fast = all(not g.is_number and not g.is_Pow for g in self.generators)
+        if not fast:
+            return sympy.Add(*[
+                sympy.Mul(sympy.Integer(c), *[g**e for g, e in zip(self.generators, exps,
+                                                                   strict=False) if e])
+                for exps, c in items
+            ])
         terms = []
-        for exps, c in self.poly.to_dict(p).items():
-            factors = [sympy.Integer(c)]
-            factors += [g**e for g, e in zip(self.generators, exps, strict=False) if e]
-            terms.append(sympy.Mul(*factors))
-        return sympy.Add(*terms)
+        number = 0
+        for exps, c in items:
+            factors = [self._power(i, e) for i, e in enumerate(exps) if e]
+            if not factors:
+                number += c
+                continue
+            sort_factors(factors)
+            terms.append(fast_mul(c, factors))
+        return fast_add(terms, number)
+
+    def _power(self, i: int, e: int) -> sympy.Expr:
+        key = (i, e)
+        hit = self._powers.get(key)
+        if hit is None:
+            hit = self.generators[i] if e == 1 else sympy.Pow(self.generators[i], e)
+            self._powers[key] = hit
+        return hit
 
     def point(self, seed: int) -> list[Fraction]:
         """A fixed rational point of the generators (generic for rank tests)."""
