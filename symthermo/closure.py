@@ -16,20 +16,30 @@ vectors l of M with l.c = 0: d(l.x)/dt = 0) that fix them from an initial state.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from itertools import product
 
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from .algebra.expectation import Expectation
+from .algebra.coefficients import Scalar, atom, fast_add, fast_mul, sort_factors
+from .algebra.expectation import Expectation, expectation
 from .algebra.monomials import monomial_sort_key
-from .algebra.operator import monomial_operator
+from .algebra.operator import Operator, monomial_operator
+from .closed_form import ClosedForm, closed_form, driving_factors
 from .errors import ModelError
+from .exact import (
+    PolynomialRing,
+    lcm_int,
+    normalise_fraction,
+    solve_fraction_free,
+    strongly_connected_components,
+)
 from .model import CollisionModel
-from .thermo import adjoint_generator
-
-MAX_SYMBOLIC_QUBITS = 3
+from .moments import MomentSystem, all_qubit_coordinates, closed_moment_system, coordinates_of
+from .thermo import adjoint_generator, heat_current_operator, work_current_operator
 
 
 @dataclass(frozen=True)
@@ -215,40 +225,416 @@ def _opaque_atoms(*mats: sympy.Matrix) -> dict:
     return {a: sympy.Dummy(f"atom{i}", real=True) for i, a in enumerate(ordered)}
 
 
-def symbolic_steady_state(model: CollisionModel) -> SteadyStateFamily:
+# --- the exact ring of a moment system -------------------------------------------------------
+
+
+class _Ring:
+    """Z[generators] for the scalars of a moment system and of some observables.
+
+    Generators are the algebra's atoms (symbols, tanh(...), ...), each raised to 1/d where d is
+    the lcm of the denominators of its exponents; negative exponents and rational coefficients
+    become a denominator, so every scalar is a fraction (numerator, denominator) of ring
+    polynomials.  Generators are ordered by sympy's default_sort_key of the atom: the ring, and
+    so every printed result, does not depend on the order in which atoms were interned.
+    """
+
+    def __init__(self, scalars: Iterable[Scalar], backend: str | None = None) -> None:
+        exponents: dict[int, set] = {}
+        for scalar in scalars:
+            for cm in scalar:
+                for k, e in cm[1:]:
+                    exponents.setdefault(k, set()).add(e)
+        ordered = sorted(exponents, key=lambda k: sympy.default_sort_key(atom(k)))
+        self.root: dict[int, int] = {}
+        self.position: dict[int, int] = {}
+        self.generators: list[sympy.Expr] = []
+        for pos, k in enumerate(ordered):
+            d = lcm_int(Fraction(e).denominator for e in exponents[k])
+            self.root[k] = d
+            self.position[k] = pos
+            base = atom(k)
+            self.generators.append(base if d == 1 else base ** sympy.Rational(1, d))
+        self.poly = PolynomialRing([f"x{i}" for i in range(len(ordered))], backend)
+        self._powers: dict[tuple[int, int], sympy.Expr] = {}
+
+    def fraction(self, scalar: Scalar) -> tuple[object, object]:
+        """The scalar as (numerator, denominator), normalised."""
+        n = self.poly.nvars
+        terms = []
+        for cm, r in scalar.items():
+            if cm[0]:
+                raise ModelError("internal: an imaginary coefficient reached the real solver")
+            exps = [0] * n
+            for k, e in cm[1:]:
+                exps[self.position[k]] = int(Fraction(e) * self.root[k])
+            terms.append((exps, Fraction(r)))
+        if not terms:
+            return self.poly.zero, self.poly.one
+        shift = [min(0, min(t[0][i] for t in terms)) for i in range(n)]
+        den_int = lcm_int(t[1].denominator for t in terms)
+        num = {}
+        for exps, r in terms:
+            key = tuple(e - s for e, s in zip(exps, shift, strict=True))
+            num[key] = num.get(key, 0) + int(r * den_int)
+        den = self.poly.monomial(tuple(-s for s in shift), den_int)
+        return normalise_fraction(self.poly, self.poly.from_dict(num), den)
+
+    def try_fraction(self, scalar: Scalar) -> tuple[object, object] | None:
+        """Like :meth:`fraction`, None if the scalar has an atom (or root) not in the ring."""
+        for cm in scalar:
+            for k, e in cm[1:]:
+                if k not in self.position or (Fraction(e) * self.root[k]).denominator != 1:
+                    return None
+        return self.fraction(scalar)
+
+    def to_sympy(self, p: object) -> sympy.Expr:
+        """A ring polynomial as an expanded sympy expression.
+
+        Terms are built with the algebra's canonical-order constructors (``fast_mul``,
+        ``fast_add``: the same expression as ``Add(*[Mul(...)])`` without sympy's flatten,
+        which dominated for results of ~1000 terms) when every generator is a non-numeric
+        atom; otherwise with sympy's constructors.
+        """
+        items = self.poly.to_dict(p).items()
+        fast = all(not g.is_number and not g.is_Pow for g in self.generators)
+        if not fast:
+            return sympy.Add(*[
+                sympy.Mul(sympy.Integer(c), *[g**e for g, e in zip(self.generators, exps,
+                                                                   strict=False) if e])
+                for exps, c in items
+            ])
+        terms = []
+        number = 0
+        for exps, c in items:
+            factors = [self._power(i, e) for i, e in enumerate(exps) if e]
+            if not factors:
+                number += c
+                continue
+            sort_factors(factors)
+            terms.append(fast_mul(c, factors))
+        return fast_add(terms, number)
+
+    def _power(self, i: int, e: int) -> sympy.Expr:
+        key = (i, e)
+        hit = self._powers.get(key)
+        if hit is None:
+            hit = self.generators[i] if e == 1 else sympy.Pow(self.generators[i], e)
+            self._powers[key] = hit
+        return hit
+
+    def point(self, seed: int) -> list[Fraction]:
+        """A fixed rational point of the generators (generic for rank tests)."""
+        return [Fraction(7 * i + 3 + 11 * seed, 5 + 2 * i + seed) for i in range(self.poly.nvars)]
+
+
+def _fraction_add(ring: PolynomialRing, a: tuple, b: tuple) -> tuple:
+    (na, da), (nb, db) = a, b
+    if ring.is_zero(na):
+        return b
+    if ring.is_zero(nb):
+        return a
+    if da == db:
+        return normalise_fraction(ring, na + nb, da)
+    g = ring.gcd(da, db)
+    fa, fb = ring.exquo(db, g), ring.exquo(da, g)
+    return normalise_fraction(ring, na * fa + nb * fb, da * fa)
+
+
+def _fraction_mul(ring: PolynomialRing, a: tuple, b: tuple) -> tuple:
+    (na, da), (nb, db) = a, b
+    if ring.is_zero(na) or ring.is_zero(nb):
+        return ring.zero, ring.one
+    g1, g2 = ring.gcd(na, db), ring.gcd(nb, da)
+    return normalise_fraction(
+        ring, ring.exquo(na, g1) * ring.exquo(nb, g2), ring.exquo(da, g2) * ring.exquo(db, g1)
+    )
+
+
+def _rank(ring: PolynomialRing, rows: list[dict[int, object]], cols: list[int], point) -> int:
+    """Rank of the block at a rational point (exact Gaussian elimination over Q)."""
+    pos = {c: i for i, c in enumerate(cols)}
+    mat = []
+    for r in rows:
+        vec = {pos[j]: ring.evaluate(v, point) for j, v in r.items() if j in pos}
+        mat.append({j: v for j, v in vec.items() if v})
+    rank = 0
+    used: set[int] = set()
+    for c in range(len(cols)):
+        piv = next((i for i, r in enumerate(mat) if i not in used and c in r), None)
+        if piv is None:
+            continue
+        used.add(piv)
+        rank += 1
+        prow = mat[piv]
+        for i, r in enumerate(mat):
+            if i in used or c not in r:
+                continue
+            f = r[c] / prow[c]
+            for j, v in prow.items():
+                w = r.get(j, 0) - f * v
+                if w:
+                    r[j] = w
+                else:
+                    r.pop(j, None)
+    return rank
+
+
+class _SingularBlockError(Exception):
+    """A block of the moment system is singular at generic parameters."""
+
+
+@dataclass
+class ExactMomentSolution:
+    """Exact stationary values of (some) coordinates of a closed moment system.
+
+    ``values[i] = (numerator, denominator)`` over ``ring`` for the solved coordinates;
+    :meth:`observable` gives <O> of any Hermitian operator whose coordinates were solved.
+    ``blocks`` are the sizes of the diagonal blocks that were eliminated.
+    """
+
+    system: MomentSystem
+    ring: _Ring
+    values: dict[int, tuple[object, object]]
+    blocks: list[int]
+
+    def observable(self, op: Operator) -> tuple[object, object]:
+        const, coords = coordinates_of(op)
+        index = {c: i for i, c in enumerate(self.system.coordinates)}
+        poly = self.ring.poly
+        total = self.ring.fraction(const)
+        for c, scalar in coords.items():
+            i = index.get(c)
+            if i is None or i not in self.values:
+                raise ModelError(f"internal: coordinate {c} was not solved")
+            total = _fraction_add(
+                poly, total, _fraction_mul(poly, self.ring.fraction(scalar), self.values[i])
+            )
+        return total
+
+    def to_sympy(self, frac: tuple[object, object]) -> sympy.Expr:
+        num, den = frac
+        n = self.ring.to_sympy(num)
+        if self.ring.poly.to_dict(den) == {(0,) * self.ring.poly.nvars: 1}:
+            return n
+        return n / self.ring.to_sympy(den)
+
+
+def _ring_of(system: MomentSystem, extra: Iterable[Scalar] = (), backend: str | None = None):
+    scalars: list[Scalar] = []
+    for terms, const in system.rows:
+        scalars.append(const)
+        scalars.extend(terms.values())
+    scalars.extend(extra)
+    return _Ring(scalars, backend)
+
+
+def solve_moment_system(
+    system: MomentSystem,
+    wanted: Iterable[int] | None = None,
+    extra_scalars: Iterable[Scalar] = (),
+    backend: str | None = None,
+) -> ExactMomentSolution:
+    """Stationary values (M x + c = 0) of the coordinates ``wanted`` (default: all) and of
+    every coordinate they depend on, block by block.
+
+    The dependency graph (row i -> coordinate j when M_ij != 0) is split into strongly
+    connected components, solved in topological order (dependencies first): each diagonal
+    block M_SS x_S = -c_S - sum_T M_ST x_T is solved fraction-free
+    (:func:`symthermo.exact.solve_fraction_free`), blocks without a source term are zero.
+    Raises :class:`_SingularBlockError` if a diagonal block is singular at generic parameters (the
+    caller then computes the stationary family).
+    """
+    ring = _ring_of(system, extra_scalars, backend)
+    poly = ring.poly
+    rows: list[dict[int, tuple]] = []
+    consts: list[tuple] = []
+    for terms, const in system.rows:
+        rows.append({j: ring.fraction(s) for j, s in terms.items()})
+        consts.append(ring.fraction(const))
+    edges = {i: [j for j in rows[i] if j != i] for i in range(system.size)}
+    if wanted is None:
+        nodes = list(range(system.size))
+    else:
+        seen: set[int] = set()
+        stack = sorted(set(wanted))
+        while stack:
+            i = stack.pop()
+            if i in seen:
+                continue
+            seen.add(i)
+            stack.extend(j for j in edges[i] if j not in seen)
+        nodes = sorted(seen)
+    values: dict[int, tuple] = {}
+    blocks = []
+    points = [ring.point(0), ring.point(1)]
+    for comp in strongly_connected_components(nodes, edges):
+        members = set(comp)
+        local = {j: k for k, j in enumerate(comp)}
+        a_rows: list[dict[int, object]] = []
+        rhs: list[list[object]] = []
+        for i in comp:
+            outside = [(j, f) for j, f in rows[i].items() if j not in members]
+            dens = [consts[i][1]] + [
+                _fraction_mul(poly, f, values[j])[1] for j, f in outside
+            ]
+            # common denominator of the row's known part
+            common = dens[0]
+            for d in dens[1:]:
+                if d != common:
+                    g = poly.gcd(common, d)
+                    common = common * poly.exquo(d, g)
+            known_num = poly.zero
+            for f in [consts[i]] + [_fraction_mul(poly, f, values[j]) for j, f in outside]:
+                num, den = f
+                if not poly.is_zero(num):
+                    known_num = known_num + num * poly.exquo(common, den)
+            row = {}
+            for j, (num, den) in rows[i].items():
+                if j in members:
+                    row[local[j]] = (num, den)
+            # scale the row by common * lcm(denominators of its block entries)
+            scale = common
+            for _, den in row.values():
+                if den != poly.one:
+                    g = poly.gcd(scale, den)
+                    scale = scale * poly.exquo(den, g)
+            extra = poly.exquo(scale, common)
+            a_rows.append({k: num * poly.exquo(scale, den) for k, (num, den) in row.items()})
+            rhs.append([-(known_num * extra)])
+        if all(poly.is_zero(r[0]) for r in rhs):
+            full = all(_rank(poly, a_rows, list(range(len(comp))), p) == len(comp)
+                       for p in points[:1])
+            if not full and _rank(poly, a_rows, list(range(len(comp))), points[1]) < len(comp):
+                raise _SingularBlockError(comp)
+            for j in comp:
+                values[j] = (poly.zero, poly.one)
+            continue
+        cols = list(range(len(comp)))
+        if _rank(poly, a_rows, cols, points[0]) < len(comp) and _rank(
+            poly, a_rows, cols, points[1]
+        ) < len(comp):
+            raise _SingularBlockError(comp)
+        blocks.append(len(comp))
+        sol = solve_fraction_free(poly, a_rows, rhs)
+        for k, j in enumerate(comp):
+            values[j] = sol[k][0]
+    return ExactMomentSolution(system, ring, values, blocks)
+
+
+MAX_SYMBOLIC_QUBITS = 4
+
+
+def _pauli_values(solution: ExactMomentSolution, sites: tuple) -> dict[Expectation, sympy.Expr]:
+    out = {}
+    for mono in pauli_strings(sites):
+        out[Expectation(mono)] = solution.to_sympy(
+            solution.observable(monomial_operator(mono))
+        )
+    return out
+
+
+def symbolic_steady_state(model: CollisionModel, backend: str | None = None) -> SteadyStateFamily:
     """Exact stationary Pauli expectations of a qubit system (generic parameters).
 
-    Per block of the coupling graph: the rank and the independent rows and columns are read
-    off at random rational points (generic parameters); a full-rank block is solved exactly;
-    a block of rank r < n gets n - r free constants, solved on its independent r x r part, and
-    the same number of conserved quantities (left null vectors).  Raises :class:`ModelError`
-    for more than ``MAX_SYMBOLIC_QUBITS`` qubits (use the numeric solver) or when no steady
-    state exists (a conserved quantity is driven).
+    The Heisenberg equations are written on the real ladder coordinates of
+    :mod:`symthermo.moments` (where excitation-number and local conservation laws make the
+    matrix block triangular with small blocks) and solved block by block, fraction free
+    (:func:`solve_moment_system`).  When a block is singular at generic parameters, the
+    stationary set is a family: free constants ``k_1, k_2, ...`` and as many conserved
+    quantities (left null vectors of M), computed per connected component (Pauli basis up to
+    three qubits, as before; ladder coordinates for four).  Substitute special parameter values
+    (equal couplings, ...) into the model first.  Raises :class:`ModelError` for bosonic
+    systems (use :func:`steady_state_moments`), for more than ``MAX_SYMBOLIC_QUBITS`` qubits,
+    or when no steady state exists (a conserved quantity is driven).
     """
+    if not model.is_qubit_system:
+        raise ModelError(
+            "symbolic_steady_state returns Pauli expectations and needs a system of qubits; for "
+            "bosonic or mixed models whose moments close use closure.steady_state_moments"
+        )
     if len(model.system_sites) > MAX_SYMBOLIC_QUBITS:
         raise ModelError(
             f"symbolic steady states are limited to {MAX_SYMBOLIC_QUBITS} qubits "
             f"({len(model.system_sites)} given): use symthermo.numeric steady states"
         )
+    system = closed_moment_system(model, all_qubit_coordinates(model.system_sites))
+    try:
+        solution = solve_moment_system(system, backend=backend)
+    except _SingularBlockError:
+        if len(model.system_sites) <= 3:
+            return _pauli_family(model)
+        return _ladder_family(model, system)
+    values = _pauli_values(solution, tuple(model.system_sites))
+    ordered = dict(sorted(values.items(), key=lambda kv: monomial_sort_key(kv[0].monomial)))
+    return SteadyStateFamily(ordered, (), ())
+
+
+def _pauli_family(model: CollisionModel) -> SteadyStateFamily:
     hs = heisenberg_system(model)
-    opaque = _opaque_atoms(hs.matrix, hs.constant)
+    return _family(list(hs.variables), hs.matrix, hs.constant, hs.variables)
+
+
+def _ladder_family(model: CollisionModel, system: MomentSystem) -> SteadyStateFamily:
+    """The stationary family on ladder coordinates (four qubits), values given in Pauli."""
+    ring = _ring_of(system)
+    n = system.size
+    mat = sympy.zeros(n, n)
+    const = sympy.zeros(n, 1)
+    for i, (terms, c) in enumerate(system.rows):
+        const[i] = _scalar_expr(ring, c)
+        for j, s in terms.items():
+            mat[i, j] = _scalar_expr(ring, s)
+    coords = [sympy.Dummy(f"c{i}") for i in range(n)]
+    family = _family(coords, mat, const, None)
+    exprs = {
+        d: expectation(system.coordinates[i].operator()) for i, d in enumerate(coords)
+    }
+    values = {}
+    for mono in pauli_strings(model.system_sites):
+        c0, terms = coordinates_of(monomial_operator(mono))
+        index = {c: i for i, c in enumerate(system.coordinates)}
+        expr = _scalar_expr(ring, c0)
+        for c, s in terms.items():
+            expr += _scalar_expr(ring, s) * family.values[coords[index[c]]]
+        values[Expectation(mono)] = expr
+    conserved = tuple(sympy.expand(q.xreplace(exprs)) for q in family.conserved)
+    return SteadyStateFamily(values, family.free_constants, conserved)
+
+
+def _scalar_expr(ring: _Ring, scalar: Scalar) -> sympy.Expr:
+    num, den = ring.fraction(scalar)
+    return ring.to_sympy(num) / ring.to_sympy(den)
+
+
+def _family(
+    variables: list, matrix: sympy.Matrix, constant: sympy.Matrix, order: object
+) -> SteadyStateFamily:
+    """The stationary family of dx/dt = matrix x + constant, per connected component.
+
+    Per component: the rank and the independent rows and columns are read off at random
+    rational points (generic parameters); a full-rank block is solved exactly; a block of rank
+    r < n gets n - r free constants, solved on its independent r x r part, and the same number
+    of conserved quantities (left null vectors).  (The route of the previous releases, kept
+    for singular systems so that their families print as before.)
+    """
+    opaque = _opaque_atoms(matrix, constant)
     back = {v: k for k, v in opaque.items()}
-    matrix, constant = hs.matrix.xreplace(opaque), hs.constant.xreplace(opaque)
-    values: dict[Expectation, sympy.Expr] = {}
+    matrix, constant = matrix.xreplace(opaque), constant.xreplace(opaque)
+    values: dict = {}
     free: list[sympy.Symbol] = []
     conserved: list[sympy.Expr] = []
     for comp in _components(matrix, constant):
         m = matrix.extract(comp, comp)
         c = constant.extract(comp, [0])
-        variables = [hs.variables[k] for k in comp]
+        block_vars = [variables[k] for k in comp]
         n = len(comp)
         cols = list(_generic_pivots(m))
         if len(cols) == n:
             if all(ci == 0 for ci in c):
-                values.update({v: sympy.Integer(0) for v in variables})
+                values.update({v: sympy.Integer(0) for v in block_vars})
             else:
                 x = _solve_square(m, -c)
-                values.update({v: x[i].xreplace(back) for i, v in enumerate(variables)})
+                values.update({v: x[i].xreplace(back) for i, v in enumerate(block_vars)})
             continue
         rows = list(_generic_pivots(m.T))
         free_cols = [j for j in range(n) if j not in cols]
@@ -266,24 +652,79 @@ def symbolic_steady_state(model: CollisionModel) -> SteadyStateFamily:
         if any(x != 0 for x in (m.xreplace(point) * member + c.xreplace(point))):
             raise ModelError(
                 "the Heisenberg equations have no stationary solution (a conserved quantity "
-                f"is driven) in the block {[str(v) for v in variables]}"
+                f"is driven) in the block {[str(v) for v in block_vars]}"
             )
         consts = []
         for j in free_cols:
             k = sympy.Symbol(f"k_{len(free) + 1}", real=True)
             free.append(k)
             consts.append(k)
-            values[variables[j]] = k
+            values[block_vars[j]] = k
         for i, j in enumerate(cols):
             expr = sol[i, 0] + sum(sol[i, 1 + f] * consts[f] for f in range(len(consts)))
-            values[variables[j]] = _nice(expr).xreplace(back)
+            values[block_vars[j]] = _nice(expr).xreplace(back)
         # conserved quantities: left null vectors l (l^T m = 0), one per dependent row
         left = _solve_square(a.T, -m.extract(free_rows, cols).T)
         for f, fr in enumerate(free_rows):
             coeffs = {fr: sympy.Integer(1)}
             coeffs.update({r: left[i, f] for i, r in enumerate(rows)})
             conserved.append(
-                sympy.Add(*[coeffs[r].xreplace(back) * variables[r] for r in sorted(coeffs)])
+                sympy.Add(*[coeffs[r].xreplace(back) * block_vars[r] for r in sorted(coeffs)])
             )
-    ordered = dict(sorted(values.items(), key=lambda kv: monomial_sort_key(kv[0].monomial)))
-    return SteadyStateFamily(ordered, tuple(free), tuple(conserved))
+    if order is not None:
+        values = dict(sorted(values.items(), key=lambda kv: monomial_sort_key(kv[0].monomial)))
+    return SteadyStateFamily(values, tuple(free), tuple(conserved))
+
+
+# --- stationary values and currents in closed form -------------------------------------------
+
+
+def steady_state_values(
+    model: CollisionModel,
+    observables: dict[str, Operator],
+    backend: str | None = None,
+    max_size: int = 400,
+) -> dict[str, ClosedForm]:
+    """Exact stationary <O> of Hermitian observables, as :class:`ClosedForm` pieces.
+
+    Only the moments that the observables need are computed: the closed moment system grown
+    from the observables' coordinates (:func:`symthermo.moments.closed_moment_system`), solved
+    block by block (:func:`solve_moment_system`).  Works for qubit, bosonic and mixed systems
+    whose moments close (bosons: quadratic Hamiltonian, linear couplings; otherwise
+    :class:`ModelError` says which moment grew).  Raises :class:`ModelError` when the needed
+    moments have no unique stationary value (use :func:`symbolic_steady_state` for the
+    family of a qubit system).
+    """
+    decomposed = {name: coordinates_of(op) for name, op in observables.items()}
+    seeds = set()
+    extra: list[Scalar] = []
+    for const, coords in decomposed.values():
+        seeds |= set(coords)
+        extra.append(const)
+        extra.extend(coords.values())
+    system = closed_moment_system(model, seeds, max_size=max_size)
+    index = {c: i for i, c in enumerate(system.coordinates)}
+    try:
+        solution = solve_moment_system(system, [index[c] for c in seeds], extra, backend)
+    except _SingularBlockError as exc:
+        raise ModelError(
+            "the stationary moments are not unique at generic parameters (a conserved "
+            f"quantity: dark states or a symmetry) in the block of {len(exc.args[0])} moments; "
+            "for a qubit system use symbolic_steady_state for the stationary family"
+        ) from None
+    candidates = driving_factors(model)
+    out = {}
+    for name, op in observables.items():
+        num, den = solution.observable(op)
+        out[name] = closed_form(name, solution.ring, num, den, candidates)
+    return out
+
+
+def steady_state_currents(
+    model: CollisionModel, backend: str | None = None
+) -> dict[str, ClosedForm]:
+    """Heat current of every bath (``Qdot_<bath>``) and the total work current (``Wdot``) at
+    the exact steady state, in closed-form pieces (see :mod:`symthermo.closed_form`)."""
+    ops = {f"Qdot_{b.name}": heat_current_operator(model, b.name) for b in model.baths}
+    ops["Wdot"] = work_current_operator(model)
+    return steady_state_values(model, ops, backend)

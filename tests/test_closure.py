@@ -108,7 +108,7 @@ def test_heisenberg_system_matches_matrix_generator() -> None:
 
 
 def test_too_many_qubits_is_refused_clearly() -> None:
-    sites = qubits("A1", "A2", "A3", "A4")
+    sites = qubits("A1", "A2", "A3", "A4", "A5")  # the limit is four qubits (issue 15)
     anc = qubits("B")[0]
     b = bath("B", ThermalQubit(anc, tanh=xi), anc.z, {s.name: s.x * anc.x for s in sites})
     model = collision_model(sites, sum((s.z for s in sites[1:]), sites[0].z), b)

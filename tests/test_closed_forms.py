@@ -1,0 +1,233 @@
+"""Exact steady states on ladder coordinates and closed-form currents (issue 15) vs numerics.
+
+Reference: the numeric steady state of the Liouvillian built directly from the couplings'
+matrices (``model_steady_state(..., route="direct")``, no code shared with the closure), and for
+the bosonic model the same route truncated at growing Fock cutoffs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+from closure_models import (
+    absorption_refrigerator,
+    common_reservoir_two_qubits,
+    coupled_oscillators,
+    xx_chain,
+)
+from test_model import catalogue
+
+from symthermo.algebra import boson
+from symthermo.closure import steady_state_currents, steady_state_values, symbolic_steady_state
+from symthermo.errors import ModelError
+from symthermo.exact import BACKENDS
+from symthermo.model import bath, collision_model
+from symthermo.numeric.matrices import expectation_value, operator_matrix
+from symthermo.numeric.model_dynamics import LiouvillianBuilder, model_steady_state
+from symthermo.states import ThermalOscillator
+from symthermo.thermo import heat_current_operator, work_current_operator
+
+ROOT = Path(__file__).resolve().parent.parent
+
+QUBIT_MODELS = {
+    "reservoir2": common_reservoir_two_qubits,
+    "fridge": absorption_refrigerator,
+    "chain3": lambda: xx_chain(3),
+    "chain4": lambda: xx_chain(4),
+}
+
+
+def random_point(model, rng) -> dict:
+    """Thermal factors m, xi in (-0.9, 0.9); mean numbers in (0.02, 0.2); others (0.3, 1.5)."""
+    out = {}
+    cutoff = 2 if not model.is_qubit_system else None
+    for p in LiouvillianBuilder(model, cutoff).parameters:
+        name = str(p)
+        if name.startswith(("m_", "xi")):
+            out[p] = rng.uniform(-0.9, 0.9)
+        elif name.startswith("n_"):
+            out[p] = rng.uniform(0.02, 0.2)
+        else:
+            out[p] = rng.uniform(0.3, 1.5)
+    return out
+
+
+def value_at(expr: sp.Expr, point: dict) -> float:
+    return float(sp.lambdify(list(point), expr, "mpmath")(*point.values()))
+
+
+def numeric_current(model, op, rho, point, cutoff=None) -> float:
+    return np.trace(rho @ operator_matrix(op, model.system_sites, cutoff, point)).real
+
+
+@pytest.mark.parametrize("name", list(QUBIT_MODELS))
+def test_unique_steady_state_equals_direct_numeric(name: str) -> None:
+    model = QUBIT_MODELS[name]()
+    family = symbolic_steady_state(model)
+    assert family.is_unique and len(family.values) == 4 ** len(model.system_sites) - 1
+    rng = np.random.default_rng(abs(hash(name)) % 1000)
+    for _ in range(2):
+        point = random_point(model, rng)
+        rho = model_steady_state(model, point, route="direct").rho
+        for e, value in family.values.items():
+            exact = value_at(value, point)
+            assert exact == pytest.approx(
+                expectation_value(e, rho, model.system_sites).real, abs=1e-10
+            ), e
+
+
+@pytest.mark.parametrize("name", list(QUBIT_MODELS))
+def test_steady_state_currents_equal_numeric(name: str) -> None:
+    model = QUBIT_MODELS[name]()
+    currents = steady_state_currents(model)
+    assert set(currents) == {f"Qdot_{b.name}" for b in model.baths} | {"Wdot"}
+    rng = np.random.default_rng(7)
+    point = random_point(model, rng)
+    rho = model_steady_state(model, point, route="direct").rho
+    for b in model.baths:
+        op = heat_current_operator(model, b.name)
+        assert value_at(currents[f"Qdot_{b.name}"].expr, point) == pytest.approx(
+            numeric_current(model, op, rho, point), abs=1e-10
+        )
+    assert value_at(currents["Wdot"].expr, point) == pytest.approx(
+        numeric_current(model, work_current_operator(model), rho, point), abs=1e-10
+    )
+
+
+def test_refrigerator_cold_current_is_prefactor_times_virtual_temperature_criterion() -> None:
+    """Linden-Popescu-Skrzypczyk: Qdot_cold proportional to
+    (1+m1)(1-m2)(1+m3) - (1-m1)(1+m2)(1-m3), found without hand work."""
+    model = absorption_refrigerator()
+    currents = steady_state_currents(model)
+    m1, m2, m3 = sp.symbols("m_1 m_2 m_3", real=True)
+    criterion = (1 + m1) * (1 - m2) * (1 + m3) - (1 - m1) * (1 + m2) * (1 - m3)
+    for name in ("Qdot_B1", "Qdot_B2", "Qdot_B3"):
+        form = currents[name]
+        assert form.driving == (criterion,), (name, form.driving)
+        # no other thermal factor is left in the prefactor or the numerator
+        rest = sp.Mul(form.prefactor, *form.numerator)
+        assert not rest.free_symbols & {m1, m2, m3}
+    cold = currents["Qdot_B1"]
+    assert sp.sstr(criterion) in str(cold)
+    assert "\\left[" in cold.latex() and cold.latex().startswith("\\dot{Q}_{\\mathrm{B1}} =")
+    # the three heat currents are w1 : -(w1 + w3) : w3 (energy conservation, no work)
+    w1, w3 = sp.symbols("omega_1 omega_3", real=True)
+    ratio = sp.cancel(currents["Qdot_B2"].expr / cold.expr)
+    assert sp.simplify(ratio + (w1 + w3) / w1) == 0
+    assert currents["Wdot"].is_zero
+
+
+@pytest.mark.parametrize("n", [3, 4])
+def test_chain_heat_current_is_proportional_to_the_thermal_factor_difference(n: int) -> None:
+    currents = steady_state_currents(xx_chain(n))
+    ml, mr = sp.symbols("m_L m_R", real=True)
+    assert currents["Qdot_L"].driving == (ml - mr,)
+    assert sp.expand(currents["Qdot_L"].expr + currents["Qdot_R"].expr) == 0
+
+
+def test_coupled_oscillators_converge_to_the_exact_moments_as_the_cutoff_grows() -> None:
+    model = coupled_oscillators()
+    a, b = model.system_sites
+    observables = {"n_a": a.n, "n_b": b.n}
+    exact = steady_state_values(model, observables)
+    currents = steady_state_currents(model)
+    nl, nr = sp.symbols("n_L n_R", real=True)
+    assert currents["Qdot_L"].driving == (nl - nr,)
+    point = random_point(model, np.random.default_rng(3))
+    errors = []
+    for cutoff in (3, 4, 5, 6):
+        rho = model_steady_state(model, point, cutoff=cutoff, route="direct").rho
+        err = max(
+            abs(value_at(exact[k].expr, point) - numeric_current(model, op, rho, point, cutoff))
+            for k, op in observables.items()
+        )
+        op = heat_current_operator(model, "L")
+        err = max(err, abs(value_at(currents["Qdot_L"].expr, point)
+                           - numeric_current(model, op, rho, point, cutoff)))
+        errors.append(err)
+    assert all(e2 < e1 for e1, e2 in itertools.pairwise(errors)), errors
+    assert errors[-1] < 1e-4, errors
+
+
+def test_moments_that_do_not_close_are_refused_with_the_reason() -> None:
+    """A cross-Kerr term chi n_a n_b next to hopping: d<a^dag b>/dt involves a third moment."""
+    a, b, c = boson("a"), boson("b"), boson("c")
+    w, chi, g, hop, nb = sp.symbols("omega chi g G n", real=True)
+    bth = bath("B", ThermalOscillator(c, nbar=nb), w * c.n,
+               {"a": g * (a.adag * c.a + a.a * c.adag)})
+    kerr = collision_model([a, b], w * (a.n + b.n) + chi * a.n * b.n, bth,
+                           interaction=hop * (a.adag * b.a + b.adag * a.a))
+    with pytest.raises(ModelError, match="do not close"):
+        steady_state_currents(kerr)
+    with pytest.raises(ModelError, match="qubits"):
+        symbolic_steady_state(kerr)
+
+
+@pytest.mark.skipif(len(BACKENDS) < 2, reason="python-flint not installed")
+def test_flint_and_pure_sympy_backends_print_the_same() -> None:
+    model = absorption_refrigerator()
+    by_backend = [
+        [str(f) for f in steady_state_currents(model, backend=be).values()] for be in BACKENDS
+    ]
+    assert by_backend[0] == by_backend[1]
+    chain = xx_chain(3)
+    states = [
+        [sp.srepr(v) for v in symbolic_steady_state(chain, backend=be).values.values()]
+        for be in BACKENDS
+    ]
+    assert states[0] == states[1]
+
+
+_PRINT = """
+import sys
+sys.path[:0] = ['.', 'tests']
+from closure_models import absorption_refrigerator, xx_chain
+from symthermo.closure import steady_state_currents, symbolic_steady_state
+for f in steady_state_currents(absorption_refrigerator()).values():
+    print(f)
+    print(f.latex())
+for e, v in symbolic_steady_state(xx_chain(3)).values.items():
+    print(e, v)
+"""
+
+
+def test_results_are_byte_identical_across_hash_seeds() -> None:
+    outputs = []
+    for seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "OPENBLAS_NUM_THREADS": "1"}
+        run = subprocess.run([sys.executable, "-c", _PRINT], cwd=ROOT, env=env,
+                             capture_output=True, text=True, check=True)
+        outputs.append(run.stdout)
+    assert outputs[0] == outputs[1] and "m_1" in outputs[0]
+
+
+PAPER_MODELS = [
+    "common-reservoirs M=1",
+    "common-reservoirs M=3",
+    "common-reservoirs M=1 cascaded",
+    "common-reservoirs M=1 independent",
+    "memoryless-ness",
+]
+
+
+@pytest.mark.parametrize("name", PAPER_MODELS)
+def test_paper_models_steady_state_equals_direct_numeric(name: str) -> None:
+    spec = catalogue()[name]
+    model = spec.model()
+    family = symbolic_steady_state(model)
+    assert family.is_unique
+    rng = np.random.default_rng(11)
+    params = spec.random_parameters(rng)
+    point = {s: params[s.name] for s in LiouvillianBuilder(model).parameters}
+    rho = model_steady_state(model, point, route="direct").rho
+    for e, value in family.values.items():
+        assert value_at(value, point) == pytest.approx(
+            expectation_value(e, rho, model.system_sites).real, abs=1e-10
+        ), e
