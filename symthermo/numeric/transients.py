@@ -48,7 +48,7 @@ from .measures import (
     entropy_rate,
 )
 
-__all__ = ["Transient", "collision_transient", "lindblad_transient"]
+__all__ = ["Transient", "collision_transient", "lindblad_transient", "matrix_exponential"]
 
 
 @dataclass(frozen=True)
@@ -112,13 +112,23 @@ def _coordinates(states: np.ndarray) -> np.ndarray:
     return np.einsum("mij,...ji->...m", _hermitian_basis(d), states).real
 
 
-def _expm(a: np.ndarray) -> np.ndarray:
-    """exp(a) by scaling and squaring with a degree-18 Taylor polynomial (small dense a)."""
-    norm = float(np.max(np.sum(np.abs(a), axis=0), initial=0.0))
+def matrix_exponential(a: ArrayLike) -> np.ndarray:
+    """exp(a) of a square matrix or a stack (..., n, n) of small dense matrices.
+
+    Scaling and squaring: a / 2^s has 1-norm <= 1/2 (one s for the whole stack, from the
+    largest norm), its exponential is the degree-18 Taylor polynomial (truncation < 1e-22
+    relative), then s squarings. Works for defective matrices (no eigendecomposition), e.g.
+    propagators exp(L t) of Liouvillians at exceptional points.
+    """
+    a = np.asarray(a, dtype=complex)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise NumericDomainError(f"matrix_exponential needs (..., n, n), got {a.shape}")
+    norm = float(np.max(np.sum(np.abs(a), axis=-2), initial=0.0))
     s = max(0, int(np.ceil(np.log2(norm / 0.5))) if norm > 0.5 else 0)
     x = a / 2.0**s
-    out = np.eye(a.shape[0], dtype=complex)
-    term = np.eye(a.shape[0], dtype=complex)
+    eye = np.broadcast_to(np.eye(a.shape[-1], dtype=complex), a.shape)
+    out = eye.copy()
+    term = eye.copy()
     for k in range(1, 19):
         term = term @ x / k
         out = out + term
@@ -228,7 +238,7 @@ def lindblad_transient(
     for i, dt in enumerate(np.diff(t)):
         key = round(float(dt), 15)
         if key not in cache:
-            cache[key] = _expm(big * dt)
+            cache[key] = matrix_exponential(big * dt)
         x[i + 1] = cache[key] @ x[i]
     states = x[:, : d * d].reshape(t.size, d, d).transpose(0, 2, 1)
     states = (states + states.conj().transpose(0, 2, 1)) / 2

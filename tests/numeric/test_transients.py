@@ -131,3 +131,17 @@ def test_transients_reject_bad_input():
         lindblad_transient(rnd, RHO_PSI, [0.5, 1.0])
     with pytest.raises(NumericDomainError, match="initial state"):
         lindblad_transient(rnd, np.eye(4) / 4, [0.0, 1.0])
+
+
+def test_matrix_exponential_matches_scipy_on_stacks_and_defective_matrices():
+    from symthermo.numeric.transients import matrix_exponential
+
+    rng = np.random.default_rng(4)
+    stack = rng.normal(size=(5, 4, 4)) * np.array([0.01, 0.3, 1, 5, 40])[:, None, None]
+    ours = matrix_exponential(stack)
+    for a, e in zip(stack, ours, strict=True):
+        assert np.allclose(e, expm(a), rtol=1e-11, atol=1e-12 * np.abs(expm(a)).max())
+    jordan = np.array([[-1.0, 1.0], [0.0, -1.0]])  # defective
+    assert np.allclose(matrix_exponential(3 * jordan), np.exp(-3) * np.array([[1, 3], [0, 1]]))
+    with pytest.raises(NumericDomainError, match="n, n"):
+        matrix_exponential(np.ones(3))
