@@ -32,8 +32,8 @@ def test_available_lists_the_papers_figures():
     assert available("common-reservoirs") == ["fig1", "fig2", "fig3", "fig5", "fig7"]
     assert available("common_reservoirs") == available("common-reservoirs")
     assert available("coupled-ensembles") == ["fig2", "fig3", "fig4"]
-    assert available("memoryless-ness") == ["fig1a", "fig2a"]
-    assert set(figures.FIGURES["memoryless_ness"]) == {"fig1a", "fig2a"}
+    assert available("memoryless-ness") == ["fig1", "fig2", "fig3"]
+    assert set(figures.FIGURES["memoryless_ness"]) == {"fig1", "fig2", "fig3"}
     assert list(figures.FIGURES) == list(figures.PAPERS)
 
 
@@ -58,29 +58,33 @@ def test_missing_matplotlib_names_the_extra(monkeypatch, tmp_path):
 
 
 def test_memoryless_figures_and_captions(tmp_path):
-    paths = make_figures("memoryless-ness", tmp_path, which=["fig1a"])
+    paths = make_figures("memoryless-ness", tmp_path, which=["fig1"])
     fig_dir = tmp_path / "memoryless_ness" / "figures"
-    assert paths == [fig_dir / "fig1a.png", fig_dir / "captions.md"]
+    assert paths == [fig_dir / "fig1.png", fig_dir / "captions.md"]
     assert _is_png(paths[0])
+    assert (fig_dir / "fig1.pdf").read_bytes().startswith(b"%PDF")  # vector copy beside it
     messages = []
-    make_figures("memoryless-ness", tmp_path, which=["fig2a"], progress=messages.append)
-    assert len(messages) == 1 and "fig2a" in messages[0]
-    assert make_figures("memoryless-ness", tmp_path, which=["Fig. 2a"])[0].name == "fig2a.png"
-    assert _is_png(fig_dir / "fig2a.png")
+    make_figures("memoryless-ness", tmp_path, which=["fig2"], progress=messages.append)
+    assert len(messages) == 1 and "fig2" in messages[0]
+    assert make_figures("memoryless-ness", tmp_path, which=["Fig. 2"])[0].name == "fig2.png"
+    assert _is_png(fig_dir / "fig2.png")
     captions = (fig_dir / "captions.md").read_text()
-    # making fig2a kept fig1a's caption; sections in the paper's order
-    assert captions.index("## fig1a:") < captions.index("## fig2a:")
+    # making fig2 kept fig1's caption; sections in the paper's order
+    assert captions.index("## fig1:") < captions.index("## fig2:")
     assert "J_x = 2 J_y = 1" in captions
 
 
 def test_png_bytes_are_reproducible(tmp_path):
     from derivations.figures import memoryless_ness as mf
 
-    first = make_figures("memoryless-ness", tmp_path / "one", which=["fig1a"])[0]
-    mf.fig1_data.cache_clear()  # recompute the numbers too, not only the drawing
-    second = make_figures("memoryless-ness", tmp_path / "two", which=["fig1a"])[0]
+    first = make_figures("memoryless-ness", tmp_path / "one", which=["fig3"])[0]
+    mf.fig3_data.cache_clear()  # recompute the numbers too, not only the drawing
+    second = make_figures("memoryless-ness", tmp_path / "two", which=["fig3"])[0]
     assert first.read_bytes() == second.read_bytes()
     assert b"Software" not in first.read_bytes()  # no matplotlib version in the metadata
+    pdf1, pdf2 = first.with_suffix(".pdf").read_bytes(), second.with_suffix(".pdf").read_bytes()
+    assert pdf1 == pdf2
+    assert b"CreationDate" not in pdf1 and b"Matplotlib" not in pdf1
 
 
 def test_common_reservoirs_figures_written(tmp_path):
@@ -168,6 +172,57 @@ def test_memoryless_figures_match_the_exact_bloch_vectors():
         x, y = f(fig.JX, fig.JY_FIG2, fig.OMEGA, fig.OMEGA, fig.BETAS[i],
                  np.tan(a) * np.hypot(fig.JX, fig.JY_FIG2))
         assert d2["coherence"][i, j] == pytest.approx(np.hypot(x, y), rel=1e-8)
+
+
+def test_memoryless_transients_match_a_hand_built_collision_model():
+    """Fig. 1(b)-(d) data at J_y/J_x = 1/2: the engine's collision_round + collision_transient
+    against 40 collisions written out with numpy/scipy matrices (U = exp(-i dt (H_S + H_A +
+    V/sqrt(dt))), heat = -Delta<H_A>, work = Delta<H_S + H_A>)."""
+    from scipy.linalg import expm
+
+    from derivations.figures import memoryless_ness as fig
+
+    sx = np.array([[0, 1], [1, 0]], dtype=complex)
+    sy = np.array([[0, 1j], [-1j, 0]])
+    sz = np.diag([-1.0, 1.0]).astype(complex)
+    hs, ha = np.kron(sz / 2, np.eye(2)), np.kron(np.eye(2), sz / 2)
+    v = np.kron(sx, sx) + 0.5 * np.kron(sy, sy)
+    dt = fig.DT
+    u = expm(-1j * dt * (hs + ha + v / np.sqrt(dt)))
+    p_exc = np.exp(-fig.BETA_TRANSIENT) / (1 + np.exp(-fig.BETA_TRANSIENT))
+    rho_a = np.diag([1 - p_exc, p_exc])
+    rho = np.outer(fig.PSI, fig.PSI.conj())
+    heat = work = 0.0
+    for _ in range(40):
+        x = np.kron(rho, rho_a)
+        y = u @ x @ u.conj().T
+        heat -= np.trace(ha @ (y - x)).real
+        work += np.trace((hs + ha) @ (y - x)).real
+        rho = np.einsum("iaja->ij", y.reshape(2, 2, 2, 2))
+    tr = fig.fig1_transients()[0.5]["finite"]
+    assert tr.heat[40, 0] == pytest.approx(heat, abs=1e-12)
+    assert tr.work[40] == pytest.approx(work, abs=1e-12)
+    assert np.allclose(tr.states[40], rho, atol=1e-12)
+
+
+def test_memoryless_fig3_map_matches_the_direct_liouvillian():
+    """Fig. 3(a) at one grid point: exp(L t)|0><0| with L built from the coupling matrices
+    (direct_liouvillian) and scipy's expm, then the ergotropy."""
+    from scipy.linalg import expm
+
+    from derivations import memoryless_ness as mn
+    from derivations.figures import memoryless_ness as fig
+    from symthermo.numeric.measures import ergotropy
+    from symthermo.numeric.model_dynamics import direct_liouvillian
+
+    d = fig.fig3_data()
+    for iy, ix in ((30, 20), (60, 70), (100, 110)):
+        a, g = fig.ALPHA_MAP[ix], fig.GAMMA_MAP[iy]
+        params = {mn.omega_s: 1.0, mn.omega_a: 1.0, mn.beta: 1.0, mn.J_x: np.cos(a) * np.cos(g),
+                  mn.J_y: np.cos(a) * np.sin(g), mn.J_zy: np.sin(a)}
+        L = direct_liouvillian(mn.MODELS["ssc"], params)
+        rho = (expm(L * fig.T_FINAL) @ np.array([1.0, 0, 0, 0])).reshape(2, 2, order="F")
+        assert d["map"][iy, ix] == pytest.approx(ergotropy(rho, fig.H_S), abs=1e-10)
 
 
 def test_coupled_ensembles_figures_on_a_coarse_grid(tmp_path, monkeypatch):

@@ -49,7 +49,7 @@ PAPERS = ("common_reservoirs", "coupled_ensembles", "collective_ergotropy", "mem
 
 #: Size (inches) and resolution of every figure.
 FIGSIZE = (6.4, 4.4)
-DPI = 110
+DPI = 300
 
 #: rcParams applied on top of ``matplotlib.rcdefaults()`` while a figure is drawn.
 STYLE: dict[str, Any] = {
@@ -188,9 +188,12 @@ def subplots(plt: Any, nrows: int = 1, ncols: int = 1, size: Sequence[float] | N
 
 
 def save(fig: Any, path: Path) -> Path:
-    """Write a PNG without Software/date metadata (byte-stable)."""
+    """Write ``path`` (PNG, DPI dots per inch) and the same figure as vector graphics beside it
+    (``path.with_suffix(".pdf")``), both without software/date metadata (byte-stable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
+    fig.savefig(path.with_suffix(".pdf"), format="pdf", dpi=DPI,
+                metadata={"Creator": None, "Producer": None, "CreationDate": None})
     return path
 
 
