@@ -297,8 +297,114 @@ def test_collective_ergotropy_fig2_reduction_matches_the_full_liouvillian():
     assert d["ergotropy"][k] == pytest.approx(ergotropy(rho, fig.free_hamiltonian(n)), rel=1e-8)
 
 
-def test_collective_ergotropy_figures_written(tmp_path):
-    paths = make_figures("collective-ergotropy", tmp_path)
-    assert [p.name for p in paths] == ["fig1.png", "fig2.png", "captions.md"]
+def test_collective_ergotropy_figures_written(tmp_path, monkeypatch):
+    from derivations.figures import collective_ergotropy as fig
+
+    monkeypatch.setattr(fig, "N_SAMPLES", 2_000)  # the full 10^5 samples are for derive
+    fig.fig3_data.cache_clear()
+    try:
+        paths = make_figures("collective-ergotropy", tmp_path)
+    finally:
+        fig.fig3_data.cache_clear()
+    assert [p.name for p in paths] == ["fig1.png", "fig2.png", "fig3.png", "fig4.png",
+                                       "captions.md"]
+    assert "2,000 random initial states" in paths[-1].read_text()
     assert all(_is_png(p) for p in paths[:-1])
     assert "beta -> 0" in paths[-1].read_text()
+
+
+def _eq8_measures(c: np.ndarray, beta: float, omega: float = 1.0) -> tuple:
+    """C_l1 (Eq. (9)) and the ergotropy from the spectrum Eq. (10) of the paper's Eq. (8)."""
+    x = np.exp(-beta * omega)
+    z_plus, z = 1 + x + x**2, 1 + 2 * x + x**2
+    coherence = np.abs(c * z / z_plus - 1)
+    energy = (1 - c) * omega + c / z_plus * (omega * x + 2 * omega * x**2)
+    lam = np.stack([1 - c, c * x**2 / z_plus, c * x / z_plus, c / z_plus], axis=-1)  # Eq. (10)
+    lam = np.sort(lam, axis=-1)[:, ::-1]
+    passive = lam @ np.array([0.0, omega, omega, 2 * omega])
+    return coherence, energy - passive
+
+
+def test_collective_ergotropy_fig3_at_n2_agrees_with_eqs_8_to_11():
+    """Random-state statistics at N = 2: the fast projection against the paper's closed forms
+    evaluated at each sample's c (same ensemble), and Eq. (11) where it applies (c < 1/2)."""
+    from derivations.figures import collective_ergotropy as fig
+
+    params = {"omega": 1.0, "beta": 0.7, "g": 1.0, "f": 0.0}
+    css = fig.collective_steady_states(2, params)
+    psi = fig.haar_random_states(2, 4000, np.random.default_rng(3))
+    ours = fig.random_state_measures(css, psi)
+    c = 1 - np.abs(psi @ fig.PSI_MINUS.conj()) ** 2  # overlap with psi_0, psi_+, psi_1
+    coherence, ergotropy = _eq8_measures(c, 0.7)
+    assert np.allclose(ours["coherence"], coherence, atol=1e-12)
+    assert np.allclose(ours["ergotropy"], ergotropy, atol=1e-12)
+    assert ours["coherence"].mean() == pytest.approx(coherence.mean(), abs=1e-13)
+    assert ours["ergotropy"].std() == pytest.approx(ergotropy.std(), abs=1e-13)
+    bw = 0.7
+    low = c < 0.5
+    eq11 = 1 - c * (1 + 3 * np.cosh(bw) + np.sinh(bw)) / (1 + 2 * np.cosh(bw))
+    assert low.sum() > 50
+    assert np.allclose(ours["ergotropy"][low], eq11[low], atol=1e-12)
+    # the Haar ensemble itself: c ~ Beta(3, 1), so <C_l1> -> 54/256 as beta -> 0
+    hot = fig.collective_steady_states(2, dict(params, beta=1e-4))
+    many = fig.random_state_measures(hot, fig.haar_random_states(2, 40_000,
+                                                                 np.random.default_rng(4)))
+    assert many["coherence"].mean() == pytest.approx(54 / 256, abs=0.004)
+
+
+@pytest.mark.parametrize("n", [3, 4])
+def test_collective_ergotropy_fast_projection_matches_the_full_liouvillian(n):
+    """N = 3, 4: C_l1 and W from the spin-decomposed projection = the engine's full
+    Liouvillian spectral projector (steady_state with the initial state), state by state."""
+    from derivations.figures import collective_ergotropy as fig
+    from symthermo.numeric.measures import ergotropy, l1_coherence
+    from symthermo.numeric.model_dynamics import LiouvillianBuilder
+    from symthermo.numeric.steady import steady_state
+
+    params = {"omega": 1.0, "beta": 0.3, "g": 1.0, "f": 0.4}
+    css = fig.collective_steady_states(n, params)
+    psi = fig.haar_random_states(n, 3, np.random.default_rng(n))
+    ours = fig.random_state_measures(css, psi)
+    L = LiouvillianBuilder(fig.model(n))(params)
+    for i in range(3):
+        rho = steady_state(L, initial_state=np.outer(psi[i], psi[i].conj())).rho
+        assert ours["coherence"][i] == pytest.approx(l1_coherence(rho), abs=1e-10)
+        assert ours["ergotropy"][i] == pytest.approx(
+            ergotropy(rho, fig.free_hamiltonian(n)), abs=1e-10)
+
+
+def test_collective_ergotropy_fig4_against_wootters_and_brute_force():
+    from scipy.optimize import minimize
+
+    from derivations.figures import collective_ergotropy as fig
+
+    d = fig.fig4_data()
+    rho_all = fig.fig1_data()["rho"]
+    yy = np.kron([[0, 1j], [-1j, 0]], [[0, 1j], [-1j, 0]])
+    for i, k in ((0, 30), (1, 120), (2, 190)):
+        rho = rho_all[i, k]
+        lam = np.sort(np.sqrt(np.clip(np.linalg.eigvals(rho @ yy @ rho.conj() @ yy).real, 0,
+                                      None)))[::-1]
+        assert d["concurrence"][i, k] == pytest.approx(max(0, lam[0] - lam[1:].sum()), abs=1e-7)
+
+        def entropy(r):
+            w = np.linalg.eigvalsh(r)
+            w = w[w > 1e-14]
+            return float(-np.sum(w * np.log2(w)))
+
+        def conditional(x, rho=rho):
+            u = np.array([np.cos(x[0] / 2), np.exp(1j * x[1]) * np.sin(x[0] / 2)])
+            total = 0.0
+            for proj in (np.outer(u, u.conj()), np.eye(2) - np.outer(u, u.conj())):
+                m = np.kron(np.eye(2), proj) @ rho @ np.kron(np.eye(2), proj)
+                p = np.trace(m).real
+                if p > 1e-14:
+                    total += p * entropy(np.einsum("ajbj->ab", m.reshape(2, 2, 2, 2)) / p)
+            return total
+
+        best = min(minimize(conditional, x0, method="Nelder-Mead",
+                            options={"xatol": 1e-10, "fatol": 1e-14}).fun
+                   for x0 in ([0.3, 0.1], [1.5, 2.0], [2.8, 4.0]))
+        rho_b = np.einsum("ajak->jk", rho.reshape(2, 2, 2, 2))
+        assert d["discord"][i, k] == pytest.approx(entropy(rho_b) - entropy(rho) + best,
+                                                   abs=1e-8)
