@@ -29,7 +29,8 @@ def _is_png(path) -> bool:
 
 
 def test_available_lists_the_papers_figures():
-    assert available("common-reservoirs") == ["fig1", "fig2", "fig3", "fig5", "fig7"]
+    assert available("common-reservoirs") == [
+        "fig1", "fig2", "fig3", "fig4", "fig5", "fig6", "fig7"]
     assert available("common_reservoirs") == available("common-reservoirs")
     assert available("coupled-ensembles") == ["fig2", "fig3", "fig4"]
     assert available("memoryless-ness") == ["fig1", "fig2", "fig3"]
@@ -90,7 +91,8 @@ def test_png_bytes_are_reproducible(tmp_path):
 def test_common_reservoirs_figures_written(tmp_path):
     paths = make_figures("common-reservoirs", tmp_path)
     assert [p.name for p in paths] == [
-        "fig1.png", "fig2.png", "fig3.png", "fig5.png", "fig7.png", "captions.md"]
+        "fig1.png", "fig2.png", "fig3.png", "fig4.png", "fig5.png", "fig6.png", "fig7.png",
+        "captions.md"]
     assert all(_is_png(p) for p in paths[:-1])
     text = paths[-1].read_text()
     for fid in available("common-reservoirs"):
@@ -144,6 +146,46 @@ def test_common_reservoirs_fig2_projection_matches_direct_route():
     ref = cr.currents_at(model, ss.rho, params)
     assert d[pd]["work"][i] == pytest.approx(ref["W_local"] + ref["W_nonlocal"], abs=1e-10)
     assert d[pd]["heat"][i] == pytest.approx(ref["Q_R,local"] + ref["Q_R,nonlocal"], abs=1e-10)
+
+
+@pytest.mark.parametrize(("i", "pd"), [(20, 0.3), (100, 0.9)])
+def test_common_reservoirs_fig4_matches_the_direct_route(i, pd):
+    """Fig. 4: the projected steady state, currents and generated coherence against the
+    direct Liouvillian's spectral projector and the matrix-route currents."""
+    from derivations import common_reservoirs as cr
+    from derivations.figures import common_reservoirs as fig
+    from symthermo.numeric.steady import steady_state
+
+    d = fig.fig4_data()
+    model = fig.models()["single"]
+    params = _symbol_params(d["values"], i)
+    dark = np.outer(fig.PSI_D, fig.PSI_D.conj())
+    ss = steady_state(cr.liouvillian_matrix(model, params),
+                      initial_state=pd * dark + (1 - pd) * fig.GROUND)
+    assert ss.stationary_dimension > 1
+    ref = cr.currents_at(model, ss.rho, params)
+    assert d[pd]["work"][i] == pytest.approx(ref["W_local"] + ref["W_nonlocal"], abs=1e-10)
+    rest = ss.rho - pd * dark
+    generated = sum(abs(rest[a, b]) for a in range(4) for b in range(4) if a != b)
+    assert d[pd]["generated_coherence"][i] == pytest.approx(generated, abs=1e-10)
+
+
+def test_common_reservoirs_fig6_matches_the_direct_route():
+    from derivations import common_reservoirs as cr
+    from derivations.figures import common_reservoirs as fig
+    from symthermo.numeric.measures import ergotropy
+    from symthermo.numeric.steady import steady_state
+
+    d = fig.fig6_data()
+    model = fig.models()["single"]
+    h0 = np.diag([-3.0, 0.0, 0.0, 3.0])  # (omega/2)(sigma^z_1 + sigma^z_2), omega = 3
+    for t, i in ((1.0, 150), (1.5, 60)):
+        values = dict(fig.BASE, T_R=t, Jx_s=0.5, Jy_s=0.5, Jy_1=0.4, Jy_2=1.2, Jx_2=fig.JX2_FIG6,
+                      Jx_1=fig.RATIO_FIG6[i] * fig.JX2_FIG6)
+        params = _symbol_params(values, 0)
+        rho = steady_state(cr.liouvillian_matrix(model, params)).rho
+        assert d[t]["ergotropy_local"][i] == pytest.approx(ergotropy(rho, h0), abs=1e-10)
+        assert np.allclose(d[t]["eigenvalues"][i], np.sort(np.linalg.eigvalsh(rho))[::-1])
 
 
 def test_memoryless_figures_match_the_exact_bloch_vectors():
