@@ -14,8 +14,9 @@ differs from the paper's and why).  Paper names may be spelled with ``-`` or ``_
 Reproducibility: every figure is drawn on a matplotlib Agg canvas (no pyplot, so no backend
 switch in the caller's session) from
 ``matplotlib.rcdefaults()`` plus the fixed :data:`STYLE`, at a fixed size and dpi, and saved
-with ``metadata={"Software": None}`` (no version or date in the PNG), so two runs on one
-machine give byte-identical files.  No random numbers are used (where one would be, the seed is
+as a 300 dpi PNG with ``metadata={"Software": None}`` and as a PDF beside it (vector
+graphics; Creator, Producer and CreationDate removed), so two runs on one machine give
+byte-identical files.  No random numbers are used (where one would be, the seed is
 fixed).  matplotlib is imported lazily; without it :func:`make_figures` raises
 :class:`~symthermo.errors.SymthermoError` with the install hint.
 
