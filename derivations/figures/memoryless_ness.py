@@ -432,7 +432,26 @@ def fig3_data() -> dict:
     steady_b = np.full(ab.shape, np.nan)
     steady_b[inner_b] = ergotropy(ssb.rho, H_S)
     out["b"]["steady"] = steady_b
+    out["finite_dt_check"] = _finite_dt_check(a, g, out["map"])
     return out
+
+
+def _finite_dt_check(a: np.ndarray, g: np.ndarray, erg_map: np.ndarray) -> float:
+    """max |E(dt = 0.05) - E(dt -> 0)| at t = 50 over a few map points, the dt = 0.05 state
+    from the exact collision model (n = 1000 collisions from |0><0|)."""
+    from symthermo.numeric.measures import ergotropy
+    from symthermo.numeric.model_dynamics import collision_round
+    from symthermo.numeric.transients import collision_transient
+
+    worst = 0.0
+    for iy, ix in ((60, 0), (30, 15), (45, 40), (80, 60), (20, 90)):
+        params = {mn.omega_s: OMEGA, mn.omega_a: OMEGA, mn.beta: 1.0,
+                  mn.J_x: math.cos(a[iy, ix]) * math.cos(g[iy, ix]),
+                  mn.J_y: math.cos(a[iy, ix]) * math.sin(g[iy, ix]), mn.J_zy: math.sin(a[iy, ix])}
+        rnd, per_round, _ = collision_round(mn.MODELS["ssc"], DT, params)
+        tr = collision_transient(rnd, GROUND, ROUNDS, time_per_round=per_round)
+        worst = max(worst, abs(float(ergotropy(tr.states[-1], H_S)) - float(erg_map[iy, ix])))
+    return worst
 
 
 def _fig3(fig_dir: Path) -> Path:
@@ -499,7 +518,9 @@ def _caption3() -> str:
         "initial-state dependence'), so the initial-state dependence the paper shows is that "
         "of the state after the paper's finite evolution time t = n dt = 50; we plot the "
         "state exp(L t) rho_S(0) at t = 50 of the dt -> 0 master equation (derived generator, "
-        "batched propagators), not the exact dt = 0.05 collisions. Against the true steady "
+        "batched propagators), not the exact dt = 0.05 collisions (checked at five map "
+        "points against 1000 exact collisions of dt = 0.05: max difference "
+        f"{d['finite_dt_check']:.1e}). Against the true steady "
         f"state: max difference {dev:.1e} for alpha < pi/4 and up to {dev_r:.2f} for "
         "pi/4 < alpha < 0.49 pi (slow population relaxation ~ cos^2 alpha). As in the paper, "
         f"the largest ergotropy is at gamma = {d['gamma'][iy] / math.pi:+.2f} pi, alpha = "
