@@ -14,8 +14,9 @@ differs from the paper's and why).  Paper names may be spelled with ``-`` or ``_
 Reproducibility: every figure is drawn on a matplotlib Agg canvas (no pyplot, so no backend
 switch in the caller's session) from
 ``matplotlib.rcdefaults()`` plus the fixed :data:`STYLE`, at a fixed size and dpi, and saved
-with ``metadata={"Software": None}`` (no version or date in the PNG), so two runs on one
-machine give byte-identical files.  No random numbers are used (where one would be, the seed is
+as a 300 dpi PNG with ``metadata={"Software": None}`` and as a PDF beside it (vector
+graphics; Creator, Producer and CreationDate removed), so two runs on one machine give
+byte-identical files.  No random numbers are used (where one would be, the seed is
 fixed).  matplotlib is imported lazily; without it :func:`make_figures` raises
 :class:`~symthermo.errors.SymthermoError` with the install hint.
 
@@ -49,7 +50,7 @@ PAPERS = ("common_reservoirs", "coupled_ensembles", "collective_ergotropy", "mem
 
 #: Size (inches) and resolution of every figure.
 FIGSIZE = (6.4, 4.4)
-DPI = 110
+DPI = 300
 
 #: rcParams applied on top of ``matplotlib.rcdefaults()`` while a figure is drawn.
 STYLE: dict[str, Any] = {
@@ -188,9 +189,12 @@ def subplots(plt: Any, nrows: int = 1, ncols: int = 1, size: Sequence[float] | N
 
 
 def save(fig: Any, path: Path) -> Path:
-    """Write a PNG without Software/date metadata (byte-stable)."""
+    """Write ``path`` (PNG, DPI dots per inch) and the same figure as vector graphics beside it
+    (``path.with_suffix(".pdf")``), both without software/date metadata (byte-stable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
+    fig.savefig(path.with_suffix(".pdf"), format="pdf", dpi=DPI,
+                metadata={"Creator": None, "Producer": None, "CreationDate": None})
     return path
 
 

@@ -1,4 +1,4 @@
-"""Figures of "Quantum thermodynamics in common reservoirs" (Figs. 1, 2, 3, 5, 7).
+"""Figures of "Quantum thermodynamics in common reservoirs" (Figs. 1 to 7).
 
 Model: :mod:`derivations.common_reservoirs` (two qubits S1, S2, H_Si = (omega/2) sigma^z,
 H_S1S2 = Jx_s sigma^x sigma^x + Jy_s sigma^y sigma^y, one common reservoir qubit R or a cluster
@@ -453,6 +453,236 @@ def _caption7() -> str:
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Fig. 4: dark state, total and generated coherence; Fig. 6: ergotropy and coherence vs Jx_1/Jx_2
+# --------------------------------------------------------------------------------------------
+
+#: Fig. 4: Jx_R / Jy_R axis, Jy_R held fixed (not given in the caption; J = 1.2 as in Fig. 2).
+RATIO_FIG4 = np.linspace(0.0, 3.0, 151)
+JY_R_FIG4 = 1.2
+#: Fig. 6: Jx_1 / Jx_2 axis with Jx_2 = 1.2 held fixed (as Fig. 7) and the temperatures.
+RATIO_FIG6 = np.linspace(0.0, 2.0, 241)  # contains 1/3 (equilibrium point)
+JX2_FIG6 = 1.2
+T_INSET_FIG6 = 1.5
+
+
+@cache
+def fig4_data() -> dict:
+    """Currents, total and generated coherence vs Jx_R/Jy_R for each dark-state proportion.
+
+    Jx_1 = Jx_2 = Jx_R, Jy_1 = Jy_2 = Jy_R, Jx_s = Jy_s = 1, T_R = 1 (caption): psi_D is
+    stationary, each point is the projection of P_D |psi_D><psi_D| + (1 - P_D) |00><00|.
+    The generated coherence is C_l1 of rho - <psi_D|rho|psi_D> |psi_D><psi_D|.
+    """
+    from symthermo.numeric.measures import l1_coherence
+
+    params = dict(BASE, Jx_s=1.0, Jy_s=1.0, Jy_1=JY_R_FIG4, Jy_2=JY_R_FIG4)
+    values = full(RATIO_FIG4.shape, params)
+    values["Jx_1"] = RATIO_FIG4 * JY_R_FIG4
+    values["Jx_2"] = RATIO_FIG4 * JY_R_FIG4
+    dark = np.outer(PSI_D, PSI_D.conj())
+    out: dict = {"ratio": RATIO_FIG4, "values": values}
+    for pd in DARK_PROPORTIONS:
+        rho0 = pd * dark + (1 - pd) * GROUND
+        d = _sweep("single", values, initial_state=rho0)
+        rho = d["rho"]
+        p_dark = np.einsum("i,...ij,j->...", PSI_D.conj(), rho, PSI_D).real
+        d["dark_population"] = p_dark
+        d["coherence"] = l1_coherence(rho)
+        rest = rho - p_dark[:, None, None] * dark
+        d["generated_coherence"] = np.abs(rest).sum(axis=(-2, -1)) - np.abs(
+            np.diagonal(rest, axis1=-2, axis2=-1)).sum(-1)
+        out[pd] = d
+    return out
+
+
+def _fig4(fig_dir: Path) -> Path:
+    d = fig4_data()
+    x = d["ratio"]
+    styles = dict(zip(DARK_PROPORTIONS, ("-", "--", ":", "-."), strict=True))
+    with style() as plt:
+        fig, (a, b, c) = subplots(plt, 1, 3, size=(10.0, 3.4))
+        a.axhline(0, color="0.8", lw=0.8)
+        for pd in DARK_PROPORTIONS:
+            a.plot(x, d[pd]["work"], color="tab:red", ls=styles[pd])
+            a.plot(x, d[pd]["heat"], color="k", ls=styles[pd])
+            b.plot(x, d[pd]["coherence"], color="k", ls=styles[pd], label=rf"$P_D = {pd:g}$")
+            c.plot(x, d[pd]["generated_coherence"], color="k", ls=styles[pd])
+        a.plot([], [], color="tab:red", label=r"$\dot{W}$")
+        a.plot([], [], color="k", label=r"$\dot{Q}$")
+        a.set_ylabel(r"$\dot{W}$, $\dot{Q}$")
+        b.set_ylabel(r"total $C_{l_1}$")
+        c.set_ylabel(r"generated $C_{l_1}$")
+        for ax, tag in ((a, "(a)"), (b, "(b)"), (c, "(c)")):
+            ax.set_xlabel(r"$J^x_R/J^y_R$")
+            ax.set_xlim(x[0], x[-1])
+            panel_label(ax, tag)
+        b.set_ylim(bottom=0)
+        c.set_ylim(bottom=0)
+        a.legend(loc="lower center")
+        b.legend(loc="upper right", fontsize=7)
+        fig.tight_layout()
+        return save(fig, fig_dir / "fig4.png")
+
+
+def _caption4() -> str:
+    d = fig4_data()
+    x = d["ratio"]
+    away = abs(x - 1.0) > 0.05
+    p_dev = max(float(np.max(abs(d[pd]["dark_population"] - pd))) for pd in DARK_PROPORTIONS)
+    lin_gen = max(float(np.max(abs(d[pd]["generated_coherence"]
+                                   - (1 - pd) * d[0.0]["generated_coherence"])))
+                  for pd in DARK_PROPORTIONS)
+    pairs = list(itertools.pairwise(DARK_PROPORTIONS))
+    total_up = all(bool(np.all(d[b]["coherence"] >= d[a]["coherence"] - 1e-12))
+                   for a, b in pairs)
+    currents_down = all(bool(np.all(abs(d[b]["work"][away]) < abs(d[a]["work"][away])))
+                        for a, b in pairs)
+    i1 = int(np.argmin(abs(x - 1.0)))
+    w1 = max(abs(d[pd]["work"][i1]) for pd in DARK_PROPORTIONS)
+    g0 = d[0.0]["generated_coherence"]
+    gmin = float(x[int(np.argmin(g0))])
+    at0 = ", ".join(f"{d[pd]['coherence'][0]:.3f}" for pd in DARK_PROPORTIONS)
+    return (
+        "(a) Work current Wdot (red) and heat current Qdot (black), (b) total l1 coherence "
+        "and (c) generated coherence of the two-qubit steady state vs Jx_R/Jy_R for dark-state "
+        "proportions P_D = 0 (solid), 0.3 (dashed), 0.6 (dotted), 0.9 (dash-dotted), single "
+        "common reservoir. Parameters (caption): omega_S1 = omega_S2 = omega_R = 3, Jx_s = "
+        "Jy_s = 1, Jx_1 = Jx_2 = Jx_R, Jy_1 = Jy_2 = Jy_R, T_R = 1. **Our reading:** the caption "
+        f"gives neither the P_D values (we take Fig. 2's) nor Jy_R (we hold Jy_R = {JY_R_FIG4:g}, "
+        f"the J of Fig. 2, and vary Jx_R, Jx_R/Jy_R in [{x[0]:g}, {x[-1]:g}]). Each point is "
+        "the projection of rho_0 = P_D |psi_D><psi_D| + (1 - P_D)|00><00| onto the stationary "
+        "space (psi_D = (|01> - |10>)/sqrt(2) is dark for J_1 = J_2); its dark population stays "
+        f"P_D (max deviation {p_dev:.1e}). Generated coherence (the paper subtracts 'the "
+        "component of dark state'): C_l1 of rho_ss - <psi_D|rho_ss|psi_D> |psi_D><psi_D|, not "
+        "renormalised; it equals (1 - P_D) times its P_D = 0 value (max deviation "
+        f"{lin_gen:.1e}), since the projection is linear and psi_D is stationary. "
+        + ("As in the paper, the currents shrink with P_D at every point with |Jx_R/Jy_R - 1| > "
+           "0.05" if currents_down else "Unlike the paper, the currents do not shrink with P_D "
+           "everywhere") + f" and vanish at Jx_R/Jy_R = 1 (max {w1:.1e}); the generated "
+        f"coherence has its minimum at Jx_R/Jy_R = {gmin:g}, where the currents vanish (the "
+        "paper: generated coherence and currents follow each other), but it does not vanish "
+        "there: it is (1 - P_D) times "
+        f"{float(g0[i1]):.3f}, the |01><10| coherence of the stationary state of the bright "
+        "(triplet) manifold, which needs no current. "
+        + ("As in the paper, the total coherence grows with P_D at every point."
+           if total_up else
+           "**Difference from the paper's text:** the total coherence does not grow with P_D "
+           "everywhere (at Jx_R/Jy_R = 0 it is " + at0 + " for P_D = 0, 0.3, 0.6, 0.9): the "
+           "dark state's coherence -P_D/2 and the generated one sit on the same |01><10| "
+           "element with opposite signs and partly cancel.")
+    )
+
+
+@cache
+def fig6_data() -> dict:
+    """Ergotropy, coherence and the eigenvalues of rho vs Jx_1/Jx_2 for each T_R."""
+    from symthermo.numeric.measures import ergotropy, l1_coherence
+
+    out: dict = {"ratio": RATIO_FIG6}
+    for t in TEMPERATURES:
+        params = dict(BASE, T_R=t, Jx_s=0.5, Jy_s=0.5, Jy_1=0.4, Jy_2=1.2, Jx_2=JX2_FIG6)
+        values = full(RATIO_FIG6.shape, params)
+        values["Jx_1"] = RATIO_FIG6 * JX2_FIG6
+        d = _sweep("single", values)
+        h0, hs = hamiltonians(values)
+        rho = d["rho"]
+        out[t] = {
+            "ergotropy_local": ergotropy(rho, h0),
+            "ergotropy_full": ergotropy(rho, hs),
+            "coherence": l1_coherence(rho),
+            "eigenvalues": np.linalg.eigvalsh(rho)[:, ::-1],  # decreasing
+            "projected": d["projected"],
+        }
+    return out
+
+
+def _kinks(erg: np.ndarray, x: np.ndarray) -> list[float]:
+    """Grid points where the slope of the ergotropy jumps (second difference >> typical)."""
+    second = np.abs(np.diff(erg, 2))
+    typical = np.median(second) + 1e-15
+    idx = [i + 1 for i in range(len(second)) if second[i] > 50 * typical
+           and second[i] == second[max(0, i - 2):i + 3].max()]
+    return [float(x[i]) for i in idx]
+
+
+def _fig6(fig_dir: Path) -> Path:
+    d = fig6_data()
+    x = d["ratio"]
+    with style() as plt:
+        fig, (a, b) = subplots(plt, 1, 2, size=(9.0, 3.7))
+        for t in TEMPERATURES:
+            a.plot(x, d[t]["ergotropy_local"], color=T_COLORS[t], label=rf"$T_R = {t:g}$, $H_0$")
+            a.plot(x, d[t]["ergotropy_full"], color=T_COLORS[t], ls="--", lw=1.0,
+                   label=rf"$T_R = {t:g}$, $H_S$")
+            b.plot(x, d[t]["coherence"], color=T_COLORS[t], label=rf"$T_R = {t:g}$")
+        a.set_ylabel(r"$\mathcal{E}$")
+        b.set_ylabel(r"$C_{l_1}$")
+        for ax, tag in ((a, "(a)"), (b, "(b)")):
+            ax.set_xlabel(r"$J^x_1/J^x_2$")
+            ax.set_xlim(x[0], x[-1])
+            ax.set_ylim(bottom=0)
+            panel_label(ax, tag)
+        a.legend(loc="upper left", ncol=1, fontsize=6.5)
+        b.legend(loc="upper right")
+        top = 1.8 * float(max(max(np.max(d[t]["ergotropy_full"]), np.max(d[t][
+            "ergotropy_local"])) for t in TEMPERATURES))
+        a.set_ylim(0, top)  # the upper 40% is left to the inset
+        inset = a.inset_axes([0.52, 0.62, 0.45, 0.34])
+        ev = d[T_INSET_FIG6]["eigenvalues"]
+        for k in range(ev.shape[1]):
+            inset.plot(x, ev[:, k], lw=0.9, label=rf"$r_{k + 1}$")
+        for xk in _kinks(d[T_INSET_FIG6]["ergotropy_local"], x):
+            inset.annotate("", xy=(xk, float(np.interp(xk, x, ev[:, 1]))),
+                           xytext=(xk, float(np.interp(xk, x, ev[:, 1])) + 0.15),
+                           arrowprops={"arrowstyle": "->", "lw": 0.8})
+        inset.set_xlim(x[0], x[-1])
+        inset.tick_params(labelsize=6)
+        inset.set_title(rf"eigenvalues of $\rho$, $T_R = {T_INSET_FIG6:g}$", fontsize=6.5,
+                        pad=1)
+        inset.set_ylim(0, 1.05)
+        inset.legend(fontsize=5, loc="upper right", ncol=4, handlelength=1.2, columnspacing=0.8)
+        fig.tight_layout()
+        return save(fig, fig_dir / "fig6.png")
+
+
+def _caption6() -> str:
+    d = fig6_data()
+    x = d["ratio"]
+    kinks = {t: _kinks(d[t]["ergotropy_local"], x) for t in TEMPERATURES}
+    gaps = []
+    ev = d[T_INSET_FIG6]["eigenvalues"]
+    for xk in kinks[T_INSET_FIG6]:
+        i = int(np.argmin(abs(x - xk)))
+        gaps.append(float(np.min(np.diff(ev[max(0, i - 1):i + 2], axis=1) * -1)))
+    kink_text = "; ".join(
+        f"T_R = {t:g}: " + (", ".join(f"{k:.2f}" for k in kinks[t]) or "none")
+        for t in TEMPERATURES)
+    i3 = int(np.argmin(abs(x - 1 / 3)))
+    at3 = max(max(d[t]["coherence"][i3], d[t]["ergotropy_local"][i3]) for t in TEMPERATURES)
+    return (
+        "(a) Ergotropy (solid: H_0 = H_S1 + H_S2; dashed: H_S = H_0 + H_S1S2, as in Fig. 5) and "
+        "(b) l1 coherence of the two-qubit steady state vs Jx_1/Jx_2, single common reservoir. "
+        "Parameters (caption): omega_S1 = omega_S2 = omega_R = 3, Jx_s = Jy_s = 0.5, Jy_1 = 0.4, "
+        "Jy_2 = 1.2. **Our reading:** the caption gives neither the temperatures (we use T_R = "
+        + ", ".join(f"{t:g}" for t in TEMPERATURES) + "; the text names T_R = 1 and 1.5) nor "
+        f"Jx_2 (we hold Jx_2 = {JX2_FIG6:g} = Jy_2 and vary Jx_1, as in Fig. 7). Inset of (a): "
+        f"the eigenvalues r_1 >= ... >= r_4 of the steady state at T_R = {T_INSET_FIG6:g}; the "
+        "arrows mark the kinks of the ergotropy (H_0), found where its second difference jumps "
+        f"(Jx_1/Jx_2 at the kinks: {kink_text}); there two eigenvalues meet (smallest gap "
+        "between neighbouring eigenvalues at the marked points: "
+        + (", ".join(f"{g:.1e}" for g in gaps) or "no kink") + "), so the passive state's "
+        "ordering changes, as the paper explains. Ergotropy and coherence vary together and "
+        "both vanish at Jx_1/Jx_2 = Jy_1/Jy_2 = 1/3 (Jx_i = Jy_i with Jx_s = Jy_s: the "
+        f"equilibrium state; grid point {x[i3]:.3f}: max {at3:.1e}). The paper reports sudden "
+        "changes for T_R = 1 and 1.5; "
+        + ("we also find kinks at T_R = " + ", ".join(
+            f"{t:g}" for t in TEMPERATURES if t not in (1.0, 1.5) and kinks[t])
+           + " (milder)." if any(kinks[t] for t in TEMPERATURES if t not in (1.0, 1.5))
+           else "we find none at the other temperature.")
+    )
+
+
 def figures() -> list[Figure]:
     return [
         Figure("fig1", "Fig. 1: currents and their local/non-local parts vs Jx_s/Jy_s",
@@ -460,7 +690,10 @@ def figures() -> list[Figure]:
         Figure("fig2", "Fig. 2: currents for dark-state proportions P_D", _fig2, _caption2),
         Figure("fig3", "Fig. 3: coherence, T_S1/T_R, entropy production, currents",
                _fig3, _caption3),
+        Figure("fig4", "Fig. 4: currents, total and generated coherence for dark-state "
+               "proportions P_D", _fig4, _caption4),
         Figure("fig5", "Fig. 5: ergotropy of the steady state", _fig5, _caption5),
+        Figure("fig6", "Fig. 6: ergotropy and coherence vs Jx_1/Jx_2", _fig6, _caption6),
         Figure("fig7", "Fig. 7: M reservoir qubits (currents, coherence, ergotropy)",
                _fig7, _caption7),
     ]
