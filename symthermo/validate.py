@@ -19,6 +19,7 @@ value received, the allowed range and how to fix it (the command line prints it 
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
@@ -37,9 +38,17 @@ __all__ = [
     "validate_parameter_values",
 ]
 
+def _physical_memory() -> int | None:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
 #: Largest single allocation symthermo attempts for a user request (grids, Liouvillians,
-#: matrices); larger requests are refused with a message before anything is allocated.
-MEMORY_LIMIT_BYTES = 8 * 2**30
+#: matrices): half the machine's physical memory (8 GiB where that is unknown); larger
+#: requests are refused with a message before anything is allocated.
+MEMORY_LIMIT_BYTES = (_physical_memory() or 16 * 2**30) // 2
 
 
 def _shown(value: object) -> str:
