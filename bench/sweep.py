@@ -29,6 +29,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
+import resource
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -57,6 +58,15 @@ def _timed(fn, repeat: int) -> tuple[float, dict]:
     return best, out  # type: ignore[return-value]
 
 
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=1_000_000)
@@ -76,19 +86,27 @@ def main() -> None:
         return run_sweep(model, defaults, axes, chunk=args.chunk, progress=None,
                          executor=executor)
 
+    print(f"load average at start: {_load()}")
     run_sweep(model, defaults, [GridAxis.parse("Jx_s=0.1:2:3")], progress=None)  # warm caches
+    c = time.process_time()
     t1, ref = _timed(sweep, args.repeat)
-    print(f"(a) 1 process:            {t1:8.2f} s  ({n / t1:,.0f} points/s)")
+    cpu1 = (time.process_time() - c) / args.repeat
+    print(f"(a) 1 process:            {t1:8.2f} s  ({n / t1:,.0f} points/s; {cpu1:.2f} s CPU)")
 
     t = time.perf_counter()
+    c = _children_cpu()
     with ProcessPoolExecutor(max_workers=2) as pool:
         list(pool.map(abs, [1, 2]))  # start the workers
         start = time.perf_counter() - t
         t2, out = _timed(lambda: sweep(pool), args.repeat)
+    cpu2 = (_children_cpu() - c) / args.repeat
     assert _same(out, ref), "process pool table differs from the one-process table"
     s2 = t1 / t2
     print(f"(b) 2 local workers:      {t2:8.2f} s  speed-up {s2:.2f}, efficiency "
           f"{s2 / 2:.0%} (pool start {start:.2f} s, not timed); table identical")
+    print(f"    CPU time in the workers {cpu2:.2f} s against {cpu1:.2f} s in one process: "
+          f"the work itself parallelises with {cpu1 / cpu2:.0%} CPU efficiency; the wall-clock "
+          "speed-up is what the machine's other load leaves")
 
     sd = float("nan")
     try:
@@ -97,14 +115,20 @@ def main() -> None:
         print("(c) Dask not installed: pip install 'symthermo[dask]'")
     else:
         t = time.perf_counter()
+        c = _children_cpu()
+        m = time.process_time()
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                           dashboard_address=None) as cluster, Client(cluster) as client:
             start = time.perf_counter() - t
             td, out = _timed(lambda: sweep(client), args.repeat)
+        cpud, cpum = _children_cpu() - c, time.process_time() - m
         assert _same(out, ref), "Dask table differs from the one-process table"
         sd = t1 / td
         print(f"(c) Dask LocalCluster x2: {td:8.2f} s  speed-up {sd:.2f}, efficiency "
               f"{sd / 2:.0%} (cluster start {start:.2f} s, not timed); table identical")
+        print(f"    CPU time: workers {cpud:.2f} s (with their start-up, imports and one "
+              f"compilation each), scheduler and client in this process {cpum:.2f} s")
+    print(f"load average at end: {_load()}")
     print(f"RESULT workers2_speedup={s2:.2f} dask2_speedup={sd:.2f}")
 
 

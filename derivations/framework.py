@@ -293,8 +293,9 @@ def write_generated(d: Derivation, out_dir: str | Path) -> list[Path]:
 
     put(base / "report.md", render_report(d))
     refs = [REFERENCES[d.name]] if d.name in REFERENCES else []
-    put(base / "references.bib", bibtex(REFERENCES.values()))
     put(Path(out_dir) / "references.bib", bibtex(REFERENCES.values()))
+    if refs:  # the paper directory is self-contained: pdflatex, bibtex, pdflatex there
+        put(base / "references.bib", bibtex(REFERENCES.values()))
     qs = list(d.quantities)
     if qs:
         put(

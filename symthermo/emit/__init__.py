@@ -8,12 +8,16 @@ LaTeX (:mod:`.latex`, :mod:`.document`, :mod:`.ladder`)
     ``latex(expr)``, ``latex_operator(op)``, ``latex_equation(q)``, ``latex_derivation(steps)``,
     ``latex_document(qs)`` (standalone), ``latex_fragment(qs)`` (for ``\input``),
     ``write_latex(path, qs)``, ``to_ladder_basis(expr)``, ``current_symbol("Q", "loc", "R")``,
-    ``parameter_latex(name)``, ``latex_repr(obj)`` / ``LatexReprMixin`` for Jupyter.
+    ``parameter_latex(name)``, ``latex_repr(obj)`` / ``LatexReprMixin`` for Jupyter;
+    documents name tanh(beta omega/2) and the Bose factors (:mod:`.abbreviations`), break long
+    fractions with a named denominator, and cite ``Reference`` objects (``bibtex(refs)``
+    writes the .bib, :mod:`.bibliography`); :mod:`.display` is how objects show in notebooks.
 Kernels (:mod:`.kernels`)
     ``kernel_source(qs, sites)``, ``write_kernels(path, qs, sites)``,
     ``load_kernels(qs, sites)`` (in memory), ``c_source`` / ``compile_c_kernels`` (optional C99).
 """
 
+from .bibliography import Reference, bibtex
 from .document import Derivation, latex_document, latex_fragment, write_latex
 from .kernels import c_source, compile_c_kernels, kernel_source, load_kernels, write_kernels
 from .ladder import LadderExpectation, from_ladder_basis, to_ladder_basis
@@ -39,8 +43,10 @@ __all__ = [
     "LadderExpectation",
     "LatexReprMixin",
     "Quantity",
+    "Reference",
     "Step",
     "SymthermoLatexPrinter",
+    "bibtex",
     "c_source",
     "compile_c_kernels",
     "current_symbol",
