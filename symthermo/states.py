@@ -65,6 +65,7 @@ from .algebra.monomials import monomial_sort_key
 from .algebra.operator import Operator, monomial_operator
 from .algebra.sites import Site
 from .errors import StateError
+from .validate import allow_complex
 
 #: Tolerance for inexact (floating-point sympy) numbers in the checks; exact numbers are exact.
 FLOAT_TOLERANCE = 1e-12
@@ -673,6 +674,8 @@ class SqueezedThermalOscillator(AncillaState):
             N = sympy.Symbol(f"N_{site.name}", nonnegative=True)
         if M is None:
             M = sympy.Symbol(f"M_{site.name}")
+        if isinstance(M, sympy.Symbol):
+            allow_complex(M)  # <b b> is complex: numeric values of M may be
         return cls(site, N=N, M=M, phi=None)
 
     def in_moment_symbols(self) -> tuple[SqueezedThermalOscillator, dict[sympy.Symbol, object]]:

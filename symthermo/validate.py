@@ -151,6 +151,29 @@ def real_values(
     return a
 
 
+#: names of parameters that are complex by definition (a squeezed bath's M = <b b>),
+#: registered by the objects that introduce them (:func:`allow_complex`); all others are real
+_COMPLEX_PARAMETERS: set[str] = set()
+
+
+def allow_complex(symbol: object) -> None:
+    """Declare the parameter ``symbol`` complex-valued: its numeric values may be complex
+    (still finite).  Only for quantities whose conjugate the algebra tracks explicitly."""
+    _COMPLEX_PARAMETERS.add(str(symbol))
+
+
+def complex_number(name: str, value: object, *, what: str = "parameter") -> complex:
+    """``value`` as a finite Python complex (for parameters declared by :func:`allow_complex`)."""
+    try:
+        z = complex(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{what} {name!r} = {_shown(value)} is not a finite number",
+                             name) from exc
+    if not (np.isfinite(z.real) and np.isfinite(z.imag)):
+        raise ParameterError(f"{what} {name!r} = {_shown(value)} is not finite", name)
+    return z
+
+
 def validate_parameter_values(
     values: Mapping[object, object] | None,
     required: Iterable[object] = (),
@@ -181,6 +204,8 @@ def validate_parameter_values(
         name = str(key)
         if arrays:
             out[key] = real_values(name, value, what=what)
+        elif name in _COMPLEX_PARAMETERS and not isinstance(value, sympy.Basic):
+            out[key] = complex_number(name, value, what=what)
         elif isinstance(value, sympy.Basic) and isinstance(value, sympy.Expr) and \
                 value.is_number:
             real_number(name, value, what=what)
