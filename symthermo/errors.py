@@ -26,3 +26,8 @@ class StateError(SymthermoError, ValueError):
 
 class ModelError(SymthermoError, ValueError):
     """A collision model violates a requirement (Hermiticity, bath mean, unknown site, ...)."""
+
+
+class IndexedError(SymthermoError, ValueError):
+    """An index or family is unknown or misused, or a symbolic size N reached a routine that
+    needs a concrete one (unroll first)."""
