@@ -74,14 +74,15 @@ HALF = sympy.Rational(1, 2)
 
 @dataclass(frozen=True)
 class FamilyAncilla:
-    """Ancillas that form a family (a cluster of M reservoir qubits), each member in the state
-    ``state(site)`` (e.g. ``lambda s: ThermalQubit(s, tanh=xi)``), all in a product state."""
+    """Ancillas that form a family (a cluster of M reservoir qubits, or M reservoirs), member k
+    in the state ``state(site, k)`` (k an index or, in instances, an int; e.g.
+    ``lambda s, k: ThermalQubit(s, tanh=xi)``), all in a product state."""
 
     family: Family
-    state: Callable[[Site], AncillaState]
+    state: Callable[[Site, object], AncillaState]
 
-    def member_state(self, site: Site) -> AncillaState:
-        st = self.state(site)
+    def member_state(self, site: Site, k: object) -> AncillaState:
+        st = self.state(site, k)
         if not isinstance(st, AncillaState):
             raise ModelError(f"ancilla family {self.family.name!r}: state() must return an "
                              f"AncillaState, got {st!r}")
@@ -307,7 +308,7 @@ def indexed_partial_trace(op: IndexedOperator, b: FamilyBath) -> IndexedOperator
             ph = placeholder_of(s)
             if ph is not None and ph[0] in fams:
                 fa = fams[ph[0]]
-                states.append(fa.member_state(Site(s, fa.family.kind)))
+                states.append(fa.member_state(Site(s, fa.family.kind), ph[1]))
         reduced = partial_trace(o, states) if states else o
         if reduced.is_zero():
             continue
@@ -729,7 +730,8 @@ def instantiate(model: FamilyModel, sizes: Mapping) -> CollisionModel:
     for b in model.baths:
         anc: list[AncillaState] = list(b.concrete_ancillas)
         for fa in b.ancilla_families:
-            anc.extend(fa.member_state(s) for s in fa.family.members(_size(fa.family.size, sizes)))
+            size = _size(fa.family.size, sizes)
+            anc.extend(fa.member_state(fa.family.member(k), k) for k in range(1, size + 1))
         couplings = []
         for c in b.couplings:
             if c.index is None:

@@ -299,7 +299,10 @@ def collision_model(
     """
     from .algebra.indexed import Family
 
-    if any(isinstance(s, Family) for s in system_sites):
+    family_baths = baths if isinstance(baths, Sequence) else (baths,)
+    if any(isinstance(s, Family) for s in system_sites) or any(
+        not isinstance(b, Bath) for b in family_baths
+    ):
         from .indexed_thermo import family_collision_model
 
         return family_collision_model(  # type: ignore[return-value]

@@ -74,6 +74,7 @@ def size_symbol(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, integer=True, positive=True)
 
 
+@cache
 def _index_key(i: Idx) -> tuple:
     return (str(i.upper), str(i.label))
 
@@ -826,6 +827,19 @@ class IndexedExpectation(sympy.Expr):
     def _eval_is_real(self) -> bool:
         return all(isinstance(loc, int) or loc[0] == loc[1] for _, loc in self.template)
 
+    @property
+    def monomial(self) -> tuple:
+        """The monomial on placeholder sites (``h_n``) or member sites (integer indices)."""
+        pairs = []
+        for (_, loc), (name, i) in zip(self.template, self.sites(), strict=True):
+            if i is None:
+                pairs.append((name, loc))
+            elif isinstance(i, Idx):
+                pairs.append((placeholder(name, i), loc))
+            else:
+                pairs.append((family(name).member_name(int(i)), loc))
+        return tuple(sorted(pairs, key=lambda p: site_sort_key(p[0])))
+
     def _eval_conjugate(self) -> sympy.Expr | None:
         if self.is_real:
             return self
@@ -863,6 +877,8 @@ class IndexedExpectation(sympy.Expr):
     def _latex(self, printer: object) -> str:
         from ..emit.latex import SymthermoLatexPrinter
 
+        if isinstance(printer, SymthermoLatexPrinter):
+            return printer._print_IndexedExpectation(self)
         return SymthermoLatexPrinter()._print_IndexedExpectation(self)
 
 
@@ -928,17 +944,20 @@ class IndexedSum(sympy.Expr):
     def _latex(self, printer: object) -> str:
         from ..emit.latex import SymthermoLatexPrinter
 
+        if isinstance(printer, SymthermoLatexPrinter):
+            return printer._print_IndexedSum(self)
         return SymthermoLatexPrinter()._print_IndexedSum(self)
-
-
-def _term_key(p: Pattern, mono: OMono, coeff: sympy.Expr) -> tuple:
-    return (p.sort_key(), monomial_sort_key(tuple((s, loc) for s, loc in mono)), str(coeff))
 
 
 def _canonical_term(p: Pattern, o: Operator) -> Iterator[tuple[Pattern, OMono, sympy.Expr]]:
     """Each (monomial, coefficient) of a term with bound indices renamed to standard names
-    (n, n', ... not used by free indices), choosing the renaming with the smallest key."""
+    (n, n', ... not used by free indices), choosing the renaming with the smallest key
+    (pattern, monomial, then the printed coefficient)."""
     bound = _sorted(p.bound)
+    if not bound:
+        for mono, coeff in o.terms.items():
+            yield p, mono, coeff
+        return
     by_range: dict = {}
     for b in bound:
         by_range.setdefault(b.upper, []).append(b)
@@ -954,19 +973,22 @@ def _canonical_term(p: Pattern, o: Operator) -> Iterator[tuple[Pattern, OMono, s
             k += 1
         targets[r] = names
     ranges = sorted(by_range, key=str)
-    for mono, coeff in o.terms.items():
-        best = None
-        for perms in itertools.product(*[itertools.permutations(targets[r]) for r in ranges]):
-            rename = {}
-            for r, perm in zip(ranges, perms, strict=True):
-                rename.update(dict(zip(by_range[r], perm, strict=True)))
-            q = p.renamed(rename)
-            single = rename_operator(Operator.from_monomial(mono, coeff), rename)
-            ((m2, c2),) = single.terms.items()
-            key = _term_key(q, m2, c2)
-            if best is None or key < best[0]:
-                best = (key, q, m2, c2)
-        assert best is not None
+    renamings = []
+    for perms in itertools.product(*[itertools.permutations(targets[r]) for r in ranges]):
+        rename = {}
+        for r, perm in zip(ranges, perms, strict=True):
+            rename.update(dict(zip(by_range[r], perm, strict=True)))
+        q = p.renamed(rename)
+        renamings.append((q.sort_key(), q, rename))
+    for (om, cm), r in o.raw_items():
+        single = Operator({(om, cm): r})
+        candidates = []
+        for pkey, q, rename in renamings:
+            ((m2, c2),) = rename_operator(single, rename).terms.items()
+            candidates.append(((pkey, monomial_sort_key(m2)), q, m2, c2))
+        low = min(c[0] for c in candidates)
+        ties = [c for c in candidates if c[0] == low]
+        best = ties[0] if len(ties) == 1 else min(ties, key=lambda c: str(c[3]))
         yield best[1], best[2], best[3]
 
 

@@ -49,6 +49,7 @@ from sympy.printing.latex import LatexPrinter, translate
 from sympy.printing.precedence import PRECEDENCE
 
 from ..algebra.expectation import Expectation, MonomialSymbol
+from ..algebra.indexed import IndexedExpectation, IndexedSum, placeholder_of
 from ..algebra.operator import Operator
 from .ladder import (
     LadderExpectation,
@@ -104,7 +105,11 @@ def script_text(text: str) -> str:
 
 def site_latex(name: str) -> str:
     """A site name in LaTeX: ``S1`` -> ``S_1``, ``h2`` -> ``h_2``, ``R12`` -> ``R_{12}``,
-    ``h,1`` kept as it is."""
+    ``h,1`` kept as it is; a family member at a symbolic index (placeholder ``h_np``) ->
+    ``h,n'``."""
+    ph = placeholder_of(name)
+    if ph is not None:
+        return _word(ph[0]) + "," + index_latex(ph[1])
     m = _SITE_LIKE.match(name)
     if m:
         head, digits = m.groups()
@@ -188,7 +193,45 @@ class OperatorMonomial(MonomialSymbol):
 
 
 def _is_monomial_symbol(s: object) -> bool:
-    return isinstance(s, (Expectation, LadderExpectation, OperatorMonomial))
+    return isinstance(s, (Expectation, LadderExpectation, OperatorMonomial, IndexedExpectation))
+
+
+def _monomial_atoms(expr: sympy.Basic) -> set:
+    """The monomial symbols of expr, indexed expectation values (symbolic N) included."""
+    found = {s for s in expr.free_symbols if _is_monomial_symbol(s)}
+    return found | expr.atoms(IndexedExpectation)
+
+
+def index_latex(i: sympy.Expr) -> str:
+    """An index: its label (``n'`` stays ``n'``) or the integer."""
+    return str(i.label) if isinstance(i, sympy.Idx) else str(i)
+
+
+def _indices_latex(indices: Sequence) -> str:
+    parts = [index_latex(i) for i in indices]
+    if all(len(p.rstrip("'")) == 1 for p in parts):
+        return "".join(parts)
+    return ",".join(parts)
+
+
+def _range_conditions(bound: Sequence, order: Sequence, exclude: Sequence) -> str:
+    r"""The subscript of one sum sign over indices of one range (pairwise distinct)."""
+    names = [index_latex(b) for b in bound]
+    pairs = [(index_latex(a), index_latex(b)) for a, b in order]
+    excl = [index_latex(e) for e in exclude]
+    if len(names) == 1 and not pairs and not excl:
+        return names[0] + "=1"
+    if len(names) == 2 and not excl and not pairs:
+        return names[0] + r" \neq " + names[1] + "=1"
+    if len(names) == 2 and not excl and len(pairs) == 1:
+        a, b = pairs[0]
+        return b + ">" + a + "=1"
+    conds = []
+    if len(names) > 1:
+        conds.append(r"\text{distinct } " + ", ".join(names))
+    conds.extend(a + "<" + b for a, b in pairs)
+    conds.extend(n + r" \neq " + e for n in names for e in excl)
+    return r"\substack{" + ", ".join(names) + "=1" + r" \\ " + r",\ ".join(conds) + "}"
 
 
 def operator_expression(op: Operator, ladder: bool = False) -> sympy.Expr:
@@ -275,6 +318,37 @@ class SymthermoLatexPrinter(LatexPrinter):
     def _print_LadderExpectation(self, expr: LadderExpectation) -> str:
         return self._bracket(expr.monomial)
 
+    def _print_IndexedExpectation(self, expr: IndexedExpectation) -> str:
+        return self._bracket(expr.monomial)
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        r"""``gamma^-_h[n, n']`` -> ``\gamma^{-}_{h,nn'}``, ``Omega[n, n']`` -> ``\Omega_{nn'}``."""
+        base = self._print(sympy.Symbol(str(expr.base.label)))
+        idx = _indices_latex(expr.indices)
+        if base.endswith("}") and "_{" in base:
+            head, _, sub = base.rpartition("_{")
+            if "{" not in sub[:-1] and "}" not in sub[:-1]:
+                return head + "_{" + sub[:-1] + "," + idx + "}"
+        return base + "_{" + idx + "}"
+
+    def _print_IndexedSum(self, expr: IndexedSum) -> str:
+        r"""``\sum_{n \neq n'=1}^{N}``, ``\sum_{n'>n=1}^{N}``, ``\sum_{n=1}^{N}`` (one sign
+        per range), then the summand (parenthesised when it is a sum)."""
+        by_range: dict = {}
+        for b in expr.bound:
+            by_range.setdefault(b.upper, []).append(b)
+        signs = []
+        for r in sorted(by_range, key=str):
+            bs = by_range[r]
+            order = [(a, b) for a, b in expr.order if a.upper == r]
+            excl = [e for e in expr.exclude if e.upper == r]
+            signs.append(r"\sum_{" + _range_conditions(bs, order, excl) + "}^{"
+                         + self._print(r) + "}")
+        body = self._print(expr.summand)
+        if expr.summand.is_Add:
+            body = r"\left(" + body + r"\right)"
+        return " ".join(signs) + " " + body
+
     def _print_OperatorMonomial(self, expr: OperatorMonomial) -> str:
         return self.monomial_latex(expr.monomial)
 
@@ -296,9 +370,7 @@ class SymthermoLatexPrinter(LatexPrinter):
     def terms(self, expr: sympy.Expr) -> list[Term]:
         """The printed terms of ``expr`` (grouped by expectation value when it has any)."""
         expr = sympy.sympify(expr)
-        monos = sorted(
-            (s for s in expr.free_symbols if _is_monomial_symbol(s)), key=sympy.default_sort_key
-        )
+        monos = sorted(_monomial_atoms(expr), key=sympy.default_sort_key)
         if not monos or not self._settings["group"]:
             if expr.is_Add:
                 return [self._plain_term(t) for t in self._as_ordered_terms(expr)]
@@ -370,12 +442,12 @@ class SymthermoLatexPrinter(LatexPrinter):
         return " ".join(self._print(b if e == 1 else sympy.Pow(b, e)) for b, e in factors)
 
     def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
-        if self._settings["group"] and any(_is_monomial_symbol(s) for s in expr.free_symbols):
+        if self._settings["group"] and _monomial_atoms(expr):
             return join_terms(self.terms(expr))
         return super()._print_Add(expr, order)
 
     def _print_Mul(self, expr: sympy.Mul) -> str:
-        monos = [s for s in expr.free_symbols if _is_monomial_symbol(s)]
+        monos = list(_monomial_atoms(expr))
         if monos and self._settings["group"]:
             coeff, rest = expr.as_independent(*monos, as_Add=False)
             if coeff != 1 and rest != 1:

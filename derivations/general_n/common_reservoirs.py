@@ -1,0 +1,101 @@
+"""Common reservoirs with M symbolic: two coupled qubits S1, S2 and M reservoir qubits.
+
+* ``cluster``: one common reservoir whose collision unit is a cluster of M qubits R_k in a
+  product thermal state, V_i = J^x_i sigma^x_{S_i} S^x_R + J^y_i sigma^y_{S_i} S^y_R with
+  S^{x(y)}_R = sum_k sigma^{x(y)}_{R_k} (Eq. (28)), H_R = sum_k (omega_R/2) sigma^z_{R_k};
+* ``cluster_nonuniform``: the same with couplings J^{x(y)}_{ik} that depend on k;
+* ``reservoirs``: M distinct reservoirs R_k (own omega_{R_k}, T_k), each met by S1 and S2
+  simultaneously, V_{ik} = J^x_{ik} sigma^x_{S_i} sigma^x_{R_k} + J^y_{ik} sigma^y_{S_i}
+  sigma^y_{R_k} (Eq. (18)); as one family bath, whose cross terms between different reservoirs
+  vanish in the partial trace (zero bath means), currents summed over k (Eqs. (20)-(24)).
+
+H_S = (omega_S1/2) sigma^z_S1 + (omega_S2/2) sigma^z_S2 + J^x_s sigma^x_S1 sigma^x_S2 +
+J^y_s sigma^y_S1 sigma^y_S2 (Eq. (17)).  :func:`instance_model` builds the same at M = m by hand.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sympy
+
+from symthermo.algebra import operator_sum, qubit
+from symthermo.algebra.indexed import isum, qubit_family, size_symbol
+from symthermo.indexed_thermo import FamilyAncilla, FamilyModel, family_bath
+from symthermo.model import CollisionModel, bath, collision_model
+from symthermo.states import ThermalQubit
+
+VARIANTS = ("cluster", "cluster_nonuniform", "reservoirs")
+
+M = size_symbol("M")
+R = qubit_family("R", M, index_label="k")
+k = R.index()
+S1, S2 = qubit("S1"), qubit("S2")
+SYSTEM = {1: S1, 2: S2}
+
+omega_S = {1: sympy.Symbol("omega_S1", positive=True), 2: sympy.Symbol("omega_S2", positive=True)}
+omega_R = sympy.Symbol("omega_R", positive=True)
+T_R = sympy.Symbol("T_R", positive=True)
+Jx_s = sympy.Symbol("Jx_s", real=True)
+Jy_s = sympy.Symbol("Jy_s", real=True)
+JX = {i: sympy.Symbol(f"Jx_{i}", real=True) for i in (1, 2)}
+JY = {i: sympy.Symbol(f"Jy_{i}", real=True) for i in (1, 2)}
+JXK = {i: sympy.IndexedBase(f"Jx_{i}", real=True) for i in (1, 2)}  # J^x_{ik}
+JYK = {i: sympy.IndexedBase(f"Jy_{i}", real=True) for i in (1, 2)}
+OMEGA_RK = sympy.IndexedBase("omega_R", positive=True)
+T_K = sympy.IndexedBase("T", positive=True)
+
+
+def _system() -> tuple:
+    h_local = omega_S[1] / 2 * S1.z + omega_S[2] / 2 * S2.z
+    h_int = Jx_s * S1.x * S2.x + Jy_s * S1.y * S2.y
+    return h_local, h_int
+
+
+@cache
+def family_model(variant: str) -> FamilyModel:
+    """The general-M model of a variant (see the module docstring)."""
+    if variant == "reservoirs":
+        anc = FamilyAncilla(R, lambda s, j: ThermalQubit(s, omega=OMEGA_RK[j], beta=1 / T_K[j]))
+        h_r = isum(OMEGA_RK[k] / 2 * R[k].z, k)
+        couplings = {f"S{i}": JXK[i][k] * s.x * R[k].x + JYK[i][k] * s.y * R[k].y
+                     for i, s in SYSTEM.items()}
+    else:
+        anc = FamilyAncilla(R, lambda s, j: ThermalQubit(s, omega=omega_R, beta=1 / T_R))
+        h_r = isum(omega_R / 2 * R[k].z, k)
+        if variant == "cluster":
+            couplings = {f"S{i}": JX[i] * s.x * isum(R[k].x, k) + JY[i] * s.y * isum(R[k].y, k)
+                         for i, s in SYSTEM.items()}
+        else:
+            couplings = {f"S{i}": isum(JXK[i][k] * s.x * R[k].x + JYK[i][k] * s.y * R[k].y, k)
+                         for i, s in SYSTEM.items()}
+    b = family_bath("R", anc, h_r, couplings, beta=1 / T_R)
+    h_local, h_int = _system()
+    return collision_model([S1, S2], h_local, b, h_int,  # type: ignore[return-value]
+                           name=f"common_reservoirs[{variant}]")
+
+
+@cache
+def instance_model(variant: str, m: int) -> CollisionModel:
+    """The same model at M = m, built by hand (``reservoirs``: m separate baths R1..Rm)."""
+    h_local, h_int = _system()
+    anc = [qubit(f"R{j}") for j in range(1, m + 1)]
+    if variant == "reservoirs":
+        baths = []
+        for j, r in enumerate(anc, start=1):
+            baths.append(bath(
+                f"R{j}", ThermalQubit(r, omega=OMEGA_RK[j], beta=1 / T_K[j]), OMEGA_RK[j] / 2 * r.z,
+                {f"S{i}": JXK[i][j] * s.x * r.x + JYK[i][j] * s.y * r.y for i, s in SYSTEM.items()},
+            ))
+        return collision_model([S1, S2], h_local, baths, h_int, name=f"reservoirs{m}")
+    states = [ThermalQubit(r, omega=omega_R, beta=1 / T_R) for r in anc]
+    h_r = operator_sum(omega_R / 2 * r.z for r in anc)
+    if variant == "cluster":
+        sx, sy = operator_sum(r.x for r in anc), operator_sum(r.y for r in anc)
+        couplings = {f"S{i}": JX[i] * s.x * sx + JY[i] * s.y * sy for i, s in SYSTEM.items()}
+    else:
+        couplings = {f"S{i}": operator_sum(JXK[i][j] * s.x * r.x + JYK[i][j] * s.y * r.y
+                                           for j, r in enumerate(anc, start=1))
+                     for i, s in SYSTEM.items()}
+    b = bath("R", states, h_r, couplings, beta=1 / T_R)
+    return collision_model([S1, S2], h_local, b, h_int, name=f"{variant}{m}")
