@@ -33,8 +33,9 @@ k = R.index()
 S1, S2 = qubit("S1"), qubit("S2")
 SYSTEM = {1: S1, 2: S2}
 
-omega_S = {1: sympy.Symbol("omega_S1", positive=True), 2: sympy.Symbol("omega_S2", positive=True)}
-omega_R = sympy.Symbol("omega_R", positive=True)
+omega_S = {1: sympy.Symbol("omega_S1", positive=True),  # noqa: N816
+           2: sympy.Symbol("omega_S2", positive=True)}
+omega_R = sympy.Symbol("omega_R", positive=True)  # noqa: N816
 T_R = sympy.Symbol("T_R", positive=True)
 Jx_s = sympy.Symbol("Jx_s", real=True)
 Jy_s = sympy.Symbol("Jy_s", real=True)

@@ -60,9 +60,9 @@ from pathlib import Path
 import sympy
 
 from ..algebra.expectation import Expectation
+from ..algebra.indexed import contains_symbolic_size
 from ..algebra.monomials import monomial_sort_key, monomial_str
 from ..algebra.sites import Site, site_sort_key
-from ..algebra.indexed import contains_symbolic_size
 from .quantity import EmitError, Quantity, check_quantities
 
 RESERVED = frozenset(
