@@ -198,9 +198,23 @@ class FamilyModel:
         )
 
     def subs(self, mapping: Mapping) -> FamilyModel:
-        """Parameters substituted (e.g. uniform couplings ``{g[n]: g}``) in H_S and couplings."""
+        """Parameters substituted in H_S, H_R and the couplings; an IndexedBase key replaces
+        every entry (``{g: g0}``: g[n], g[n'], ... -> g0, the uniform model)."""
+        bases = {k: v for k, v in mapping.items() if isinstance(k, sympy.IndexedBase)}
+        plain = {k: v for k, v in mapping.items() if not isinstance(k, sympy.IndexedBase)}
+
+        def value(c: sympy.Expr) -> sympy.Expr:
+            if bases:
+                c = c.replace(lambda e: isinstance(e, sympy.Indexed) and e.base in bases,
+                              lambda e: bases[e.base])
+            return c.xreplace(plain) if plain else c
+
         def s(op: IndexedOperator) -> IndexedOperator:
-            return IndexedOperator({p: o.subs(mapping) for p, o in op.terms.items()})
+            out = {}
+            for p, o in op.terms.items():
+                out[p] = sum((Operator.from_monomial(m, value(c)) for m, c in o.terms.items()),
+                             Operator())
+            return IndexedOperator(out)
 
         baths = tuple(
             dataclasses.replace(
@@ -361,17 +375,29 @@ def _second_index(c: Coupling, avoid: set) -> Idx:
     return _fresh(c.index, avoid)  # type: ignore[arg-type]
 
 
+def _apart(c: Coupling, avoid: set) -> tuple[IndexedOperator, Idx | None]:
+    """The coupling family with its index renamed away from ``avoid`` (free indices of an
+    observable), so that summing over it never captures them."""
+    if c.index is None or c.index not in avoid:
+        return c.operator, c.index
+    k = _second_index(c, avoid | {c.index})
+    return rename_free(c.operator, {c.index: k}), k
+
+
 def pair_double_commutator(term: FamilyPairTerm, x: IndexedOperator) -> IndexedOperator:
-    """weight * sum over the pair's indices of [V_outer, [V_inner, X]] (X closed)."""
-    o, i = term.outer.operator, term.inner.operator
+    """weight * sum over the pair's indices of [V_outer, [V_inner, X]] (X may have free
+    indices; the couplings' indices are renamed apart from them)."""
+    free_x = set(x.free_indices)
+    o, k1 = _apart(term.outer, free_x)
     if term.kind == "same":
         dc = indexed_commutator(o, indexed_commutator(o, x))
-        res = isum(dc, term.outer.index) if term.outer.index is not None else dc
+        res = isum(dc, k1) if k1 is not None else dc
         return res * term.weight
-    avoid = set(o.free_indices) | set(x.free_indices)
+    i = term.inner.operator
+    avoid = set(o.free_indices) | free_x
     indices = []
-    if term.outer.index is not None:
-        indices.append(term.outer.index)
+    if k1 is not None:
+        indices.append(k1)
     if term.inner.index is not None:
         k2 = term.inner.index
         if k2 in avoid:
@@ -488,6 +514,15 @@ def _channel_adjoint(ch: FamilyChannelLindblad, a: IndexedOperator, part: Part
             same = ja.coupling is jb.coupling
             la, lb = ja.operator, jb.operator
             ka, kb = ja.coupling.index, jb.coupling.index
+            if ka is not None and ka in avoid:  # rename apart from the observable's indices
+                new = _second_index(ja.coupling, avoid | {ka})
+                la = rename_free(la, {ka: new})
+                if same:
+                    lb, kb = rename_free(lb, {ka: new}), new
+                ka = new
+            if not same and kb is not None and kb in avoid | {ka}:
+                new = _second_index(jb.coupling, avoid | {ka, kb})
+                lb, kb = rename_free(lb, {kb: new}), new
             pieces = []  # (constraint, indices, L_a, L_b)
             if same and ka is not None:
                 pieces.append(("same", (ka,), la, lb))

@@ -112,13 +112,9 @@ def instance_model(variant: str, size: int) -> CollisionModel:
 
 
 def uniform(variant: str) -> dict:
-    """g_{i,n} -> g, Omega_{nn'} (Omega_n) -> Omega (the symmetric model for collapse)."""
+    """g_{i,n} -> g, Omega_{nn'} (Omega_n) -> Omega: every entry of the indexed parameters
+    (keys are IndexedBase objects; see FamilyModel.subs)."""
     kind = variant[3:]
-    out = {g[i][n]: g_u for i in BATHS}
-    if kind == "1":
-        out[Omega1[n, n2]] = Omega_u
-    elif kind == "2":
-        out[Omega2[n]] = Omega_u
-    else:
-        out[Omega_intra[n, n2]] = Omega_u
+    out: dict = {g[i]: g_u for i in BATHS}
+    out[Omega_intra if kind == "intra" else Omega1] = Omega_u
     return out

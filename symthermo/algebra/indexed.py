@@ -917,8 +917,8 @@ class IndexedSum(sympy.Expr):
         summand = sympy.sympify(summand)
         if summand == 0:
             return sympy.S.Zero
-        if not bound:
-            return summand
+        if not bound and not order:
+            return summand  # (with order pairs only: an Iverson bracket [m < n] on free indices)
         return sympy.Expr.__new__(cls, summand, sympy.Tuple(*bound), sympy.Tuple(*order),
                                   sympy.Tuple(*exclude))
 
@@ -1012,8 +1012,9 @@ def indexed_expectation(op: object) -> sympy.Expr:
     for q in sorted(grouped, key=Pattern.sort_key):
         summand = sympy.Add(*grouped[q])
         order = sorted(q.order, key=lambda ab: (_index_key(ab[0]), _index_key(ab[1])))
+        ordered = {a for a, _ in q.order} | {b for _, b in q.order}
         exclude = [i for i in _sorted(q.free_present)
-                   if any(b.upper == i.upper for b in q.bound)]
+                   if any(b.upper == i.upper for b in q.bound) or i in ordered]
         terms.append(IndexedSum(summand, sympy.Tuple(*_sorted(q.bound)),
                                 sympy.Tuple(*[sympy.Tuple(a, b) for a, b in order]),
                                 sympy.Tuple(*exclude)))
@@ -1045,7 +1046,8 @@ def _assignments(bound: Sequence[Idx], order: Sequence[tuple], exclude: Mapping[
         a: dict = {}
         for part in combo:
             a.update(part)
-        if all(a[x] < a[y] for x, y in order):
+        full = {**exclude, **a}
+        if all(full[x] < full[y] for x, y in order):
             yield a
 
 
@@ -1058,8 +1060,20 @@ def _concrete_size(r: sympy.Expr, sizes: Mapping) -> int:
 
 def unroll(expr: sympy.Expr, values: Mapping) -> sympy.Expr:
     """The expression at concrete sizes (and concrete values of free indices):
-    ``unroll(Qdot, {N: 3})`` is in Expectation symbols of sites h1, h2, h3."""
+    ``unroll(Qdot, {N: 3})`` is in Expectation symbols of sites h1, h2, h3.
+
+    Expressions linear in expectation values (every derived current and Heisenberg
+    equation) go back to indexed operators and through :func:`unroll_operator` (exact and
+    fast); anything else is expanded node by node.
+    """
     values = {sympy.sympify(k): sympy.sympify(v) for k, v in values.items()}
+    for r in {i.upper for i in sympy.sympify(expr).atoms(Idx)}:
+        _concrete_size(r, {k: v for k, v in values.items() if not isinstance(k, Idx)})
+    linear = _as_indexed_operator(sympy.sympify(expr))
+    if linear is not None:
+        from .expectation import expectation
+
+        return expectation(unroll_operator(linear, values))
     free_idx = {k: int(v) for k, v in values.items() if isinstance(k, Idx)}
     plain = {k: v for k, v in values.items() if not isinstance(k, Idx)}
 
@@ -1070,27 +1084,88 @@ def unroll(expr: sympy.Expr, values: Mapping) -> sympy.Expr:
                 if i not in env:
                     raise IndexedError(f"unroll needs a value for the free index {i.label}")
                 exclude[i] = env[i]
-            terms = []
+            summand = walk(e.summand, {k: v for k, v in env.items() if k not in e.bound})
+            split = _split_summand(summand)
+            terms: list = []
             for a in _assignments(e.bound, e.order, exclude, plain):
-                terms.append(walk(e.summand, {**env, **a}))
+                terms.extend(_at_indices(split, a))
             return sympy.Add(*terms)
         if isinstance(e, IndexedExpectation):
             idx = [sympy.Integer(env[i]) if i in env else i for i in e.indices]
-            missing = [i for i in idx if not i.is_Integer]
-            if missing:
-                raise IndexedError(f"unroll needs values for the free indices {missing}")
+            if any(not i.is_Integer for i in idx):
+                return IndexedExpectation(e.args[0], *idx)  # bound by an enclosing sum
             return IndexedExpectation(e.args[0], *idx).concrete()
         if isinstance(e, Idx):
-            if e not in env:
-                raise IndexedError(f"unroll needs a value for the free index {e.label}")
-            return sympy.Integer(env[e])
+            return sympy.Integer(env[e]) if e in env else e
         if isinstance(e, sympy.Indexed):
             return e.base[tuple(walk(i, env) for i in e.indices)]
         if not e.args:
             return e.xreplace(plain) if e in plain else e
         return e.func(*[walk(a, env) for a in e.args])
 
-    return walk(sympy.sympify(expr), free_idx)
+    out = walk(sympy.sympify(expr), free_idx)
+    left = sorted({str(i.label) for i in out.atoms(Idx)})
+    if left:
+        raise IndexedError(f"unroll needs values for the free indices {left}")
+    return out
+
+
+def _as_indexed_operator(expr: sympy.Expr) -> IndexedOperator | None:
+    """An expression linear in (indexed) expectation values as the indexed operator whose
+    expectation it is; None if it is not linear."""
+    terms: dict[Pattern, Operator] = {}
+    for t in sympy.Add.make_args(expr):
+        if isinstance(t, IndexedSum):
+            bound, order, exclude, summand = t.bound, t.order, t.exclude, t.summand
+        else:
+            bound, order, exclude, summand = (), (), (), t
+        op = Operator()
+        free: set = set(exclude)
+        for u in sympy.Add.make_args(summand):
+            ev = [f for f in sympy.Mul.make_args(u)
+                  if isinstance(f, (IndexedExpectation, Expectation))]
+            if len(ev) > 1:
+                return None
+            coeff = u / ev[0] if ev else u
+            if coeff.atoms(IndexedExpectation, IndexedSum) or any(
+                    isinstance(s, Expectation) for s in coeff.free_symbols):
+                return None
+            mono = ev[0].monomial if ev else ()
+            if ev and isinstance(ev[0], IndexedExpectation):
+                free |= {i for i in ev[0].indices if isinstance(i, Idx)}
+            free |= coeff.atoms(Idx)
+            op = op + Operator.from_monomial(mono, coeff)
+        present = frozenset(free | set(bound))
+        p = Pattern(present, frozenset(bound), frozenset(tuple(x) for x in order), frozenset())
+        terms[p] = terms[p] + op if p in terms else op
+    return IndexedOperator(terms)
+
+
+def _split_summand(summand: sympy.Expr) -> list[tuple[sympy.Expr, sympy.Expr | None]]:
+    """(coefficient, indexed expectation or None) per term of an expanded summand."""
+    out = []
+    for t in sympy.Add.make_args(sympy.expand(summand)):
+        ev = [f for f in sympy.Mul.make_args(t) if isinstance(f, IndexedExpectation)]
+        if len(ev) == 1:
+            out.append((t / ev[0], ev[0]))
+        else:
+            out.append((t, None))
+    return out
+
+
+def _at_indices(split: list, values: Mapping[Idx, int]) -> list[sympy.Expr]:
+    """The terms of a split summand at integer indices (concrete Expectation symbols)."""
+    sub = {i: sympy.Integer(v) for i, v in values.items()}
+    out = []
+    for coeff, ev in split:
+        c = coeff.xreplace(sub) if coeff.free_symbols else coeff
+        if ev is None:
+            out.append(c)
+            continue
+        idx = [sub.get(i, i) for i in ev.indices]
+        x = IndexedExpectation(ev.args[0], *idx)
+        out.append(c * (x.concrete() if all(i.is_Integer for i in idx) else x))
+    return out
 
 
 def collapse(expr: sympy.Expr) -> sympy.Expr:
@@ -1279,12 +1354,12 @@ def unroll_operator(op: object, values: Mapping) -> Operator:
     plain = {k: v for k, v in values.items() if not isinstance(k, Idx)}
     parts = []
     for p, o in x._terms.items():
-        if p.deltas:
-            raise IndexedError("unroll_operator needs an operator without coinciding free indices")
-        free = [i for i in p.free_present]
-        missing = [str(i.label) for i in free if i not in env0]
+        missing = [str(i.label) for i in _sorted(p.free) if i not in env0]
         if missing:
             raise IndexedError(f"unroll_operator needs values for the free indices {missing}")
+        if any(env0[m] != env0[r] for m, r in p.deltas):
+            continue  # the term's Kronecker delta vanishes at these values
+        free = list(p.free_present)
         exclude = {i: env0[i] for i in free}
         if len(set((i.upper, v) for i, v in exclude.items())) != len(exclude):
             continue  # free indices given equal values violate the pattern's distinctness
@@ -1299,23 +1374,58 @@ def unroll_operator(op: object, values: Mapping) -> Operator:
 
 
 def _concrete_operator(o: Operator, env: Mapping[Idx, int], plain: Mapping) -> Operator:
+    """A term's operator at concrete index values: placeholder sites -> member sites,
+    indexed coefficients g[n] -> g[2] (on the raw data, atoms substituted once each)."""
     sub = {i: sympy.Integer(v) for i, v in env.items()}
     sub.update(plain)
-    out = Operator()
-    pieces = []
-    for mono, coeff in o.terms.items():
+    skey = tuple(sorted(((str(k), k, v) for k, v in sub.items()), key=lambda t: t[0]))
+    sites: dict = {}
+    out: dict = {}
+    for (om, cm), r in o.raw_items():
         pairs = []
-        for s, loc in mono:
-            ph = _PLACEHOLDER_OF.get(s)
-            if ph is None:
-                pairs.append((s, loc))
-            else:
-                pairs.append((_FAMILIES[ph[0]].member_name(env[ph[1]]), loc))
+        for s, loc in om:
+            name = sites.get(s)
+            if name is None:
+                ph = _PLACEHOLDER_OF.get(s)
+                name = s if ph is None else _FAMILIES[ph[0]].member_name(env[ph[1]])
+                sites[s] = name
+            pairs.append((name, loc))
         m2 = tuple(sorted(pairs, key=lambda q: site_sort_key(q[0])))
-        pieces.append(Operator.from_monomial(m2, _unroll_scalar(coeff, sub)))
-    from .operator import operator_sum
+        factor: Rational_ = 1
+        cm2 = cm
+        if len(cm) > 1:
+            factor, body = _normal_body((_substitute_atom(k, skey), e) for k, e in cm[1:])
+            cm2 = (cm[0], *body)
+        key = (m2, cm2)
+        v = out.get(key, 0) + r * factor
+        if v == 0:
+            out.pop(key, None)
+        else:
+            out[key] = v
+    return Operator(out)
 
-    return operator_sum([out, *pieces])
+
+Rational_ = int | Fraction
+_substitute_cache: dict = {}
+
+
+def _substitute_atom(i: int, skey: tuple) -> int:
+    """The atom with sizes and indices substituted (must stay a single atom)."""
+    key = (i, skey)
+    hit = _substitute_cache.get(key)
+    if hit is None:
+        a = atom(i)
+        sub = {k: v for _, k, v in skey if k in a.free_symbols or k in a.atoms(Idx)}
+        if not sub:
+            hit = i
+        else:
+            new = a.xreplace(sub)
+            if not (new.is_Atom or isinstance(new, sympy.Indexed) or new.is_Function):
+                raise IndexedError(f"coefficient atom {a} becomes {new} at concrete sizes; "
+                                   "keep sizes out of the coefficients of operators")
+            hit = atom_id(new)
+        _substitute_cache[key] = hit
+    return hit
 
 
 def _unroll_scalar(expr: sympy.Expr, sub: Mapping) -> sympy.Expr:

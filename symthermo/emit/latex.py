@@ -344,6 +344,10 @@ class SymthermoLatexPrinter(LatexPrinter):
             excl = [e for e in expr.exclude if e.upper == r]
             signs.append(r"\sum_{" + _range_conditions(bs, order, excl) + "}^{"
                          + self._print(r) + "}")
+        conditions = [(a, b) for a, b in expr.order if a.upper not in by_range]
+        if conditions:  # an Iverson bracket on free indices
+            signs.append(r"\left[" + r",\ ".join(index_latex(a) + "<" + index_latex(b)
+                                                  for a, b in conditions) + r"\right]")
         body = self._print(expr.summand)
         if expr.summand.is_Add:
             body = r"\left(" + body + r"\right)"
