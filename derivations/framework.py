@@ -271,6 +271,7 @@ def write_generated(d: Derivation, out_dir: str | Path) -> list[Path]:
 
     Output is deterministic: the same derivation gives byte-identical files.
     """
+    from symthermo.algebra.indexed import contains_symbolic_size
     from symthermo.emit import latex_document, latex_fragment, write_kernels
 
     base = Path(out_dir) / d.name
@@ -291,7 +292,7 @@ def write_generated(d: Derivation, out_dir: str | Path) -> list[Path]:
         put(base / "fragments" / "all.tex", latex_fragment(qs, prefix=d.name))
         for q in qs:
             put(base / "fragments" / f"{q.name}.tex", latex_fragment([q], prefix=d.name))
-        written.append(
-            write_kernels(base / "kernels.py", qs, d.kernel_sites or None, module_name="kernels")
-        )
+        concrete = [q for q in qs if not contains_symbolic_size(q.expr)]  # general N: LaTeX only
+        written.append(write_kernels(base / "kernels.py", concrete, d.kernel_sites or None,
+                                     module_name="kernels"))
     return written

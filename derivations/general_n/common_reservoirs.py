@@ -100,3 +100,95 @@ def instance_model(variant: str, m: int) -> CollisionModel:
                      for i, s in SYSTEM.items()}
     b = bath("R", states, h_r, couplings, beta=1 / T_R)
     return collision_model([S1, S2], h_local, b, h_int, name=f"{variant}{m}")
+
+
+# --------------------------------------------------------------------------------------------
+# general-M rows of the report: Eqs. (30)-(33) for the cluster of M reservoir qubits, as
+# printed (transcribed, never edited to agree), against the derived general-M currents
+# --------------------------------------------------------------------------------------------
+
+
+def _e(*pairs: tuple[str, int]) -> sympy.Expr:
+    from symthermo.algebra import Expectation
+
+    return Expectation(tuple(pairs))
+
+
+def printed_cluster(eq: str) -> sympy.Expr:
+    """Eqs. (30)-(33) with xi_R = tanh(beta_R omega_R/2) (the xi of Eq. (16); the restated
+    definition under Eq. (29) drops the 1/2, a slip decided in the M = 3 rows)."""
+    xi = sympy.tanh(omega_R / (2 * T_R))
+    z = {1: _e(("S1", 3)), 2: _e(("S2", 3))}
+    xx, yy, zz = _e(("S1", 1), ("S2", 1)), _e(("S1", 2), ("S2", 2)), _e(("S1", 3), ("S2", 3))
+    pairs = ((1, 2), (2, 1))
+    if eq == "30":
+        return sum(omega_R * (-2 * JX[i] * JY[i] * z[i] - M * (JX[i] ** 2 + JY[i] ** 2) * xi)
+                   for i in (1, 2))
+    if eq == "31":
+        return -M * omega_R * xi * sum(JX[i] * JX[j] * xx + JY[i] * JY[j] * yy for i, j in pairs)
+    if eq == "32":
+        local = sum(-(JX[i] ** 2 + JY[i] ** 2) * (-M * omega_R * xi + omega_S[i] * z[i])
+                    + 2 * JX[i] * JY[i] * (omega_R * z[i] - M * omega_S[i] * xi) for i in (1, 2))
+        return local - sum(Jx_s * (JY[i] ** 2 + JY[j] ** 2) * xx
+                           + Jy_s * (JX[i] ** 2 + JX[j] ** 2) * yy for i, j in pairs)
+    return sum(
+        -M * xi * (xx * (omega_S[i] * JY[i] * JX[j] - omega_R * JX[i] * JX[j])
+                   + yy * (omega_S[i] * JX[i] * JY[j] - omega_R * JY[i] * JY[j])
+                   - 2 * z[i] * (Jx_s * JY[i] * JX[j] + Jy_s * JX[i] * JY[j]))
+        + 2 * zz * (Jx_s * JY[i] * JY[j] + Jy_s * JX[i] * JX[j])
+        for i, j in pairs
+    )
+
+
+def general_checks() -> list:
+    """Check records of Eqs. (30)-(33) for symbolic M (the cluster model, Eq. (28))."""
+    from derivations.framework import Check
+    from symthermo import indexed_thermo as it
+
+    model = family_model("cluster")
+    derived = {
+        "30": it.heat_current(model, "R", "local"),
+        "31": it.heat_current(model, "R", "nonlocal"),
+        "32": it.work_current(model, None, "local"),
+        "33": it.work_current(model, None, "nonlocal"),
+    }
+    what = {"30": "local heat current", "31": "non-local heat current",
+            "32": "local work current", "33": "non-local work current"}
+    notes = {
+        "30": "Every one of the M reservoir qubits contributes -2 J^x_i J^y_i omega_R "
+              "<sigma^z_Si> (from the identity part of its state), so that term carries M too; "
+              "the printed equation has it without M (right only for M = 1).",
+        "32": "The terms from the reservoir's identity part (omega_Si (J^x_i^2 + J^y_i^2) "
+              "<sigma^z_Si>, 2 J^x_i J^y_i omega_R <sigma^z_Si> and the J_s terms) also scale "
+              "with M; the printed equation keeps them at M = 1.",
+        "33": "The 2 <sigma^z_Si sigma^z_Sj> term also scales with M (printed without M).",
+    }
+    out = []
+    for eq in ("30", "31", "32", "33"):
+        out.append(Check(
+            f"Eq. ({eq}), general M", f"{what[eq]}, cluster of M reservoir qubits",
+            printed_cluster(eq), derived[eq],
+            difference_kind="paper error" if eq in notes else "",
+            note=notes.get(eq, "") + (" " if eq in notes else "")
+            + "Derived with M symbolic; unrolled at M = 1, 2, 3 it equals the instance engine's "
+              "(tests/test_indexed.py).",
+        ))
+    return out
+
+
+def general_quantities() -> list:
+    """The cluster's general-M currents for equations.tex (LaTeX only)."""
+    from symthermo import indexed_thermo as it
+    from symthermo.emit import Quantity, current_symbol
+
+    model = family_model("cluster")
+    return [
+        Quantity("general_M_heat_local", it.heat_current(model, "R", "local"),
+                 current_symbol("Q", "loc"), "local heat current, cluster of M qubits"),
+        Quantity("general_M_heat_nonlocal", it.heat_current(model, "R", "nonlocal"),
+                 current_symbol("Q", "non-loc"), "non-local heat current, cluster of M qubits"),
+        Quantity("general_M_work_local", it.work_current(model, None, "local"),
+                 current_symbol("W", "loc"), "local work current, cluster of M qubits"),
+        Quantity("general_M_work_nonlocal", it.work_current(model, None, "nonlocal"),
+                 current_symbol("W", "non-loc"), "non-local work current, cluster of M qubits"),
+    ]

@@ -118,3 +118,146 @@ def uniform(variant: str) -> dict:
     out: dict = {g[i]: g_u for i in BATHS}
     out[Omega_intra if kind == "intra" else Omega1] = Omega_u
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# general-N rows of the report: printed general equations (transcribed with the indexed
+# algebra, never edited to agree) against the derived general forms
+# --------------------------------------------------------------------------------------------
+
+
+def n_thermal(i: str) -> sympy.Expr:
+    """n_i = 1/(e^{omega_i/T_i} - 1) (text after Eq. (11))."""
+    return 1 / (sympy.exp(omega[i] / T[i]) - 1)
+
+
+def gamma_minus(i: str, a: object, b: object) -> sympy.Expr:
+    """gamma^-_{i,kl} = g_{i,k} g_{i,l} (n_i + 1)."""
+    return g[i][a] * g[i][b] * (n_thermal(i) + 1)
+
+
+def gamma_plus(i: str, a: object, b: object) -> sympy.Expr:
+    """gamma^+_{i,kl} = g_{i,k} g_{i,l} n_i."""
+    return g[i][a] * g[i][b] * n_thermal(i)
+
+
+def _ev(op: object) -> sympy.Expr:
+    from symthermo.algebra.indexed import indexed_expectation
+
+    return indexed_expectation(op)
+
+
+def _pair_plus(i: str, a: object, j: str, b: object) -> IndexedOperator:
+    """(sigma^+_{i,a} sigma^-_{j,b})_+ = sigma^+ sigma^- + sigma^- sigma^+ (after Eq. (26))."""
+    fa, fb = FAMILY[i], FAMILY[j]
+    return fa[a].plus * fb[b].minus + fa[a].minus * fb[b].plus
+
+
+def printed_heat(eq: str, i: str) -> sympy.Expr:
+    """Eqs. (25), (26) (the sum over n', n read as n != n'), (43) (n' > n)."""
+    f, w = FAMILY[i], omega[i]
+    if eq == "25":
+        return _ev(isum(w * (gamma_plus(i, n, n) * f[n].minus * f[n].plus
+                             - gamma_minus(i, n, n) * f[n].plus * f[n].minus), n))
+    if eq == "26":
+        return _ev(isum(w / 2 * (gamma_plus(i, n, n2) - gamma_minus(i, n, n2))
+                        * _pair_plus(i, n, i, n2), (n, n2), "distinct"))
+    return _ev(isum(w * (gamma_plus(i, n, n2) - gamma_minus(i, n, n2))
+                    * _pair_plus(i, n, i, n2), (n, n2), "ordered"))
+
+
+def printed_work(eq: str, kind: str) -> sympy.Expr:
+    """Eqs. (27), (28) (n != n'), (42) (n' > n), with F_{i,n} = [H_I, sigma^-_{i,n}]; c.c. is
+    the complex conjugate, i.e. the expectation of the Hermitian conjugate operator."""
+    from symthermo.algebra.indexed import indexed_commutator
+
+    h_i = _interaction(kind)
+    total = 0 * isum(FAMILY["h"][n].z, n)
+    for i in BATHS:
+        f = FAMILY[i]
+
+        def big_f(k: object, f: object = f) -> IndexedOperator:
+            return indexed_commutator(h_i, f[k].minus)  # type: ignore[index]
+
+        if eq == "27":
+            body = isum(gamma_minus(i, n, n) * f[n].plus * big_f(n)
+                        - gamma_plus(i, n, n) * big_f(n) * f[n].plus, n) / 2
+        elif eq == "28":
+            body = isum(gamma_minus(i, n, n2) * f[n].plus * big_f(n2)
+                        - gamma_plus(i, n, n2) * big_f(n2) * f[n].plus, (n, n2), "distinct") / 2
+        else:
+            body = isum(gamma_minus(i, n, n2) * f[n].plus * big_f(n2)
+                        - gamma_plus(i, n, n2) * big_f(n2) * f[n].plus, (n, n2), "ordered")
+        total = total + body + body.dagger()
+    return _ev(total)
+
+
+def canonical(expr: sympy.Expr) -> sympy.Expr:
+    """The ordered canonical form of a general-N expression (equal forms: identical)."""
+    from symthermo.algebra.indexed import _as_indexed_operator, indexed_expectation, ordered_form
+
+    op = _as_indexed_operator(sympy.sympify(expr))
+    if op is None:
+        raise ValueError("canonical() needs an expression linear in expectation values")
+    return indexed_expectation(ordered_form(op))
+
+
+def general_checks() -> list:
+    """Check records of the general-N rows (status decided by derivations.framework.compare on
+    canonical forms: identical general forms cancel exactly)."""
+    from derivations.framework import Check
+    from symthermo import indexed_thermo as it
+
+    checks = []
+    com, cas = family_model("com1"), family_model("cas1")
+    unrolled = ("The general form unrolled at N = 2, 3, 4 equals the instance engine's "
+                "(tests/test_indexed.py).")
+    for i in BATHS:
+        checks.append(Check(
+            f"Eq. (25), i = {i}, general N", f"local heat current from bath E_{i}",
+            canonical(printed_heat("25", i)), canonical(it.heat_current(com, i, "local")),
+            note=unrolled))
+        checks.append(Check(
+            f"Eq. (26), i = {i}, general N", f"non-local heat current from bath E_{i}, common",
+            canonical(printed_heat("26", i)), canonical(it.heat_current(com, i, "nonlocal")),
+            note="The printed sum over n', n = 1..N is over n != n' (the non-local part); with "
+                 "the sum over ordered pairs n != n' the printed 1/2 is right. " + unrolled))
+        checks.append(Check(
+            f"Eq. (43), i = {i}, general N", f"non-local heat current from bath E_{i}, cascaded",
+            canonical(printed_heat("43", i)), canonical(it.heat_current(cas, i, "nonlocal")),
+            note="Sum over n' > n without a factor 1/2. " + unrolled))
+    for kind in ("1", "2"):
+        com_k, cas_k = family_model(f"com{kind}"), family_model(f"cas{kind}")
+        hi = "H_I^(1), Eq. (29)" if kind == "1" else "H_I^(2), Eq. (31)"
+        checks.append(Check(
+            f"Eq. (27), {hi}, general N", "local work current, common",
+            canonical(printed_work("27", kind)),
+            canonical(it.work_current(com_k, None, "local")), note=unrolled))
+        checks.append(Check(
+            f"Eq. (28), {hi}, general N", "non-local work current, common (n != n')",
+            canonical(printed_work("28", kind)),
+            canonical(it.work_current(com_k, None, "nonlocal")), note=unrolled))
+        checks.append(Check(
+            f"Eq. (42), {hi}, general N", "non-local work current, cascaded (n' > n)",
+            canonical(printed_work("42", kind)),
+            canonical(it.work_current(cas_k, None, "nonlocal")), note=unrolled))
+    return checks
+
+
+def general_quantities() -> list:
+    """The general-N currents for equations.tex (LaTeX only; kernels need a concrete N)."""
+    from symthermo import indexed_thermo as it
+    from symthermo.emit import Quantity, current_symbol
+
+    out = []
+    for v in ("com1", "cas1"):
+        m = family_model(v)
+        for i in BATHS:
+            out.append(Quantity(
+                f"general_heat_nonlocal_{i}_{v}", it.heat_current(m, i, "nonlocal"),
+                current_symbol("Q", "non-loc", i),
+                f"non-local heat current from bath {i}, scenario {v}, general N"))
+        out.append(Quantity(f"general_work_local_{v}", it.work_current(m, None, "local"),
+                            current_symbol("W", "loc"),
+                            f"local work current, scenario {v}, general N"))
+    return out

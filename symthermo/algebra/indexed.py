@@ -769,6 +769,10 @@ def _linear_extensions(items: list, order: set) -> Iterator[tuple]:
             yield (x, *tail)
 
 
+def _standard_names(size: sympy.Expr, count: int) -> list[Idx]:
+    return [standard_index(size, k) for k in range(count)]
+
+
 def ordered_form(op: IndexedOperator) -> IndexedOperator:
     """Canonical form: every term's indices of one range totally ordered (a sum over the
     linear extensions of its partial order), bound indices renamed by their position.
@@ -782,13 +786,16 @@ def ordered_form(op: IndexedOperator) -> IndexedOperator:
             by_range.setdefault(i.upper, []).append(i)
         ranges = sorted(by_range, key=str)
         options = [list(_linear_extensions(_sorted(by_range[r]), set(p.order))) for r in ranges]
+        free = set(p.free)
         for combo in itertools.product(*options):
             rename: dict = {}
             order: set = set()
             for chain in combo:
+                names = [i for i in _standard_names(chain[0].upper, len(chain) + len(free))
+                         if i not in free]
                 for pos, i in enumerate(chain):
                     if i in p.bound:
-                        rename[i] = Idx(f"o{pos}_", (1, i.upper))
+                        rename[i] = names[pos]
                 order |= set(itertools.pairwise(chain))
             q = Pattern(p.present, p.bound, frozenset(order), p.deltas).renamed(rename)
             o2 = rename_operator(o, rename)
@@ -1115,8 +1122,17 @@ def _as_indexed_operator(expr: sympy.Expr) -> IndexedOperator | None:
     expectation it is; None if it is not linear."""
     terms: dict[Pattern, Operator] = {}
     for t in sympy.Add.make_args(expr):
-        if isinstance(t, IndexedSum):
-            bound, order, exclude, summand = t.bound, t.order, t.exclude, t.summand
+        sums = [f for f in sympy.Mul.make_args(t) if isinstance(f, IndexedSum)]
+        if len(sums) > 1:
+            return None
+        if sums:
+            s0 = sums[0]
+            factor = t / s0
+            if factor.atoms(IndexedSum, IndexedExpectation) or (
+                    factor.free_symbols & set(s0.bound)):
+                return None
+            summand = sympy.expand(factor * s0.summand) if factor != 1 else s0.summand
+            bound, order, exclude = s0.bound, s0.order, s0.exclude
         else:
             bound, order, exclude, summand = (), (), (), t
         op = Operator()

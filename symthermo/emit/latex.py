@@ -331,7 +331,7 @@ class SymthermoLatexPrinter(LatexPrinter):
                 return head + "_{" + sub[:-1] + "," + idx + "}"
         return base + "_{" + idx + "}"
 
-    def _print_IndexedSum(self, expr: IndexedSum) -> str:
+    def _print_IndexedSum(self, expr: IndexedSum, signs_only: bool = False) -> str:
         r"""``\sum_{n \neq n'=1}^{N}``, ``\sum_{n'>n=1}^{N}``, ``\sum_{n=1}^{N}`` (one sign
         per range), then the summand (parenthesised when it is a sum)."""
         by_range: dict = {}
@@ -348,6 +348,8 @@ class SymthermoLatexPrinter(LatexPrinter):
         if conditions:  # an Iverson bracket on free indices
             signs.append(r"\left[" + r",\ ".join(index_latex(a) + "<" + index_latex(b)
                                                   for a, b in conditions) + r"\right]")
+        if signs_only:
+            return " ".join(signs)
         body = self._print(expr.summand)
         if expr.summand.is_Add:
             body = r"\left(" + body + r"\right)"
@@ -392,11 +394,38 @@ class SymthermoLatexPrinter(LatexPrinter):
             coeff = groups[key]
             if coeff != 0 and key != 1:
                 out.append(self._grouped_term(coeff, key))
-        out.extend(self._plain_term(t) for t in self._as_ordered_terms(sympy.Add(*others))
-                   if others)
+        if others:
+            for t in self._as_ordered_terms(sympy.Add(*others)):
+                out.extend(self._sum_terms(t) or [self._plain_term(t)])
         if groups.get(1, 0) != 0:
             out.append(self._grouped_term(groups[1], sympy.Integer(1)))
         return out or [Term("+", "0")]
+
+    def _sum_terms(self, t: sympy.Expr) -> list[Term] | None:
+        r"""An indexed sum (times a coefficient) as breakable terms: ``c \sum_{...} \Bigl(``
+        first term, the next terms, last term ``\Bigr)``; None for anything else."""
+        sums = [f for f in sympy.Mul.make_args(t) if isinstance(f, IndexedSum)]
+        if len(sums) != 1 or not sums[0].summand.is_Add:
+            return None
+        s0 = sums[0]
+        coeff = t / s0
+        if coeff.atoms(IndexedSum, IndexedExpectation):
+            return None
+        sign = "+"
+        if coeff.could_extract_minus_sign():
+            sign, coeff = "-", -coeff
+        inner = self.terms(s0.summand)
+        if len(inner) < 2:
+            return None
+        head = "" if coeff == 1 else self.parenthesize(coeff, PRECEDENCE["Mul"], strict=True) + " "
+        head += self._print_IndexedSum(s0, signs_only=True) + r" \Bigl( "
+        first, last = inner[0], inner[-1]
+        lead = head + ("- " if first.sign == "-" else "")
+        out = [Term(sign, lead + first.body, first.pieces, first.suffix, lead + first.prefix)]
+        out.extend(inner[1:-1])
+        out.append(Term(last.sign, last.body + r" \Bigr)", last.pieces,
+                        last.suffix + r" \Bigr)", last.prefix))
+        return out
 
     def _plain_term(self, t: sympy.Expr) -> Term:
         if t.could_extract_minus_sign():
