@@ -432,3 +432,32 @@ def test_unrolled_forms_make_kernels() -> None:
     ref = sympy.sympify(q).xreplace(params).xreplace(
         {e: 0.2 for e in q.free_symbols if isinstance(e, Expectation)})
     assert abs(complex(value) - complex(ref)) < 1e-12
+
+
+# ------------------------------------------------------------------------------------------
+# the general-N rows of the reports (issue 12, item 7)
+
+
+def test_general_n_verdicts() -> None:
+    from derivations.framework import Check, compare
+    from derivations.general_n import collective_ergotropy as ceg_rows
+    from derivations.general_n import common_reservoirs as cr_rows
+    from derivations.general_n import coupled_ensembles as ce_rows
+
+    status = {c.label: c.status for c in map(compare, ce_rows.general_checks())}
+    assert set(status.values()) == {"holds"} and len(status) == 12
+    # the 1/2 of Eq. (26) is right for ordered pairs n != n'; Eq. (43) has none
+    com, cas = ce.family_model("com1"), ce.family_model("cas1")
+    wrong26 = Check("x", "y", ce_rows.canonical(2 * ce_rows.printed_heat("26", "h")),
+                    ce_rows.canonical(it.heat_current(com, "h", "nonlocal")))
+    wrong43 = Check("x", "y", ce_rows.canonical(ce_rows.printed_heat("43", "h") / 2),
+                    ce_rows.canonical(it.heat_current(cas, "h", "nonlocal")))
+    assert compare(wrong26).status == compare(wrong43).status == "differs"
+    # common reservoirs: Eqs. (30), (32), (33) miss factors M, Eq. (31) holds
+    rows = {c.label: c for c in map(compare, cr_rows.general_checks())}
+    assert rows["Eq. (31), general M"].status == "holds"
+    for eq in ("30", "32", "33"):
+        c = rows[f"Eq. ({eq}), general M"]
+        assert c.status == "differs"
+        assert sympy.expand(c.difference.subs(cr.M, 1)) == 0  # right at M = 1 only
+    assert {c.status for c in map(compare, ceg_rows.general_checks())} == {"holds"}
