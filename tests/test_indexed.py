@@ -456,6 +456,7 @@ def test_general_n_verdicts() -> None:
     # common reservoirs: Eqs. (30), (32), (33) miss factors M, Eq. (31) holds
     rows = {c.label: c for c in map(compare, cr_rows.general_checks())}
     assert rows["Eq. (31), general M"].status == "holds"
+    assert all(rows[f"Eq. ({eq}), general M"].status == "holds" for eq in ("21", "22", "23", "24"))
     for eq in ("30", "32", "33"):
         c = rows[f"Eq. ({eq}), general M"]
         assert c.status == "differs"

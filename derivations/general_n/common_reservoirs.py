@@ -173,7 +173,7 @@ def general_checks() -> list:
             + "Derived with M symbolic; unrolled at M = 1, 2, 3 it equals the instance engine's "
               "(tests/test_indexed.py).",
         ))
-    return out
+    return reservoir_checks() + out
 
 
 def general_quantities() -> list:
@@ -192,3 +192,57 @@ def general_quantities() -> list:
         Quantity("general_M_work_nonlocal", it.work_current(model, None, "nonlocal"),
                  current_symbol("W", "non-loc"), "non-local work current, cluster of M qubits"),
     ]
+
+
+def printed_reservoirs(eq: str) -> sympy.Expr:
+    """Eqs. (21)-(24) for M distinct reservoirs, summed over k = 1..M, with <sigma^z_{R_k}> =
+    -tanh(omega_{R_k}/(2 T_k)) (the thermal state of Eq. (16)); in Eq. (23) the second sum
+    carries k and is read inside sum_k (the only reading in which k is bound)."""
+    from symthermo.algebra.indexed import indexed_expectation
+
+    jx, jy, w_r = (lambda i: JXK[i][k]), (lambda i: JYK[i][k]), OMEGA_RK[k]
+    sz_r = -sympy.tanh(OMEGA_RK[k] / (2 * T_K[k]))
+    pairs = ((1, 2), (2, 1))
+    s = SYSTEM
+    if eq == "21":
+        op = sum((w_r * (-2 * jx(i) * jy(i) * s[i].z + (jx(i) ** 2 + jy(i) ** 2) * sz_r)
+                  for i in (1, 2)), start=0 * s[1].z)
+    elif eq == "22":
+        op = w_r * sz_r * sum((jx(i) * jx(j) * s[i].x * s[j].x + jy(i) * jy(j) * s[i].y * s[j].y
+                               for i, j in pairs), start=0 * s[1].z)
+    elif eq == "23":
+        op = sum((-(jx(i) ** 2 + jy(i) ** 2) * (w_r * sz_r + omega_S[i] * s[i].z)
+                  + 2 * jx(i) * jy(i) * (w_r * s[i].z + omega_S[i] * sz_r) for i in (1, 2)),
+                 start=0 * s[1].z)
+        op = op - sum((Jx_s * (jy(i) ** 2 + jy(j) ** 2) * s[i].x * s[j].x
+                       + Jy_s * (jx(i) ** 2 + jx(j) ** 2) * s[i].y * s[j].y for i, j in pairs),
+                      start=0 * s[1].z)
+    else:
+        op = sum((sz_r * s[i].x * s[j].x * (omega_S[i] * jy(i) * jx(j) - w_r * jx(i) * jx(j))
+                  + sz_r * s[i].y * s[j].y * (omega_S[i] * jx(i) * jy(j) - w_r * jy(i) * jy(j))
+                  + 2 * s[i].z * s[j].z * (Jx_s * jy(i) * jy(j) + Jy_s * jx(i) * jx(j))
+                  - 2 * sz_r * s[i].z * (Jx_s * jy(i) * jx(j) + Jy_s * jx(i) * jy(j))
+                  for i, j in pairs), start=0 * s[1].z)
+    return indexed_expectation(isum(op, k))
+
+
+def reservoir_checks() -> list:
+    """Eqs. (21)-(24) for symbolic M distinct reservoirs (currents summed over k)."""
+    from derivations.framework import Check
+    from derivations.general_n.coupled_ensembles import canonical
+    from symthermo import indexed_thermo as it
+
+    model = family_model("reservoirs")
+    derived = {"21": it.heat_current(model, "R", "local"),
+               "22": it.heat_current(model, "R", "nonlocal"),
+               "23": it.work_current(model, None, "local"),
+               "24": it.work_current(model, None, "nonlocal")}
+    what = {"21": "local heat current, summed over the M reservoirs",
+            "22": "non-local heat current, summed over the M reservoirs",
+            "23": "local work current", "24": "non-local work current"}
+    return [Check(f"Eq. ({eq}), general M", what[eq], canonical(printed_reservoirs(eq)),
+                  canonical(derived[eq]),
+                  note="M distinct reservoirs R_k (own omega_{R_k}, T_k, J_{ik}), M symbolic; "
+                       "<sigma^z_{R_k}> = -tanh(omega_{R_k}/(2 T_k)). Unrolled at M = 1, 2, 3 "
+                       "the derived form equals the instance engine's (tests/test_indexed.py).")
+            for eq in ("21", "22", "23", "24")]

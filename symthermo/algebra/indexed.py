@@ -1307,10 +1307,6 @@ def contains_symbolic_size(expr: sympy.Expr) -> bool:
     return bool(expr.free_symbols & set(_SIZES))
 
 
-def as_fraction(r: object) -> Fraction:  # small helper for tests
-    return Fraction(str(r))
-
-
 __all__ = [
     "Family",
     "IndexedExpectation",
@@ -1410,7 +1406,17 @@ def _concrete_operator(o: Operator, env: Mapping[Idx, int], plain: Mapping) -> O
         factor: Rational_ = 1
         cm2 = cm
         if len(cm) > 1:
-            factor, body = _normal_body((_substitute_atom(k, skey), e) for k, e in cm[1:])
+            pairs2 = []
+            for k, e in cm[1:]:
+                k2 = _substitute_atom(k, skey)
+                if isinstance(k2, Fraction):  # a size became a number: fold it in
+                    factor = factor * k2 ** e
+                else:
+                    pairs2.append((k2, e))
+            f2, body = _normal_body(pairs2)
+            factor = factor * f2
+            if isinstance(factor, Fraction) and factor.denominator == 1:
+                factor = factor.numerator
             cm2 = (cm[0], *body)
         key = (m2, cm2)
         v = out.get(key, 0) + r * factor
@@ -1425,8 +1431,9 @@ Rational_ = int | Fraction
 _substitute_cache: dict = {}
 
 
-def _substitute_atom(i: int, skey: tuple) -> int:
-    """The atom with sizes and indices substituted (must stay a single atom)."""
+def _substitute_atom(i: int, skey: tuple) -> int | Fraction:
+    """The atom with sizes and indices substituted: an atom id, or a Fraction when a size
+    symbol became a number (anything else is refused)."""
     key = (i, skey)
     hit = _substitute_cache.get(key)
     if hit is None:
@@ -1436,6 +1443,10 @@ def _substitute_atom(i: int, skey: tuple) -> int:
             hit = i
         else:
             new = a.xreplace(sub)
+            if new.is_Rational:
+                hit = Fraction(int(new.p), int(new.q))
+                _substitute_cache[key] = hit
+                return hit
             if not (new.is_Atom or isinstance(new, sympy.Indexed) or new.is_Function):
                 raise IndexedError(f"coefficient atom {a} becomes {new} at concrete sizes; "
                                    "keep sizes out of the coefficients of operators")
