@@ -241,7 +241,7 @@ def general_checks() -> list:
             f"Eq. (42), {hi}, general N", "non-local work current, cascaded (n' > n)",
             canonical(printed_work("42", kind)),
             canonical(it.work_current(cas_k, None, "nonlocal")), note=unrolled))
-    return checks
+    return dissipator_checks() + checks
 
 
 def general_quantities() -> list:
@@ -260,4 +260,71 @@ def general_quantities() -> list:
         out.append(Quantity(f"general_work_local_{v}", it.work_current(m, None, "local"),
                             current_symbol("W", "loc"),
                             f"local work current, scenario {v}, general N"))
+    return out
+
+
+def printed_dissipator_adjoint(eq: str, i: str, x: object) -> IndexedOperator:
+    """The adjoint (Tr[X D(rho)] = <D^dag(X)>) of Eqs. (10), (11) (n != n') and (15) (n' > n)
+    for bath i, transcribed term by term (the adjoint of A rho B is B X A)."""
+    from symthermo.algebra.indexed import as_indexed
+
+    f, half = FAMILY[i], sympy.Rational(1, 2)
+    x = as_indexed(x)
+    a, b = n, n2
+    if eq == "10":
+        body = (gamma_minus(i, a, a) * (f[a].plus * x * f[a].minus
+                                        - half * (f[a].plus * f[a].minus * x
+                                                  + x * f[a].plus * f[a].minus))
+                + gamma_plus(i, a, a) * (f[a].minus * x * f[a].plus
+                                         - half * (f[a].minus * f[a].plus * x
+                                                   + x * f[a].minus * f[a].plus)))
+        return isum(body, a)
+    if eq == "11":
+        body = (gamma_minus(i, a, b) * (f[b].plus * x * f[a].minus
+                                        - half * (f[a].plus * f[b].minus * x
+                                                  + x * f[a].plus * f[b].minus))
+                + gamma_plus(i, a, b) * (f[b].minus * x * f[a].plus
+                                         - half * (f[a].minus * f[b].plus * x
+                                                   + x * f[a].minus * f[b].plus)))
+        return isum(body, (a, b), "distinct")
+    body = (gamma_minus(i, a, b) * (f[b].plus * x * f[a].minus - x * f[a].minus * f[b].plus
+                                    + f[a].plus * x * f[b].minus - f[b].minus * f[a].plus * x)
+            + gamma_plus(i, a, b) * (f[b].minus * x * f[a].plus - x * f[a].plus * f[b].minus
+                                     + f[a].minus * x * f[b].plus - f[b].plus * f[a].minus * x))
+    return isum(body, (a, b), "ordered")
+
+
+def dissipator_checks() -> list:
+    """Eqs. (10), (11), (15) for symbolic N, on sigma^z_{h,m}, sigma^+_{h,m} sigma^-_{h,m'}
+    (m != m') and sigma^+_{h,m} sigma^-_{c,m}: printed adjoint vs the collision route
+    -sum w Tr_E [V_o, [V_i, X]] of the bath's local / non-local pair terms."""
+    from derivations.framework import Check
+    from symthermo import indexed_thermo as it
+    from symthermo.algebra.indexed import assume_distinct, index, indexed_expectation
+
+    m, m2 = index("m", N), index("m'", N)
+    h, c = FAMILY["h"], FAMILY["c"]
+    observables = (("sigma^z_{h,m}", h[m].z),
+                   ("sigma^+_{h,m} sigma^-_{h,m'}", h[m].plus * h[m2].minus),
+                   ("sigma^+_{h,m} sigma^-_{c,m}", h[m].plus * c[m].minus))
+    rows = (("10", "com1", True, "local dissipator"),
+            ("11", "com1", False, "non-local dissipator, common (n != n')"),
+            ("15", "cas1", False, "non-local dissipator, cascaded (n' > n)"))
+    out = []
+    for eq, variant, local, what in rows:
+        b = family_model(variant).bath("h")
+        for name, x in observables:
+            acc = 0 * isum(h[n].z, n)
+            for t in it.family_pair_terms(b):
+                if t.is_local == local:
+                    acc = acc + it.pair_double_commutator(t, x)
+            derived = -it.indexed_partial_trace(acc, b)
+            out.append(Check(
+                f"Eq. ({eq}), i = h, general N, X = {name}", f"{what}: Tr[X D(rho)]",
+                canonical(indexed_expectation(assume_distinct(
+                    printed_dissipator_adjoint(eq, "h", x)))),
+                canonical(indexed_expectation(assume_distinct(derived))),
+                note="Compared through the adjoint on X (free indices distinct). " +
+                     ("The printed sum over n', n is read as n != n' (the non-local part). "
+                      if eq == "11" else "")))
     return out
