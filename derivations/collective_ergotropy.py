@@ -52,6 +52,7 @@ import sympy
 from sympy.polys.matrices import DomainMatrix
 
 from derivations.framework import Check, Derivation, Statement, compare, expectation_values
+from derivations.general_n import collective_ergotropy as general_n
 from symthermo.algebra import Expectation, boson, operator_sum, qubit
 from symthermo.algebra.operator import Operator, anticommutator, commutator, monomial_operator
 from symthermo.closure import pauli_strings, symbolic_steady_state
@@ -1696,7 +1697,7 @@ def build() -> Derivation:
         models=dict(MODELS),
         parameters={k: dict(v) for k, v in PARAMETERS.items()},
         quantities=quantities(),
-        checks=_checks(),
+        checks=[*_checks(), *[compare(c) for c in general_n.general_checks()]],  # issue 12
         statements=_statements(),
         notes=list(NOTES),
         kernel_sites=system_sites(2),

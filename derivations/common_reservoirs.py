@@ -40,6 +40,7 @@ import numpy as np
 import sympy
 
 from derivations.framework import Check, Derivation, Statement, compare, expectation_values
+from derivations.general_n import common_reservoirs as general_n
 from symthermo import thermo
 from symthermo.algebra import (
     Operator,
@@ -1032,13 +1033,14 @@ NOTES = [
 def build() -> Derivation:
     models = build_models()
     checks = [compare(c) for c in build_checks(models)]
+    checks += [compare(c) for c in general_n.general_checks()]  # issue 12: symbolic M rows
     return Derivation(
         name=NAME,
         title=TITLE,
         sources=SOURCES,
         models=models,
         parameters=build_parameters(),
-        quantities=_as_quantities(quantities(models)),
+        quantities=[*general_n.general_quantities(), *_as_quantities(quantities(models))],
         checks=checks,
         statements=build_statements(models),
         notes=list(NOTES),

@@ -42,6 +42,7 @@ from derivations.framework import (
     compare,
     expectation_values,
 )
+from derivations.general_n import coupled_ensembles as general_n
 from symthermo import thermo
 from symthermo.algebra import (
     Expectation,
@@ -1842,6 +1843,7 @@ def build() -> Derivation:
     models = {v: make_model(v) for v in VARIANTS}
     parameters = {v: default_parameters(v) for v in VARIANTS}
     checks = [compare(c) for c in _checks()]
+    checks += [compare(c) for c in general_n.general_checks()]  # issue 12: symbolic N rows
     table_statements, _ = _table_statements()
     statements = [_normalisation_statement(checks), *table_statements, *_steady_statements()]
     notes = [
@@ -1859,7 +1861,7 @@ def build() -> Derivation:
         sources=SOURCES,
         models=models,
         parameters=parameters,
-        quantities=quantities(),
+        quantities=[*general_n.general_quantities(), *quantities()],
         checks=checks,
         statements=statements,
         notes=notes,

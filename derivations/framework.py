@@ -277,6 +277,7 @@ def write_generated(d: Derivation, out_dir: str | Path) -> list[Path]:
 
     Output is deterministic: the same derivation gives byte-identical files.
     """
+    from symthermo.algebra.indexed import contains_symbolic_size
     from symthermo.emit import latex_document, latex_fragment, write_kernels
     from symthermo.emit.bibliography import bibtex
     from symthermo.files import remove_stale, write_bytes_atomic
@@ -307,8 +308,8 @@ def write_generated(d: Derivation, out_dir: str | Path) -> list[Path]:
         for q in qs:
             put(base / "fragments" / f"{q.name}.tex",
                 latex_fragment([q], prefix=d.name, references=refs))
-        written.append(
-            write_kernels(base / "kernels.py", qs, d.kernel_sites or None, module_name="kernels")
-        )
+        concrete = [q for q in qs if not contains_symbolic_size(q.expr)]  # general N: LaTeX only
+        written.append(write_kernels(base / "kernels.py", concrete, d.kernel_sites or None,
+                                     module_name="kernels"))
     remove_stale(base / "fragments", written, "*.tex")  # quantities that no longer exist
     return written

@@ -43,3 +43,8 @@ class ParameterError(SymthermoError, ValueError):
 
 class ArgumentError(ParameterError, TypeError):
     """A function was called with a missing, unknown, None or non-numeric argument."""
+
+
+class IndexedError(SymthermoError, ValueError):
+    """An index or family is unknown or misused, or a symbolic size N reached a routine that
+    needs a concrete one (unroll first)."""

@@ -378,7 +378,23 @@ def collision_model(
     round_duration: Literal["tau", "strokes"] = "tau",
     name: str = "model",
 ) -> CollisionModel:
-    """Declare a collision model (see :class:`CollisionModel`)."""
+    """Declare a collision model (see :class:`CollisionModel`).
+
+    With a :class:`~symthermo.algebra.indexed.Family` among the system sites (symbolic N)
+    it returns a :class:`~symthermo.indexed_thermo.FamilyModel` instead.
+    """
+    from .algebra.indexed import Family
+
+    family_baths = baths if isinstance(baths, Sequence) else (baths,)
+    if any(isinstance(s, Family) for s in system_sites) or any(
+        not isinstance(b, Bath) for b in family_baths
+    ):
+        from .indexed_thermo import family_collision_model
+
+        return family_collision_model(  # type: ignore[return-value]
+            system_sites, hamiltonian, baths, interaction,  # type: ignore[arg-type]
+            round_duration=round_duration, name=name,
+        )
     return CollisionModel(
         system_sites=system_sites,  # type: ignore[arg-type]  (checked and made a tuple there)
         hamiltonian=hamiltonian,

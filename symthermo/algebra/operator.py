@@ -128,6 +128,8 @@ class Operator:
 
     # arithmetic ---------------------------------------------------------------------------
     def __add__(self, other: object) -> Operator:
+        if other.__class__ is not Operator and getattr(other, "is_indexed_operator", False):
+            return NotImplemented  # an IndexedOperator (symbolic N) handles the sum
         other = _as_operator(other)
         out = dict(self._data)
         for k, v in other._data.items():
@@ -140,17 +142,23 @@ class Operator:
         return Operator({k: -v for k, v in self._data.items()})
 
     def __sub__(self, other: object) -> Operator:
+        if other.__class__ is not Operator and getattr(other, "is_indexed_operator", False):
+            return NotImplemented
         return self + (-_as_operator(other))
 
     def __rsub__(self, other: object) -> Operator:
         return _as_operator(other) + (-self)
 
     def __mul__(self, other: object) -> Operator:
+        if other.__class__ is not Operator and getattr(other, "is_indexed_operator", False):
+            return NotImplemented
         if isinstance(other, Operator):
             return _product(self, other)
         return _scale(self, other)
 
     def __rmul__(self, other: object) -> Operator:
+        if other.__class__ is not Operator and getattr(other, "is_indexed_operator", False):
+            return NotImplemented
         if isinstance(other, Operator):
             return _product(other, self)
         return _scale(self, other)

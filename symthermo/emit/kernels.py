@@ -60,6 +60,7 @@ from pathlib import Path
 import sympy
 
 from ..algebra.expectation import Expectation
+from ..algebra.indexed import contains_symbolic_size
 from ..algebra.monomials import monomial_sort_key, monomial_str
 from ..algebra.sites import Site, site_sort_key
 from ..files import write_bytes_atomic
@@ -723,6 +724,20 @@ class KernelPlan:
     assignments: list
 
 
+def _plain_indexed(q: Quantity) -> Quantity:
+    """Indexed parameters at concrete indices (``g_h[2]``, ``Omega[1, 2]``) become plain
+    symbols ``g_h_2``, ``Omega_1_2`` (kernel arguments)."""
+    found = q.expr.atoms(sympy.Indexed)
+    if not found:
+        return q
+    subs = {}
+    for a in found:
+        name = str(a.base.label) + "_" + "_".join(str(i) for i in a.indices)
+        subs[a] = sympy.Symbol(name, **{k: v for k, v in a.assumptions0.items()
+                                        if k in ("real", "positive")})
+    return Quantity(q.name, q.expr.xreplace(subs), q.latex_name, q.description, q.label)
+
+
 def plan_kernels(
     quantities: Iterable[Quantity],
     sites: Iterable | None = None,
@@ -739,6 +754,13 @@ def plan_kernels(
     for q in qs:
         if q.name in RESERVED:
             raise EmitError(f"quantity name {q.name!r} is reserved in kernel modules")
+        if contains_symbolic_size(q.expr):
+            raise EmitError(
+                f"quantity {q.name!r} is a general-N form (indexed sums, symbolic family "
+                "sizes): a kernel needs a concrete size; emit kernels of unrolled forms, "
+                "e.g. unroll(expr, {N: 4}) from symthermo.algebra.indexed"
+            )
+    qs = [_plain_indexed(q) for q in qs]
     arguments, subs = _arguments([q.expr for q in qs])
     argnames = [a.name for a in arguments]
     monomial_sites: dict[str, str] = {}

@@ -50,6 +50,7 @@ from sympy.printing.latex import LatexPrinter, translate
 from sympy.printing.precedence import PRECEDENCE
 
 from ..algebra.expectation import Expectation, MonomialSymbol
+from ..algebra.indexed import IndexedExpectation, IndexedSum, placeholder_of
 from ..algebra.operator import Operator
 from .ladder import (
     LadderExpectation,
@@ -107,7 +108,11 @@ def script_text(text: str) -> str:
 
 def site_latex(name: str) -> str:
     """A site name in LaTeX: ``S1`` -> ``S_1``, ``h2`` -> ``h_2``, ``R12`` -> ``R_{12}``,
-    ``h,1`` kept as it is."""
+    ``h,1`` kept as it is; a family member at a symbolic index (placeholder ``h_np``) ->
+    ``h,n'``."""
+    ph = placeholder_of(name)
+    if ph is not None:
+        return _word(ph[0]) + "," + index_latex(ph[1])
     m = _SITE_LIKE.match(name)
     if m:
         head, digits = m.groups()
@@ -191,7 +196,45 @@ class OperatorMonomial(MonomialSymbol):
 
 
 def _is_monomial_symbol(s: object) -> bool:
-    return isinstance(s, (Expectation, LadderExpectation, OperatorMonomial))
+    return isinstance(s, (Expectation, LadderExpectation, OperatorMonomial, IndexedExpectation))
+
+
+def _monomial_atoms(expr: sympy.Basic) -> set:
+    """The monomial symbols of expr, indexed expectation values (symbolic N) included."""
+    found = {s for s in expr.free_symbols if _is_monomial_symbol(s)}
+    return found | expr.atoms(IndexedExpectation)
+
+
+def index_latex(i: sympy.Expr) -> str:
+    """An index: its label (``n'`` stays ``n'``) or the integer."""
+    return str(i.label) if isinstance(i, sympy.Idx) else str(i)
+
+
+def _indices_latex(indices: Sequence) -> str:
+    parts = [index_latex(i) for i in indices]
+    if all(len(p.rstrip("'")) == 1 for p in parts):
+        return "".join(parts)
+    return ",".join(parts)
+
+
+def _range_conditions(bound: Sequence, order: Sequence, exclude: Sequence) -> str:
+    r"""The subscript of one sum sign over indices of one range (pairwise distinct)."""
+    names = [index_latex(b) for b in bound]
+    pairs = [(index_latex(a), index_latex(b)) for a, b in order]
+    excl = [index_latex(e) for e in exclude]
+    if len(names) == 1 and not pairs and not excl:
+        return names[0] + "=1"
+    if len(names) == 2 and not excl and not pairs:
+        return names[0] + r" \neq " + names[1] + "=1"
+    if len(names) == 2 and not excl and len(pairs) == 1:
+        a, b = pairs[0]
+        return b + ">" + a + "=1"
+    conds = []
+    if len(names) > 1:
+        conds.append(r"\text{distinct } " + ", ".join(names))
+    conds.extend(a + "<" + b for a, b in pairs)
+    conds.extend(n + r" \neq " + e for n in names for e in excl)
+    return r"\substack{" + ", ".join(names) + "=1" + r" \\ " + r",\ ".join(conds) + "}"
 
 
 def operator_expression(op: Operator, ladder: bool = False) -> sympy.Expr:
@@ -295,6 +338,43 @@ class SymthermoLatexPrinter(LatexPrinter):
     def _print_LadderExpectation(self, expr: LadderExpectation) -> str:
         return self._bracket(expr.monomial)
 
+    def _print_IndexedExpectation(self, expr: IndexedExpectation) -> str:
+        return self._bracket(expr.monomial)
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        r"""``gamma^-_h[n, n']`` -> ``\gamma^{-}_{h,nn'}``, ``Omega[n, n']`` -> ``\Omega_{nn'}``."""
+        base = self._print(sympy.Symbol(str(expr.base.label)))
+        idx = _indices_latex(expr.indices)
+        if base.endswith("}") and "_{" in base:
+            head, _, sub = base.rpartition("_{")
+            if "{" not in sub[:-1] and "}" not in sub[:-1]:
+                return head + "_{" + sub[:-1] + "," + idx + "}"
+        return base + "_{" + idx + "}"
+
+    def _print_IndexedSum(self, expr: IndexedSum, signs_only: bool = False) -> str:
+        r"""``\sum_{n \neq n'=1}^{N}``, ``\sum_{n'>n=1}^{N}``, ``\sum_{n=1}^{N}`` (one sign
+        per range), then the summand (parenthesised when it is a sum)."""
+        by_range: dict = {}
+        for b in expr.bound:
+            by_range.setdefault(b.upper, []).append(b)
+        signs = []
+        for r in sorted(by_range, key=str):
+            bs = by_range[r]
+            order = [(a, b) for a, b in expr.order if a.upper == r]
+            excl = [e for e in expr.exclude if e.upper == r]
+            signs.append(r"\sum_{" + _range_conditions(bs, order, excl) + "}^{"
+                         + self._print(r) + "}")
+        conditions = [(a, b) for a, b in expr.order if a.upper not in by_range]
+        if conditions:  # an Iverson bracket on free indices
+            signs.append(r"\left[" + r",\ ".join(index_latex(a) + "<" + index_latex(b)
+                                                  for a, b in conditions) + r"\right]")
+        if signs_only:
+            return " ".join(signs)
+        body = self._print(expr.summand)
+        if expr.summand.is_Add:
+            body = r"\left(" + body + r"\right)"
+        return " ".join(signs) + " " + body
+
     def _print_OperatorMonomial(self, expr: OperatorMonomial) -> str:
         return self.monomial_latex(expr.monomial)
 
@@ -326,9 +406,7 @@ class SymthermoLatexPrinter(LatexPrinter):
     def terms(self, expr: sympy.Expr) -> list[Term]:
         """The printed terms of ``expr`` (grouped by expectation value when it has any)."""
         expr = sympy.sympify(expr)
-        monos = sorted(
-            (s for s in expr.free_symbols if _is_monomial_symbol(s)), key=sympy.default_sort_key
-        )
+        monos = sorted(_monomial_atoms(expr), key=sympy.default_sort_key)
         if not monos and self._settings["group"] and self._settings["closed_form"]:
             return self._closed_form_terms(expr)
         if not monos or not self._settings["group"]:
@@ -348,8 +426,9 @@ class SymthermoLatexPrinter(LatexPrinter):
             coeff = groups[key]
             if coeff != 0 and key != 1:
                 out.append(self._grouped_term(coeff, key))
-        out.extend(self._plain_term(t) for t in self._as_ordered_terms(sympy.Add(*others))
-                   if others)
+        if others:
+            for t in self._as_ordered_terms(sympy.Add(*others)):
+                out.extend(self._sum_terms(t) or [self._plain_term(t)])
         if groups.get(1, 0) != 0:
             out.append(self._grouped_term(groups[1], sympy.Integer(1)))
         return out or [Term("+", "0")]
@@ -452,6 +531,32 @@ class SymthermoLatexPrinter(LatexPrinter):
         full = prefix + r" \left(" + join_terms([Term(s, t) for s, t in n_pieces]) + r"\right)"
         return [Term(sign, full, n_pieces, "", prefix)]
 
+    def _sum_terms(self, t: sympy.Expr) -> list[Term] | None:
+        r"""An indexed sum (times a coefficient) as breakable terms: ``c \sum_{...} \Bigl(``
+        first term, the next terms, last term ``\Bigr)``; None for anything else."""
+        sums = [f for f in sympy.Mul.make_args(t) if isinstance(f, IndexedSum)]
+        if len(sums) != 1 or not sums[0].summand.is_Add:
+            return None
+        s0 = sums[0]
+        coeff = t / s0
+        if coeff.atoms(IndexedSum, IndexedExpectation):
+            return None
+        sign = "+"
+        if coeff.could_extract_minus_sign():
+            sign, coeff = "-", -coeff
+        inner = self.terms(s0.summand)
+        if len(inner) < 2:
+            return None
+        head = "" if coeff == 1 else self.parenthesize(coeff, PRECEDENCE["Mul"], strict=True) + " "
+        head += self._print_IndexedSum(s0, signs_only=True) + r" \Bigl( "
+        first, last = inner[0], inner[-1]
+        lead = head + ("- " if first.sign == "-" else "")
+        out = [Term(sign, lead + first.body, first.pieces, first.suffix, lead + first.prefix)]
+        out.extend(inner[1:-1])
+        out.append(Term(last.sign, last.body + r" \Bigr)", last.pieces,
+                        last.suffix + r" \Bigr)", last.prefix))
+        return out
+
     def _plain_term(self, t: sympy.Expr) -> Term:
         if t.could_extract_minus_sign():
             return Term("-", self._print(-t))
@@ -500,12 +605,12 @@ class SymthermoLatexPrinter(LatexPrinter):
         return " ".join(self._print(b if e == 1 else sympy.Pow(b, e)) for b, e in factors)
 
     def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
-        if self._settings["group"] and any(_is_monomial_symbol(s) for s in expr.free_symbols):
+        if self._settings["group"] and _monomial_atoms(expr):
             return join_terms(self.terms(expr))
         return super()._print_Add(expr, order)
 
     def _print_Mul(self, expr: sympy.Mul) -> str:
-        monos = [s for s in expr.free_symbols if _is_monomial_symbol(s)]
+        monos = list(_monomial_atoms(expr))
         if monos and self._settings["group"]:
             coeff, rest = expr.as_independent(*monos, as_Add=False)
             if coeff != 1 and rest != 1:
