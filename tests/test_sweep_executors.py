@@ -107,3 +107,16 @@ def test_operators_pickle_portably_into_a_fresh_process(two_qubit):
     out = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(op),
                          capture_output=True, check=True, cwd=Path(__file__).parent.parent)
     assert out.stdout.decode().strip() == str(op)
+
+
+def test_cli_scheduler_flag_gives_identical_bytes(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    base = ["sweep", "memoryless_ness", "--model", "xy", "--grid", "beta=0.5:2:5",
+            "--chunk", "2"]
+    assert main([*base, "--out", str(tmp_path / "one.csv")]) == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        args = [*base, "--scheduler", cluster.scheduler_address,
+                "--out", str(tmp_path / "dask.csv")]
+        assert main(args) == 0
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "dask.csv").read_bytes()

@@ -464,7 +464,7 @@ class SymthermoLatexPrinter(LatexPrinter):
                 tex = r"\left(" + self._print(c) + r"\right) " + self._print(k)
             else:
                 tex = self.parenthesize(c, PRECEDENCE["Mul"], strict=True) + " " + self._print(k)
-            if latex_width(tex) > 0.6 * float(self._settings["width"]):
+            if latex_width(tex) > 0.8 * float(self._settings["width"]):  # wider than a line
                 sub = sympy.expand(c * k) * (-1 if sign == "-" else 1)
                 out.extend(self._signed(t) for t in self._as_ordered_terms(sub))
             else:
@@ -492,6 +492,8 @@ class SymthermoLatexPrinter(LatexPrinter):
             sign, num = "-", -num
         n_out, n_in = _outer_and_inner(num)
         d_out, d_in = _outer_and_inner(den)
+        if n_out.could_extract_minus_sign():  # the sign goes in front of the fraction
+            sign, n_out = ("-" if sign == "+" else "+"), -n_out
         n_pieces = self.collected_pieces(n_in) if n_in != 1 else []
         d_pieces = self.collected_pieces(d_in) if d_in != 1 else []
         flip = {"+": "-", "-": "+"}
