@@ -386,7 +386,8 @@ def collision_model(
     from .algebra.indexed import Family
 
     family_baths = baths if isinstance(baths, Sequence) else (baths,)
-    if any(isinstance(s, Family) for s in system_sites) or any(
+    declared = system_sites if isinstance(system_sites, Sequence) else ()
+    if any(isinstance(s, Family) for s in declared) or any(
         not isinstance(b, Bath) for b in family_baths
     ):
         from .indexed_thermo import family_collision_model

@@ -197,9 +197,10 @@ def validate_parameter_values(
         )
     out: dict = {}
     for key, value in values.items():
-        if not isinstance(key, (str, sympy.Symbol)):
+        if not isinstance(key, (str, sympy.Symbol, sympy.Indexed)):
             raise ParameterError(
-                f"{what} key {_shown(key)} is neither a name nor a sympy Symbol"
+                f"{what} key {_shown(key)} is neither a name nor a sympy Symbol (or an indexed "
+                "parameter such as g[1])"
             )
         name = str(key)
         if arrays:
