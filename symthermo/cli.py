@@ -1,21 +1,24 @@
 """The ``symthermo`` command line.
 
-    symthermo list                                   derivations, models, parameters
+    symthermo list [NAME|PATH]                       derivations, models, parameters
     symthermo derive NAME|PATH|--all [--out DIR]     write generated/<paper>/
-    symthermo check NAME|--all                       cross-checks + printed-equation table
+    symthermo check NAME|PATH|--all                  cross-checks + printed-equation table
     symthermo steady NAME [--model V] [--set K=V ...] [--initial ground|mixed] [--json]
     symthermo figure NAME [FIG] [--out DIR]          the paper's figures (matplotlib)
     symthermo sweep NAME [--model V] --grid K=start:stop:num ... [--out table.csv|.npz]
 
+NAME is a registered derivation (``symthermo list``); PATH a Python file that declares at
+least ``MODELS`` (see :mod:`symthermo.papers.declaration`).
+
 User errors (any :class:`~symthermo.errors.SymthermoError`, bad arguments) print one line on
 stderr and exit 2; ``check`` exits 1 when a cross-check of our own derivation fails (a paper's
-typo is reported, not a failure).  Progress goes to stderr.
+typo is reported, not a failure) or a printed equation could not be decided; ``derive``
+exits 1 when a check is undecided.  Progress goes to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import importlib.util
 import json
 import sys
@@ -25,67 +28,56 @@ from types import ModuleType
 
 from . import __version__
 from .errors import SymthermoError
-
-DERIVATION_NAMES = ("common_reservoirs", "coupled_ensembles", "collective_ergotropy",
-                    "memoryless_ness")
+from .papers.declaration import derivation_of, models_of, module_name, parameters_of, title_of
+from .papers.discovery import figures_of, load_module, paper_modules
+from .papers.figures import write_figures
+from .papers.records import STATUS_UNDECIDED, Derivation
+from .papers.report import write_generated
 
 
 class UserError(SymthermoError):
     """A bad command-line request."""
 
 
+def __getattr__(name: str) -> object:
+    # DERIVATION_NAMES: the registered derivations (found by entry point or path, see
+    # symthermo.papers.discovery), computed when asked for
+    if name == "DERIVATION_NAMES":
+        return tuple(paper_modules())
+    raise AttributeError(name)
+
+
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
-
-
 def load_derivation_module(name_or_path: str) -> ModuleType:
-    """A derivation module by name (derivations/<name>.py) or by path to a .py file."""
-    path = Path(name_or_path)
-    if path.suffix == ".py":
-        if not path.is_file():
-            raise UserError(f"no derivation file {name_or_path!r}")
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        if spec is None or spec.loader is None:
-            raise UserError(f"cannot import {name_or_path!r}")
-        module = importlib.util.module_from_spec(spec)
-        root = str(_project_root())
-        if root not in sys.path:
-            sys.path.insert(0, root)
-        spec.loader.exec_module(module)
-    else:
-        key = name_or_path.replace("-", "_")
-        if key not in DERIVATION_NAMES:
-            raise UserError(
-                f"unknown derivation {name_or_path!r}: choose one of "
-                f"{', '.join(DERIVATION_NAMES)} or give a path to a .py file"
-            )
-        try:
-            module = importlib.import_module(f"derivations.{key}")
-        except ModuleNotFoundError as exc:
-            raise UserError(f"derivation {key!r} is not available ({exc})") from exc
-    if not hasattr(module, "build"):
-        raise UserError(f"{name_or_path!r} has no build() function returning a Derivation")
-    return module
+    """A derivation module by registered name or by path to a .py file."""
+    return load_module(name_or_path)
 
 
 def _names(args: argparse.Namespace) -> list[str]:
     if getattr(args, "all", False):
-        return list(DERIVATION_NAMES)
+        return list(paper_modules())
     if not args.name:
         raise UserError("give a derivation NAME (or PATH), or --all")
     return [args.name]
 
 
-def _build(name: str):
+def _display_name(name: str) -> str:
+    return Path(name).stem if name.endswith(".py") else name.replace("-", "_")
+
+
+def _build(name: str) -> Derivation:
     start = time.perf_counter()
-    _progress(f"[{name}] deriving ...")
-    d = load_derivation_module(name).build()
-    _progress(f"[{name}] derived in {time.perf_counter() - start:.1f} s")
+    _progress(f"[{_display_name(name)}] deriving ...")
+    d = derivation_of(load_module(name))
+    _progress(f"[{d.name}] derived in {time.perf_counter() - start:.1f} s")
     return d
+
+
+def _undecided(d: Derivation) -> list[str]:
+    return [c.label for c in d.checks if c.status == STATUS_UNDECIDED]
 
 
 # commands ----------------------------------------------------------------------------------
@@ -93,25 +85,20 @@ def _build(name: str):
 
 def models_and_parameters(name: str) -> tuple[str, dict, dict]:
     """(title, models, default parameters) of a derivation, without running its checks
-    when the module offers ``build_models()`` and ``build_parameters()``."""
-    module = load_derivation_module(name)
-    title = getattr(module, "TITLE", name)
-    if hasattr(module, "build_models") and hasattr(module, "build_parameters"):
-        return title, module.build_models(), module.build_parameters()
-    if hasattr(module, "MODELS") and hasattr(module, "PARAMETERS"):
-        return title, dict(module.MODELS), dict(module.PARAMETERS)
-    d = module.build()
-    return d.title, d.models, d.parameters
+    when the module declares MODELS (or build_models())."""
+    module = load_module(name)
+    return title_of(module), models_of(module), parameters_of(module)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    for name in DERIVATION_NAMES:
+    names = [args.name] if args.name else list(paper_modules())
+    for name in names:
         try:
             title, models, params = models_and_parameters(name)
-        except UserError as exc:
+        except SymthermoError as exc:
             print(f"{name}: (not available: {exc})")
             continue
-        print(f"{name}: {title}")
+        print(f"{_display_name(name)}: {title}")
         for variant in models:
             values = params.get(variant, {})
             items = sorted(values.items(), key=lambda kv: str(kv[0]))
@@ -121,59 +108,53 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_derive(args: argparse.Namespace) -> int:
-    from derivations.framework import write_generated
-
     out = Path(args.out)
+    undecided = False
     for name in _names(args):
         d = _build(name)
         files = write_generated(d, out)
-        _progress(f"[{name}] wrote {len(files)} files under {out / d.name}")
+        _progress(f"[{d.name}] wrote {len(files)} files under {out / d.name}")
+        if _undecided(d):
+            undecided = True
+            _progress(f"[{d.name}] UNDECIDED checks (not counted as passing): "
+                      f"{', '.join(_undecided(d))}")
         if not args.no_figures:
             _figures(name, out, None)
-    return 0
+    return 1 if undecided else 0
 
 
 def _figures(name: str, out: Path, which: list[str] | None) -> list[Path]:
-    """The paper's figures, when matplotlib and the figure module are there (else say so)."""
-    import importlib.util as util
-
-    if util.find_spec("matplotlib") is None:
-        _progress(f"[{name}] figures skipped: matplotlib is not installed "
+    """The derivation's figures, when matplotlib is there and it defines some (else say so)."""
+    key = _display_name(name)
+    if importlib.util.find_spec("matplotlib") is None:
+        _progress(f"[{key}] figures skipped: matplotlib is not installed "
                   "(pip install 'symthermo[plot]')")
         return []
-    try:
-        figures = importlib.import_module("derivations.figures")
-    except ModuleNotFoundError:
-        _progress(f"[{name}] figures skipped: derivations.figures is not available")
+    module = load_module(name)
+    figs = figures_of(module)
+    if not figs:
+        _progress(f"[{key}] no figures defined")
         return []
-    if name not in getattr(figures, "FIGURE_PAPERS", DERIVATION_NAMES) or not figures.available(
-        name
-    ):
-        _progress(f"[{name}] no figures defined")
-        return []
-    paths = figures.make_figures(name, out, which, progress=_progress)
-    _progress(f"[{name}] wrote {len(paths)} figures under {out / name / 'figures'}")
+    key = module_name(module)
+    paths = write_figures(figs, key, out, which, progress=_progress)
+    _progress(f"[{key}] wrote {len(paths) - 1} figures under {out / key / 'figures'}")
     return paths
 
 
 def cmd_figure(args: argparse.Namespace) -> int:
-    key = args.name.replace("-", "_")
-    if key not in DERIVATION_NAMES:
-        raise UserError(
-            f"unknown derivation {args.name!r}: choose one of {', '.join(DERIVATION_NAMES)}"
-        )
     if importlib.util.find_spec("matplotlib") is None:
         raise UserError("matplotlib is not installed: pip install 'symthermo[plot]'")
-    try:
-        figures = importlib.import_module("derivations.figures")
-    except ModuleNotFoundError as exc:
-        raise UserError(f"figures are not available ({exc})") from exc
+    module = load_module(args.name)
+    figs = figures_of(module)
+    if not figs:
+        raise UserError(f"{args.name!r} defines no figures (a figures() function)")
+    ids = [f.id for f in figs]
     which = [args.fig] if args.fig else None
-    if args.fig and args.fig not in figures.available(key):
+    if args.fig and args.fig not in ids:
         raise UserError(
-            f"{key} has no figure {args.fig!r}; it has {', '.join(figures.available(key))}"
+            f"{module_name(module)} has no figure {args.fig!r}; it has {', '.join(ids)}"
         )
-    _figures(key, Path(args.out), which)
+    _figures(args.name, Path(args.out), which)
     return 0
 
 
@@ -206,7 +187,7 @@ def cmd_steady(args: argparse.Namespace) -> int:
 
     _, models, params = models_and_parameters(args.name)
     result = steady_report(
-        Path(args.name).stem if args.name.endswith(".py") else args.name.replace("-", "_"),
+        _display_name(args.name),
         models, params, variant=args.model, sets=_parse_sets(args.set),
         initial=args.initial, cutoff=args.cutoff,
     )
@@ -263,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"symthermo {__version__}")
     sub = parser.add_subparsers(dest="command")
     p = sub.add_parser("list", help="derivations, their models and parameters")
+    p.add_argument("name", nargs="?", help="one derivation name or path to a .py file")
     p.set_defaults(func=cmd_list)
     p = sub.add_parser("derive", help="regenerate a derivation's outputs into generated/")
     p.add_argument("name", nargs="?", help="derivation name or path to a .py file")
