@@ -96,6 +96,20 @@ def check_model(model, params: dict, rng: np.random.Generator) -> list[tuple[str
     return rows
 
 
+def _with_missing_values(model, params: dict) -> dict:
+    """Parameters without a default value (a declaration without PARAMETERS) get a random
+    value of the default sampling (fixed seed), so every model can be cross-checked."""
+    from .papers.routes import DEFAULT_SAMPLING, model_parameters
+
+    given = {str(k) for k in params}
+    rng = np.random.default_rng(777)
+    for s in model_parameters(model):
+        if str(s) not in given:
+            low, high = DEFAULT_SAMPLING.range_of(s)
+            params[s] = float(rng.uniform(max(low, 0.2), high))
+    return params
+
+
 def run_cross_checks(d, out: TextIO, progress: Callable[[str], None]) -> bool:
     """Run and print all cross-checks of a Derivation; True when all of ours pass."""
     ok_all = True
@@ -104,7 +118,7 @@ def run_cross_checks(d, out: TextIO, progress: Callable[[str], None]) -> bool:
     print(f"{'model':<18} {'check':<34} {'result':<6} detail", file=out)
     for variant, model in d.models.items():
         progress(f"[{d.name}] cross-checking model {variant} ...")
-        params = dict(d.parameters.get(variant, {}))
+        params = _with_missing_values(model, dict(d.parameters.get(variant, {})))
         for name, ok, detail in check_model(model, params, rng):
             ok_all = ok_all and ok
             print(f"{variant:<18} {name:<34} {'ok' if ok else 'FAIL':<6} {detail}", file=out)
