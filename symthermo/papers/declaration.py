@@ -51,10 +51,11 @@ def module_name(module: ModuleType) -> str:
 
 
 def _value(module: ModuleType, constant: str, function: str, default: Any = None) -> Any:
-    if hasattr(module, function) and callable(getattr(module, function)):
-        return getattr(module, function)()
+    """The module's constant, else the result of its function, else ``default``."""
     if hasattr(module, constant):
         return getattr(module, constant)
+    if callable(getattr(module, function, None)):
+        return getattr(module, function)()
     return default
 
 

@@ -69,6 +69,7 @@ __all__ = [
     "currents_at",
     "general_observable",
     "general_state",
+    "gibbs_state",
     "model_parameters",
     "system_trace",
 ]
@@ -370,6 +371,13 @@ class AncillaExpectation:
             return dict(params), float(np.trace(rho_r @ o).real)
 
         return route
+
+
+def gibbs_state(h: np.ndarray, temperature: float) -> np.ndarray:
+    """exp(-H/T) / Tr exp(-H/T) of a Hermitian matrix H (by its eigen-decomposition)."""
+    energies, vectors = np.linalg.eigh(h)
+    weights = np.exp(-(energies - energies.min()) / temperature)
+    return (vectors * (weights / weights.sum())) @ vectors.conj().T
 
 
 def currents_at(model: CollisionModel, rho_s: np.ndarray, params: Mapping,
