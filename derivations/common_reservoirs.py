@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import sympy
 
-from symthermo import thermo
+from symthermo import papers, thermo
 from symthermo.algebra import (
     Expectation,
     Operator,
@@ -38,20 +38,6 @@ from symthermo.emit import Quantity, current_symbol
 from symthermo.model import CollisionModel, bath, collision_model
 from symthermo.numeric.matrices import operator_matrix
 from symthermo.numeric.measures import l1_coherence
-from symthermo.numeric.model_dynamics import direct_liouvillian
-from symthermo.numeric.steady import steady_state
-from symthermo.papers import (
-    AncillaExpectation,
-    Check,
-    Dissipator,
-    HeatCurrent,
-    Sampling,
-    Statement,
-    WorkCurrent,
-    currents_at,
-    general_observable,
-)
-from symthermo.papers.routes import gibbs_state
 from symthermo.states import ThermalQubit
 
 NAME = "common_reservoirs"
@@ -213,10 +199,10 @@ def printed_heat_nonlocal_k(k: int) -> sympy.Expr:
     ])
 
 
-def printed_work_local(ks: tuple[int, ...] = (1, 2)) -> sympy.Expr:
+def printed_work_local() -> sympy.Expr:
     """Eq. (23); the dangling index k of the second sum is read as inside sum_k (see notes)."""
     terms = []
-    for k in ks:
+    for k in (1, 2):
         z_r, w_r = sz_expectation(f"R{k}"), OMEGA_RK[k]
         for i in (1, 2):
             jx, jy, zs, ws = JXK[i, k], JYK[i, k], _e(SITES[i].z), OMEGA_S[i]
@@ -230,10 +216,10 @@ def printed_work_local(ks: tuple[int, ...] = (1, 2)) -> sympy.Expr:
     return sympy.Add(*terms)
 
 
-def printed_work_nonlocal(ks: tuple[int, ...] = (1, 2)) -> sympy.Expr:
+def printed_work_nonlocal() -> sympy.Expr:
     """Eq. (24)."""
     terms = []
-    for k in ks:
+    for k in (1, 2):
         z_r, w_r = sz_expectation(f"R{k}"), OMEGA_RK[k]
         for i, j in PAIRS:
             si, sj, ws = SITES[i], SITES[j], OMEGA_S[i]
@@ -308,39 +294,36 @@ def printed_work_nonlocal_m() -> sympy.Expr:
 
 #: Random points of the matrix routes: frequencies in [1, 4], temperatures in [0.5, 3],
 #: couplings in [-1.5, 1.5] (parameters drawn in the order of their names).
-SAMPLING = Sampling(ranges={"omega*": (1.0, 4.0), "T_*": (0.5, 3.0)}, default=(-1.5, 1.5))
+SAMPLING = papers.Sampling(ranges={"omega*": (1.0, 4.0), "T_*": (0.5, 3.0)}, default=(-1.5, 1.5))
 #: <S^z_R> of the cluster: omega_R in [1, 4], then T_R in [0.5, 3].
-SZ_SAMPLING = Sampling(draw=lambda rng, _: {omega_R: float(rng.uniform(1.0, 4.0)),
+SZ_SAMPLING = papers.Sampling(draw=lambda rng, _: {omega_R: float(rng.uniform(1.0, 4.0)),
                                             T_R: float(rng.uniform(0.5, 3.0))})
 
 
-def _sz_mapping_k(expr: sympy.Expr) -> sympy.Expr:
-    return expr.xreplace({sz_expectation(f"R{k}"): -xi(OMEGA_RK[k], T_K[k]) for k in (1, 2)})
-
-
+SZ_MAPPING = papers.substitution({sz_expectation(f"R{k}"): -xi(OMEGA_RK[k], T_K[k])
+                                  for k in (1, 2)})
 SZ_NOTE = ("Eq. (16): the reservoir ancillas are thermal, <sigma^z_Rk>_{rho_Rk} = -xi_Rk with "
            "xi_Rk = tanh(beta_k omega_Rk/2), beta_k = 1/T_k")
 
 
 def _m_mapping(m: int) -> Callable[[sympy.Expr], sympy.Expr]:
-    def mapping(expr: sympy.Expr) -> sympy.Expr:
-        return expr.subs({M: m, xi_R: xi(omega_R, T_R)})
-
-    return mapping
+    return papers.substitution({M: m, xi_R: xi(omega_R, T_R)})
 
 
-def build_checks(models: dict[str, CollisionModel]) -> list[Check]:
-    checks: list[Check] = []
+def checks(models: dict[str, CollisionModel] | None = None) -> list[papers.Check]:
+    """The printed equations (compared by the framework, :func:`symthermo.papers.decide`)."""
+    models = models or MODELS
+    checks: list[papers.Check] = []
     two = models["two_reservoirs"]
 
     # Eq. (20): Tr[X D(rho)] for a general X and rho_S against the engine's Tr[D^dag(X) rho].
-    diss = Dissipator(two, SAMPLING)
-    checks.append(Check(
+    diss = papers.Dissipator(two, SAMPLING)
+    checks.append(papers.Check(
         "Eq. (20)",
         "dissipator sum_k D_k(rho_S), as Tr[X sum_k D_k(rho_S)] for general X and rho_S "
         "(M = 2 distinct reservoirs)",
         diss.pairing(lambda rho: operator_sum(printed_dissipator(k, rho) for k in (1, 2))),
-        mapping=_sz_mapping_k, mapping_note=SZ_NOTE, of=diss,
+        mapping=SZ_MAPPING, mapping_note=SZ_NOTE, of=diss,
         note=("rho_S = (1/4) sum_ab rho_ab sigma_a^S1 sigma_b^S2 and X = sum_ab X_ab sigma_a^S1 "
               "sigma_b^S2 are general; the derived side is Tr[D^dag(X) rho_S] with the engine's "
               "adjoint dissipator (Lindblad form, rates Tr(rho_R B_b B_a)); the matrix route "
@@ -352,32 +335,32 @@ def build_checks(models: dict[str, CollisionModel]) -> list[Check]:
         for label, part, fn, what in (("21", "local", printed_heat_local_k, "local heat current"),
                                       ("22", "nonlocal", printed_heat_nonlocal_k,
                                        "non-local heat current")):
-            checks.append(Check(
+            checks.append(papers.Check(
                 f"Eq. ({label}), k = {k}", f"{what} of reservoir R_{k} (M = 2 distinct reservoirs)",
-                fn(k), mapping=_sz_mapping_k, mapping_note=SZ_NOTE,
-                of=HeatCurrent(two, f"R{k}", part, SAMPLING)))
+                fn(k), mapping=SZ_MAPPING, mapping_note=SZ_NOTE,
+                of=papers.HeatCurrent(two, f"R{k}", part, SAMPLING)))
     eq23_note = ("The second sum of Eq. (23) carries the index k but is printed after the bracket "
                  "of sum_k; we read it as inside sum_k (the only reading in which k is bound).")
     for label, part, fn, what, note in (
         ("23", "local", printed_work_local, "local work current", eq23_note),
         ("24", "nonlocal", printed_work_nonlocal, "non-local work current", ""),
     ):
-        checks.append(Check(
+        checks.append(papers.Check(
             f"Eq. ({label})", f"{what}, summed over the M = 2 distinct reservoirs", fn(),
-            mapping=_sz_mapping_k, mapping_note=SZ_NOTE, note=note,
-            of=WorkCurrent(two, None, part, SAMPLING)))
+            mapping=SZ_MAPPING, mapping_note=SZ_NOTE, note=note,
+            of=papers.WorkCurrent(two, None, part, SAMPLING)))
 
     # Eq. (29): collective <S^z_R> of the M = 3 cluster.
     cluster = models["cluster_M3"]
-    s_z = AncillaExpectation(cluster, "R", collective(lambda s: s.z,
+    s_z = papers.AncillaExpectation(cluster, "R", collective(lambda s: s.z,
                                                      cluster.bath("R").ancilla_sites),
                              SZ_SAMPLING)
-    checks.append(Check(
+    checks.append(papers.Check(
         "Eq. (29)", "<S^z_R> of the cluster of M = 3 reservoir qubits, in terms of xi_R",
         printed_collective_sz(), mapping=_m_mapping(3),
         mapping_note="M = 3; xi_R = tanh(beta_R omega_R/2) as defined in Eq. (16)", of=s_z,
     ))
-    checks.append(Check(
+    checks.append(papers.Check(
         "Eq. (29), definition of xi_R",
         "<S^z_R> = -M xi_R with the definition xi_R = tanh(beta_R omega_R) printed under "
         "Eq. (29)",
@@ -411,7 +394,7 @@ def build_checks(models: dict[str, CollisionModel]) -> list[Check]:
     for m, variant in ((1, "single"), (3, "cluster_M3")):
         for label, kind, part, fn, what, missing in specs:
             differs = m != 1 and missing
-            checks.append(Check(
+            checks.append(papers.Check(
                 f"Eq. ({label}), M = {m}",
                 f"{what}, cluster of M = {m} reservoir qubit{'s' if m > 1 else ''} "
                 "(one common reservoir)",
@@ -419,8 +402,8 @@ def build_checks(models: dict[str, CollisionModel]) -> list[Check]:
                 mapping_note=f"M = {m}; xi_R = tanh(beta_R omega_R/2) as in Eq. (16)",
                 difference_kind="paper error" if differs else "",
                 note=m_note.format(terms=missing) if differs else "",
-                of=(HeatCurrent(models[variant], "R", part, SAMPLING) if kind == "heat"
-                    else WorkCurrent(models[variant], None, part, SAMPLING))))
+                of=(papers.HeatCurrent(models[variant], "R", part, SAMPLING) if kind == "heat"
+                    else papers.WorkCurrent(models[variant], None, part, SAMPLING))))
     return checks
 
 
@@ -429,7 +412,8 @@ def build_checks(models: dict[str, CollisionModel]) -> list[Check]:
 
 def gibbs_product(params: Mapping) -> np.ndarray:
     """Eq. (25): e^{-H_S1/T_R}/Z_1 (x) e^{-H_S2/T_R}/Z_2, the Gibbs state of the local H_S."""
-    return gibbs_state(operator_matrix(_system_parts()[0], SYSTEM, None, params), params[T_R])
+    h_local = operator_matrix(_system_parts()[0], SYSTEM, None, params)
+    return papers.gibbs_state(h_local, params[T_R])
 
 
 DARK_STATE = np.array([0, 1, -1, 0], dtype=complex) / np.sqrt(2)  # (|01> - |10>)/sqrt(2)
@@ -463,136 +447,122 @@ def _dark_point(rng: np.random.Generator) -> dict[sympy.Symbol, float]:
             Jx_s: float(rng.uniform(0.1, 1.5)), Jy_s: float(rng.uniform(0.1, 1.5))}
 
 
-def _steady(model: CollisionModel, params: Mapping, rho0: np.ndarray | None = None):
-    """(dim ker L, rho_ss, currents at rho_ss, Qdot, Wdot) from the direct Liouvillian."""
-    ss = steady_state(direct_liouvillian(model, params), rho0)
-    cur = currents_at(model, ss.rho, params)
-    q, w = cur["Q_R,local"] + cur["Q_R,nonlocal"], cur["W_local"] + cur["W_nonlocal"]
-    return ss.stationary_dimension, ss.rho, cur, q, w
-
-
-def _dark_residual(model: CollisionModel, p: Mapping) -> tuple[int, float]:
-    """(dim ker L, max |L(psi_D)|)."""
-    lv = direct_liouvillian(model, p)
-    dim = steady_state(lv, np.eye(4) / 4).stationary_dimension
-    return dim, float(np.max(np.abs(lv @ RHO_DARK.flatten(order="F"))))
-
-
-def statement_ess(model: CollisionModel, seed: int = 41) -> Statement:
+def statement_ess(model: CollisionModel, seed: int = 41) -> papers.Statement:
     """Sec. 4.1 ('if'): Jx_s = Jy_s and J1 != J2 (resonance, Jx_i = Jy_i) -> ESS of Eq. (25)."""
     rng = np.random.default_rng(seed)
-    ok, rows = True, []
+    rows = []
     for p in [{**_fig_single(), Jx_s: 0.5, Jy_s: 0.5}] + [_resonant_point(rng, True)
                                                           for _ in range(3)]:
-        dim, rho, cur, _, _ = _steady(model, p)
-        dev = float(np.max(np.abs(rho - gibbs_product(p))))
-        worst = max(abs(v) for v in cur.values())
-        ok &= dim == 1 and dev < 1e-9 and worst < 1e-9
-        rows.append(f"J1={_fmt(p[JX[1]])}, J2={_fmt(p[JX[2]])}, Jx_s=Jy_s={_fmt(p[Jx_s])}, "
-                    f"omega={_fmt(p[omega_R])}, T_R={_fmt(p[T_R])}: dim ker L = {dim}, "
-                    f"max abs(rho_ss - rho_ESS) = {dev:.1e}, max abs(current) = {worst:.1e}")
-    return Statement(
+        ss = papers.steady_summary(model, p)
+        dev = float(np.max(np.abs(ss.rho - gibbs_product(p))))
+        worst = max(abs(v) for v in ss.currents.values())
+        rows.append((ss.dimension == 1 and dev < 1e-9 and worst < 1e-9,
+                     f"J1={_fmt(p[JX[1]])}, J2={_fmt(p[JX[2]])}, Jx_s=Jy_s={_fmt(p[Jx_s])}, "
+                     f"omega={_fmt(p[omega_R])}, T_R={_fmt(p[T_R])}: dim ker L = {ss.dimension}, "
+                     f"max abs(rho_ss - rho_ESS) = {dev:.1e}, max abs(current) = {worst:.1e}"))
+    return papers.Statement.from_rows(
         "Sec. 4.1, Eq. (25) (if)",
         "with omega_S1 = omega_S2 = omega_R, Jx_i = Jy_i = J_i, J1 != J2 and Jx_s = Jy_s the "
         "unique steady state is the product Gibbs state rho_ESS at beta_R, and every heat and "
-        "work current (local and non-local) vanishes there", bool(ok), "; ".join(rows))
+        "work current (local and non-local) vanishes there", rows)
 
 
-def statement_ness(model: CollisionModel, seed: int = 43) -> Statement:
+def statement_ness(model: CollisionModel, seed: int = 43) -> papers.Statement:
     """Sec. 4.1 (counterexample): Jx_s != Jy_s -> NESS with non-zero currents, first law."""
     rng = np.random.default_rng(seed)
-    ok, rows = True, []
+    rows = []
     for p in [_fig_single(), {**_fig_single(), Jx_s: 0.25}] + [_resonant_point(rng, False)
                                                                for _ in range(2)]:
-        dim, rho, _, q, w = _steady(model, p)
-        dev = float(np.max(np.abs(rho - gibbs_product(p))))
-        ok &= dim == 1 and dev > 1e-6 and abs(q) > 1e-8 and abs(q + w) < 1e-10
-        rows.append(f"Jx_s/Jy_s={_fmt(p[Jx_s] / p[Jy_s])} (J1={_fmt(p[JX[1]])}, "
-                    f"J2={_fmt(p[JX[2]])}, T_R={_fmt(p[T_R])}): max abs(rho_ss - rho_ESS) = "
-                    f"{dev:.2e}, Qdot = {q:.4g}, Wdot = {w:.4g}, Qdot + Wdot = {q + w:.1e}, "
-                    f"C_l1 = {l1_coherence(rho):.3g}")
-    return Statement(
+        ss = papers.steady_summary(model, p)
+        q, w = ss.heat["R"], ss.work
+        dev = float(np.max(np.abs(ss.rho - gibbs_product(p))))
+        rows.append((ss.dimension == 1 and dev > 1e-6 and abs(q) > 1e-8 and abs(q + w) < 1e-10,
+                     f"Jx_s/Jy_s={_fmt(p[Jx_s] / p[Jy_s])} (J1={_fmt(p[JX[1]])}, "
+                     f"J2={_fmt(p[JX[2]])}, T_R={_fmt(p[T_R])}): max abs(rho_ss - rho_ESS) = "
+                     f"{dev:.2e}, Qdot = {q:.4g}, Wdot = {w:.4g}, Qdot + Wdot = {q + w:.1e}, "
+                     f"C_l1 = {l1_coherence(ss.rho):.3g}"))
+    return papers.Statement.from_rows(
         "Sec. 4.1 (only if: Jx_s != Jy_s)",
         "with Jx_s != Jy_s (same resonance conditions, J1 != J2) the steady state is a NESS, "
-        "not rho_ESS: heat and work currents are non-zero and satisfy Qdot + Wdot = 0",
-        bool(ok), "; ".join(rows))
+        "not rho_ESS: heat and work currents are non-zero and satisfy Qdot + Wdot = 0", rows)
 
 
-def statement_no_ess_with_dark_state(model: CollisionModel) -> Statement:
+def statement_no_ess_with_dark_state(model: CollisionModel) -> papers.Statement:
     """Sec. 4.1 (only if: J1 = J2): with a dark state the steady state depends on rho_0."""
     p = {**_fig_single(), Jx_s: 0.5, Jy_s: 0.5, JX[1]: 1.2, JY[1]: 1.2}
-    dim = _dark_residual(model, p)[0]
-    rows, ok = [f"J1 = J2 = 1.2, Jx_s = Jy_s = 0.5 (Fig. 1 otherwise): dim ker L = {dim}"], dim > 1
+    dim = papers.stationarity(model, p, RHO_DARK)[0]
+    rows = [(dim > 1, f"J1 = J2 = 1.2, Jx_s = Jy_s = 0.5 (Fig. 1 otherwise): dim ker L = {dim}")]
     for label, rho0 in KET.items():
-        dev = float(np.max(np.abs(_steady(model, p, rho0)[1] - gibbs_product(p))))
-        ok &= dev > 1e-6
-        rows.append(f"from {label}: max abs(rho_ss - rho_ESS) = {dev:.3g}")
-    return Statement(
+        dev = float(np.max(np.abs(papers.steady_summary(model, p, rho0).rho - gibbs_product(p))))
+        rows.append((dev > 1e-6, f"from {label}: max abs(rho_ss - rho_ESS) = {dev:.3g}"))
+    return papers.Statement.from_rows(
         "Sec. 4.1 (only if: J1 = J2)",
         "with J1 = J2 (dark state) and Jx_s = Jy_s the stationary state is not unique and the "
-        "state reached from ket 00 or ket 01 is not rho_ESS", bool(ok), "; ".join(rows))
+        "state reached from ket 00 or ket 01 is not rho_ESS", rows)
 
 
-def statement_nonlocal_work_sign(model: CollisionModel) -> Statement:
+def statement_nonlocal_work_sign(model: CollisionModel) -> papers.Statement:
     """Sec. 4.1 / Fig. 1: the non-local work takes the opposite direction to local and total."""
-    ok, rows = True, []
+    rows = []
     for ratio in (0.25, 0.5, 2.0, 4.0):
-        cur = _steady(model, {**_fig_single(), Jx_s: 0.5 * ratio, Jy_s: 0.5})[2]
+        cur = papers.steady_summary(model, {**_fig_single(), Jx_s: 0.5 * ratio, Jy_s: 0.5}).currents
         wl, wn = cur["W_local"], cur["W_nonlocal"]
-        ok &= wl * wn < 0 and (wl + wn) * wn < 0
-        rows.append(f"Jx_s/Jy_s={ratio:g}: Wdot_loc = {wl:.4g}, Wdot_nonloc = {wn:.4g}, "
-                    f"Wdot = {wl + wn:.4g}")
-    return Statement(
+        rows.append((wl * wn < 0 and (wl + wn) * wn < 0,
+                     f"Jx_s/Jy_s={ratio:g}: Wdot_loc = {wl:.4g}, Wdot_nonloc = {wn:.4g}, "
+                     f"Wdot = {wl + wn:.4g}"))
+    return papers.Statement.from_rows(
         "Sec. 4.1, Fig. 1 (sign of non-local work)",
         "at the steady state of Fig. 1 (omega = 3, J1 = 0.4, J2 = 1.2, T_R = 1; Jy_s = 0.5 "
-        "assumed) the non-local work has the opposite sign to the local and the total work",
-        bool(ok), "; ".join(rows))
+        "assumed) the non-local work has the opposite sign to the local and the total work", rows)
 
 
-def statement_dark_state(model: CollisionModel, seed: int = 47) -> Statement:
+def statement_dark_state(model: CollisionModel, seed: int = 47) -> papers.Statement:
     """Sec. 4.2: |psi_D> = (|01> - |10>)/sqrt(2) is stationary when Jx_1 = Jx_2, Jy_1 = Jy_2,
     omega_S1 = omega_S2; the stationary space is then more than one-dimensional."""
     rng = np.random.default_rng(seed)
-    ok, rows = True, []
+    rows = []
     for p in [{**_fig_single(), JX[1]: 1.2, JY[1]: 1.2}] + [_dark_point(rng) for _ in range(3)]:
-        dim, res = _dark_residual(model, p)
-        cur = currents_at(model, RHO_DARK, p)
+        dim, res = papers.stationarity(model, p, RHO_DARK)
+        cur = papers.currents_at(model, RHO_DARK, p)
         q = cur["Q_R,local"] + cur["Q_R,nonlocal"]
         w = cur["W_local"] + cur["W_nonlocal"]
-        ok &= dim > 1 and res < 1e-12 and abs(q) < 1e-12 and abs(w) < 1e-12
-        rows.append(f"Jx={_fmt(p[JX[1]])}, Jy={_fmt(p[JY[1]])}, omega_S={_fmt(p[omega_S1])}, "
-                    f"omega_R={_fmt(p[omega_R])}, Jx_s={_fmt(p[Jx_s])}, Jy_s={_fmt(p[Jy_s])}: "
-                    f"dim ker L = {dim}, max abs(L(psi_D)) = {res:.1e}; at psi_D Qdot = {q:.1e}, "
-                    f"Wdot = {w:.1e}, while Qdot_loc = {cur['Q_R,local']:.4g} = "
-                    f"-Qdot_nonloc and Wdot_loc = {cur['W_local']:.4g} = -Wdot_nonloc")
-    return Statement(
+        rows.append((dim > 1 and res < 1e-12 and abs(q) < 1e-12 and abs(w) < 1e-12,
+                     f"Jx={_fmt(p[JX[1]])}, Jy={_fmt(p[JY[1]])}, omega_S={_fmt(p[omega_S1])}, "
+                     f"omega_R={_fmt(p[omega_R])}, Jx_s={_fmt(p[Jx_s])}, Jy_s={_fmt(p[Jy_s])}: "
+                     f"dim ker L = {dim}, max abs(L(psi_D)) = {res:.1e}; at psi_D Qdot = {q:.1e}, "
+                     f"Wdot = {w:.1e}, while Qdot_loc = {cur['Q_R,local']:.4g} = "
+                     f"-Qdot_nonloc and Wdot_loc = {cur['W_local']:.4g} = -Wdot_nonloc"))
+    return papers.Statement.from_rows(
         "Sec. 4.2 (dark state)",
         "for Jx_1 = Jx_2, Jy_1 = Jy_2 and omega_S1 = omega_S2 the state "
         "psi_D = (ket 01 - ket 10)/sqrt(2) is stationary (L(psi_D) = 0), carries no total heat "
         "or work current (its local and non-local parts cancel exactly), and the stationary "
-        "space has dimension > 1", bool(ok), "; ".join(rows))
+        "space has dimension > 1", rows)
 
 
-def statement_dark_state_currents(model: CollisionModel) -> Statement:
+def statement_dark_state_currents(model: CollisionModel) -> papers.Statement:
     """Sec. 4.2 / Fig. 2: currents shrink as the dark-state proportion P_D grows (-> 0 at 1)."""
     p = {**_fig_single(), JX[1]: 1.2, JY[1]: 1.2}
-    values = [(pd, *_steady(model, p, pd * RHO_DARK + (1 - pd) * KET["ket 00"])[3:])
-              for pd in (0.0, 0.3, 0.6, 0.9, 1.0)]  # |00>: no overlap with psi_D
-    q0 = values[0][1]
-    linear = all(abs(q - (1 - pd) * q0) < 1e-9 * max(1.0, abs(q0)) for pd, q, _ in values)
-    ok = abs(q0) > 1e-6 and linear and abs(values[-1][1]) < 1e-10 and abs(values[-1][2]) < 1e-10
-    return Statement(
+    found = {pd: papers.steady_summary(model, p, pd * RHO_DARK + (1 - pd) * KET["ket 00"])
+             for pd in (0.0, 0.3, 0.6, 0.9, 1.0)}  # |00>: no overlap with psi_D
+    q0 = found[0.0].heat["R"]
+    linear = all(abs(ss.heat["R"] - (1 - pd) * q0) < 1e-9 * max(1.0, abs(q0))
+                 for pd, ss in found.items())
+    return papers.Statement(
         "Sec. 4.2, Fig. 2 (currents vs P_D)",
         "at Fig. 2's parameters (J1 = J2 = 1.2, omega = 3, T_R = 1; Jx_s/Jy_s = 2 assumed) the "
         "steady-state currents from rho_0 = P_D psi_D psi_D^dag + (1 - P_D) ket00 bra00 shrink as "
-        "P_D grows, exactly as (1 - P_D), and vanish for P_D = 1", bool(ok),
-        "; ".join(f"P_D={pd:g}: Qdot = {q:.4g}, Wdot = {w:.4g}" for pd, q, w in values))
+        "P_D grows, exactly as (1 - P_D), and vanish for P_D = 1",
+        bool(abs(q0) > 1e-6 and linear and abs(found[1.0].heat["R"]) < 1e-10
+             and abs(found[1.0].work) < 1e-10),
+        "; ".join(f"P_D={pd:g}: Qdot = {ss.heat['R']:.4g}, Wdot = {ss.work:.4g}"
+                  for pd, ss in found.items()))
 
 
-def statement_common_needed(model: CollisionModel) -> Statement:
+def statement_common_needed(model: CollisionModel) -> papers.Statement:
     """Abstract/Sec. 4.2: the dark state is a common-reservoir effect (independent: unique NESS)."""
-    dim, res = _dark_residual(model, {**_fig_single(), JX[1]: 1.2, JY[1]: 1.2})
-    return Statement(
+    dim, res = papers.stationarity(model, {**_fig_single(), JX[1]: 1.2, JY[1]: 1.2}, RHO_DARK)
+    return papers.Statement(
         "Sec. 4.2 (dark state needs the common reservoir)",
         "with the same parameters but each qubit meeting its own ancilla (independent "
         "reservoirs) psi_D is not stationary and the steady state is unique",
@@ -601,10 +571,10 @@ def statement_common_needed(model: CollisionModel) -> Statement:
         f"max abs(L(psi_D)) = {res:.3g}")
 
 
-def statement_cluster_scaling(models: dict[str, CollisionModel]) -> Statement:
+def statement_cluster_scaling(models: dict[str, CollisionModel]) -> papers.Statement:
     """Sec. 5.3: the M-cluster is the single reservoir with every dissipative term times M."""
     single, cluster = models["single"], models["cluster_M3"]
-    x_op, _ = general_observable(SYSTEM)
+    x_op, _ = papers.general_observable(SYSTEM)
     f1, f3 = thermo.lindblad_form(single), thermo.lindblad_form(cluster)
     d1 = f1.adjoint(x_op, "local") + f1.adjoint(x_op, "nonlocal")
     d3 = f3.adjoint(x_op, "local") + f3.adjoint(x_op, "nonlocal")
@@ -612,7 +582,7 @@ def statement_cluster_scaling(models: dict[str, CollisionModel]) -> Statement:
     cur_ok = all(sympy.expand(f(cluster, b, part) - 3 * f(single, b, part)) == 0
                  for part in ("local", "nonlocal")
                  for f, b in ((thermo.heat_current, "R"), (thermo.work_current, None)))
-    return Statement(
+    return papers.Statement(
         "Sec. 5.3 (scaling with M)",
         "for the cluster of M = 3 reservoir qubits (Eq. (28)) the dissipator and all local and "
         "non-local currents are exactly M times those of M = 1 (the paper's 'equivalent to an "
@@ -623,23 +593,24 @@ def statement_cluster_scaling(models: dict[str, CollisionModel]) -> Statement:
         f"cluster_M3 minus 3 x that of single expands to 0: {cur_ok}")
 
 
-def statement_cluster_trend() -> Statement:
+def statement_cluster_trend() -> papers.Statement:
     """Sec. 5.3 / Fig. 7: more reservoir qubits -> larger currents and coherence."""
     p = build_parameters()["cluster_M3"]
-    found = [_steady(cluster_model(m, f"cluster_M{m}"), p) for m in (1, 2, 3)]
-    works = [abs(f[4]) for f in found]
-    coherences = [l1_coherence(f[1]) for f in found]
-    return Statement(
+    found = [papers.steady_summary(cluster_model(m, f"cluster_M{m}"), p) for m in (1, 2, 3)]
+    works = [abs(ss.work) for ss in found]
+    coherences = [l1_coherence(ss.rho) for ss in found]
+    return papers.Statement(
         "Sec. 5.3, Fig. 7 (trend with M)",
         "at Fig. 7's parameters (T_R = 2, Jx_s = Jy_s = 0.5, omega = 3, Jy_1 = 0.4, Jy_2 = 1.2; "
         "Jx_1 = 0.6, Jx_2 = 1.2 assumed) the work cost and the l1 coherence of the steady state "
         "grow with M = 1, 2, 3",
         bool(works[0] < works[1] < works[2] and coherences[0] < coherences[1] < coherences[2]),
-        "; ".join(f"M={m}: Wdot = {f[4]:.4g}, C_l1 = {c:.4g}"
-                  for m, f, c in zip((1, 2, 3), found, coherences, strict=True)))
+        "; ".join(f"M={m}: Wdot = {ss.work:.4g}, C_l1 = {c:.4g}"
+                  for m, ss, c in zip((1, 2, 3), found, coherences, strict=True)))
 
 
-def build_statements(models: dict[str, CollisionModel]) -> list[Statement]:
+def statements(models: dict[str, CollisionModel] | None = None) -> list[papers.Statement]:
+    models = models or MODELS
     single = models["single"]
     return [statement_ess(single), statement_ness(single),
             statement_no_ess_with_dark_state(single), statement_nonlocal_work_sign(single),
@@ -716,11 +687,3 @@ NOTES = [
     "besides psi_D is not specified; "
     "we use |00>.",
 ]
-
-
-def checks() -> list[Check]:
-    return build_checks(MODELS)
-
-
-def statements() -> list[Statement]:
-    return build_statements(MODELS)

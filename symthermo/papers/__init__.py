@@ -51,6 +51,7 @@ from .records import (
     Derivation,
     Evidence,
     Statement,
+    substitution,
 )
 from .report import render_report, write_generated
 from .routes import (
@@ -59,11 +60,15 @@ from .routes import (
     HeatCurrent,
     Heisenberg,
     Sampling,
+    SteadySummary,
     WorkCurrent,
     currents_at,
     general_observable,
     general_state,
+    gibbs_state,
     model_parameters,
+    stationarity,
+    steady_summary,
     system_trace,
 )
 
@@ -83,6 +88,7 @@ __all__ = [
     "Heisenberg",
     "Sampling",
     "Statement",
+    "SteadySummary",
     "WorkCurrent",
     "assemble",
     "compare",
@@ -94,6 +100,7 @@ __all__ = [
     "figures_of",
     "general_observable",
     "general_state",
+    "gibbs_state",
     "is_zero",
     "load_module",
     "model_parameters",
@@ -102,6 +109,9 @@ __all__ = [
     "parameters_of",
     "render_report",
     "standard_quantities",
+    "stationarity",
+    "steady_summary",
+    "substitution",
     "system_trace",
     "write_generated",
     "zero_status",

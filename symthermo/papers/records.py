@@ -16,7 +16,7 @@ status is filled by :func:`symthermo.papers.compare` only (never by hand):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +79,17 @@ class Check:
     evidence: Evidence | None = field(default=None, init=False)
 
 
+def substitution(values: Mapping) -> Callable[[sympy.Expr], sympy.Expr]:
+    """A convention mapping that substitutes the paper's symbols, e.g.
+    ``substitution({zR: -xi})`` for a paper that writes <sigma^z_R> where we write -xi."""
+    frozen = dict(values)
+
+    def mapping(expr: sympy.Expr) -> sympy.Expr:
+        return expr.subs(frozen)
+
+    return mapping
+
+
 @dataclass
 class Statement:
     """A statement of the paper (e.g. 'a dark state exists when couplings are equal')."""
@@ -87,6 +98,15 @@ class Statement:
     claim: str
     holds: bool
     evidence: str
+
+    @classmethod
+    def from_rows(cls, label: str, claim: str, rows: Iterable[tuple[bool, str]],
+                  holds: bool = True) -> Statement:
+        """A statement decided at several points: it holds when every row's test holds (and
+        ``holds``); the evidence is the rows' texts joined by '; '."""
+        rows = list(rows)
+        return cls(label, claim, bool(holds and all(ok for ok, _ in rows)),
+                   "; ".join(text for _, text in rows))
 
 
 @dataclass

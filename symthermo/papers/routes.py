@@ -55,6 +55,7 @@ from ..numeric.model_matrices import (
     random_density_matrix,
     work_current_matrix,
 )
+from ..numeric.steady import steady_state
 from ..numeric.superop import hamiltonian_superop
 from .compare import expectation_values
 from .records import MatrixRoute
@@ -65,12 +66,15 @@ __all__ = [
     "HeatCurrent",
     "Heisenberg",
     "Sampling",
+    "SteadySummary",
     "WorkCurrent",
     "currents_at",
     "general_observable",
     "general_state",
     "gibbs_state",
     "model_parameters",
+    "stationarity",
+    "steady_summary",
     "system_trace",
 ]
 
@@ -378,6 +382,42 @@ def gibbs_state(h: np.ndarray, temperature: float) -> np.ndarray:
     energies, vectors = np.linalg.eigh(h)
     weights = np.exp(-(energies - energies.min()) / temperature)
     return (vectors * (weights / weights.sum())) @ vectors.conj().T
+
+
+@dataclass(frozen=True)
+class SteadySummary:
+    """A numeric steady state with its currents (matrix route, see :func:`currents_at`).
+
+    dimension: dim ker L (> 1: ``rho`` is the projection of the initial state);
+    heat: {bath: total heat current}; work: the total work current.
+    """
+
+    dimension: int
+    rho: np.ndarray
+    currents: dict[str, float]
+    heat: dict[str, float]
+    work: float
+
+
+def steady_summary(model: CollisionModel, params: Mapping, initial_state: np.ndarray | None = None,
+                   cutoff: Mapping[str, int] | int | None = None) -> SteadySummary:
+    """Steady state of the direct Liouvillian (coupling matrices; projected from
+    ``initial_state`` when not unique) and every current there by the matrix route."""
+    ss = steady_state(direct_liouvillian(model, params, cutoff), initial_state)
+    cur = currents_at(model, ss.rho, params, cutoff)
+    heat = {b.name: cur[f"Q_{b.name},local"] + cur[f"Q_{b.name},nonlocal"] for b in model.baths}
+    return SteadySummary(ss.stationary_dimension, ss.rho, cur, heat,
+                         cur["W_local"] + cur["W_nonlocal"])
+
+
+def stationarity(model: CollisionModel, params: Mapping, rho: np.ndarray,
+                 cutoff: Mapping[str, int] | int | None = None) -> tuple[int, float]:
+    """(dim ker L, max |L(rho)|) with the direct Liouvillian: is rho stationary, and is the
+    stationary state unique?"""
+    lv = direct_liouvillian(model, params, cutoff)
+    n = rho.shape[0]
+    dim = steady_state(lv, np.eye(n) / n).stationary_dimension
+    return dim, float(np.max(np.abs(_apply(lv, rho))))
 
 
 def currents_at(model: CollisionModel, rho_s: np.ndarray, params: Mapping,
