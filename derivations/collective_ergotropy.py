@@ -51,7 +51,6 @@ import numpy as np
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from derivations.framework import Check, Derivation, Statement, compare, expectation_values
 from symthermo.algebra import Expectation, boson, operator_sum, qubit
 from symthermo.algebra.operator import Operator, anticommutator, commutator, monomial_operator
 from symthermo.closure import pauli_strings, symbolic_steady_state
@@ -62,6 +61,7 @@ from symthermo.numeric.model_dynamics import direct_liouvillian, lindblad_liouvi
 from symthermo.numeric.model_matrices import random_density_matrix
 from symthermo.numeric.steady import steady_state
 from symthermo.numeric.superop import unvec, vec
+from symthermo.papers import Check, Derivation, Statement, compare, expectation_values
 from symthermo.states import ThermalOscillator
 from symthermo.thermo import heat_current, heisenberg_equation, lindblad_form, work_current
 

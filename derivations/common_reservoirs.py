@@ -297,9 +297,7 @@ def printed_work_nonlocal_m() -> sympy.Expr:
 SAMPLING = papers.Sampling(ranges={"omega*": (1.0, 4.0), "T_*": (0.5, 3.0)}, default=(-1.5, 1.5))
 #: <S^z_R> of the cluster: omega_R in [1, 4], then T_R in [0.5, 3].
 SZ_SAMPLING = papers.Sampling(draw=lambda rng, _: {omega_R: float(rng.uniform(1.0, 4.0)),
-                                            T_R: float(rng.uniform(0.5, 3.0))})
-
-
+                                                   T_R: float(rng.uniform(0.5, 3.0))})
 SZ_MAPPING = papers.substitution({sz_expectation(f"R{k}"): -xi(OMEGA_RK[k], T_K[k])
                                   for k in (1, 2)})
 SZ_NOTE = ("Eq. (16): the reservoir ancillas are thermal, <sigma^z_Rk>_{rho_Rk} = -xi_Rk with "
@@ -352,9 +350,8 @@ def checks(models: dict[str, CollisionModel] | None = None) -> list[papers.Check
 
     # Eq. (29): collective <S^z_R> of the M = 3 cluster.
     cluster = models["cluster_M3"]
-    s_z = papers.AncillaExpectation(cluster, "R", collective(lambda s: s.z,
-                                                     cluster.bath("R").ancilla_sites),
-                             SZ_SAMPLING)
+    s_z_op = collective(lambda s: s.z, cluster.bath("R").ancilla_sites)
+    s_z = papers.AncillaExpectation(cluster, "R", s_z_op, SZ_SAMPLING)
     checks.append(papers.Check(
         "Eq. (29)", "<S^z_R> of the cluster of M = 3 reservoir qubits, in terms of xi_R",
         printed_collective_sz(), mapping=_m_mapping(3),
