@@ -301,3 +301,24 @@ def test_mapping_and_undecided_statuses() -> None:
     assert c.status == STATUS_CONVENTION
     d = Derivation("x", "x", (), {}, {}, checks=[Check("eq", "q", g1)])
     assert decide(d).checks[0].status == STATUS_UNDECIDED
+
+
+def test_build_with_uncompared_checks_is_compared_by_the_framework(tmp_path: Path) -> None:
+    """A build() that never calls compare: every check still gets its status (no silent pass)."""
+    path = tmp_path / "built.py"
+    path.write_text(MODEL_SOURCE + textwrap.dedent('''
+        from symthermo.algebra import Expectation
+        from symthermo.papers import Check, Derivation, HeatCurrent
+
+        def build():
+            model = MODELS["qubit"]
+            z = Expectation((("S", 3),))
+            wrong = 2 * g**2 * wr * (z + sp.tanh(wr / (2 * T)))  # sign slip
+            return Derivation("built", "t", (), MODELS, {"qubit": {w: 1.0, wr: 1.2, g: 0.5,
+                                                                  T: 0.8}},
+                              checks=[Check("Eq. (1)", "heat", wrong, of=HeatCurrent(model, "R"))])
+    '''))
+    checked = run("check", str(path), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    row = next(ln for ln in checked.stdout.splitlines() if ln.startswith("Eq. (1)"))
+    assert "differs" in row and "agrees" in row  # ours agrees with the matrices; the paper not
