@@ -50,6 +50,7 @@ from symthermo.model import CollisionModel, bath, collision_model
 from symthermo.numeric.matrices import monomial_matrix
 from symthermo.numeric.model_dynamics import LiouvillianBuilder
 from symthermo.numeric.model_matrices import random_density_matrix
+from symthermo.numeric.sectors import sector_steady_state
 from symthermo.papers import (
     STATUS_HOLDS,
     Check,
@@ -341,12 +342,6 @@ def liouvillian(variant: str, params: Mapping) -> np.ndarray:
     return builder({str(k): float(v) for k, v in params.items() if str(k) in names})
 
 
-def _sector_indices(d: int = 16) -> np.ndarray:
-    """vec indices i + j d of |i><j| with equal excitation numbers (popcount) of i and j."""
-    n = [bin(k).count("1") for k in range(d)]
-    return np.array([i + j * d for j in range(d) for i in range(d) if n[i] == n[j]])
-
-
 def stationary_dimension(variant: str, params: Mapping) -> int:
     """Dimension of the kernel of the full Liouvillian (SVD, s <= 1e-10 s_max)."""
     s = np.linalg.svd(liouvillian(variant, params), compute_uv=False)
@@ -358,24 +353,9 @@ def steady_state(variant: str, params: Mapping) -> tuple[np.ndarray, int]:
     between equal total excitation numbers.  The Liouvillian conserves that sector (H_S, H_I,
     H_cas conserve N; rates pair sigma^- with sigma^- and sigma^+ with sigma^+ only), and every
     steady state of a trace-preserving L has a component there, so a unique steady state lies in
-    it; :func:`stationary_dimension` counts the full kernel."""
-    lv = liouvillian(variant, params)
-    d = round(np.sqrt(lv.shape[0]))
-    idx = _sector_indices(d)
-    ls = lv[np.ix_(idx, idx)]
-    s = np.linalg.svd(ls, compute_uv=False)
-    kernel = int(np.sum(s <= 1e-10 * s[0]))
-    trace_row = np.array([1.0 if (k % d) == (k // d) else 0.0 for k in idx], dtype=complex)
-    a = ls.copy()
-    a[0, :] = trace_row
-    rhs = np.zeros(len(idx), dtype=complex)
-    rhs[0] = 1.0
-    x = np.linalg.solve(a, rhs)
-    full = np.zeros(d * d, dtype=complex)
-    full[idx] = x
-    rho = full.reshape(d, d, order="F")
-    rho = (rho + rho.conj().T) / 2
-    return rho / np.trace(rho).real, kernel
+    it (:func:`symthermo.numeric.sectors.sector_steady_state`); :func:`stationary_dimension`
+    counts the full kernel."""
+    return sector_steady_state(liouvillian(variant, params), len(SYSTEM_SITES))
 
 
 @cache

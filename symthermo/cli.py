@@ -68,10 +68,10 @@ def _display_name(name: str) -> str:
     return Path(name).stem if name.endswith(".py") else name.replace("-", "_")
 
 
-def _build(name: str) -> Derivation:
+def _build(name: str, module: ModuleType | None = None) -> Derivation:
     start = time.perf_counter()
     _progress(f"[{_display_name(name)}] deriving ...")
-    d = derivation_of(load_module(name))
+    d = derivation_of(module if module is not None else load_module(name))
     _progress(f"[{d.name}] derived in {time.perf_counter() - start:.1f} s")
     return d
 
@@ -111,7 +111,8 @@ def cmd_derive(args: argparse.Namespace) -> int:
     out = Path(args.out)
     undecided = False
     for name in _names(args):
-        d = _build(name)
+        module = load_module(name)
+        d = _build(name, module)
         files = write_generated(d, out)
         _progress(f"[{d.name}] wrote {len(files)} files under {out / d.name}")
         if _undecided(d):
@@ -119,18 +120,19 @@ def cmd_derive(args: argparse.Namespace) -> int:
             _progress(f"[{d.name}] UNDECIDED checks (not counted as passing): "
                       f"{', '.join(_undecided(d))}")
         if not args.no_figures:
-            _figures(name, out, None)
+            _figures(name, out, None, module)
     return 1 if undecided else 0
 
 
-def _figures(name: str, out: Path, which: list[str] | None) -> list[Path]:
+def _figures(name: str, out: Path, which: list[str] | None,
+             module: ModuleType | None = None) -> list[Path]:
     """The derivation's figures, when matplotlib is there and it defines some (else say so)."""
     key = _display_name(name)
     if importlib.util.find_spec("matplotlib") is None:
         _progress(f"[{key}] figures skipped: matplotlib is not installed "
                   "(pip install 'symthermo[plot]')")
         return []
-    module = load_module(name)
+    module = module if module is not None else load_module(name)
     figs = figures_of(module)
     if not figs:
         _progress(f"[{key}] no figures defined")
@@ -154,7 +156,7 @@ def cmd_figure(args: argparse.Namespace) -> int:
         raise UserError(
             f"{module_name(module)} has no figure {args.fig!r}; it has {', '.join(ids)}"
         )
-    _figures(args.name, Path(args.out), which)
+    _figures(args.name, Path(args.out), which, module)
     return 0
 
 
