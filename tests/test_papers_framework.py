@@ -322,3 +322,29 @@ def test_build_with_uncompared_checks_is_compared_by_the_framework(tmp_path: Pat
     assert checked.returncode == 0, checked.stdout + checked.stderr
     row = next(ln for ln in checked.stdout.splitlines() if ln.startswith("Eq. (1)"))
     assert "differs" in row and "agrees" in row  # ours agrees with the matrices; the paper not
+
+
+def test_a_file_with_only_models_works_with_every_command(tmp_path: Path) -> None:
+    """No PARAMETERS: list and derive need none, check draws values, steady/sweep take --set."""
+    path = tmp_path / "bare.py"
+    path.write_text(MODEL_SOURCE)
+    assert "PARAMETERS" not in path.read_text() and "def " not in path.read_text()
+    listed = run("list", str(path), cwd=tmp_path)
+    assert listed.returncode == 0 and "--model qubit" in listed.stdout, listed.stderr
+    derived = run("derive", str(path), "--out", str(tmp_path / "gen"), cwd=tmp_path)
+    assert derived.returncode == 0, derived.stderr
+    assert (tmp_path / "gen" / "bare" / "kernels.py").is_file()
+    checked = run("check", str(path), cwd=tmp_path)
+    assert checked.returncode == 0 and "all cross-checks pass" in checked.stdout
+    missing = run("steady", str(path), cwd=tmp_path)
+    assert missing.returncode == 2 and "--set" in missing.stderr
+    sets = ["--set", "omega_S=1", "--set", "omega_R=1", "--set", "g=0.4", "--set", "T_R=0.5"]
+    steady = run("steady", str(path), "--json", *sets, cwd=tmp_path)
+    assert steady.returncode == 0, steady.stderr
+    data = json.loads(steady.stdout)  # resonant exchange: S thermalises at the bath's T
+    assert data["heat"]["R"]["total"] == pytest.approx(0, abs=1e-12)
+    assert data["ergotropy"] == pytest.approx(0, abs=1e-12)  # a Gibbs state is passive
+    swept = run("sweep", str(path), "--grid", "T_R=0.5:1:2", *sets[:6], "--out",
+                str(tmp_path / "s.csv"), cwd=tmp_path)
+    assert swept.returncode == 0, swept.stderr
+    assert len((tmp_path / "s.csv").read_text().splitlines()) == 3
