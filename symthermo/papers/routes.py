@@ -100,7 +100,7 @@ class Sampling:
     """How a random point is drawn (see the module docstring).
 
     ranges:  ``{name or "prefix*": (low, high)}`` for uniform parameter draws;
-    default: the range of every other parameter;
+    default: the range of every other parameter (positive symbols: ``positive_default``);
     draw:    ``draw(rng, symbols) -> {Symbol: value}`` replaces the range rule (e.g. when one
              parameter is drawn relative to another);
     cutoff:  Fock levels of bosonic sites in the matrix routes (None: the sites' own).
@@ -110,8 +110,12 @@ class Sampling:
     default: tuple[float, float] = (-1.5, 1.5)
     draw: Callable[[np.random.Generator, Sequence[sympy.Symbol]], dict] | None = None
     cutoff: Mapping[str, int] | int | None = None
+    positive_default: tuple[float, float] = (0.2, 1.5)
 
     def range_of(self, symbol: sympy.Symbol) -> tuple[float, float]:
+        """The symbol's range: by exact name, else the longest matching ``prefix*``, else the
+        default; a symbol declared positive (or non-negative) without a range of its own whose
+        default reaches below 0 takes ``positive_default`` (its assumptions hold at the point)."""
         name = symbol.name
         if name in self.ranges:
             return self.ranges[name]
@@ -119,7 +123,11 @@ class Sampling:
         for key in self.ranges:
             if key.endswith("*") and name.startswith(key[:-1]) and len(key) > len(best):
                 best = key
-        return self.ranges[best] if best else self.default
+        if best:
+            return self.ranges[best]
+        if self.default[0] < 0 and (symbol.is_positive or symbol.is_nonnegative):
+            return self.positive_default
+        return self.default
 
     def parameters(self, model: CollisionModel, rng: np.random.Generator) -> dict:
         symbols = model_parameters(model)
