@@ -1,11 +1,13 @@
-"""Paper derivations: one module per paper, each exposing ``build() -> Derivation``.
+"""Paper derivations: one module per paper, each a *declaration* for :mod:`symthermo.papers`.
 
-A module may also offer its models and default parameters cheaply (without running the
-checks), for ``symthermo list/steady/sweep``: ``build_models()`` and ``build_parameters()``,
-or module constants ``MODELS`` and ``PARAMETERS`` ({variant: {Symbol: value}}), and ``TITLE``.
+A module declares its models and parameters (``MODELS``/``build_models()``, ``PARAMETERS``/
+``build_parameters()``, ``TITLE``), its printed equations (``checks()``), statements,
+quantities and notes; or, for full control, ``build() -> Derivation``.  The framework compares
+every check, builds the matrix routes from the models and writes ``generated/<paper>/``; see
+:mod:`symthermo.papers.declaration`.
 
-See :mod:`derivations.framework` for the records (checks of printed equations, statements)
-and for the writer of ``generated/<paper>/``.
+``NAMES`` lists the papers ``symthermo derive --all`` runs from a checkout (an installed
+symthermo finds the same modules through the entry-point group ``symthermo.papers``).
 """
 
 NAMES = ("common_reservoirs", "coupled_ensembles", "collective_ergotropy", "memoryless_ness")

@@ -51,23 +51,26 @@ import numpy as np
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from derivations.framework import Check, Derivation, Statement, compare, expectation_values
 from derivations.general_n import collective_ergotropy as general_n
+from derivations.references import REFERENCES
 from symthermo.algebra import Expectation, boson, operator_sum, qubit
 from symthermo.algebra.operator import Operator, anticommutator, commutator, monomial_operator
 from symthermo.closure import pauli_strings, symbolic_steady_state
 from symthermo.model import CollisionModel, bath, collision_model
-from symthermo.numeric.matrices import _numeric, monomial_matrix, operator_matrix
+from symthermo.numeric.matrices import monomial_matrix
 from symthermo.numeric.measures import ergotropy, l1_coherence
 from symthermo.numeric.model_dynamics import direct_liouvillian, lindblad_liouvillian_of
 from symthermo.numeric.model_matrices import random_density_matrix
+from symthermo.numeric.sectors import lindblad_parts, sector_projection
 from symthermo.numeric.steady import steady_state
 from symthermo.numeric.superop import unvec, vec
+from symthermo.papers import Check, Derivation, Statement, compare, expectation_values
 from symthermo.states import ThermalOscillator
 from symthermo.thermo import heat_current, heisenberg_equation, lindblad_form, work_current
 
 NAME = "collective_ergotropy"
 TITLE = "Ergotropy from coherences in an open quantum system"
+REFERENCE = REFERENCES["collective_ergotropy"]  # cited in the report, the LaTeX and references.bib
 SOURCES = ("collective-ergotropy.md",)
 
 # symbols ------------------------------------------------------------------------------------
@@ -578,114 +581,17 @@ def direct_steady_state(n: int, params: Mapping, rho0: np.ndarray) -> tuple[np.n
     return ss.rho, ss.stationary_dimension
 
 
-def _excitation_change(m: np.ndarray, exc: np.ndarray) -> set[int]:
-    rows, cols = np.nonzero(np.abs(m) > 1e-14)
-    return {int(exc[i] - exc[j]) for i, j in zip(rows, cols, strict=True)}
-
-
 @cache
-def _sector_indices(n: int) -> tuple[np.ndarray, np.ndarray]:
-    exc = np.array([bin(i).count("1") for i in range(2**n)])
-    pairs = [(i, j) for j in range(2**n) for i in range(2**n) if exc[i] == exc[j]]
-    a = np.array(pairs)
-    return a[:, 0], a[:, 1]
-
-
-def numeric_lindblad_parts(
-    n: int, params: Mapping
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
-    """The derived Lindblad form at numbers, as L(rho) = A rho + rho B + sum_k S_k rho T_k.
-
-    Returns (H, A, B, [(S_k, T_k)]) with A = -iH - G/2, B = iH - G/2, G = sum gamma_ab L_b^dag L_a,
-    and the sandwiches from the eigen-decomposition of the rate matrix within each group of jump
-    operators that change the excitation number by the same amount.  Checks the excitation
-    structure (ValueError otherwise): H conserves the excitation number, every jump operator
-    changes it by one definite amount and the rates only pair operators with equal changes.
-    """
-    model = make_model(n)
-    lf = lindblad_form(model)
-    sites = model.system_sites
-    p = _floats(params)
-    exc = np.array([bin(i).count("1") for i in range(2**n)])
-    h = operator_matrix(lf.hamiltonian, sites, params=p)
-    if _excitation_change(h, exc) - {0}:
-        raise ValueError("H does not conserve the excitation number")
-    left = -1j * h
-    right = 1j * h
-    sandwiches = []
-    for ch in lf.channels:
-        jumps = [operator_matrix(op, sites, params=p) for op in ch.jump_operators]
-        values = {x: complex(_numeric(x, p, "rate")) for x in set(ch.rates) if x != 0}
-        rates = np.array([[values.get(x, 0j) for x in ch.rates.row(a)]
-                          for a in range(len(jumps))])
-        changes = []
-        for jm in jumps:
-            ch_set = _excitation_change(jm, exc)
-            if len(ch_set) != 1:
-                raise ValueError("a jump operator mixes excitation changes")
-            changes.append(ch_set.pop())
-        for a in range(len(jumps)):
-            for b in range(len(jumps)):
-                if rates[a, b] != 0 and changes[a] != changes[b]:
-                    raise ValueError("the rate matrix pairs different excitation changes")
-        stack = np.stack(jumps)
-        for change in sorted(set(changes)):
-            idx = [a for a in range(len(jumps)) if changes[a] == change]
-            lam, vecs = np.linalg.eigh(rates[np.ix_(idx, idx)])
-            # sum_ab gamma_ab L_a rho L_b^dag = sum_k lam_k K_k rho K_k^dag
-            for k in range(len(idx)):
-                if abs(lam[k]) <= 1e-14 * max(1.0, np.abs(lam).max()):
-                    continue
-                kk = np.tensordot(vecs[:, k], stack[idx], axes=1)
-                prod = kk.conj().T @ kk
-                left = left - 0.5 * lam[k] * prod
-                right = right - 0.5 * lam[k] * prod
-                sandwiches.append((lam[k] * kk, kk.conj().T))
-    return h, left, right, sandwiches
-
-
-def sector_generator(n: int, params: Mapping) -> np.ndarray:
-    """The Liouvillian of the derived Lindblad form on the elements rho_ij with equal
-    excitation numbers (index order: column stacking restricted to the sector).
-
-    The sector is invariant (the excitation structure is checked by
-    :func:`numeric_lindblad_parts`)."""
-    _, left, right, sandwiches = numeric_lindblad_parts(n, params)
-    d = 2**n
-    ii, jj = _sector_indices(n)
-    eye = np.eye(d, dtype=complex)
-    # (A rho B)_{mn} = sum A_mi rho_ij B_jn ; rows alpha = (m, n), columns beta = (i, j)
-    m_, n_ = ii[:, None], jj[:, None]
-    i_, j_ = ii[None, :], jj[None, :]
-    gen = left[m_, i_] * eye[j_, n_] + eye[m_, i_] * right[j_, n_]
-    for a_mat, b_mat in sandwiches:
-        gen = gen + a_mat[m_, i_] * b_mat[j_, n_]
-    return gen
-
-
-@cache
-def _sector_kernel(n: int, key: tuple) -> tuple[np.ndarray, np.ndarray]:
-    """(right kernel, left kernel pre-multiplied by (l^dag r)^-1) of the sector generator."""
-    gen = sector_generator(n, dict(key))
-    u, s, vh = np.linalg.svd(gen)
-    k = int(np.count_nonzero(s <= 1e-10 * s[0]))
-    left, right = u[:, -k:], vh[-k:].conj().T
-    return right, np.linalg.solve(left.conj().T @ right, left.conj().T)
+def model_of(n: int) -> CollisionModel:
+    """The collective model of N qubits (the declared MODELS hold N = 2, 3)."""
+    return make_model(n)
 
 
 def sector_steady_state(n: int, params: Mapping, rho0: np.ndarray) -> tuple[np.ndarray, int]:
-    """P rho0 (spectral projector onto the kernel) computed on the invariant sector.
-
-    Only the sector's part of rho0 reaches the kernel (the other sectors are invariant too, and
-    decay at finite temperature); returns (rho_ss, kernel dimension in the sector)."""
-    key = tuple(sorted(_floats(params).items(), key=lambda kv: kv[0].name))
-    right, proj = _sector_kernel(n, key)
-    ii, jj = _sector_indices(n)
-    k = right.shape[1]
-    v = right @ (proj @ rho0[ii, jj])
-    rho = np.zeros((2**n, 2**n), dtype=complex)
-    rho[ii, jj] = v
-    return 0.5 * (rho + rho.conj().T), k
+    """P rho0 on the invariant sector of equal excitation numbers (the engine's
+    :func:`symthermo.numeric.sectors.sector_projection`, which checks the excitation structure
+    of the derived Lindblad form); returns (rho_ss, kernel dimension in the sector)."""
+    return sector_projection(model_of(n), params, rho0)
 
 
 def ground_state(n: int) -> np.ndarray:
@@ -1067,7 +973,7 @@ def restrict_to_dicke(op: Operator, n: int) -> sympy.Matrix:
 
 def _lindblad_map(n: int, params: Mapping) -> Callable[[np.ndarray], np.ndarray]:
     """rho -> L(rho) with the derived Lindblad form at numbers (full 2^N space)."""
-    _, left, right, sandwiches = numeric_lindblad_parts(n, params)
+    _, left, right, sandwiches = lindblad_parts(model_of(n), params)
 
     def apply(rho: np.ndarray) -> np.ndarray:
         out = left @ rho + rho @ right

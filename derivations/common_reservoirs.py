@@ -1,32 +1,15 @@
 """Common reservoirs: two coupled qubits S1, S2 in M common qubit reservoirs (collision model).
 
-Paper: "Quantum thermodynamics in common reservoirs" (collision-model treatment of N coupled
-subsystems in M common thermal reservoirs; text in ``/work/shared/papers/common-reservoirs.txt``).
-
-Models (Sec. 4 and Sec. 5.3 of the paper), with hbar = k_B = 1, |0> ground,
-sigma_z = |1><1| - |0><0|:
-
-    H_Si = (omega_Si/2) sigma^z_Si,
-    H_S1S2 = Jx_s sigma^x_S1 sigma^x_S2 + Jy_s sigma^y_S1 sigma^y_S2                  (Eq. (17)),
-    H_Rk = (omega_Rk/2) sigma^z_Rk,   rho_Rk thermal at T_k (Eq. (16): <sigma^z_Rk> = -xi_Rk,
-                                       xi_Rk = tanh(omega_Rk / (2 T_k))),
-    V_ik = Jx_ik sigma^x_Si sigma^x_Rk + Jy_ik sigma^y_Si sigma^y_Rk               (Eq. (18)),
-    V_i  = Jx_i sigma^x_Si S^x_R + Jy_i sigma^y_Si S^y_R,  S_R = sum_k sigma_Rk      (Eq. (28)).
-
-Variants (``models``):
-
-* ``single``: one common reservoir qubit R (M = 1; the model of Secs. 4-5.2, Figs. 1-6);
-* ``cluster_M3``: one collision meets a cluster of M = 3 reservoir qubits R1, R2, R3 through
-  the collective operators of Eq. (28), with one common coupling J_i per subsystem (Fig. 7);
-* ``two_reservoirs``: M = 2 *distinct* common reservoirs R1, R2 (own frequency, temperature and
-  couplings J_ik each), the general setting of Eqs. (18)-(24) with the index k kept;
-* ``independent``: the ``single`` model with each qubit meeting its own fresh ancilla (the
-  contrast of Sec. 4.1 / Ref. [71]; used to show that the dark state needs a common reservoir).
-
-Every printed equation is transcribed as printed (Eqs. (20)-(24), (29)-(33)) and compared with
-the engine (:mod:`symthermo.thermo`); the statements of Secs. 4.1, 4.2 and 5.3 are decided with
-a Liouvillian built here directly from the coupling matrices, -1/2 Tr_R[V, [V, rho (x) rho_R]]
-(independent of the engine's Lindblad form; column-stacking vectorisation).
+Paper: "Quantum thermodynamics in common reservoirs" (``common-reservoirs.txt``); hbar = k_B = 1,
+|0> ground, sigma_z = |1><1| - |0><0|.  H_Si = (omega_Si/2) sigma^z_Si, H_S1S2 = Jx_s sigma^x
+sigma^x + Jy_s sigma^y sigma^y (Eq. (17)); thermal reservoir qubits H_Rk = (omega_Rk/2)
+sigma^z_Rk, <sigma^z_Rk> = -xi_Rk = -tanh(omega_Rk/(2 T_k)) (Eq. (16)); V_ik = Jx_ik sigma^x_Si
+sigma^x_Rk + Jy_ik sigma^y_Si sigma^y_Rk (Eq. (18)), or collective S_R = sum_k sigma_Rk (Eq. (28)).
+Variants: ``single`` (one reservoir qubit, Figs. 1-6), ``cluster_M3`` (M = 3 reservoir qubits in
+one collision, Fig. 7), ``two_reservoirs`` (M = 2 distinct reservoirs, Eqs. (18)-(24) with k),
+``independent`` (``single`` with one ancilla per qubit).  The printed equations are transcribed
+as printed; the engine derives them and builds their matrix routes; statements use the engine's
+direct Liouvillian (-1/2 Tr_R[V, [V, rho (x) rho_R]] from the coupling matrices).
 """
 
 # Physics symbol names (omega_S1, xi_R, ...) follow the paper's notation.
@@ -39,10 +22,11 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import sympy
 
-from derivations.framework import Check, Derivation, Statement, compare, expectation_values
 from derivations.general_n import common_reservoirs as general_n
-from symthermo import thermo
+from derivations.references import REFERENCES
+from symthermo import papers, thermo
 from symthermo.algebra import (
+    Expectation,
     Operator,
     anticommutator,
     collective,
@@ -52,21 +36,15 @@ from symthermo.algebra import (
     sigma_x,
     sigma_y,
 )
-from symthermo.algebra.expectation import Expectation
+from symthermo.emit import Quantity, current_symbol
 from symthermo.model import CollisionModel, bath, collision_model
-from symthermo.numeric.matrices import PAULI, operator_matrix
+from symthermo.numeric.matrices import operator_matrix
 from symthermo.numeric.measures import l1_coherence
-from symthermo.numeric.model_matrices import (
-    ancilla_density_matrix,
-    heat_current_matrix,
-    random_density_matrix,
-    work_current_matrix,
-)
-from symthermo.numeric.steady import steady_state
-from symthermo.states import ThermalQubit, trace_out
+from symthermo.states import ThermalQubit
 
 NAME = "common_reservoirs"
 TITLE = "Quantum thermodynamics in common reservoirs (two coupled qubits, M common reservoirs)"
+REFERENCE = REFERENCES["common_reservoirs"]  # cited in the report, the LaTeX and references.bib
 SOURCES = ("common-reservoirs.txt",)
 
 # symbols ------------------------------------------------------------------------------------
@@ -119,24 +97,20 @@ def _system_parts() -> tuple[Operator, Operator]:
     return h_local, h_int
 
 
-def cluster_model(m: int, name: str) -> CollisionModel:
-    """S1, S2 and one common reservoir whose collision unit is a cluster of m qubits (Eq. (28)).
+def _reservoir(name: str, ancillas: list, omega: sympy.Symbol, temperature: sympy.Symbol,
+               jx: Mapping, jy: Mapping, s_x: Operator, s_y: Operator):
+    """A common reservoir met by S1 and S2: V_i = Jx_i sigma^x_Si S^x + Jy_i sigma^y_Si S^y."""
+    couplings = {f"S{i}": jx[i] * s.x * s_x + jy[i] * s.y * s_y for i, s in ((1, S1), (2, S2))}
+    return bath(name, [ThermalQubit(r, omega=omega, beta=1 / temperature) for r in ancillas],
+                operator_sum(omega / 2 * r.z for r in ancillas), couplings, beta=1 / temperature)
 
-    m = 1 uses the ancilla name R (the paper's single reservoir), m > 1 uses R1..Rm.
-    """
+
+def cluster_model(m: int, name: str) -> CollisionModel:
+    """S1, S2 and one common reservoir whose collision unit is a cluster of m qubits (Eq. (28));
+    m = 1 uses the ancilla name R (the paper's single reservoir), m > 1 uses R1..Rm."""
     anc = [qubit("R")] if m == 1 else [qubit(f"R{k}") for k in range(1, m + 1)]
-    s_x, s_y = collective(sigma_x, anc), collective(sigma_y, anc)
-    h_r = operator_sum(omega_R / 2 * r.z for r in anc)
-    couplings = {
-        f"S{i}": JX[i] * s.x * s_x + JY[i] * s.y * s_y for i, s in ((1, S1), (2, S2))
-    }
-    b = bath(
-        "R",
-        [ThermalQubit(r, omega=omega_R, beta=1 / T_R) for r in anc],
-        h_r,
-        couplings,
-        beta=1 / T_R,
-    )
+    b = _reservoir("R", anc, omega_R, T_R, JX, JY, collective(sigma_x, anc),
+                   collective(sigma_y, anc))
     h_local, h_int = _system_parts()
     return collision_model(SYSTEM, h_local, b, h_int, name=name)
 
@@ -146,63 +120,40 @@ def two_reservoir_model() -> CollisionModel:
     baths = []
     for k in (1, 2):
         r = qubit(f"R{k}")
-        couplings = {
-            f"S{i}": JXK[i, k] * s.x * r.x + JYK[i, k] * s.y * r.y for i, s in ((1, S1), (2, S2))
-        }
-        baths.append(
-            bath(
-                f"R{k}",
-                ThermalQubit(r, omega=OMEGA_RK[k], beta=1 / T_K[k]),
-                OMEGA_RK[k] / 2 * r.z,
-                couplings,
-                beta=1 / T_K[k],
-            )
-        )
+        baths.append(_reservoir(f"R{k}", [r], OMEGA_RK[k], T_K[k], {i: JXK[i, k] for i in (1, 2)},
+                                {i: JYK[i, k] for i in (1, 2)}, r.x, r.y))
     h_local, h_int = _system_parts()
     return collision_model(SYSTEM, h_local, baths, h_int, name="two_reservoirs")
 
 
 def build_models() -> dict[str, CollisionModel]:
     single = cluster_model(1, "single")
-    return {
-        "single": single,
-        "cluster_M3": cluster_model(3, "cluster_M3"),
-        "two_reservoirs": two_reservoir_model(),
-        "independent": single.with_scheme("independent").replace(name="independent"),
-    }
+    return {"single": single, "cluster_M3": cluster_model(3, "cluster_M3"),
+            "two_reservoirs": two_reservoir_model(),
+            "independent": single.with_scheme("independent").replace(name="independent")}
 
 
 def _fig_single() -> dict[sympy.Symbol, float]:
     """Fig. 1: omega_S1 = omega_S2 = omega_R = 3, J1 = 0.4, J2 = 1.2, T_R = 1 (Jx_i = Jy_i = J_i).
-
     The caption gives Jx_s/Jy_s only; we take Jy_s = 0.5 (the value of Figs. 6-7) and
-    Jx_s/Jy_s = 2, a point of Fig. 1 with non-zero currents.
-    """
-    return {
-        omega_S1: 3.0, omega_S2: 3.0, omega_R: 3.0, T_R: 1.0,
-        JX[1]: 0.4, JY[1]: 0.4, JX[2]: 1.2, JY[2]: 1.2,
-        Jx_s: 1.0, Jy_s: 0.5,
-    }
+    Jx_s/Jy_s = 2, a point of Fig. 1 with non-zero currents."""
+    return {omega_S1: 3.0, omega_S2: 3.0, omega_R: 3.0, T_R: 1.0, JX[1]: 0.4, JY[1]: 0.4,
+            JX[2]: 1.2, JY[2]: 1.2, Jx_s: 1.0, Jy_s: 0.5}
+
+
+MODELS = build_models()
+KERNEL_SITES = SYSTEM
 
 
 def build_parameters() -> dict[str, dict[sympy.Symbol, float]]:
-    fig7 = {
-        omega_S1: 3.0, omega_S2: 3.0, omega_R: 3.0, T_R: 2.0,
-        Jx_s: 0.5, Jy_s: 0.5, JY[1]: 0.4, JY[2]: 1.2,
-        JX[1]: 0.6, JX[2]: 1.2,
-    }
-    two = {
-        omega_S1: 3.0, omega_S2: 3.0, Jx_s: 1.0, Jy_s: 0.5,
-        OMEGA_RK[1]: 3.0, OMEGA_RK[2]: 3.0, T_K[1]: 1.0, T_K[2]: 2.0,
-        JXK[1, 1]: 0.4, JYK[1, 1]: 0.4, JXK[2, 1]: 1.2, JYK[2, 1]: 1.2,
-        JXK[1, 2]: 0.4, JYK[1, 2]: 0.4, JXK[2, 2]: 1.2, JYK[2, 2]: 1.2,
-    }
-    return {
-        "single": _fig_single(),
-        "cluster_M3": fig7,
-        "two_reservoirs": two,
-        "independent": _fig_single(),
-    }
+    fig7 = {omega_S1: 3.0, omega_S2: 3.0, omega_R: 3.0, T_R: 2.0, Jx_s: 0.5, Jy_s: 0.5,
+            JY[1]: 0.4, JY[2]: 1.2, JX[1]: 0.6, JX[2]: 1.2}
+    two = {omega_S1: 3.0, omega_S2: 3.0, Jx_s: 1.0, Jy_s: 0.5, OMEGA_RK[1]: 3.0,
+           OMEGA_RK[2]: 3.0, T_K[1]: 1.0, T_K[2]: 2.0}
+    two.update({JXK[i, k]: (0.4, 1.2)[i - 1] for i in (1, 2) for k in (1, 2)})
+    two.update({JYK[i, k]: (0.4, 1.2)[i - 1] for i in (1, 2) for k in (1, 2)})
+    return {"single": _fig_single(), "cluster_M3": fig7, "two_reservoirs": two,
+            "independent": _fig_single()}
 
 
 # transcriptions of the printed equations ----------------------------------------------------
@@ -251,10 +202,10 @@ def printed_heat_nonlocal_k(k: int) -> sympy.Expr:
     ])
 
 
-def printed_work_local(ks: tuple[int, ...] = (1, 2)) -> sympy.Expr:
+def printed_work_local() -> sympy.Expr:
     """Eq. (23); the dangling index k of the second sum is read as inside sum_k (see notes)."""
     terms = []
-    for k in ks:
+    for k in (1, 2):
         z_r, w_r = sz_expectation(f"R{k}"), OMEGA_RK[k]
         for i in (1, 2):
             jx, jy, zs, ws = JXK[i, k], JYK[i, k], _e(SITES[i].z), OMEGA_S[i]
@@ -268,10 +219,10 @@ def printed_work_local(ks: tuple[int, ...] = (1, 2)) -> sympy.Expr:
     return sympy.Add(*terms)
 
 
-def printed_work_nonlocal(ks: tuple[int, ...] = (1, 2)) -> sympy.Expr:
+def printed_work_nonlocal() -> sympy.Expr:
     """Eq. (24)."""
     terms = []
-    for k in ks:
+    for k in (1, 2):
         z_r, w_r = sz_expectation(f"R{k}"), OMEGA_RK[k]
         for i, j in PAIRS:
             si, sj, ws = SITES[i], SITES[j], OMEGA_S[i]
@@ -342,318 +293,84 @@ def printed_work_nonlocal_m() -> sympy.Expr:
     return sympy.Add(*terms)
 
 
-# general two-qubit operators for Eq. (20) ---------------------------------------------------
-
-PAULI_LABELS = ("0", "x", "y", "z")
-
-
-def _pauli_op(site, a: str) -> Operator:
-    return {"0": Operator.scalar(1), "x": site.x, "y": site.y, "z": site.z}[a]
-
-
-RHO_SYMBOLS = {
-    (a, b): sympy.Symbol(f"rho_{a}{b}", real=True)
-    for a in PAULI_LABELS for b in PAULI_LABELS if (a, b) != ("0", "0")
-}
-X_SYMBOLS = {
-    (a, b): sympy.Symbol(f"X_{a}{b}", real=True) for a in PAULI_LABELS for b in PAULI_LABELS
-}
-
-
-def general_state() -> Operator:
-    """rho_S = (1/4) sum_ab rho_ab sigma_a^S1 sigma_b^S2 with rho_00 = 1.
-
-    rho_ab = Tr(rho_S sigma_a sigma_b) are the Pauli components of a general two-qubit state.
-    """
-    terms = [Operator.scalar(sympy.Rational(1, 4))]
-    for (a, b), s in RHO_SYMBOLS.items():
-        terms.append(_pauli_op(S1, a) * _pauli_op(S2, b) * (s / 4))
-    return operator_sum(terms)
-
-
-def general_observable() -> Operator:
-    """X = sum_ab X_ab sigma_a^S1 sigma_b^S2 (a general Hermitian two-qubit operator)."""
-    return operator_sum(
-        _pauli_op(S1, a) * _pauli_op(S2, b) * s for (a, b), s in X_SYMBOLS.items()
-    )
-
-
-def two_qubit_trace(op: Operator) -> sympy.Expr:
-    """Tr over S1 (x) S2 of an operator on the system: 4 x its identity component."""
-    return sympy.expand(4 * op.scalar_part())
-
-
-# numeric helpers (matrix route, Liouvillian, steady states) ---------------------------------
-
-
-def _pauli_string(a: str, b: str) -> np.ndarray:
-    idx = {"0": 0, "x": 1, "y": 2, "z": 3}
-    return np.kron(PAULI[idx[a]], PAULI[idx[b]])
-
-
-def _ptrace_ancilla(x: np.ndarray, d_s: int, d_r: int) -> np.ndarray:
-    return np.einsum("imkm->ik", x.reshape(d_s, d_r, d_s, d_r))
-
-
-def dissipator_matrix_map(
-    model: CollisionModel, params: Mapping
-) -> Callable[[np.ndarray], np.ndarray]:
-    """rho_S -> sum_baths -1/2 Tr_R [W, [W, rho_S (x) rho_R]] per channel (single stroke)."""
-    maps = []
-    d_s = 2 ** len(model.system_sites)
-    for b in model.baths:
-        sites = model.system_sites + b.ancilla_sites
-        rho_r = ancilla_density_matrix(b, params, None)
-        d_r = rho_r.shape[0]
-        v = {lab: operator_matrix(op, sites, None, params) for lab, op in b.couplings}
-        for channel in b.channels():
-            if len(channel) != 1:
-                raise NotImplementedError("cascaded channels are not used in this paper")
-            w = sum(v[lab] for lab in channel[0])
-            maps.append((w, rho_r, d_r))
-
-    def apply(rho_s: np.ndarray) -> np.ndarray:
-        out = np.zeros((d_s, d_s), dtype=complex)
-        for w, rho_r, d_r in maps:
-            x = np.kron(rho_s, rho_r)
-            inner = w @ x - x @ w
-            out -= 0.5 * _ptrace_ancilla(w @ inner - inner @ w, d_s, d_r)
-        return out
-
-    return apply
-
-
-def liouvillian_matrix(model: CollisionModel, params: Mapping) -> np.ndarray:
-    """Column-stacking Liouvillian (vec(rho)[i + j d] = rho[i, j]) from the coupling matrices."""
-    h = operator_matrix(model.system_hamiltonian, model.system_sites, None, params)
-    diss = dissipator_matrix_map(model, params)
-    d = h.shape[0]
-    out = np.zeros((d * d, d * d), dtype=complex)
-    for col in range(d * d):
-        e = np.zeros((d, d), dtype=complex)
-        e[col % d, col // d] = 1.0
-        out[:, col] = (-1j * (h @ e - e @ h) + diss(e)).flatten(order="F")
-    return out
-
-
-def currents_at(model: CollisionModel, rho_s: np.ndarray, params: Mapping) -> dict[str, float]:
-    """All currents at rho_S with the matrix route (heat per bath and work, local/nonlocal)."""
-    out = {}
-    for b in model.baths:
-        for part in ("local", "nonlocal"):
-            out[f"Q_{b.name},{part}"] = heat_current_matrix(model, b.name, part, rho_s, params)
-    for part in ("local", "nonlocal"):
-        out[f"W_{part}"] = work_current_matrix(model, None, part, rho_s, params)
-    return out
-
-
-def gibbs_product(params: Mapping) -> np.ndarray:
-    """Eq. (25): e^{-H_S1/T_R}/Z_1 (x) e^{-H_S2/T_R}/Z_2."""
-    mats = []
-    for w in (params[omega_S1], params[omega_S2]):
-        p = np.exp(np.array([w, -w]) / (2 * params[T_R]))  # |0>, |1>: energies -w/2, +w/2
-        mats.append(np.diag(p / p.sum()))
-    return np.kron(*mats).astype(complex)
-
-
-DARK_STATE = np.array([0, 1, -1, 0], dtype=complex) / np.sqrt(2)  # (|01> - |10>)/sqrt(2)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.3g}"
-
-
-# matrix routes for the checks ---------------------------------------------------------------
-
-
-def _random_params(rng: np.random.Generator, symbols) -> dict[sympy.Symbol, float]:
-    out = {}
-    for s in symbols:
-        if s.name.startswith("omega"):
-            out[s] = float(rng.uniform(1.0, 4.0))
-        elif s.name.startswith("T_"):
-            out[s] = float(rng.uniform(0.5, 3.0))
-        else:
-            out[s] = float(rng.uniform(-1.5, 1.5))
-    return out
-
-
-def _model_symbols(model: CollisionModel) -> list[sympy.Symbol]:
-    found: set[sympy.Symbol] = set()
-    ops = [model.hamiltonian, model.interaction]
-    for b in model.baths:
-        ops.append(b.hamiltonian)
-        ops.extend(v for _, v in b.couplings)
-    for op in ops:
-        for c in op.terms.values():
-            found |= sympy.sympify(c).free_symbols
-    for st in model.ancilla_states:
-        found |= st.z_mean.free_symbols
-    return sorted(found, key=lambda s: s.name)
-
-
-def _on_system(e: Expectation) -> bool:
-    return set(e.site_names) <= {s.name for s in SYSTEM}
-
-
-def current_route(
-    model: CollisionModel, kind: str, bath_name: str | None, part: str, exprs: list[sympy.Expr]
-) -> Callable[[np.random.Generator], tuple[dict, float]]:
-    """Matrix route of a heat ('heat', bath) or work ('work', None) current at a random point."""
-
-    def route(rng: np.random.Generator) -> tuple[dict, float]:
-        params = _random_params(rng, _model_symbols(model))
-        rho = random_density_matrix(4, rng)
-        if kind == "heat":
-            value = heat_current_matrix(model, bath_name, part, rho, params)
-        else:
-            value = work_current_matrix(model, bath_name, part, rho, params)
-        subs = dict(params)
-        system_only = [e.xreplace({z: 0 for z in e.free_symbols
-                                   if isinstance(z, Expectation) and not _on_system(z)})
-                       for e in exprs]
-        subs.update(expectation_values(system_only, rho, SYSTEM))
-        return subs, value
-
-    return route
-
-
-def dissipator_route(
-    model: CollisionModel, exprs: list[sympy.Expr]
-) -> Callable[[np.random.Generator], tuple[dict, float]]:
-    """Tr[X D(rho)] with D from -1/2 Tr_R[V, [V, rho (x) rho_R]] (matrices), random rho and X."""
-
-    def route(rng: np.random.Generator) -> tuple[dict, float]:
-        params = _random_params(rng, _model_symbols(model))
-        rho = random_density_matrix(4, rng)
-        g = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4))
-        x = g + g.conj().T
-        value = np.trace(x @ dissipator_matrix_map(model, params)(rho)).real
-        subs: dict = dict(params)
-        for (a, b), s in RHO_SYMBOLS.items():
-            subs[s] = float(np.trace(rho @ _pauli_string(a, b)).real)
-        for (a, b), s in X_SYMBOLS.items():
-            subs[s] = float(np.trace(x @ _pauli_string(a, b)).real / 4)
-        return subs, float(value)
-
-    return route
-
-
-def collective_sz_route(m: int) -> Callable[[np.random.Generator], tuple[dict, float]]:
-    """<S^z_R> of m thermal qubits built from exp(-H_R/T_R) with matrices."""
-
-    def route(rng: np.random.Generator) -> tuple[dict, float]:
-        w, t = float(rng.uniform(1.0, 4.0)), float(rng.uniform(0.5, 3.0))
-        h = np.diag([-w / 2, w / 2])
-        rho1 = np.diag(np.exp(-np.diag(h) / t))
-        rho1 /= np.trace(rho1)
-        rho = rho1
-        for _ in range(m - 1):
-            rho = np.kron(rho, rho1)
-        sz_total = sum(
-            np.kron(np.kron(np.eye(2**k), PAULI[3]), np.eye(2 ** (m - 1 - k))) for k in range(m)
-        )
-        return {omega_R: w, T_R: t}, float(np.trace(rho @ sz_total).real)
-
-    return route
-
-
 # checks -------------------------------------------------------------------------------------
 
-
-def _sz_mapping_k(expr: sympy.Expr) -> sympy.Expr:
-    return expr.xreplace({sz_expectation(f"R{k}"): -xi(OMEGA_RK[k], T_K[k]) for k in (1, 2)})
-
-
+#: Random points of the matrix routes: frequencies in [1, 4], temperatures in [0.5, 3],
+#: couplings in [-1.5, 1.5] (parameters drawn in the order of their names).
+SAMPLING = papers.Sampling(ranges={"omega*": (1.0, 4.0), "T_*": (0.5, 3.0)}, default=(-1.5, 1.5))
+#: <S^z_R> of the cluster: omega_R in [1, 4], then T_R in [0.5, 3].
+SZ_SAMPLING = papers.Sampling(draw=lambda rng, _: {omega_R: float(rng.uniform(1.0, 4.0)),
+                                                   T_R: float(rng.uniform(0.5, 3.0))})
+SZ_MAPPING = papers.substitution({sz_expectation(f"R{k}"): -xi(OMEGA_RK[k], T_K[k])
+                                  for k in (1, 2)})
 SZ_NOTE = ("Eq. (16): the reservoir ancillas are thermal, <sigma^z_Rk>_{rho_Rk} = -xi_Rk with "
            "xi_Rk = tanh(beta_k omega_Rk/2), beta_k = 1/T_k")
 
 
 def _m_mapping(m: int) -> Callable[[sympy.Expr], sympy.Expr]:
-    def mapping(expr: sympy.Expr) -> sympy.Expr:
-        return expr.subs({M: m, xi_R: xi(omega_R, T_R)})
-
-    return mapping
+    return papers.substitution({M: m, xi_R: xi(omega_R, T_R)})
 
 
-def build_checks(models: dict[str, CollisionModel]) -> list[Check]:
-    checks: list[Check] = []
+def checks(models: dict[str, CollisionModel] | None = None) -> list[papers.Check]:
+    """The printed equations (compared by the framework, :func:`symthermo.papers.decide`)."""
+    models = models or MODELS
+    checks: list[papers.Check] = []
     two = models["two_reservoirs"]
 
-    # Eq. (20): Tr[X D(rho)] for a general X and rho_S; derived from the engine's adjoint
-    # dissipator D^dag (its Lindblad form without the Hamiltonian part): Tr[D^dag(X) rho].
-    rho, x_op = general_state(), general_observable()
-    printed = two_qubit_trace(x_op * operator_sum(printed_dissipator(k, rho) for k in (1, 2)))
-    form = thermo.lindblad_form(two)
-    d_adj = form.adjoint(x_op, "local") + form.adjoint(x_op, "nonlocal")
-    derived = two_qubit_trace(d_adj * rho)
-    checks.append(Check(
+    # Eq. (20): Tr[X D(rho)] for a general X and rho_S against the engine's Tr[D^dag(X) rho].
+    diss = papers.Dissipator(two, SAMPLING)
+    checks.append(papers.Check(
         "Eq. (20)",
         "dissipator sum_k D_k(rho_S), as Tr[X sum_k D_k(rho_S)] for general X and rho_S "
         "(M = 2 distinct reservoirs)",
-        printed, derived, mapping=_sz_mapping_k, mapping_note=SZ_NOTE,
+        diss.pairing(lambda rho: operator_sum(printed_dissipator(k, rho) for k in (1, 2))),
+        mapping=SZ_MAPPING, mapping_note=SZ_NOTE, of=diss,
         note=("rho_S = (1/4) sum_ab rho_ab sigma_a^S1 sigma_b^S2 and X = sum_ab X_ab sigma_a^S1 "
               "sigma_b^S2 are general; the derived side is Tr[D^dag(X) rho_S] with the engine's "
               "adjoint dissipator (Lindblad form, rates Tr(rho_R B_b B_a)); the matrix route "
               "applies -1/2 Tr_R[V_k, [V_k, rho_S (x) rho_Rk]] to a random rho_S."),
-        matrix_route=dissipator_route(two, [printed, derived]),
     ))
 
-    # Eqs. (21)-(22), per reservoir k of the two-reservoir model.
+    # Eqs. (21)-(22), per reservoir k of the two-reservoir model; Eqs. (23)-(24) summed over k.
     for k in (1, 2):
-        for label, part, fn, what in (
-            ("21", "local", printed_heat_local_k, "local heat current"),
-            ("22", "nonlocal", printed_heat_nonlocal_k, "non-local heat current"),
-        ):
-            printed = fn(k)
-            derived = thermo.heat_current(two, f"R{k}", part)
-            checks.append(Check(
-                f"Eq. ({label}), k = {k}",
-                f"{what} of reservoir R_{k} (M = 2 distinct reservoirs)",
-                printed, derived, mapping=_sz_mapping_k, mapping_note=SZ_NOTE,
-                matrix_route=current_route(two, "heat", f"R{k}", part, [printed, derived]),
-            ))
-    for label, part, fn, what in (
-        ("23", "local", printed_work_local, "local work current"),
-        ("24", "nonlocal", printed_work_nonlocal, "non-local work current"),
+        for label, part, fn, what in (("21", "local", printed_heat_local_k, "local heat current"),
+                                      ("22", "nonlocal", printed_heat_nonlocal_k,
+                                       "non-local heat current")):
+            checks.append(papers.Check(
+                f"Eq. ({label}), k = {k}", f"{what} of reservoir R_{k} (M = 2 distinct reservoirs)",
+                fn(k), mapping=SZ_MAPPING, mapping_note=SZ_NOTE,
+                of=papers.HeatCurrent(two, f"R{k}", part, SAMPLING)))
+    eq23_note = ("The second sum of Eq. (23) carries the index k but is printed after the bracket "
+                 "of sum_k; we read it as inside sum_k (the only reading in which k is bound).")
+    for label, part, fn, what, note in (
+        ("23", "local", printed_work_local, "local work current", eq23_note),
+        ("24", "nonlocal", printed_work_nonlocal, "non-local work current", ""),
     ):
-        printed = fn()
-        derived = thermo.work_current(two, None, part)
-        note = ""
-        if label == "23":
-            note = ("The second sum of Eq. (23) carries the index k but is printed after the "
-                    "bracket of sum_k; we read it as inside sum_k (the only reading in which k "
-                    "is bound).")
-        checks.append(Check(
-            f"Eq. ({label})",
-            f"{what}, summed over the M = 2 distinct reservoirs",
-            printed, derived, mapping=_sz_mapping_k, mapping_note=SZ_NOTE, note=note,
-            matrix_route=current_route(two, "work", None, part, [printed, derived]),
-        ))
+        checks.append(papers.Check(
+            f"Eq. ({label})", f"{what}, summed over the M = 2 distinct reservoirs", fn(),
+            mapping=SZ_MAPPING, mapping_note=SZ_NOTE, note=note,
+            of=papers.WorkCurrent(two, None, part, SAMPLING)))
 
     # Eq. (29): collective <S^z_R> of the M = 3 cluster.
     cluster = models["cluster_M3"]
-    b = cluster.bath("R")
-    s_z = collective(lambda s: s.z, b.ancilla_sites)
-    derived_sz = trace_out(s_z, b.ancillas)
-    checks.append(Check(
-        "Eq. (29)",
-        "<S^z_R> of the cluster of M = 3 reservoir qubits, in terms of xi_R",
-        printed_collective_sz(), derived_sz, mapping=_m_mapping(3),
-        mapping_note="M = 3; xi_R = tanh(beta_R omega_R/2) as defined in Eq. (16)",
-        matrix_route=collective_sz_route(3),
+    s_z_op = collective(lambda s: s.z, cluster.bath("R").ancilla_sites)
+    s_z = papers.AncillaExpectation(cluster, "R", s_z_op, SZ_SAMPLING)
+    checks.append(papers.Check(
+        "Eq. (29)", "<S^z_R> of the cluster of M = 3 reservoir qubits, in terms of xi_R",
+        printed_collective_sz(), mapping=_m_mapping(3),
+        mapping_note="M = 3; xi_R = tanh(beta_R omega_R/2) as defined in Eq. (16)", of=s_z,
     ))
-    checks.append(Check(
+    checks.append(papers.Check(
         "Eq. (29), definition of xi_R",
         "<S^z_R> = -M xi_R with the definition xi_R = tanh(beta_R omega_R) printed under "
         "Eq. (29)",
-        printed_xi_definition(), derived_sz, mapping=_m_mapping(3), mapping_note="M = 3",
+        printed_xi_definition(), mapping=_m_mapping(3), mapping_note="M = 3",
         difference_kind="paper error",
         note=("Eq. (29) restates xi_R = tanh(beta_R omega_R), without the 1/2 of Eq. (16) "
               "(xi_Rk = tanh(beta_k omega_Rk/2)); the thermal ancilla of Eq. (16) gives "
               "<sigma^z> = -tanh(beta omega/2). A slip in the restated definition: Eqs. (30)-(33) "
               "hold (for M = 1) only with the xi_R of Eq. (16)."),
-        matrix_route=collective_sz_route(3),
+        of=s_z,
     ))
 
     # Eqs. (30)-(33): cluster of M reservoir qubits; M = 1 (single) and M = 3 (cluster_M3).
@@ -675,29 +392,38 @@ def build_checks(models: dict[str, CollisionModel]) -> list[Check]:
          "2 <sigma^z_Si sigma^z_Sj> (Jx_s Jy_i Jy_j + Jy_s Jx_i Jx_j)"),
     )
     for m, variant in ((1, "single"), (3, "cluster_M3")):
-        model = models[variant]
         for label, kind, part, fn, what, missing in specs:
-            printed = fn()
-            if kind == "heat":
-                derived = thermo.heat_current(model, "R", part)
-            else:
-                derived = thermo.work_current(model, None, part)
             differs = m != 1 and missing
-            checks.append(Check(
+            checks.append(papers.Check(
                 f"Eq. ({label}), M = {m}",
                 f"{what}, cluster of M = {m} reservoir qubit{'s' if m > 1 else ''} "
                 "(one common reservoir)",
-                printed, derived, mapping=_m_mapping(m),
+                fn(), mapping=_m_mapping(m),
                 mapping_note=f"M = {m}; xi_R = tanh(beta_R omega_R/2) as in Eq. (16)",
                 difference_kind="paper error" if differs else "",
                 note=m_note.format(terms=missing) if differs else "",
-                matrix_route=current_route(model, kind, "R" if kind == "heat" else None, part,
-                                           [printed, derived]),
-            ))
+                of=(papers.HeatCurrent(models[variant], "R", part, SAMPLING) if kind == "heat"
+                    else papers.WorkCurrent(models[variant], None, part, SAMPLING))))
+    checks += general_n.general_checks()  # issue 12: symbolic M rows
     return checks
 
 
 # statements ---------------------------------------------------------------------------------
+
+
+def gibbs_product(params: Mapping) -> np.ndarray:
+    """Eq. (25): e^{-H_S1/T_R}/Z_1 (x) e^{-H_S2/T_R}/Z_2, the Gibbs state of the local H_S."""
+    h_local = operator_matrix(_system_parts()[0], SYSTEM, None, params)
+    return papers.gibbs_state(h_local, params[T_R])
+
+
+DARK_STATE = np.array([0, 1, -1, 0], dtype=complex) / np.sqrt(2)  # (|01> - |10>)/sqrt(2)
+RHO_DARK = np.outer(DARK_STATE, DARK_STATE.conj())
+KET = {"ket 00": np.diag([1.0, 0, 0, 0]).astype(complex), "ket 01": np.diag([0, 1.0, 0, 0])}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.3g}"
 
 
 def _resonant_point(rng: np.random.Generator, equal_js: bool) -> dict[sympy.Symbol, float]:
@@ -708,206 +434,156 @@ def _resonant_point(rng: np.random.Generator, equal_js: bool) -> dict[sympy.Symb
         j2 = rng.uniform(0.2, 1.5)
     js = float(rng.uniform(0.1, 1.5))
     jys = js if equal_js else float(js * rng.choice([0.4, 0.7, 1.6, 2.5]))
-    return {
-        omega_S1: w, omega_S2: w, omega_R: w, T_R: float(rng.uniform(0.5, 3.0)),
-        JX[1]: float(j1), JY[1]: float(j1), JX[2]: float(j2), JY[2]: float(j2),
-        Jx_s: js, Jy_s: jys,
-    }
-
-
-def _steady_summary(model: CollisionModel, params: Mapping) -> tuple[int, np.ndarray, dict]:
-    ss = steady_state(liouvillian_matrix(model, params))
-    return ss.stationary_dimension, ss.rho, currents_at(model, ss.rho, params)
-
-
-def statement_ess(model: CollisionModel, seed: int = 41) -> Statement:
-    """Sec. 4.1 ('if'): Jx_s = Jy_s and J1 != J2 (resonance, Jx_i = Jy_i) -> ESS of Eq. (25)."""
-    rng = np.random.default_rng(seed)
-    points = [{**_fig_single(), Jx_s: 0.5, Jy_s: 0.5}] + [
-        _resonant_point(rng, True) for _ in range(3)
-    ]
-    ok, rows = True, []
-    for p in points:
-        dim, rho, cur = _steady_summary(model, p)
-        dev = float(np.max(np.abs(rho - gibbs_product(p))))
-        worst = max(abs(v) for v in cur.values())
-        ok &= dim == 1 and dev < 1e-9 and worst < 1e-9
-        rows.append(f"J1={_fmt(p[JX[1]])}, J2={_fmt(p[JX[2]])}, Jx_s=Jy_s={_fmt(p[Jx_s])}, "
-                    f"omega={_fmt(p[omega_R])}, T_R={_fmt(p[T_R])}: dim ker L = {dim}, "
-                    f"max abs(rho_ss - rho_ESS) = {dev:.1e}, max abs(current) = {worst:.1e}")
-    return Statement(
-        "Sec. 4.1, Eq. (25) (if)",
-        "with omega_S1 = omega_S2 = omega_R, Jx_i = Jy_i = J_i, J1 != J2 and Jx_s = Jy_s the "
-        "unique steady state is the product Gibbs state rho_ESS at beta_R, and every heat and "
-        "work current (local and non-local) vanishes there",
-        bool(ok), "; ".join(rows),
-    )
-
-
-def statement_ness(model: CollisionModel, seed: int = 43) -> Statement:
-    """Sec. 4.1 (counterexample): Jx_s != Jy_s -> NESS with non-zero currents, first law."""
-    rng = np.random.default_rng(seed)
-    points = [_fig_single(), {**_fig_single(), Jx_s: 0.25}] + [
-        _resonant_point(rng, False) for _ in range(2)
-    ]
-    ok, rows = True, []
-    for p in points:
-        dim, rho, cur = _steady_summary(model, p)
-        dev = float(np.max(np.abs(rho - gibbs_product(p))))
-        q = cur["Q_R,local"] + cur["Q_R,nonlocal"]
-        w = cur["W_local"] + cur["W_nonlocal"]
-        ok &= dim == 1 and dev > 1e-6 and abs(q) > 1e-8 and abs(q + w) < 1e-10
-        rows.append(f"Jx_s/Jy_s={_fmt(p[Jx_s] / p[Jy_s])} (J1={_fmt(p[JX[1]])}, "
-                    f"J2={_fmt(p[JX[2]])}, T_R={_fmt(p[T_R])}): max abs(rho_ss - rho_ESS) = "
-                    f"{dev:.2e}, Qdot = {q:.4g}, Wdot = {w:.4g}, Qdot + Wdot = {q + w:.1e}, "
-                    f"C_l1 = {l1_coherence(rho):.3g}")
-    return Statement(
-        "Sec. 4.1 (only if: Jx_s != Jy_s)",
-        "with Jx_s != Jy_s (same resonance conditions, J1 != J2) the steady state is a NESS, "
-        "not rho_ESS: heat and work currents are non-zero and satisfy Qdot + Wdot = 0",
-        bool(ok), "; ".join(rows),
-    )
-
-
-def statement_no_ess_with_dark_state(model: CollisionModel) -> Statement:
-    """Sec. 4.1 (only if: J1 = J2): with a dark state the steady state depends on rho_0."""
-    p = {**_fig_single(), Jx_s: 0.5, Jy_s: 0.5, JX[1]: 1.2, JY[1]: 1.2}
-    lv = liouvillian_matrix(model, p)
-    dim = steady_state(lv, np.eye(4) / 4).stationary_dimension
-    rows, ok = [f"J1 = J2 = 1.2, Jx_s = Jy_s = 0.5 (Fig. 1 otherwise): dim ker L = {dim}"], dim > 1
-    for label, index in (("ket 00", 0), ("ket 01", 1)):
-        rho0 = np.zeros((4, 4), dtype=complex)
-        rho0[index, index] = 1.0
-        rho = steady_state(lv, rho0).rho
-        dev = float(np.max(np.abs(rho - gibbs_product(p))))
-        ok &= dev > 1e-6
-        rows.append(f"from {label}: max abs(rho_ss - rho_ESS) = {dev:.3g}")
-    return Statement(
-        "Sec. 4.1 (only if: J1 = J2)",
-        "with J1 = J2 (dark state) and Jx_s = Jy_s the stationary state is not unique and the "
-        "state reached from ket 00 or ket 01 is not rho_ESS",
-        bool(ok), "; ".join(rows),
-    )
-
-
-def statement_nonlocal_work_sign(model: CollisionModel) -> Statement:
-    """Sec. 4.1 / Fig. 1: the non-local work takes the opposite direction to local and total."""
-    ok, rows = True, []
-    for ratio in (0.25, 0.5, 2.0, 4.0):
-        p = {**_fig_single(), Jx_s: 0.5 * ratio, Jy_s: 0.5}
-        _, _, cur = _steady_summary(model, p)
-        wl, wn = cur["W_local"], cur["W_nonlocal"]
-        ok &= wl * wn < 0 and (wl + wn) * wn < 0
-        rows.append(f"Jx_s/Jy_s={ratio:g}: Wdot_loc = {wl:.4g}, Wdot_nonloc = {wn:.4g}, "
-                    f"Wdot = {wl + wn:.4g}")
-    return Statement(
-        "Sec. 4.1, Fig. 1 (sign of non-local work)",
-        "at the steady state of Fig. 1 (omega = 3, J1 = 0.4, J2 = 1.2, T_R = 1; Jy_s = 0.5 "
-        "assumed) the non-local work has the opposite sign to the local and the total work",
-        bool(ok), "; ".join(rows),
-    )
+    return {omega_S1: w, omega_S2: w, omega_R: w, T_R: float(rng.uniform(0.5, 3.0)),
+            JX[1]: float(j1), JY[1]: float(j1), JX[2]: float(j2), JY[2]: float(j2),
+            Jx_s: js, Jy_s: jys}
 
 
 def _dark_point(rng: np.random.Generator) -> dict[sympy.Symbol, float]:
     w_s, w_r = rng.uniform(1.0, 4.0, size=2)
     jx, jy = rng.uniform(0.2, 1.5, size=2)
-    return {
-        omega_S1: float(w_s), omega_S2: float(w_s), omega_R: float(w_r),
-        T_R: float(rng.uniform(0.5, 3.0)), JX[1]: float(jx), JX[2]: float(jx),
-        JY[1]: float(jy), JY[2]: float(jy),
-        Jx_s: float(rng.uniform(0.1, 1.5)), Jy_s: float(rng.uniform(0.1, 1.5)),
-    }
+    return {omega_S1: float(w_s), omega_S2: float(w_s), omega_R: float(w_r),
+            T_R: float(rng.uniform(0.5, 3.0)), JX[1]: float(jx), JX[2]: float(jx),
+            JY[1]: float(jy), JY[2]: float(jy),
+            Jx_s: float(rng.uniform(0.1, 1.5)), Jy_s: float(rng.uniform(0.1, 1.5))}
 
 
-def statement_dark_state(model: CollisionModel, seed: int = 47) -> Statement:
+def statement_ess(model: CollisionModel, seed: int = 41) -> papers.Statement:
+    """Sec. 4.1 ('if'): Jx_s = Jy_s and J1 != J2 (resonance, Jx_i = Jy_i) -> ESS of Eq. (25)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for p in [{**_fig_single(), Jx_s: 0.5, Jy_s: 0.5}] + [_resonant_point(rng, True)
+                                                          for _ in range(3)]:
+        ss = papers.steady_summary(model, p)
+        dev = float(np.max(np.abs(ss.rho - gibbs_product(p))))
+        worst = max(abs(v) for v in ss.currents.values())
+        rows.append((ss.dimension == 1 and dev < 1e-9 and worst < 1e-9,
+                     f"J1={_fmt(p[JX[1]])}, J2={_fmt(p[JX[2]])}, Jx_s=Jy_s={_fmt(p[Jx_s])}, "
+                     f"omega={_fmt(p[omega_R])}, T_R={_fmt(p[T_R])}: dim ker L = {ss.dimension}, "
+                     f"max abs(rho_ss - rho_ESS) = {dev:.1e}, max abs(current) = {worst:.1e}"))
+    return papers.Statement.from_rows(
+        "Sec. 4.1, Eq. (25) (if)",
+        "with omega_S1 = omega_S2 = omega_R, Jx_i = Jy_i = J_i, J1 != J2 and Jx_s = Jy_s the "
+        "unique steady state is the product Gibbs state rho_ESS at beta_R, and every heat and "
+        "work current (local and non-local) vanishes there", rows)
+
+
+def statement_ness(model: CollisionModel, seed: int = 43) -> papers.Statement:
+    """Sec. 4.1 (counterexample): Jx_s != Jy_s -> NESS with non-zero currents, first law."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for p in [_fig_single(), {**_fig_single(), Jx_s: 0.25}] + [_resonant_point(rng, False)
+                                                               for _ in range(2)]:
+        ss = papers.steady_summary(model, p)
+        q, w = ss.heat["R"], ss.work
+        dev = float(np.max(np.abs(ss.rho - gibbs_product(p))))
+        rows.append((ss.dimension == 1 and dev > 1e-6 and abs(q) > 1e-8 and abs(q + w) < 1e-10,
+                     f"Jx_s/Jy_s={_fmt(p[Jx_s] / p[Jy_s])} (J1={_fmt(p[JX[1]])}, "
+                     f"J2={_fmt(p[JX[2]])}, T_R={_fmt(p[T_R])}): max abs(rho_ss - rho_ESS) = "
+                     f"{dev:.2e}, Qdot = {q:.4g}, Wdot = {w:.4g}, Qdot + Wdot = {q + w:.1e}, "
+                     f"C_l1 = {l1_coherence(ss.rho):.3g}"))
+    return papers.Statement.from_rows(
+        "Sec. 4.1 (only if: Jx_s != Jy_s)",
+        "with Jx_s != Jy_s (same resonance conditions, J1 != J2) the steady state is a NESS, "
+        "not rho_ESS: heat and work currents are non-zero and satisfy Qdot + Wdot = 0", rows)
+
+
+def statement_no_ess_with_dark_state(model: CollisionModel) -> papers.Statement:
+    """Sec. 4.1 (only if: J1 = J2): with a dark state the steady state depends on rho_0."""
+    p = {**_fig_single(), Jx_s: 0.5, Jy_s: 0.5, JX[1]: 1.2, JY[1]: 1.2}
+    dim = papers.stationarity(model, p, RHO_DARK)[0]
+    rows = [(dim > 1, f"J1 = J2 = 1.2, Jx_s = Jy_s = 0.5 (Fig. 1 otherwise): dim ker L = {dim}")]
+    for label, rho0 in KET.items():
+        dev = float(np.max(np.abs(papers.steady_summary(model, p, rho0).rho - gibbs_product(p))))
+        rows.append((dev > 1e-6, f"from {label}: max abs(rho_ss - rho_ESS) = {dev:.3g}"))
+    return papers.Statement.from_rows(
+        "Sec. 4.1 (only if: J1 = J2)",
+        "with J1 = J2 (dark state) and Jx_s = Jy_s the stationary state is not unique and the "
+        "state reached from ket 00 or ket 01 is not rho_ESS", rows)
+
+
+def statement_nonlocal_work_sign(model: CollisionModel) -> papers.Statement:
+    """Sec. 4.1 / Fig. 1: the non-local work takes the opposite direction to local and total."""
+    rows = []
+    for ratio in (0.25, 0.5, 2.0, 4.0):
+        cur = papers.steady_summary(model, {**_fig_single(), Jx_s: 0.5 * ratio, Jy_s: 0.5}).currents
+        wl, wn = cur["W_local"], cur["W_nonlocal"]
+        rows.append((wl * wn < 0 and (wl + wn) * wn < 0,
+                     f"Jx_s/Jy_s={ratio:g}: Wdot_loc = {wl:.4g}, Wdot_nonloc = {wn:.4g}, "
+                     f"Wdot = {wl + wn:.4g}"))
+    return papers.Statement.from_rows(
+        "Sec. 4.1, Fig. 1 (sign of non-local work)",
+        "at the steady state of Fig. 1 (omega = 3, J1 = 0.4, J2 = 1.2, T_R = 1; Jy_s = 0.5 "
+        "assumed) the non-local work has the opposite sign to the local and the total work", rows)
+
+
+def statement_dark_state(model: CollisionModel, seed: int = 47) -> papers.Statement:
     """Sec. 4.2: |psi_D> = (|01> - |10>)/sqrt(2) is stationary when Jx_1 = Jx_2, Jy_1 = Jy_2,
     omega_S1 = omega_S2; the stationary space is then more than one-dimensional."""
     rng = np.random.default_rng(seed)
-    fig2 = {**_fig_single(), JX[1]: 1.2, JY[1]: 1.2}
-    points = [fig2] + [_dark_point(rng) for _ in range(3)]
-    rho_d = np.outer(DARK_STATE, DARK_STATE.conj())
-    ok, rows = True, []
-    for p in points:
-        lv = liouvillian_matrix(model, p)
-        dim = steady_state(lv, np.eye(4) / 4).stationary_dimension
-        res = float(np.max(np.abs(lv @ rho_d.flatten(order="F"))))
-        cur = currents_at(model, rho_d, p)
+    rows = []
+    for p in [{**_fig_single(), JX[1]: 1.2, JY[1]: 1.2}] + [_dark_point(rng) for _ in range(3)]:
+        dim, res = papers.stationarity(model, p, RHO_DARK)
+        cur = papers.currents_at(model, RHO_DARK, p)
         q = cur["Q_R,local"] + cur["Q_R,nonlocal"]
         w = cur["W_local"] + cur["W_nonlocal"]
-        ok &= dim > 1 and res < 1e-12 and abs(q) < 1e-12 and abs(w) < 1e-12
-        rows.append(f"Jx={_fmt(p[JX[1]])}, Jy={_fmt(p[JY[1]])}, omega_S={_fmt(p[omega_S1])}, "
-                    f"omega_R={_fmt(p[omega_R])}, Jx_s={_fmt(p[Jx_s])}, Jy_s={_fmt(p[Jy_s])}: "
-                    f"dim ker L = {dim}, max abs(L(psi_D)) = {res:.1e}; at psi_D Qdot = {q:.1e}, "
-                    f"Wdot = {w:.1e}, while Qdot_loc = {cur['Q_R,local']:.4g} = "
-                    f"-Qdot_nonloc and Wdot_loc = {cur['W_local']:.4g} = -Wdot_nonloc")
-    return Statement(
+        rows.append((dim > 1 and res < 1e-12 and abs(q) < 1e-12 and abs(w) < 1e-12,
+                     f"Jx={_fmt(p[JX[1]])}, Jy={_fmt(p[JY[1]])}, omega_S={_fmt(p[omega_S1])}, "
+                     f"omega_R={_fmt(p[omega_R])}, Jx_s={_fmt(p[Jx_s])}, Jy_s={_fmt(p[Jy_s])}: "
+                     f"dim ker L = {dim}, max abs(L(psi_D)) = {res:.1e}; at psi_D Qdot = {q:.1e}, "
+                     f"Wdot = {w:.1e}, while Qdot_loc = {cur['Q_R,local']:.4g} = "
+                     f"-Qdot_nonloc and Wdot_loc = {cur['W_local']:.4g} = -Wdot_nonloc"))
+    return papers.Statement.from_rows(
         "Sec. 4.2 (dark state)",
         "for Jx_1 = Jx_2, Jy_1 = Jy_2 and omega_S1 = omega_S2 the state "
         "psi_D = (ket 01 - ket 10)/sqrt(2) is stationary (L(psi_D) = 0), carries no total heat "
         "or work current (its local and non-local parts cancel exactly), and the stationary "
-        "space has dimension > 1",
-        bool(ok), "; ".join(rows),
-    )
+        "space has dimension > 1", rows)
 
 
-def statement_dark_state_currents(model: CollisionModel) -> Statement:
+def statement_dark_state_currents(model: CollisionModel) -> papers.Statement:
     """Sec. 4.2 / Fig. 2: currents shrink as the dark-state proportion P_D grows (-> 0 at 1)."""
     p = {**_fig_single(), JX[1]: 1.2, JY[1]: 1.2}
-    lv = liouvillian_matrix(model, p)
-    rho_d = np.outer(DARK_STATE, DARK_STATE.conj())
-    ground = np.zeros((4, 4), dtype=complex)
-    ground[0, 0] = 1.0  # |00>, no overlap with psi_D
-    values = []
-    for pd in (0.0, 0.3, 0.6, 0.9, 1.0):
-        rho = steady_state(lv, pd * rho_d + (1 - pd) * ground).rho
-        cur = currents_at(model, rho, p)
-        values.append((pd, cur["Q_R,local"] + cur["Q_R,nonlocal"],
-                       cur["W_local"] + cur["W_nonlocal"]))
-    q0 = values[0][1]
-    linear = all(abs(q - (1 - pd) * q0) < 1e-9 * max(1.0, abs(q0)) for pd, q, _ in values)
-    ok = abs(q0) > 1e-6 and linear and abs(values[-1][1]) < 1e-10 and abs(values[-1][2]) < 1e-10
-    rows = [f"P_D={pd:g}: Qdot = {q:.4g}, Wdot = {w:.4g}" for pd, q, w in values]
-    return Statement(
+    found = {pd: papers.steady_summary(model, p, pd * RHO_DARK + (1 - pd) * KET["ket 00"])
+             for pd in (0.0, 0.3, 0.6, 0.9, 1.0)}  # |00>: no overlap with psi_D
+    q0 = found[0.0].heat["R"]
+    linear = all(abs(ss.heat["R"] - (1 - pd) * q0) < 1e-9 * max(1.0, abs(q0))
+                 for pd, ss in found.items())
+    return papers.Statement(
         "Sec. 4.2, Fig. 2 (currents vs P_D)",
         "at Fig. 2's parameters (J1 = J2 = 1.2, omega = 3, T_R = 1; Jx_s/Jy_s = 2 assumed) the "
         "steady-state currents from rho_0 = P_D psi_D psi_D^dag + (1 - P_D) ket00 bra00 shrink as "
         "P_D grows, exactly as (1 - P_D), and vanish for P_D = 1",
-        bool(ok), "; ".join(rows),
-    )
+        bool(abs(q0) > 1e-6 and linear and abs(found[1.0].heat["R"]) < 1e-10
+             and abs(found[1.0].work) < 1e-10),
+        "; ".join(f"P_D={pd:g}: Qdot = {ss.heat['R']:.4g}, Wdot = {ss.work:.4g}"
+                  for pd, ss in found.items()))
 
 
-def statement_common_needed(model: CollisionModel) -> Statement:
+def statement_common_needed(model: CollisionModel) -> papers.Statement:
     """Abstract/Sec. 4.2: the dark state is a common-reservoir effect (independent: unique NESS)."""
-    p = {**_fig_single(), JX[1]: 1.2, JY[1]: 1.2}
-    lv = liouvillian_matrix(model, p)
-    dim = steady_state(lv, np.eye(4) / 4).stationary_dimension
-    rho_d = np.outer(DARK_STATE, DARK_STATE.conj())
-    res = float(np.max(np.abs(lv @ rho_d.flatten(order="F"))))
-    return Statement(
+    dim, res = papers.stationarity(model, {**_fig_single(), JX[1]: 1.2, JY[1]: 1.2}, RHO_DARK)
+    return papers.Statement(
         "Sec. 4.2 (dark state needs the common reservoir)",
         "with the same parameters but each qubit meeting its own ancilla (independent "
         "reservoirs) psi_D is not stationary and the steady state is unique",
         bool(dim == 1 and res > 1e-6),
         f"independent scheme at Fig. 2 parameters: dim ker L = {dim}, "
-        f"max abs(L(psi_D)) = {res:.3g}",
-    )
+        f"max abs(L(psi_D)) = {res:.3g}")
 
 
-def statement_cluster_scaling(models: dict[str, CollisionModel]) -> Statement:
+def statement_cluster_scaling(models: dict[str, CollisionModel]) -> papers.Statement:
     """Sec. 5.3: the M-cluster is the single reservoir with every dissipative term times M."""
     single, cluster = models["single"], models["cluster_M3"]
-    x_op = general_observable()
+    x_op, _ = papers.general_observable(SYSTEM)
     f1, f3 = thermo.lindblad_form(single), thermo.lindblad_form(cluster)
     d1 = f1.adjoint(x_op, "local") + f1.adjoint(x_op, "nonlocal")
     d3 = f3.adjoint(x_op, "local") + f3.adjoint(x_op, "nonlocal")
     diss_ok = (d3 - d1 * 3).is_zero()
-    cur_ok = True
-    for part in ("local", "nonlocal"):
-        cur_ok &= sympy.expand(thermo.heat_current(cluster, "R", part)
-                               - 3 * thermo.heat_current(single, "R", part)) == 0
-        cur_ok &= sympy.expand(thermo.work_current(cluster, None, part)
-                               - 3 * thermo.work_current(single, None, part)) == 0
-    return Statement(
+    cur_ok = all(sympy.expand(f(cluster, b, part) - 3 * f(single, b, part)) == 0
+                 for part in ("local", "nonlocal")
+                 for f, b in ((thermo.heat_current, "R"), (thermo.work_current, None)))
+    return papers.Statement(
         "Sec. 5.3 (scaling with M)",
         "for the cluster of M = 3 reservoir qubits (Eq. (28)) the dissipator and all local and "
         "non-local currents are exactly M times those of M = 1 (the paper's 'equivalent to an "
@@ -915,44 +591,33 @@ def statement_cluster_scaling(models: dict[str, CollisionModel]) -> Statement:
         "only <sigma^z_R> by -M xi_R is therefore incomplete (Eqs. (30), (32), (33))",
         bool(diss_ok and cur_ok),
         f"symbolic: D_3^dag(X) - 3 D_1^dag(X) = 0 for general X: {diss_ok}; every current of "
-        f"cluster_M3 minus 3 x that of single expands to 0: {cur_ok}",
-    )
+        f"cluster_M3 minus 3 x that of single expands to 0: {cur_ok}")
 
 
-def statement_cluster_trend(seed: int = 53) -> Statement:
+def statement_cluster_trend() -> papers.Statement:
     """Sec. 5.3 / Fig. 7: more reservoir qubits -> larger currents and coherence."""
-    rows, currents, coherences = [], [], []
     p = build_parameters()["cluster_M3"]
-    for m in (1, 2, 3):
-        model = cluster_model(m, f"cluster_M{m}")
-        _, rho, cur = _steady_summary(model, p)
-        w = cur["W_local"] + cur["W_nonlocal"]
-        currents.append(abs(w))
-        coherences.append(l1_coherence(rho))
-        rows.append(f"M={m}: Wdot = {w:.4g}, C_l1 = {coherences[-1]:.4g}")
-    ok = currents[0] < currents[1] < currents[2] and coherences[0] < coherences[1] < coherences[2]
-    return Statement(
+    found = [papers.steady_summary(cluster_model(m, f"cluster_M{m}"), p) for m in (1, 2, 3)]
+    works = [abs(ss.work) for ss in found]
+    coherences = [l1_coherence(ss.rho) for ss in found]
+    return papers.Statement(
         "Sec. 5.3, Fig. 7 (trend with M)",
         "at Fig. 7's parameters (T_R = 2, Jx_s = Jy_s = 0.5, omega = 3, Jy_1 = 0.4, Jy_2 = 1.2; "
         "Jx_1 = 0.6, Jx_2 = 1.2 assumed) the work cost and the l1 coherence of the steady state "
         "grow with M = 1, 2, 3",
-        bool(ok), "; ".join(rows),
-    )
+        bool(works[0] < works[1] < works[2] and coherences[0] < coherences[1] < coherences[2]),
+        "; ".join(f"M={m}: Wdot = {ss.work:.4g}, C_l1 = {c:.4g}"
+                  for m, ss, c in zip((1, 2, 3), found, coherences, strict=True)))
 
 
-def build_statements(models: dict[str, CollisionModel]) -> list[Statement]:
+def statements(models: dict[str, CollisionModel] | None = None) -> list[papers.Statement]:
+    models = models or MODELS
     single = models["single"]
-    return [
-        statement_ess(single),
-        statement_ness(single),
-        statement_no_ess_with_dark_state(single),
-        statement_nonlocal_work_sign(single),
-        statement_dark_state(single),
-        statement_dark_state_currents(single),
-        statement_common_needed(models["independent"]),
-        statement_cluster_scaling(models),
-        statement_cluster_trend(),
-    ]
+    return [statement_ess(single), statement_ness(single),
+            statement_no_ess_with_dark_state(single), statement_nonlocal_work_sign(single),
+            statement_dark_state(single), statement_dark_state_currents(single),
+            statement_common_needed(models["independent"]), statement_cluster_scaling(models),
+            statement_cluster_trend()]
 
 
 # quantities, notes, build -------------------------------------------------------------------
@@ -967,12 +632,10 @@ QUANTITY_SPECS = (
 )
 
 
-def quantities(models: dict[str, CollisionModel] | None = None) -> list[tuple]:
-    """(name, expr, latex_name, description) of the derived currents (M = 1 and M = 3)."""
-    from symthermo.emit import current_symbol
-
-    models = models or build_models()
-    out = []
+def quantities(models: dict[str, CollisionModel] | None = None) -> list[Quantity]:
+    """The derived currents for LaTeX and kernels (M = 1 and M = 3)."""
+    models = models or MODELS
+    out = list(general_n.general_quantities())  # issue 12: symbolic M forms first
     for variant, suffix, latex_suffix, what in (
         ("single", "", "", "one common reservoir qubit (M = 1)"),
         ("cluster_M3", "_M3", r"_{M=3}", "cluster of M = 3 reservoir qubits"),
@@ -982,17 +645,14 @@ def quantities(models: dict[str, CollisionModel] | None = None) -> list[tuple]:
             expr = (thermo.heat_current(model, "R", part) if kind == "heat"
                     else thermo.work_current(model, None, part))
             latex = current_symbol(letter, script) + latex_suffix
-            out.append((name + suffix, expr, latex, f"{desc}, {what}"))
+            out.append(Quantity(name + suffix, expr, latex, f"{desc}, {what}"))
         energy = r"\dot{E}_{S,M=3}" if suffix else r"\dot{E}_{S}"  # one subscript only
-        out.append((f"energy_rate{suffix}", thermo.energy_rate(model), energy,
-                    f"rate of change of the system energy, {what}"))
+        out.append(Quantity(f"energy_rate{suffix}", thermo.energy_rate(model), energy,
+                            f"rate of change of the system energy, {what}"))
     return out
 
 
-def _as_quantities(rows: list[tuple]) -> list:
-    from symthermo.emit import Quantity
-
-    return [Quantity(name, expr, latex, desc) for name, expr, latex, desc in rows]
+_as_quantities = list  # (kept for derivations/figures/common_reservoirs.py)
 
 
 NOTES = [
@@ -1028,21 +688,3 @@ NOTES = [
     "besides psi_D is not specified; "
     "we use |00>.",
 ]
-
-
-def build() -> Derivation:
-    models = build_models()
-    checks = [compare(c) for c in build_checks(models)]
-    checks += [compare(c) for c in general_n.general_checks()]  # issue 12: symbolic M rows
-    return Derivation(
-        name=NAME,
-        title=TITLE,
-        sources=SOURCES,
-        models=models,
-        parameters=build_parameters(),
-        quantities=[*general_n.general_quantities(), *_as_quantities(quantities(models))],
-        checks=checks,
-        statements=build_statements(models),
-        notes=list(NOTES),
-        kernel_sites=SYSTEM,
-    )

@@ -34,16 +34,9 @@ from functools import cache
 import numpy as np
 import sympy
 
-from derivations.framework import (
-    STATUS_HOLDS,
-    Check,
-    Derivation,
-    Statement,
-    compare,
-    expectation_values,
-)
 from derivations.general_n import coupled_ensembles as general_n
-from symthermo import thermo
+from derivations.references import REFERENCES
+from symthermo import papers, thermo
 from symthermo.algebra import (
     Expectation,
     Operator,
@@ -57,11 +50,22 @@ from symthermo.algebra import (
 from symthermo.emit import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
 from symthermo.numeric.matrices import monomial_matrix
+from symthermo.numeric.model_dynamics import LiouvillianBuilder
 from symthermo.numeric.model_matrices import random_density_matrix
+from symthermo.numeric.sectors import sector_steady_state
+from symthermo.papers import (
+    STATUS_HOLDS,
+    Check,
+    Derivation,
+    Statement,
+    compare,
+    expectation_values,
+)
 from symthermo.states import ThermalOscillator
 
 NAME = "coupled_ensembles"
 TITLE = "Coupled ensembles: local and non-local heat and work currents (coupled-ensembles)"
+REFERENCE = REFERENCES["coupled_ensembles"]  # cited in the report, the LaTeX and references.bib
 SOURCES = ("coupled-ensembles.txt", "coupled-ensembles.md")
 
 # --------------------------------------------------------------------------------------------
@@ -224,6 +228,9 @@ def build_models() -> dict[str, CollisionModel]:
     return {v: make_model(v) for v in VARIANTS}
 
 
+MODELS = build_models()
+
+
 def build_parameters() -> dict[str, dict]:
     """Default parameters of each scenario (Figs. 2-3)."""
     return {v: default_parameters(v) for v in VARIANTS}
@@ -315,119 +322,27 @@ def thermal_populations(i: str, params: Mapping, levels: int) -> np.ndarray:
     return pops / pops.sum()
 
 
-# pair weights of the paper's general formulas: Eqs. (20)-(24) (simultaneous: 1/2 for every
-# (n', n)), Eqs. (40), (41) (cascaded: 1/2 for n' = n, 1 for the ordered pair with the earlier
-# V_n outermost), independent: local terms only.  (outer, inner, weight)
-def paper_pair_weights(scheme: str) -> list[tuple[int, int, float]]:
-    out = [(n, n, 0.5) for n in INDICES]
-    if scheme == "simultaneous":
-        out += [(n2, n, 0.5) for n in INDICES for n2 in INDICES if n2 != n]
-    elif scheme == "cascaded":
-        out += [(n, n2, 1.0) for n in INDICES for n2 in INDICES if n2 > n]
-    return out
-
-
-@cache
-def _route_operators(variant: str, cutoff: int):
-    model = make_model(variant)
-    out = {}
-    for i in BATHS:
-        sites = (*SYSTEM_SITES, ANCILLA[i])
-        b = model.bath(i)
-        out[i] = (
-            {n: NumericOperator(coupling(i, n), sites, cutoff) for n in INDICES},
-            NumericOperator(b.hamiltonian, sites, cutoff),
-            NumericOperator(model.system_hamiltonian, sites, cutoff),
-        )
-    return out
-
-
-def matrix_currents(variant: str, params: Mapping, rho: np.ndarray, cutoff: int = CUTOFF) -> dict:
-    """Heat and work currents from plain matrices with the paper's general formulas:
-
-    Qdot_i = sum w <[V_outer, [V_inner, H_Ei]]>,  Wdot = -sum_i sum w <[V_outer, [V_inner,
-    H_S + H_Ei]]>  in rho_S (x) rho_Ei (thermal, ``cutoff`` Fock levels), with the weights of
-    :func:`paper_pair_weights`.  Keys: ("heat", i, part), ("work", None, part)."""
-    scheme = SCHEMES[variant[:3]]
-    weights = paper_pair_weights(scheme)
-    out: dict = {}
-    work = dict.fromkeys(("local", "nonlocal"), 0.0)
-    for i, (vs, h_e, h_s) in _route_operators(variant, cutoff).items():
-        v = {n: op(params) for n, op in vs.items()}
-        he = h_e(params)
-        hw = he + h_s(params)
-        rho_se = np.kron(rho, np.diag(thermal_populations(i, params, cutoff)))
-        left = {n: rho_se @ m - m @ rho_se for n, m in v.items()}  # [rho, V_outer]
-        inner_h = {n: m @ he - he @ m for n, m in v.items()}
-        inner_w = {n: m @ hw - hw @ m for n, m in v.items()}
-        heat = dict.fromkeys(("local", "nonlocal"), 0.0)
-        for outer, inner, w in weights:
-            part = "local" if outer == inner else "nonlocal"
-            # Tr[rho [A, [B, X]]] = Tr[[rho, A] [B, X]]
-            heat[part] += w * np.einsum("ij,ji->", left[outer], inner_h[inner]).real
-            work[part] -= w * np.einsum("ij,ji->", left[outer], inner_w[inner]).real
-        for part in heat:
-            out["heat", i, part] = heat[part]
-        out["heat", i, "total"] = heat["local"] + heat["nonlocal"]
-    for part in work:
-        out["work", None, part] = work[part]
-    out["work", None, "total"] = work["local"] + work["nonlocal"]
-    return out
-
-
-_MATRIX_CACHE: dict = {}
-
-
-def cached_matrix_currents(variant: str, params: Mapping, rho: np.ndarray) -> dict:
-    key = (variant, tuple(_values(params)), rho.tobytes())
-    if key not in _MATRIX_CACHE:
-        _MATRIX_CACHE[key] = matrix_currents(variant, params, rho)
-    return _MATRIX_CACHE[key]
+def _sampling(uniform: bool = False) -> papers.Sampling:
+    """Random points of the matrix routes (:func:`random_parameters`; ancillas at CUTOFF)."""
+    return papers.Sampling(draw=lambda rng, _: random_parameters(rng, uniform=uniform),
+                           cutoff={a.name: CUTOFF for a in ANCILLA.values()})
 
 
 # ---- steady states --------------------------------------------------------------------------
 
 
 @cache
-def _numeric_lindblad(variant: str):
-    """Numeric builders of the derived Lindblad form: H and, per channel, jumps and rates."""
-    lf = thermo.lindblad_form(make_model(variant))
-    h = NumericOperator(lf.hamiltonian, SYSTEM_SITES)
-    channels = []
-    for ch in lf.channels:
-        jumps = [NumericOperator(op, SYSTEM_SITES) for op in ch.jump_operators]
-        rates = sympy.lambdify(PARAMETER_SYMBOLS, ch.rates, "numpy")
-        channels.append((jumps, rates))
-    return h, channels
+def _liouvillian_builder(variant: str) -> tuple[LiouvillianBuilder, frozenset]:
+    model = MODELS[variant]
+    return LiouvillianBuilder(model), frozenset(str(x) for x in papers.model_parameters(model))
 
 
 def liouvillian(variant: str, params: Mapping) -> np.ndarray:
     """Column-stacking Liouvillian (vec(A rho B) = (B^T (x) A) vec(rho)) of the derived
-    Lindblad form: L = -i[H, .] + sum gamma_ab (L_a . L_b^dag - {L_b^dag L_a, .}/2)."""
-    h_builder, channels = _numeric_lindblad(variant)
-    h = h_builder(params)
-    d = h.shape[0]
-    eye = np.eye(d)
-    k = np.zeros_like(h)
-    sandwich = np.zeros((d, d, d, d), dtype=complex)
-    for jumps, rates in channels:
-        mats = np.array([j(params) for j in jumps])
-        gam = np.array(rates(*_values(params)), dtype=complex)
-        # sum_ab gamma_ab conj(L_b) (x) L_a  (the sandwich L_a rho L_b^dag)
-        sandwich += np.einsum("ab,bij,akl->ikjl", gam, mats.conj(), mats)
-        k += np.einsum("ab,bji,ajk->ik", gam, mats.conj(), mats)  # sum gamma_ab L_b^dag L_a
-    heff = h - 0.5j * k
-    return (
-        sandwich.reshape(d * d, d * d)
-        - 1j * np.kron(eye, heff)
-        + 1j * np.kron(heff.conj(), eye)  # i (heff^dag)^T (x) 1
-    )
-
-
-def _sector_indices(d: int = 16) -> np.ndarray:
-    """vec indices i + j d of |i><j| with equal excitation numbers (popcount) of i and j."""
-    n = [bin(k).count("1") for k in range(d)]
-    return np.array([i + j * d for j in range(d) for i in range(d) if n[i] == n[j]])
+    Lindblad form, from the engine's :class:`~symthermo.numeric.model_dynamics.
+    LiouvillianBuilder`."""
+    builder, names = _liouvillian_builder(variant)
+    return builder({str(k): float(v) for k, v in params.items() if str(k) in names})
 
 
 def stationary_dimension(variant: str, params: Mapping) -> int:
@@ -441,24 +356,9 @@ def steady_state(variant: str, params: Mapping) -> tuple[np.ndarray, int]:
     between equal total excitation numbers.  The Liouvillian conserves that sector (H_S, H_I,
     H_cas conserve N; rates pair sigma^- with sigma^- and sigma^+ with sigma^+ only), and every
     steady state of a trace-preserving L has a component there, so a unique steady state lies in
-    it; :func:`stationary_dimension` counts the full kernel."""
-    lv = liouvillian(variant, params)
-    d = round(np.sqrt(lv.shape[0]))
-    idx = _sector_indices(d)
-    ls = lv[np.ix_(idx, idx)]
-    s = np.linalg.svd(ls, compute_uv=False)
-    kernel = int(np.sum(s <= 1e-10 * s[0]))
-    trace_row = np.array([1.0 if (k % d) == (k // d) else 0.0 for k in idx], dtype=complex)
-    a = ls.copy()
-    a[0, :] = trace_row
-    rhs = np.zeros(len(idx), dtype=complex)
-    rhs[0] = 1.0
-    x = np.linalg.solve(a, rhs)
-    full = np.zeros(d * d, dtype=complex)
-    full[idx] = x
-    rho = full.reshape(d, d, order="F")
-    rho = (rho + rho.conj().T) / 2
-    return rho / np.trace(rho).real, kernel
+    it (:func:`symthermo.numeric.sectors.sector_steady_state`); :func:`stationary_dimension`
+    counts the full kernel."""
+    return sector_steady_state(liouvillian(variant, params), len(SYSTEM_SITES))
 
 
 @cache
@@ -641,28 +541,25 @@ def dissipator_matrix_route(variant: str, part: str) -> Callable:
 
 
 def heat_route(variant: str, i: str, part: str, exprs: Callable[[], list]) -> Callable:
-    def route(rng: np.random.Generator):
-        params = random_parameters(rng)
-        rho = random_state(rng)
-        value = cached_matrix_currents(variant, params, rho)["heat", i, part]
-        return _point(exprs(), rho, params), value
-
-    return route
+    """The engine's matrix route of the heat current of bath i (Tr[(rho_S (x) rho_E)
+    [V_n', [V_n, H_Ei]]] summed with the scheme's pair weights) at a random point."""
+    return papers.HeatCurrent(MODELS[variant], i, part, _sampling()).matrix_route(exprs())
 
 
 def work_route(
     variant: str, part: str, exprs: Callable[[], list], transform: Callable | None = None,
     uniform: bool = False,
 ) -> Callable:
-    """Matrix route of the work current (or of transform(W, params) for C quantities)."""
+    """The engine's matrix route of the work current (or of transform(W, params) for C
+    quantities)."""
+    base = papers.WorkCurrent(MODELS[variant], None, part, _sampling(uniform)).matrix_route(
+        exprs())
+    if transform is None:
+        return base
 
     def route(rng: np.random.Generator):
-        params = random_parameters(rng, uniform=uniform)
-        rho = random_state(rng)
-        value = cached_matrix_currents(variant, params, rho)["work", None, part]
-        if transform is not None:
-            value = transform(value, params)
-        return _point(exprs(), rho, params), value
+        subs, value = base(rng)
+        return subs, transform(value, subs)
 
     return route
 
@@ -1284,7 +1181,7 @@ STEADY_CUTOFF = 10
 def _machine_route(quantity: str, lo: float, hi: float) -> Callable:
     """Steady state of a random scenario at random omega_h/omega_c in (lo, hi), T_h = 2 T_c,
     temperatures scaled down (omega_h/T_h = 5) so that the ancilla cutoff converges; the
-    currents at rho_ss from plain matrices (:func:`matrix_currents`)."""
+    currents at rho_ss from plain matrices (:func:`symthermo.papers.currents_at`)."""
 
     def route(rng: np.random.Generator):
         variant = VARIANTS[int(rng.integers(len(VARIANTS)))]
@@ -1296,8 +1193,11 @@ def _machine_route(quantity: str, lo: float, hi: float) -> Callable:
         for k in g:
             params[g[k]] = float(rng.uniform(0.3, 0.7))
         rho, _ = steady_state(variant, params)
-        c = matrix_currents(variant, params, rho, STEADY_CUTOFF)
-        qh, qc, w = c["heat", "h", "total"], c["heat", "c", "total"], c["work", None, "total"]
+        c = papers.currents_at(MODELS[variant], rho, params,
+                               {a.name: STEADY_CUTOFF for a in ANCILLA.values()})
+        qh = c["Q_h,local"] + c["Q_h,nonlocal"]
+        qc = c["Q_c,local"] + c["Q_c,nonlocal"]
+        w = c["W_local"] + c["W_nonlocal"]
         value = {"eta": -w / qh, "COP_R": qc / w, "COP_A": qh / w}[quantity]
         return {omega["h"]: params[omega["h"]], omega["c"]: params[omega["c"]]}, value
 

@@ -23,28 +23,33 @@ current (switching the coupling on and off) is the same in both.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 
 import numpy as np
 import sympy
 
-from derivations.framework import Check, Derivation, Statement, compare, expectation_values
+from derivations.references import REFERENCES
+from symthermo import papers
 from symthermo.algebra import anticommutator, commutator, expectation, qubit
 from symthermo.algebra.expectation import Expectation
 from symthermo.model import CollisionModel, bath, collision_model
-from symthermo.numeric.matrices import PAULI, operator_matrix
-from symthermo.numeric.model_matrices import (
-    ancilla_density_matrix,
-    heat_current_matrix,
-    random_density_matrix,
-    work_current_matrix,
+from symthermo.numeric.collision import collision_energetics, collision_steady_state
+from symthermo.numeric.matrices import evaluate
+from symthermo.numeric.measures import l1_coherence
+from symthermo.numeric.model_dynamics import (
+    collision_round,
+    direct_liouvillian,
+    lindblad_liouvillian_of,
 )
+from symthermo.numeric.model_matrices import random_density_matrix
+from symthermo.numeric.steady import evolve, steady_state
 from symthermo.states import DiagonalState, ThermalQubit, trace_out
-from symthermo.thermo import heat_current, heisenberg_equation, lindblad_form, work_current
+from symthermo.thermo import heat_current, heisenberg_equation, work_current
 
 NAME = "memoryless_ness"
 TITLE = "Non-equilibrium steady states of memoryless quantum collision models"
+REFERENCE = REFERENCES["memoryless_ness"]  # cited in the report, the LaTeX and references.bib
 SOURCES = ("memoryless-ness.md",)
 
 # sites and symbols --------------------------------------------------------------------------
@@ -146,178 +151,59 @@ def steady_currents(model: CollisionModel, ss: Mapping) -> tuple[sympy.Expr, sym
     return q, w
 
 
-# numeric routes (plain matrices) -------------------------------------------------------------
+# numbers: the engine's matrix routes, Liouvillians, steady states and finite-tau collisions ----
 
-I2 = np.eye(2, dtype=complex)
-
-
-def _floats(params: Mapping) -> dict:
-    return {k: float(v) for k, v in params.items()}
+#: Random points: omega_S, omega_A in [0.5, 2], beta in [0.2, 2], couplings in [-1, 1].
+SAMPLING = papers.Sampling(ranges={"omega_S": (0.5, 2.0), "omega_A": (0.5, 2.0),
+                                   "beta": (0.2, 2.0)}, default=(-1.0, 1.0))
 
 
-@lru_cache(maxsize=16)
-def _matrix_factory(model: CollisionModel):
-    """Lambdified coefficients of H_S, H_A, V and the ancilla populations of a model."""
-    from symthermo.numeric.matrices import monomial_matrix
-
-    b = model.baths[0]
-    syms = sorted(
-        set().union(*(sympy.sympify(c).free_symbols for op in
-                      (model.system_hamiltonian, b.hamiltonian, b.couplings[0][1])
-                      for c in op.terms.values()), beta.free_symbols, omega_a.free_symbols),
-        key=lambda x: x.name,
-    )
-    parts = []
-    for op, sites in ((model.system_hamiltonian, (S,)), (b.hamiltonian, (A,)),
-                      (b.couplings[0][1], (S, A))):
-        terms = [(sympy.lambdify(syms, c, "math"), monomial_matrix(mono, sites))
-                 for mono, c in op.terms.items()]
-        parts.append(terms)
-    pops = sympy.lambdify(syms, b.ancillas[0].populations(), "math")
-    return syms, parts, pops
-
-
-def model_matrices(model: CollisionModel, params: Mapping):
-    """(H_S, H_A, V, rho_A) as numpy arrays; V on S (x) A (S the left Kronecker factor)."""
-    syms, parts, pops = _matrix_factory(model)
-    args = [float(params[x]) for x in syms]
-    out = []
-    for terms, dim in zip(parts, (2, 2, 4), strict=True):
-        mat = np.zeros((dim, dim), dtype=complex)
-        for f, mono in terms:
-            mat = mat + complex(f(*args)) * mono
-        out.append(mat)
-    out.append(np.diag(np.array(pops(*args), dtype=float)).astype(complex))
-    return tuple(out)
-
-
-def currents_numeric(model: CollisionModel, params: Mapping, rho: np.ndarray):
-    """(heat into S, work) at rho_S from matrices: Qdot = Tr[R [V,[V,H_A]]]/2,
-    Wdot = -Tr[R [V,[V,H_S + H_A]]]/2, R = rho_S (x) rho_A (the matrix route's formulas)."""
-    hs, ha, v, rho_a = model_matrices(model, params)
-    big = np.kron(rho, rho_a)
-
-    def dc(x: np.ndarray) -> complex:
-        inner = v @ x - x @ v
-        return np.trace(big @ (v @ inner - inner @ v))
-
-    h_a = np.kron(I2, ha)
-    q = 0.5 * dc(h_a)
-    w = -0.5 * dc(np.kron(hs, I2) + h_a)
-    return float(q.real), float(w.real)
-
-
-def _trace_ancilla(x: np.ndarray) -> np.ndarray:
-    return np.einsum("iaja->ij", x.reshape(2, 2, 2, 2))
-
-
-def _superoperator(apply: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """Column-stacking matrix of a linear map on 2x2 matrices: vec(rho)[i + 2j] = rho[i, j]."""
-    out = np.zeros((4, 4), dtype=complex)
-    for j in range(2):
-        for i in range(2):
-            e = np.zeros((2, 2), dtype=complex)
-            e[i, j] = 1
-            out[:, i + 2 * j] = apply(e).reshape(-1, order="F")
-    return out
+def _random_point(variant: str, rng: np.random.Generator) -> dict:
+    """Random parameters of a variant (drawn in the order of their names, see SAMPLING)."""
+    return SAMPLING.parameters(MODELS[variant], rng)
 
 
 def liouvillian_direct(model: CollisionModel, params: Mapping) -> np.ndarray:
-    """L rho = -i[H_S, rho] - (1/2) Tr_A [V, [V, rho (x) rho_A]] from matrices (no algebra)."""
-    hs, _, v, rho_a = model_matrices(model, params)
-
-    def apply(rho: np.ndarray) -> np.ndarray:
-        big = np.kron(rho, rho_a)
-        inner = v @ big - big @ v
-        return -1j * (hs @ rho - rho @ hs) - 0.5 * _trace_ancilla(v @ inner - inner @ v)
-
-    return _superoperator(apply)
+    """L rho = -i[H_S, rho] - (1/2) Tr_A [V, [V, rho (x) rho_A]] from matrices (the engine's
+    direct Liouvillian, column stacking; no Lindblad form)."""
+    return direct_liouvillian(model, params)
 
 
 def liouvillian_lindblad(model: CollisionModel, params: Mapping) -> np.ndarray:
     """The same generator from the engine's Lindblad form (jump operators and rate matrix)."""
-    lf = lindblad_form(model)
-    h = operator_matrix(lf.hamiltonian, (S,), params=params)
-    terms = []
-    for ch in lf.channels:
-        jumps = [operator_matrix(op, (S,), params=params) for op in ch.jump_operators]
-        rates = np.array(ch.rates.subs(params).evalf(), dtype=complex)
-        terms.append((jumps, rates))
-
-    def apply(rho: np.ndarray) -> np.ndarray:
-        out = -1j * (h @ rho - rho @ h)
-        for jumps, rates in terms:
-            for a, la in enumerate(jumps):
-                for b, lb in enumerate(jumps):
-                    p = lb.conj().T @ la
-                    out = out + rates[a, b] * (la @ rho @ lb.conj().T - 0.5 * (p @ rho + rho @ p))
-        return out
-
-    return _superoperator(apply)
+    return lindblad_liouvillian_of(model, params)
 
 
-def numeric_steady_state(generator: np.ndarray, rtol: float = 1e-10) -> tuple[np.ndarray, int]:
-    """(rho, dim ker) of a column-stacking generator (SVD null space, Tr rho = 1)."""
-    _, s, vh = np.linalg.svd(generator)
-    dim = int(np.sum(s <= rtol * s[0]))
-    rho = vh[-1].conj().reshape(2, 2, order="F")
-    rho = rho / np.trace(rho)
-    return 0.5 * (rho + rho.conj().T), dim
+def numeric_steady_state(generator: np.ndarray) -> tuple[np.ndarray, int]:
+    """(rho, dim ker) of a column-stacking generator."""
+    ss = steady_state(generator)
+    return ss.rho, ss.stationary_dimension
 
 
-def _expm(m: np.ndarray) -> np.ndarray:
-    """exp(m) by scaling and squaring with a Taylor series (small dense matrices)."""
-    norm = np.linalg.norm(m, 1)
-    k = max(0, math.ceil(math.log2(norm)) + 4) if norm > 0 else 0
-    x = m / 2**k
-    out = np.eye(len(m), dtype=complex)
-    term = np.eye(len(m), dtype=complex)
-    for n in range(1, 20):
-        term = term @ x / n
-        out = out + term
-    for _ in range(k):
-        out = out @ out
-    return out
-
-
-def collision_unitary(hs, ha, v, tau: float) -> np.ndarray:
-    """U = exp(-i tau (H_S + H_A + V/sqrt(tau))), Eq. (3), via eigh."""
-    h = np.kron(hs, I2) + np.kron(I2, ha) + v / math.sqrt(tau)
-    w, vecs = np.linalg.eigh(h)
-    return (vecs * np.exp(-1j * tau * w)) @ vecs.conj().T
+def currents_numeric(model: CollisionModel, params: Mapping, rho: np.ndarray):
+    """(heat into S, work) at rho_S by the matrix route, Tr[R [V,[V,H_A]]]/2 and
+    -Tr[R [V,[V,H_S + H_A]]]/2 with R = rho_S (x) rho_A."""
+    cur = papers.currents_at(model, rho, params)
+    return cur["Q_E,local"] + cur["Q_E,nonlocal"], cur["W_local"] + cur["W_nonlocal"]
 
 
 def finite_tau_collision(model: CollisionModel, params: Mapping, rho_s: np.ndarray, tau: float):
-    """(W, Q, rho_S') of one collision: Eq. (20) and Eq. (21) as printed, and Eq. (2)."""
-    hs, ha, v, rho_a = model_matrices(model, params)
-    u = collision_unitary(hs, ha, v, tau)
-    rho0 = np.kron(rho_s, rho_a)
-    h_sa = v / math.sqrt(tau)
-    h_a = np.kron(I2, ha)
-    ud = u.conj().T
-    w20 = np.trace((ud @ h_sa @ u - h_sa) @ rho0).real  # Eq. (20)
-    q21 = np.trace((ud @ h_a @ u - h_a) @ rho0).real  # Eq. (21)
-    return w20, q21, _trace_ancilla(u @ rho0 @ ud)
+    """(W, Q, rho_S') of one exact collision, U = exp(-i tau (H_S + H_A + V/sqrt(tau))):
+    Eq. (20) W = Tr[(U^dag H_SA U - H_SA) rho] (minus the engine's switching work), Eq. (21)
+    Q = Tr[(U^dag H_A U - H_A) rho] (minus the engine's heat into S), and Eq. (2)."""
+    rnd, _, _ = collision_round(model, tau, params)
+    e = collision_energetics(rnd, rho_s)
+    return -e.switching_work, -float(e.heat[0]), e.rho_after
 
 
 def collision_map_fixed_point(model: CollisionModel, params: Mapping, tau: float):
-    """Fixed point of the exact finite-tau collision map rho_S -> Tr_A[U rho_S rho_A U^dag]."""
-    hs, ha, v, rho_a = model_matrices(model, params)
-    u = collision_unitary(hs, ha, v, tau)
-    ud = u.conj().T
-
-    def step(rho: np.ndarray) -> np.ndarray:
-        return _trace_ancilla(u @ np.kron(rho, rho_a) @ ud)
-
-    return numeric_steady_state(_superoperator(step) - np.eye(4))
+    """(rho, dim): fixed point of the exact finite-tau map rho_S -> Tr_A[U rho_S rho_A U^dag]."""
+    ss = collision_steady_state(collision_round(model, tau, params)[0])
+    return ss.rho, ss.stationary_dimension
 
 
 def bloch_of(rho: np.ndarray) -> tuple[float, float, float]:
-    return tuple(float(np.trace(rho @ PAULI[k]).real) for k in (1, 2, 3))
-
-
-def l1_coherence(rho: np.ndarray) -> float:
-    return float(2 * abs(rho[0, 1]))
+    return tuple(float(evaluate(e, rho, (S,)).real) for e in BLOCH)
 
 
 def beta_eff_of(z: float, w_s: float) -> float:
@@ -331,19 +217,6 @@ def _num(x: float, digits: int = 6) -> str:
     if abs(x) < 1e-12:
         return "0"
     return f"{x:.{digits}g}"
-
-
-def _random_point(variant: str, rng: np.random.Generator) -> dict:
-    """Random parameters of a variant (couplings in (-1, 1), frequencies and beta positive)."""
-    out = {}
-    for s in sorted(PARAMETERS[variant], key=lambda s: s.name):
-        if s in (omega_s, omega_a):
-            out[s] = float(rng.uniform(0.5, 2.0))
-        elif s == beta:
-            out[s] = float(rng.uniform(0.2, 2.0))
-        else:
-            out[s] = float(rng.uniform(-1.0, 1.0))
-    return out
 
 
 # printed equations ---------------------------------------------------------------------------
@@ -395,46 +268,11 @@ def printed_eq25_first_entry() -> sympy.Expr:
     return sympy.Rational(1, 2) * (1 - sympy.tanh(beta * omega_a / 2))
 
 
-# matrix routes ----------------------------------------------------------------------------
+# matrix routes of the checks ---------------------------------------------------------------
 
-
-def _current_route(variant: str, kind: str, exprs: Callable[[], list]):
-    model = MODELS[variant]
-
-    def route(rng: np.random.Generator):
-        params = _random_point(variant, rng)
-        rho = random_density_matrix(2, rng)
-        if kind == "heat":
-            value = heat_current_matrix(model, "E", "total", rho, params)
-        else:
-            value = work_current_matrix(model, None, "total", rho, params)
-        subs = dict(params)
-        subs.update(expectation_values(exprs(), rho, (S,)))
-        return subs, value
-
-    return route
-
-
-def _sigma_z_rate_route(variant: str, exprs: Callable[[], list]):
-    model = MODELS[variant]
-
-    def route(rng: np.random.Generator):
-        params = _random_point(variant, rng)
-        rho = random_density_matrix(2, rng)
-        gen = liouvillian_direct(model, params)
-        drho = (gen @ rho.reshape(-1, order="F")).reshape(2, 2, order="F")
-        value = float(np.trace(PAULI[3] @ drho).real)
-        subs = dict(params)
-        subs.update(expectation_values(exprs(), rho, (S,)))
-        return subs, value
-
-    return route
-
-
-def _eq25_route(rng: np.random.Generator):
-    params = {beta: float(rng.uniform(0.2, 3.0)), omega_a: float(rng.uniform(0.5, 2.0))}
-    rho_a = ancilla_density_matrix(MODELS["xy"].baths[0], params, None)
-    return params, float(rho_a[0, 0].real)
+#: Eq. (25): beta in [0.2, 3], then omega_A in [0.5, 2].
+EQ25_SAMPLING = papers.Sampling(draw=lambda rng, _: {beta: float(rng.uniform(0.2, 3.0)),
+                                                     omega_a: float(rng.uniform(0.5, 2.0))})
 
 
 def _eq27_model() -> CollisionModel:
@@ -443,17 +281,14 @@ def _eq27_model() -> CollisionModel:
 
 
 def _eq27_route(kind: str):
-    model = MODELS["xy"]
-
+    """Steady-state current of Eq. (26) at J_x = J_y, omega_S = omega_A (random values) from
+    the engine's steady state of the direct Liouvillian and the matrix-route currents."""
     def route(rng: np.random.Generator):
         jx = float(rng.uniform(0.3, 1.5))
         w = float(rng.uniform(0.5, 2.0))
         params = {J_x: jx, J_y: jx, omega_s: w, omega_a: w, beta: float(rng.uniform(0.2, 3.0))}
-        rho, _ = numeric_steady_state(liouvillian_direct(model, params))
-        if kind == "heat":
-            value = heat_current_matrix(model, "E", "total", rho, params)
-        else:
-            value = work_current_matrix(model, None, "total", rho, params)
+        ss = papers.steady_summary(MODELS["xy"], params)
+        value = ss.heat["E"] if kind == "heat" else ss.work
         # an exact zero computed in floating point: |value| ~ 1e-16 is rounding, reported as 0
         # so that the report does not depend on the BLAS
         value = 0.0 if abs(value) < 1e-13 else value
@@ -465,13 +300,13 @@ def _eq27_route(kind: str):
 # checks -----------------------------------------------------------------------------------
 
 
-def _checks() -> list[Check]:
+def checks() -> list[papers.Check]:
     general = MODELS["general"]
-    checks: list[Check] = []
+    checks: list[papers.Check] = []
 
     derived6 = heisenberg_equation(general, S.z)
     printed6 = printed_eq6_sigma_z()
-    checks.append(Check(
+    checks.append(papers.Check(
         label="Eq. (6)",
         quantity="d<sigma^z_S>/dt from the GKSL generator with the printed rates "
         "gamma_jk = g0^2 Tr_A[A_k^dag A_j] (coupling of Eq. (24), ancilla factors x, y)",
@@ -484,12 +319,12 @@ def _checks() -> list[Check]:
         "ancilla are 2 delta_jk: twice too large and without the i tanh(beta omega_A/2) "
         "cross rates that carry the bath temperature. (Read as the ancilla average "
         "<A_k^dag A_j>_A, as 'auto-correlation function' suggests, it is the engine's rate.)",
-        matrix_route=_sigma_z_rate_route("general", lambda: [derived6, printed6]),
+        of=papers.Heisenberg(general, S.z, SAMPLING),
     ))
 
     derived22 = work_current(general)
     printed22 = printed_eq22("general")
-    checks.append(Check(
+    checks.append(papers.Check(
         label="Eq. (22)",
         quantity="work current Wdot (switching the coupling on and off), general coupling",
         printed=printed22,
@@ -497,12 +332,12 @@ def _checks() -> list[Check]:
         note="H_SA in Eqs. (22)-(23) read as g0 V (the coupling without the 1/sqrt(dt) "
         "rescaling), as the limit requires. VXV - {V^2, X}/2 = -[V, [V, X]]/2, the engine's "
         "form. The limit of Eq. (20) as printed is minus this (see the statement on Eq. (20)).",
-        matrix_route=_current_route("general", "work", lambda: [derived22, printed22]),
+        of=papers.WorkCurrent(general, None, "total", SAMPLING),
     ))
 
     derived23 = heat_current(general, "E")
     printed23 = printed_eq23("general")
-    checks.append(Check(
+    checks.append(papers.Check(
         label="Eq. (23)",
         quantity="heat current Qdot, general coupling",
         printed=printed23,
@@ -511,11 +346,11 @@ def _checks() -> list[Check]:
         mapping_note="the paper's Qdot (Eqs. (11), (21), (23)) is the energy gained by the "
         "environment; the engine's heat current is positive into the system: "
         "Qdot_engine = -Qdot_paper",
-        matrix_route=_current_route("general", "heat", lambda: [derived23, printed23]),
+        of=papers.HeatCurrent(general, "E", "total", SAMPLING),
     ))
 
     pops = ANCILLA.populations()
-    checks.append(Check(
+    checks.append(papers.Check(
         label="Eq. (25)",
         quantity="thermal ancilla state rho_A^th, first diagonal entry",
         printed=printed_eq25_first_entry(),
@@ -524,13 +359,13 @@ def _checks() -> list[Check]:
         mapping_note="the printed matrix is written in the ordered basis (|1>, |0>) (excited "
         "state first, textbook sigma_z = diag(1, -1)); the engine's index 0 is |0> (ground), "
         "so the printed first entry is our <1|rho|1> = 1 - <0|rho|0>",
-        matrix_route=_eq25_route,
+        of=papers.AncillaExpectation(MODELS["xy"], "E", (1 - A.z) / 2, EQ25_SAMPLING),
     ))
 
     m27 = _eq27_model()
     ss27 = bloch_steady_state(m27)
     q27, w27 = steady_currents(m27, ss27)
-    checks.append(Check(
+    checks.append(papers.Check(
         label="Eq. (27), work",
         quantity="steady-state work current, Eq. (26) with J_x = J_y and omega_S = omega_A",
         printed=sympy.Integer(0),
@@ -540,7 +375,7 @@ def _checks() -> list[Check]:
         "steady state of the Liouvillian built from matrices",
         matrix_route=_eq27_route("work"),
     ))
-    checks.append(Check(
+    checks.append(papers.Check(
         label="Eq. (27), heat",
         quantity="steady-state heat current, Eq. (26) with J_x = J_y and omega_S = omega_A",
         printed=sympy.Integer(0),
@@ -548,9 +383,7 @@ def _checks() -> list[Check]:
         note="as for the work; zero in either sign convention",
         matrix_route=_eq27_route("heat"),
     ))
-    for c in checks:
-        compare(c)
-    return checks
+    return checks  # compared by the framework (symthermo.papers.decide)
 
 
 # statements -------------------------------------------------------------------------------
@@ -560,14 +393,13 @@ def _xy_steady_numbers(ratio: float, b: float = 1.0, w_s: float = 1.0, w_a: floa
     """(rho*, dim ker, Qdot, Wdot) of Eq. (26), J_x = 1, J_y = ratio, from matrices."""
     model = MODELS["xy"]
     params = {J_x: 1.0, J_y: ratio, omega_s: w_s, omega_a: w_a, beta: b}
-    rho, dim = numeric_steady_state(liouvillian_direct(model, params))
-    q, w = currents_numeric(model, params, rho)
-    return rho, dim, q, w
+    ss = papers.steady_summary(model, params)
+    return ss.rho, ss.dimension, ss.heat["E"], ss.work
 
 
-def _statements_iii() -> list[Statement]:
+def _statements_iii() -> list[papers.Statement]:
     xy = MODELS["xy"]
-    out: list[Statement] = []
+    out: list[papers.Statement] = []
     ss = bloch_steady_state(xy)
     q_ss, w_ss = steady_currents(xy, ss)
     z_ss = ss[SZ]
@@ -584,7 +416,7 @@ def _statements_iii() -> list[Statement]:
     rho_tau, _ = collision_map_fixed_point(xy, p27, 0.05)
     w20, q21, _ = finite_tau_collision(xy, p27, rho_th, 0.05)
     holds = all(g == 0 for g in gibbs_gap) and q27 == 0 and w27 == 0 and dim == 1
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. III C, Eq. (27): ESS",
         claim="For J_x = J_y on resonance (omega_S = omega_A) the steady state is the Gibbs state "
         "at the bath's beta and the heat and work currents vanish",
@@ -600,7 +432,7 @@ def _statements_iii() -> list[Statement]:
     ))
 
     # (2) NESS of Eq. (26) are diagonal; beta_eff law
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. III C: diagonal NESS",
         claim="Every steady state of Eq. (26) is diagonal in the energy eigenbasis, hence a Gibbs "
         "state at some beta_eff (Eq. (28))",
@@ -615,7 +447,7 @@ def _statements_iii() -> list[Statement]:
     w_s, w_a, b0 = 1.5, 1.0, 1.0
     rho_off, _, _, _ = _xy_steady_numbers(1.0, b0, w_s, w_a)
     be = beta_eff_of(bloch_of(rho_off)[2], w_s)
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. III C: beta_eff off resonance",
         claim="For J_x = J_y but omega_S != omega_A, beta_eff omega_S = beta omega_A",
         holds=bool(law == 0 and abs(be * w_s - b0 * w_a) < 1e-10),
@@ -640,7 +472,7 @@ def _statements_iii() -> list[Statement]:
     dec = all(
         table[b, down[i]] > table[b, down[i + 1]] for b in betas for i in range(len(down) - 1)
     )
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. III C, Fig. 1(a): beta_eff vs J_y/J_x",
         claim="On resonance: J_y/J_x = 0 gives beta_eff = 0 (maximally mixed); beta_eff grows "
         "with J_y/J_x on (0, 1), reaches beta at 1, then decreases towards 0 as J_y/J_x -> oo",
@@ -654,7 +486,7 @@ def _statements_iii() -> list[Statement]:
         f"at beta = 9: {row9}.",
     ))
     bound = max(abs(v) for v in table.values())
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. III C: abs(beta_eff/beta) <= 1",
         claim="On resonance abs(beta_eff/beta) <= 1 for every J_y/J_x: the system is never colder "
         "than the bath",
@@ -669,7 +501,7 @@ def _statements_iii() -> list[Statement]:
         for r in ratios if abs(abs(r) - 1) > 1e-12 and r != 0.0
         for i in range(len(betas) - 1)
     )
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. III C: colder baths, further from equilibrium",
         claim="Cold environments maintain NESS further from equilibrium relative to the bath "
         "temperature (abs(beta_eff/beta) decreases as beta grows)",
@@ -687,7 +519,7 @@ def _statements_iii() -> list[Statement]:
     rho_m, _, _, _ = _xy_steady_numbers(-0.5, 1.0)
     z_m = bloch_of(rho_m)[2]
     ergotropy = max(0.0, z_m)  # diagonal qubit, omega_S = 1: E = omega_S (p1 - p0) if p1 > p0
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. III C: negative effective temperature",
         claim="For J_y/J_x < 0 the NESS has inverted populations (beta_eff < 0) at every bath "
         "temperature, without inverted ancillas; these NESS are active (work extractable)",
@@ -705,15 +537,13 @@ def _statements_iii() -> list[Statement]:
     sums = []
     for _ in range(3):
         params = _random_point("general", rng)
-        rho_g, _ = numeric_steady_state(liouvillian_direct(general, params))
-        qg = heat_current_matrix(general, "E", "total", rho_g, params)
-        wg = work_current_matrix(general, None, "total", rho_g, params)
-        sums.append((qg, wg))
+        ss_g = papers.steady_summary(general, params)
+        sums.append((ss_g.heat["E"], ss_g.work))
     ssc = MODELS["ssc"]
     ss_ssc = bloch_steady_state(ssc)
     q_c, w_c = steady_currents(ssc, ss_ssc)
     exact_sum = [sympy.simplify(q_ss + w_ss), sympy.simplify(q_c + w_c)]
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. III B: Qdot + Wdot = 0 at the steady state",
         claim="At every steady state heat and work currents are equal and opposite "
         "(heat counted into the system)",
@@ -734,7 +564,7 @@ def _statements_iii() -> list[Statement]:
     rho_tau_off, _ = collision_map_fixed_point(xy, p_off, 0.05)
     w20o, q21o, _ = finite_tau_collision(xy, p_off, rho_tau_off, 0.05)
     zero_off = abs(vals[1.0, 1.5, 1.0][2]) < 1e-12 and abs(vals[-1.0, 1.0, 1.0][2]) < 1e-12
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. III B-C: every non-energy-preserving coupling supports currents",
         claim="Any interaction that does not preserve H_S + H_A gives a NESS supported by "
         "non-zero heat and work currents",
@@ -763,7 +593,7 @@ def _statements_iii() -> list[Statement]:
         for i in range(len(grid) - 1)
     )
     big = _xy_steady_numbers(3.0)[2]
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. III C, Fig. 1(b)-(d): housekeeping currents",
         claim="Higher effective temperatures go with larger heat and work currents, the largest "
         "at J_y/J_x = 0",
@@ -781,21 +611,15 @@ def _statements_iii() -> list[Statement]:
     return out
 
 
-def _finite_tau_statements() -> list[Statement]:
+def _finite_tau_statements() -> list[papers.Statement]:
     """Eqs. (20)-(21) at finite tau against the derived currents (general coupling)."""
     general = MODELS["general"]
     rng = np.random.default_rng(11)
     params = _random_point("general", rng)
     rho = random_density_matrix(2, rng)
-    w_eng = work_current_matrix(general, None, "total", rho, params)
-    q_eng = heat_current_matrix(general, "E", "total", rho, params)
-    subs = dict(params)
-    w_der = float(work_current(general).xreplace(
-        {**subs, **expectation_values([work_current(general)], rho, (S,))}
-    ))
-    q_der = float(heat_current(general, "E").xreplace(
-        {**subs, **expectation_values([heat_current(general, "E")], rho, (S,))}
-    ))
+    q_eng, w_eng = currents_numeric(general, params, rho)
+    w_der = float(evaluate(work_current(general), rho, (S,), params).real)
+    q_der = float(evaluate(heat_current(general, "E"), rho, (S,), params).real)
     taus = [4e-3, 2e-3, 1e-3]
     rows = []
     for tau in taus:
@@ -810,7 +634,7 @@ def _finite_tau_statements() -> list[Statement]:
     table = "; ".join(
         f"tau = {t:g}: W20/tau = {_num(w, 8)}, Q21/tau = {_num(q, 8)}" for t, w, q in rows
     )
-    out = [Statement(
+    out = [papers.Statement(
         label="Eqs. (20)-(23): finite tau -> 0",
         claim="The exact per-collision heat and work of Eqs. (20)-(21), divided by tau, converge "
         "to the derived currents as tau -> 0 (U = exp(-i tau (H_S + H_A + V/sqrt(tau))))",
@@ -823,7 +647,7 @@ def _finite_tau_statements() -> list[Statement]:
         + "; ratios per halving of tau: " + ", ".join(_num(r, 3) for r in ratios_q + ratios_w)
         + " (linear convergence). Q21/tau -> Eq. (23) = -Qdot_engine; W20/tau -> -Eq. (22).",
     )]
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Eq. (22) vs Eq. (20)",
         claim="Eq. (22) is the limit dt -> 0 of W(dt)/dt with W(dt) as printed in Eq. (20)",
         holds=bool(err_w_plus[-1] < 1e-2),
@@ -839,9 +663,8 @@ def _finite_tau_statements() -> list[Statement]:
 def _ssc_numbers(jx: float, jy: float, jzy: float, b: float = 1.0):
     model = MODELS["ssc"]
     params = {J_x: jx, J_y: jy, J_zy: jzy, omega_s: 1.0, omega_a: 1.0, beta: b}
-    rho, dim = numeric_steady_state(liouvillian_direct(model, params))
-    q, w = currents_numeric(model, params, rho)
-    return rho, dim, q, w
+    ss = papers.steady_summary(model, params)
+    return ss.rho, ss.dimension, ss.heat["E"], ss.work
 
 
 def _fig2_couplings(alpha: float, reading: str, gamma: float = math.atan(0.5)):
@@ -851,9 +674,9 @@ def _fig2_couplings(alpha: float, reading: str, gamma: float = math.atan(0.5)):
     return math.cos(alpha) * math.cos(gamma), math.cos(alpha) * math.sin(gamma), math.sin(alpha)
 
 
-def _statements_iv() -> list[Statement]:
+def _statements_iv() -> list[papers.Statement]:
     ssc = MODELS["ssc"]
-    out: list[Statement] = []
+    out: list[papers.Statement] = []
     ss = bloch_steady_state(ssc)
     m, _ = bloch_equations(ssc)
     det = sympy.factor(m.det())
@@ -863,7 +686,7 @@ def _statements_iv() -> list[Statement]:
     alphas = [0.0, math.pi / 8, math.pi / 4, 3 * math.pi / 8]
     c_fixed = {a: l1_coherence(_ssc_numbers(*_fig2_couplings(a, "fixed"))[0]) for a in alphas}
     c_perp_y = l1_coherence(_ssc_numbers(0.0, 0.5, 0.5)[0])
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. IV A: SSC need both terms",
         claim="Eq. (29) yields steady-state coherence only when both the perpendicular "
         "(J_x, J_y) and the parallel (J_zy) terms are present; either alone gives none",
@@ -903,7 +726,7 @@ def _statements_iv() -> list[Statement]:
     a_small = grid[int(np.argmax(small_w))]
     near = all(abs(best[r][0] - math.pi / 4) < 0.05 * math.pi for r in best)
     mono_t = all(by_beta[i] < by_beta[i + 1] for i in range(len(by_beta) - 1))
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. IV A, Fig. 2(a): maximal SSC",
         claim="The SSC is maximal at alpha = pi/4 and for a zero-temperature environment, and "
         "decreases monotonically with the bath temperature",
@@ -923,7 +746,7 @@ def _statements_iv() -> list[Statement]:
     # (3) equal and opposite, non-zero currents for every alpha
     nums = {a: _ssc_numbers(*_fig2_couplings(a, "fixed")) for a in alphas}
     ok = all(abs(v[2] + v[3]) < 1e-10 and abs(v[2]) > 1e-3 for v in nums.values())
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. IV A, Fig. 2(b)-(c): currents of the coherent NESS",
         claim="For Eq. (29) the NESS is supported by non-zero, equal and opposite heat and work "
         "currents for every alpha",
@@ -944,7 +767,7 @@ def _statements_iv() -> list[Statement]:
         rho_t, _ = collision_map_fixed_point(ssc, p, 0.05)
         tau_q.append(finite_tau_collision(ssc, p, rho_t, 0.05)[1] / 0.05)
     increased = all(abs(nums[a][2]) > abs(nums[0.0][2]) for a in alphas[1:])
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. IV A: SSC raise the heat current",
         claim="The steady-state heat current (and entropy production rate) is increased by the "
         "SSC with respect to alpha = 0",
@@ -964,7 +787,7 @@ def _statements_iv() -> list[Statement]:
     fig1_dd = _xy_steady_numbers(0.0)[2]
     same = all(abs(v[2] - fig1_dd) < 1e-8 for v in jy0.values())
     pops_same = all(abs(bloch_of(v[0])[2]) < 1e-12 for v in jy0.values())
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. IV A: J_y = 0",
         claim="For J_y = 0 in Eq. (29) the steady-state heat, work and entropy currents are not "
         "affected by the SSC: they equal those of J_x sigma_x sigma_x alone (Fig. 1, "
@@ -989,9 +812,7 @@ def _statements_iv() -> list[Statement]:
         gen = liouvillian_direct(ssc, params)
         _, dim = numeric_steady_state(gen)
         ev = np.sort(np.abs(np.linalg.eigvals(gen).real))
-        prop = _expm(50.0 * gen)
-        diff = prop @ (np.diag([1.0, -1.0]).astype(complex)).reshape(-1, order="F")
-        d = diff.reshape(2, 2, order="F")
+        d = evolve(gen, np.diag([1.0, -1.0]).astype(complex), [50.0], method="expm")[0]
         dists.append(0.5 * float(np.abs(np.linalg.eigvalsh(0.5 * (d + d.conj().T))).sum()))
         gaps.append((dim, ev[1]))
     unique = all(g[0] == 1 for g in gaps)
@@ -1003,7 +824,7 @@ def _statements_iv() -> list[Statement]:
         "between the evolutions from the ground and the excited state: "
         + ", ".join(_num(x, 3) for x in dists)
     )
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. IV A: initial-state dependence",
         claim="With the parallel term of Eq. (29) the steady state is no longer strictly unique "
         "(it depends on the initial state)",
@@ -1013,7 +834,7 @@ def _statements_iv() -> list[Statement]:
         f"for every alpha < pi/2. {spectrum}. The dependence seen at finite times is slow "
         "relaxation, not a non-unique steady state.",
     ))
-    out.append(Statement(
+    out.append(papers.Statement(
         label="Sec. IV A: initial-state dependence is small for J_zy < sqrt(J_x^2 + J_y^2)",
         claim="The initial-state dependence is small when the perpendicular term dominates "
         "(alpha < pi/4)",
@@ -1085,17 +906,8 @@ NOTES = [
 ]
 
 
-def build() -> Derivation:
-    statements = _statements_iii() + _finite_tau_statements() + _statements_iv()
-    return Derivation(
-        name=NAME,
-        title=TITLE,
-        sources=SOURCES,
-        models=dict(MODELS),
-        parameters={k: dict(v) for k, v in PARAMETERS.items()},
-        quantities=quantities(),
-        checks=_checks(),
-        statements=statements,
-        notes=list(NOTES),
-        kernel_sites=(S,),
-    )
+KERNEL_SITES = (S,)
+
+
+def statements() -> list[papers.Statement]:
+    return _statements_iii() + _finite_tau_statements() + _statements_iv()

@@ -2,16 +2,20 @@
 
     symthermo list [NAME|FILE]                       derivations, models, parameters
     symthermo derive NAME|PATH|--all [--out DIR]     write generated/<paper>/
-    symthermo check NAME|--all                       cross-checks + printed-equation table
+    symthermo check NAME|PATH|--all                  cross-checks + printed-equation table
     symthermo steady NAME [--model V] [--set K=V ...] [--initial ground|mixed] [--json]
     symthermo figure NAME [FIG] [--out DIR]          the paper's figures (matplotlib)
     symthermo sweep NAME [--model V] --grid K=start:stop:num ... [--out table.csv|.npz]
+
+NAME is a registered derivation (``symthermo list``); PATH a Python file that declares at
+least ``MODELS`` (see :mod:`symthermo.papers.declaration`).
 
 User errors print one line on stderr, ``symthermo: error: ...``, and exit 2: any
 :class:`~symthermo.errors.SymthermoError`, bad arguments, files that cannot be read or written
 (OSError), a derivation file that does not import or whose ``build()`` fails, and requests
 too large for memory (estimated and refused before allocating).  ``check`` exits 1 when a
-cross-check of our own derivation fails (a paper's typo is reported, not a failure).  An
+cross-check of our own derivation fails (a paper's typo is reported, not a failure) or a
+printed equation could not be decided; ``derive`` exits 1 when a check is undecided.  An
 unexpected internal error prints one line too and exits 3 (``SYMTHERMO_TRACEBACK=1`` shows
 the traceback).  A closed output pipe (``| head``) ends the command quietly.  Progress goes
 to stderr.
@@ -21,91 +25,61 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import importlib.util
 import json
 import os
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 
 from . import __version__
 from .errors import SymthermoError
+from .papers.declaration import derivation_of, models_of, module_name, parameters_of, title_of
+from .papers.discovery import figures_of, load_module, paper_modules
+from .papers.figures import write_figures
+from .papers.records import STATUS_UNDECIDED, Derivation
+from .papers.report import write_bibliography, write_generated
 
-DERIVATION_NAMES = ("common_reservoirs", "coupled_ensembles", "collective_ergotropy",
-                    "memoryless_ness")
+T = TypeVar("T")
 
 
 class UserError(SymthermoError):
     """A bad command-line request."""
 
 
+def __getattr__(name: str) -> object:
+    # DERIVATION_NAMES: the registered derivations (found by entry point or path, see
+    # symthermo.papers.discovery), computed when asked for
+    if name == "DERIVATION_NAMES":
+        return tuple(paper_modules())
+    raise AttributeError(name)
+
+
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
-
-
 def load_derivation_module(name_or_path: str) -> ModuleType:
-    """A derivation module by name (derivations/<name>.py) or by path to a .py file."""
-    path = Path(name_or_path)
-    if path.suffix == ".py":
-        if not path.is_file():
-            raise UserError(f"no derivation file {name_or_path!r}")
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        if spec is None or spec.loader is None:
-            raise UserError(f"cannot import {name_or_path!r}")
-        module = importlib.util.module_from_spec(spec)
-        root = str(_project_root())
-        if root not in sys.path:
-            sys.path.insert(0, root)
-        try:
-            spec.loader.exec_module(module)
-        except SyntaxError as exc:
-            raise UserError(
-                f"derivation file {name_or_path!r} has a syntax error at line {exc.lineno}: "
-                f"{exc.msg}"
-            ) from exc
-        except SymthermoError as exc:
-            raise UserError(f"derivation file {name_or_path!r}: {exc}") from exc
-        except Exception as exc:  # its imports or top-level code: the file's problem
-            raise UserError(
-                f"importing derivation file {name_or_path!r} failed: "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
-    else:
-        key = name_or_path.replace("-", "_")
-        if key not in DERIVATION_NAMES:
-            raise UserError(
-                f"unknown derivation {name_or_path!r}: choose one of "
-                f"{', '.join(DERIVATION_NAMES)} or give a path to a .py file"
-            )
-        try:
-            module = importlib.import_module(f"derivations.{key}")
-        except ModuleNotFoundError as exc:
-            raise UserError(f"derivation {key!r} is not available ({exc})") from exc
-    if not callable(getattr(module, "build", None)):
-        raise UserError(f"{name_or_path!r} has no build() function returning a Derivation")
-    return module
+    """A derivation module by registered name or by path to a .py file."""
+    return load_module(name_or_path)
 
 
-def _call(module: ModuleType, function: str, name: str) -> object:
-    """``module.<function>()``: a failure of the derivation's own code is a one-line error."""
-    fn = getattr(module, function, None)
-    if not callable(fn):
-        raise UserError(f"{name!r}: {function} is not a function")
+def _guarded(name: str, what: str, compute: Callable[[], T]) -> T:
+    """Run the derivation's own code: its failure is a one-line error naming the file."""
     try:
-        return fn()
+        return compute()
+    except UserError:
+        raise
     except SymthermoError as exc:
-        raise UserError(f"{name!r}: {function}() failed: {exc}") from exc
+        raise UserError(f"{name!r}: {what} failed: {exc}") from exc
     except (MemoryError, KeyboardInterrupt):
         raise
     except Exception as exc:
-        raise UserError(f"{name!r}: {function}() raised {type(exc).__name__}: {exc}") from exc
+        raise UserError(f"{name!r}: {what} raised {type(exc).__name__}: {exc}") from exc
 
 
 _DERIVATION_FIELDS = ("name", "title", "models", "parameters", "quantities", "checks")
@@ -126,19 +100,28 @@ def _check_derivation(d: object, name: str) -> None:
 
 def _names(args: argparse.Namespace) -> list[str]:
     if getattr(args, "all", False):
-        return list(DERIVATION_NAMES)
+        return list(paper_modules())
     if not args.name:
         raise UserError("give a derivation NAME (or PATH), or --all")
     return [args.name]
 
 
-def _build(name: str):
+def _display_name(name: str) -> str:
+    return Path(name).stem if name.endswith(".py") else name.replace("-", "_")
+
+
+def _build(name: str, module: ModuleType | None = None) -> Derivation:
     start = time.perf_counter()
-    _progress(f"[{name}] deriving ...")
-    d = _call(load_derivation_module(name), "build", name)
+    _progress(f"[{_display_name(name)}] deriving ...")
+    module = module if module is not None else load_module(name)
+    d = _guarded(name, "its derivation", lambda: derivation_of(module))
     _check_derivation(d, name)
-    _progress(f"[{name}] derived in {time.perf_counter() - start:.1f} s")
+    _progress(f"[{d.name}] derived in {time.perf_counter() - start:.1f} s")
     return d
+
+
+def _undecided(d: Derivation) -> list[str]:
+    return [c.label for c in d.checks if c.status == STATUS_UNDECIDED]
 
 
 # commands ----------------------------------------------------------------------------------
@@ -146,34 +129,26 @@ def _build(name: str):
 
 def models_and_parameters(name: str) -> tuple[str, dict, dict]:
     """(title, models, default parameters) of a derivation, without running its checks
-    when the module offers ``build_models()`` and ``build_parameters()``."""
-    module = load_derivation_module(name)
-    title = getattr(module, "TITLE", name)
-    if hasattr(module, "build_models") and hasattr(module, "build_parameters"):
-        models, params = _call(module, "build_models", name), _call(module, "build_parameters",
-                                                                     name)
-    elif hasattr(module, "MODELS") and hasattr(module, "PARAMETERS"):
-        models, params = module.MODELS, module.PARAMETERS
-    else:
-        d = _call(module, "build", name)
-        _check_derivation(d, name)
-        title, models, params = d.title, d.models, d.parameters  # type: ignore[attr-defined]
-    if not isinstance(models, dict) or not isinstance(params, dict) or not models:
-        raise UserError(f"{name!r}: its models and parameters must be non-empty dicts "
-                        "{variant: model} and {variant: {symbol: value}}")
-    return title, dict(models), dict(params)
+    when the module declares MODELS (or build_models())."""
+    module = load_module(name)
+    models = _guarded(name, "its models", lambda: models_of(module))
+    params = _guarded(name, "its parameters", lambda: parameters_of(module))
+    if not isinstance(params, dict):
+        raise UserError(f"{name!r}: PARAMETERS must be a dict {{variant: {{symbol: value}}}}")
+    return title_of(module), models, params
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    for name in ([args.name] if getattr(args, "name", None) else DERIVATION_NAMES):
+    names = [args.name] if args.name else list(paper_modules())
+    for name in names:
         try:
             title, models, params = models_and_parameters(name)
-        except UserError as exc:
-            if getattr(args, "name", None):
+        except SymthermoError as exc:
+            if args.name:
                 raise
             print(f"{name}: (not available: {exc})")
             continue
-        print(f"{name}: {title}")
+        print(f"{_display_name(name)}: {title}")
         for variant in models:
             values = params.get(variant, {})
             items = sorted(values.items(), key=lambda kv: str(kv[0]))
@@ -183,62 +158,62 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_derive(args: argparse.Namespace) -> int:
-    from derivations.framework import write_generated
-
     if args.out is None:
         _progress("no --out given: writing under generated/")
     out = _output_directory(args.out or "generated")
+    undecided = False
+    derived = []
     for name in _names(args):
-        d = _build(name)
+        module = load_module(name)
+        d = _build(name, module)
+        derived.append(d)
         files = write_generated(d, out)
-        _progress(f"[{name}] wrote {len(files)} files under {out / d.name}")
+        _progress(f"[{d.name}] wrote {len(files)} files under {out / d.name}")
+        if _undecided(d):
+            undecided = True
+            _progress(f"[{d.name}] UNDECIDED checks (not counted as passing): "
+                      f"{', '.join(_undecided(d))}")
         if not args.no_figures:
-            _figures(name, out, None)
-    return 0
+            _figures(name, out, None, module)
+    if args.all:  # the papers of the whole set in one BibTeX file, for a manuscript
+        write_bibliography(derived, out)
+    return 1 if undecided else 0
 
 
-def _figures(name: str, out: Path, which: list[str] | None) -> list[Path]:
-    """The paper's figures, when matplotlib and the figure module are there (else say so)."""
-    import importlib.util as util
-
-    if util.find_spec("matplotlib") is None:
-        _progress(f"[{name}] figures skipped: matplotlib is not installed "
+def _figures(name: str, out: Path, which: list[str] | None,
+             module: ModuleType | None = None) -> list[Path]:
+    """The derivation's figures, when matplotlib is there and it defines some (else say so)."""
+    key = _display_name(name)
+    if importlib.util.find_spec("matplotlib") is None:
+        _progress(f"[{key}] figures skipped: matplotlib is not installed "
                   "(pip install 'symthermo[plot]')")
         return []
-    try:
-        figures = importlib.import_module("derivations.figures")
-    except ModuleNotFoundError:
-        _progress(f"[{name}] figures skipped: derivations.figures is not available")
+    module = module if module is not None else load_module(name)
+    figs = figures_of(module)
+    if not figs:
+        _progress(f"[{key}] no figures defined")
         return []
-    if name not in getattr(figures, "FIGURE_PAPERS", DERIVATION_NAMES) or not figures.available(
-        name
-    ):
-        _progress(f"[{name}] no figures defined")
-        return []
-    paths = figures.make_figures(name, out, which, progress=_progress)
-    _progress(f"[{name}] wrote {len(paths)} figures under {out / name / 'figures'}")
+    key = module_name(module)
+    paths = write_figures(figs, key, out, which, progress=_progress)
+    _progress(f"[{key}] wrote {len(paths) - 1} figures under {out / key / 'figures'}")
     return paths
 
 
 def cmd_figure(args: argparse.Namespace) -> int:
-    key = args.name.replace("-", "_")
-    if key not in DERIVATION_NAMES:
-        raise UserError(
-            f"unknown derivation {args.name!r}: choose one of {', '.join(DERIVATION_NAMES)}"
-        )
     if importlib.util.find_spec("matplotlib") is None:
         raise UserError("matplotlib is not installed: pip install 'symthermo[plot]'")
-    try:
-        figures = importlib.import_module("derivations.figures")
-    except ModuleNotFoundError as exc:
-        raise UserError(f"figures are not available ({exc})") from exc
+    module = load_module(args.name)
+    figs = figures_of(module)
+    if not figs:
+        raise UserError(f"{args.name!r} defines no figures (a figures() function)")
+    ids = [f.id for f in figs]
     which = [args.fig] if args.fig else None
     _output_directory(args.out)
-    if args.fig and args.fig not in figures.available(key):
+    if args.fig and args.fig not in ids:
         raise UserError(
-            f"{key} has no figure {args.fig!r}; it has {', '.join(figures.available(key))}"
+            f"{module_name(module)} has no figure {args.fig!r}; it has {', '.join(ids)}"
         )
-    _figures(key, Path(args.out), which)
+    _figures(args.name, Path(args.out), which, module)
     return 0
 
 
@@ -288,7 +263,7 @@ def cmd_steady(args: argparse.Namespace) -> int:
 
     _, models, params = models_and_parameters(args.name)
     result = steady_report(
-        Path(args.name).stem if args.name.endswith(".py") else args.name.replace("-", "_"),
+        _display_name(args.name),
         models, params, variant=args.model, sets=_parse_sets(args.set),
         initial=args.initial, cutoff=args.cutoff,
     )
@@ -396,8 +371,11 @@ def _positive_int(text: str) -> int:
     return value
 
 
-_NAME_HELP = ("derivation: one of " + ", ".join(DERIVATION_NAMES)
-              + ", or the path of your own derivation .py file")
+def _name_help() -> str:
+    return ("derivation: one of " + ", ".join(paper_modules())
+            + ", or the path of your own derivation .py file")
+
+
 _MODEL_HELP = ("model variant of the derivation (its MODELS keys, e.g. 'single' for "
                "common_reservoirs); `symthermo list NAME` lists them with their default "
                "parameters; default: the first variant")
@@ -420,13 +398,13 @@ def build_parser() -> argparse.ArgumentParser:
                        "their model variants, the values accepted by --model, and their "
                        "default parameters, the names accepted by --set and --grid.")
     p.add_argument("name", nargs="?", metavar="NAME|FILE",
-                   help=_NAME_HELP + " (default: the four paper derivations)")
+                   help=_name_help() + " (default: the four paper derivations)")
     p.set_defaults(func=cmd_list)
     p = sub.add_parser("derive", help="regenerate a derivation's outputs (report, LaTeX, "
                        "references.bib, kernels, figures)",
                        description="Write <out>/<derivation>/: report.md, equations.tex, "
                        "fragments/*.tex, references.bib, kernels.py and figures/.")
-    p.add_argument("name", nargs="?", metavar="NAME|FILE", help=_NAME_HELP)
+    p.add_argument("name", nargs="?", metavar="NAME|FILE", help=_name_help())
     p.add_argument("--all", action="store_true", help="all four paper derivations")
     p.add_argument("--out", default=None, metavar="DIR",
                    help="output directory (default: generated, announced on stderr)")
@@ -434,17 +412,17 @@ def build_parser() -> argparse.ArgumentParser:
                    "needed)")
     p.set_defaults(func=cmd_derive)
     p = sub.add_parser("figure", help="make a paper's figures (needs matplotlib)")
-    p.add_argument("name", metavar="NAME", help="paper derivation: " + ", ".join(DERIVATION_NAMES))
+    p.add_argument("name", metavar="NAME", help=_name_help())
     p.add_argument("fig", nargs="?", help="one figure id, e.g. fig1 (default: all)")
     p.add_argument("--out", default="generated", metavar="DIR",
                    help="output directory; figures go to DIR/NAME/figures (default: generated)")
     p.set_defaults(func=cmd_figure)
     p = sub.add_parser("check", help="cross-checks and the printed-equation comparison")
-    p.add_argument("name", nargs="?", metavar="NAME|FILE", help=_NAME_HELP)
+    p.add_argument("name", nargs="?", metavar="NAME|FILE", help=_name_help())
     p.add_argument("--all", action="store_true", help="all four paper derivations")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("steady", help="numeric steady state and its thermodynamics")
-    p.add_argument("name", metavar="NAME|FILE", help=_NAME_HELP)
+    p.add_argument("name", metavar="NAME|FILE", help=_name_help())
     p.add_argument("--model", metavar="VARIANT", help=_MODEL_HELP)
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help=_SET_HELP)
     p.add_argument(
@@ -459,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Steady states, every heat and work current (local, "
                        "non-local, total) and the l1 coherence on the Cartesian product of the "
                        "--grid axes; one row per grid point (last axis fastest).")
-    p.add_argument("name", metavar="NAME|FILE", help=_NAME_HELP)
+    p.add_argument("name", metavar="NAME|FILE", help=_name_help())
     p.add_argument("--model", metavar="VARIANT", help=_MODEL_HELP)
     p.add_argument("--grid", action="append", metavar="KEY=start:stop:num",
                    help="one axis of the grid: parameter KEY from start to stop (both "

@@ -14,6 +14,8 @@ pytest.importorskip("matplotlib")
 from derivations import figures
 from derivations.figures import available, make_figures
 from symthermo.errors import SymthermoError
+from symthermo.numeric.model_dynamics import direct_liouvillian
+from symthermo.papers import currents_at
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -115,15 +117,14 @@ def _symbol_params(values: dict, i: int) -> dict:
 def test_common_reservoirs_fig1_numbers_match_the_matrix_route(i):
     """Plotted currents = direct Liouvillian (coupling matrices) steady state + matrix-route
     currents Tr[(rho_S (x) rho_R)[V_j,[V_i, X]]]."""
-    from derivations import common_reservoirs as cr
     from derivations.figures import common_reservoirs as fig
     from symthermo.numeric.steady import steady_state
 
     d = fig.fig1_data()
     model = fig.models()["single"]
     params = _symbol_params(d["values"], i)
-    rho = steady_state(cr.liouvillian_matrix(model, params)).rho
-    ref = cr.currents_at(model, rho, params)
+    rho = steady_state(direct_liouvillian(model, params)).rho
+    ref = currents_at(model, rho, params)
     assert np.allclose(d["rho"][i], rho, atol=1e-10)
     for ours, theirs in (("heat_local", "Q_R,local"), ("heat_nonlocal", "Q_R,nonlocal"),
                          ("work_local", "W_local"), ("work_nonlocal", "W_nonlocal")):
@@ -132,7 +133,6 @@ def test_common_reservoirs_fig1_numbers_match_the_matrix_route(i):
 
 
 def test_common_reservoirs_fig2_projection_matches_direct_route():
-    from derivations import common_reservoirs as cr
     from derivations.figures import common_reservoirs as fig
     from symthermo.numeric.steady import steady_state
 
@@ -141,9 +141,9 @@ def test_common_reservoirs_fig2_projection_matches_direct_route():
     model = fig.models()["single"]
     params = _symbol_params(d["values"], i)
     rho0 = pd * np.outer(fig.PSI_D, fig.PSI_D.conj()) + (1 - pd) * fig.GROUND
-    ss = steady_state(cr.liouvillian_matrix(model, params), initial_state=rho0)
+    ss = steady_state(direct_liouvillian(model, params), initial_state=rho0)
     assert ss.stationary_dimension > 1 and bool(d[pd]["projected"][i])
-    ref = cr.currents_at(model, ss.rho, params)
+    ref = currents_at(model, ss.rho, params)
     assert d[pd]["work"][i] == pytest.approx(ref["W_local"] + ref["W_nonlocal"], abs=1e-10)
     assert d[pd]["heat"][i] == pytest.approx(ref["Q_R,local"] + ref["Q_R,nonlocal"], abs=1e-10)
 

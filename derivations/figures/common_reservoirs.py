@@ -76,7 +76,7 @@ def kernels():
     from symthermo.emit import Quantity, load_kernels
 
     ms = models()
-    qs = cr._as_quantities(cr.quantities(ms))
+    qs = [q for q in cr.quantities(ms) if not contains_symbolic_size(q.expr)]  # concrete M
     m2 = ms["cluster_M2"]
     qs += [
         Quantity("heat_M2", thermo.heat_current(m2, "R", "total"), r"\dot{Q}_{M=2}",

@@ -9,14 +9,6 @@ import pytest
 import sympy
 
 from derivations import collective_ergotropy as ce
-from derivations.framework import (
-    STATUS_CONVENTION,
-    STATUS_DIFFERS,
-    STATUS_HOLDS,
-    evidence_consistent,
-    expectation_values,
-    render_report,
-)
 from symthermo.numeric.measures import ergotropy, l1_coherence
 from symthermo.numeric.model_dynamics import direct_liouvillian, lindblad_liouvillian_of
 from symthermo.numeric.model_matrices import (
@@ -26,6 +18,14 @@ from symthermo.numeric.model_matrices import (
 )
 from symthermo.numeric.steady import steady_state
 from symthermo.numeric.superop import unvec, vec
+from symthermo.papers import (
+    STATUS_CONVENTION,
+    STATUS_DIFFERS,
+    STATUS_HOLDS,
+    evidence_consistent,
+    expectation_values,
+    render_report,
+)
 from symthermo.thermo import PARTS, first_law_residual, heat_current, work_current
 
 EXPECTED_STATUS = {

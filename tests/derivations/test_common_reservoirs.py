@@ -7,14 +7,8 @@ import pytest
 import sympy
 
 from derivations import common_reservoirs as cr
-from derivations.framework import (
-    STATUS_CONVENTION,
-    STATUS_DIFFERS,
-    evidence_consistent,
-    expectation_values,
-    render_report,
-)
 from symthermo.numeric.matrices import operator_matrix
+from symthermo.numeric.model_dynamics import direct_liouvillian
 from symthermo.numeric.model_matrices import (
     heat_current_matrix,
     random_density_matrix,
@@ -22,6 +16,16 @@ from symthermo.numeric.model_matrices import (
 )
 from symthermo.numeric.steady import evolve, steady_state
 from symthermo.numeric.superop import lindblad_liouvillian
+from symthermo.papers import (
+    STATUS_CONVENTION,
+    STATUS_DIFFERS,
+    currents_at,
+    derivation_of,
+    evidence_consistent,
+    expectation_values,
+    model_parameters,
+    render_report,
+)
 from symthermo.thermo import (
     PARTS,
     first_law_residual,
@@ -67,7 +71,7 @@ VARIANTS = ("single", "cluster_M3", "two_reservoirs", "independent")
 
 @pytest.fixture(scope="module")
 def derivation():
-    return cr.build()
+    return derivation_of(cr)
 
 
 def _value(expr, subs) -> float:
@@ -150,7 +154,7 @@ def test_report_and_records(derivation):
     assert [s.name for s in derivation.kernel_sites] == ["S1", "S2"]
     names = {q.name for q in derivation.quantities}
     assert {"heat_local", "work_nonlocal", "energy_rate", "work_M3"} <= names
-    assert render_report(cr.build()) == report  # deterministic
+    assert render_report(derivation_of(cr)) == report  # deterministic
 
 
 # models: first law and currents vs matrices -------------------------------------------------
@@ -164,7 +168,7 @@ def test_first_law_residual_is_exactly_zero(derivation, variant):
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_parameters_cover_every_model_symbol(derivation, variant):
     model = derivation.models[variant]
-    assert set(cr._model_symbols(model)) == set(derivation.parameters[variant])
+    assert set(model_parameters(model)) == set(derivation.parameters[variant])
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -180,7 +184,7 @@ def test_every_current_against_matrices(derivation, variant):
         for b in model.baths:
             exprs["work", b.name, part] = work_current(model, b.name, part)
     for _ in range(3):
-        params = cr._random_params(rng, cr._model_symbols(model))
+        params = cr.SAMPLING.parameters(model, rng)
         rho = random_density_matrix(4, rng)
         subs = dict(params)
         subs.update(expectation_values(list(exprs.values()), rho, cr.SYSTEM))
@@ -208,7 +212,7 @@ def test_engine_lindblad_form_equals_direct_liouvillian(derivation, variant):
             [[complex(sympy.N(g.subs(params))) for g in row] for row in ch.rates.tolist()]
         )
         total = total + lindblad_liouvillian(np.zeros((4, 4)), jumps, rates)
-    direct = cr.liouvillian_matrix(model, params)
+    direct = direct_liouvillian(model, params)
     assert np.max(np.abs(total - direct)) < 1e-12 * max(1.0, np.max(np.abs(direct)))
 
 
@@ -227,18 +231,18 @@ def test_cluster_m2_is_twice_the_single_reservoir(derivation):
 def test_ess_at_random_points(derivation, seed):
     model = derivation.models["single"]
     p = cr._resonant_point(np.random.default_rng(seed), True)
-    ss = steady_state(cr.liouvillian_matrix(model, p))
+    ss = steady_state(direct_liouvillian(model, p))
     assert ss.stationary_dimension == 1
     assert np.max(np.abs(ss.rho - cr.gibbs_product(p))) < 1e-10
-    assert max(abs(v) for v in cr.currents_at(model, ss.rho, p).values()) < 1e-10
+    assert max(abs(v) for v in currents_at(model, ss.rho, p).values()) < 1e-10
 
 
 @pytest.mark.parametrize("seed", [201, 202])
 def test_ness_when_xy_couplings_differ(derivation, seed):
     model = derivation.models["single"]
     p = cr._resonant_point(np.random.default_rng(seed), False)
-    ss = steady_state(cr.liouvillian_matrix(model, p))
-    cur = cr.currents_at(model, ss.rho, p)
+    ss = steady_state(direct_liouvillian(model, p))
+    cur = currents_at(model, ss.rho, p)
     q = cur["Q_R,local"] + cur["Q_R,nonlocal"]
     w = cur["W_local"] + cur["W_nonlocal"]
     assert ss.stationary_dimension == 1
@@ -249,7 +253,7 @@ def test_ness_when_xy_couplings_differ(derivation, seed):
 def test_derived_currents_at_the_steady_state_satisfy_the_first_law(derivation):
     """The symbolic currents evaluated at the numeric steady state: Qdot + Wdot = 0."""
     model, p = derivation.models["single"], derivation.parameters["single"]
-    rho = steady_state(cr.liouvillian_matrix(model, p)).rho
+    rho = steady_state(direct_liouvillian(model, p)).rho
     q, w = heat_current(model, "R", "total"), work_current(model, None, "total")
     subs = dict(p)
     subs.update(expectation_values([q, w], rho, cr.SYSTEM))
@@ -261,13 +265,13 @@ def test_derived_currents_at_the_steady_state_satisfy_the_first_law(derivation):
 def test_dark_state_at_random_points(derivation, seed):
     model = derivation.models["single"]
     p = cr._dark_point(np.random.default_rng(seed))
-    lv = cr.liouvillian_matrix(model, p)
+    lv = direct_liouvillian(model, p)
     rho_d = np.outer(cr.DARK_STATE, cr.DARK_STATE.conj())
     assert np.max(np.abs(lv @ rho_d.flatten(order="F"))) < 1e-12
     assert steady_state(lv, rho_d).stationary_dimension > 1
     # unequal couplings: no dark state
     p_off = {**p, cr.JX[2]: p[cr.JX[1]] + 0.3}
-    lv_off = cr.liouvillian_matrix(model, p_off)
+    lv_off = direct_liouvillian(model, p_off)
     assert np.max(np.abs(lv_off @ rho_d.flatten(order="F"))) > 1e-6
     assert steady_state(lv_off).stationary_dimension == 1
 
@@ -276,7 +280,7 @@ def test_projected_steady_state_is_the_long_time_limit(derivation):
     """With the dark state, P rho_0 equals exp(L t) rho_0 for large t."""
     model = derivation.models["single"]
     p = {**derivation.parameters["single"], cr.JX[1]: 1.2, cr.JY[1]: 1.2}
-    lv = cr.liouvillian_matrix(model, p)
+    lv = direct_liouvillian(model, p)
     rho0 = np.zeros((4, 4), dtype=complex)
     rho0[1, 1] = 1.0
     late = evolve(lv, rho0, [400.0])[-1]

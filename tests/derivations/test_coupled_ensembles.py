@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from functools import cache
 
 import numpy as np
 import pytest
 import sympy
 
 from derivations import coupled_ensembles as ce
-from derivations.framework import (
+from symthermo import thermo
+from symthermo.numeric.matrices import operator_matrix
+from symthermo.numeric.model_matrices import heat_current_matrix, work_current_matrix
+from symthermo.papers import (
     STATUS_CONVENTION,
     STATUS_DIFFERS,
     STATUS_HOLDS,
@@ -17,10 +22,71 @@ from derivations.framework import (
     expectation_values,
     render_report,
 )
-from symthermo import thermo
-from symthermo.numeric.matrices import operator_matrix
-from symthermo.numeric.model_matrices import heat_current_matrix, work_current_matrix
 from symthermo.states import ThermalOscillator
+
+# the paper's general current formulas with plain matrices (moved from the derivation: the
+# engine builds the derivation's matrix routes now; this is the tests' independent one)
+
+
+# pair weights of the paper's general formulas: Eqs. (20)-(24) (simultaneous: 1/2 for every
+# (n', n)), Eqs. (40), (41) (cascaded: 1/2 for n' = n, 1 for the ordered pair with the earlier
+# V_n outermost), independent: local terms only.  (outer, inner, weight)
+def paper_pair_weights(scheme: str) -> list[tuple[int, int, float]]:
+    out = [(n, n, 0.5) for n in ce.INDICES]
+    if scheme == "simultaneous":
+        out += [(n2, n, 0.5) for n in ce.INDICES for n2 in ce.INDICES if n2 != n]
+    elif scheme == "cascaded":
+        out += [(n, n2, 1.0) for n in ce.INDICES for n2 in ce.INDICES if n2 > n]
+    return out
+
+
+@cache
+def _route_operators(variant: str, cutoff: int):
+    model = ce.make_model(variant)
+    out = {}
+    for i in ce.BATHS:
+        sites = (*ce.SYSTEM_SITES, ce.ANCILLA[i])
+        b = model.bath(i)
+        out[i] = (
+            {n: ce.NumericOperator(ce.coupling(i, n), sites, cutoff) for n in ce.INDICES},
+            ce.NumericOperator(b.hamiltonian, sites, cutoff),
+            ce.NumericOperator(model.system_hamiltonian, sites, cutoff),
+        )
+    return out
+
+
+def matrix_currents(variant: str, params: Mapping, rho: np.ndarray, cutoff: int = ce.CUTOFF) -> dict:  # noqa: E501
+    """Heat and work currents from plain matrices with the paper's general formulas:
+
+    Qdot_i = sum w <[V_outer, [V_inner, H_Ei]]>,  Wdot = -sum_i sum w <[V_outer, [V_inner,
+    H_S + H_Ei]]>  in rho_S (x) rho_Ei (thermal, ``cutoff`` Fock levels), with the weights of
+    :func:`paper_pair_weights` (the test's own route, independent of the engine's pair
+    terms).  Keys: ("heat", i, part), ("work", None, part)."""
+    scheme = ce.SCHEMES[variant[:3]]
+    weights = paper_pair_weights(scheme)
+    out: dict = {}
+    work = dict.fromkeys(("local", "nonlocal"), 0.0)
+    for i, (vs, h_e, h_s) in _route_operators(variant, cutoff).items():
+        v = {n: op(params) for n, op in vs.items()}
+        he = h_e(params)
+        hw = he + h_s(params)
+        rho_se = np.kron(rho, np.diag(ce.thermal_populations(i, params, cutoff)))
+        left = {n: rho_se @ m - m @ rho_se for n, m in v.items()}  # [rho, V_outer]
+        inner_h = {n: m @ he - he @ m for n, m in v.items()}
+        inner_w = {n: m @ hw - hw @ m for n, m in v.items()}
+        heat = dict.fromkeys(("local", "nonlocal"), 0.0)
+        for outer, inner, w in weights:
+            part = "local" if outer == inner else "nonlocal"
+            # Tr[rho [A, [B, X]]] = Tr[[rho, A] [B, X]]
+            heat[part] += w * np.einsum("ij,ji->", left[outer], inner_h[inner]).real
+            work[part] -= w * np.einsum("ij,ji->", left[outer], inner_w[inner]).real
+        for part in heat:
+            out["heat", i, part] = heat[part]
+        out["heat", i, "total"] = heat["local"] + heat["nonlocal"]
+    for part in work:
+        out["work", None, part] = work[part]
+    out["work", None, "total"] = work["local"] + work["nonlocal"]
+    return out
 
 EXPECTED_STATUS = {
     "Eq. (10)": STATUS_HOLDS,
@@ -232,7 +298,7 @@ def test_every_current_against_the_engine_matrix_route(variant):
         rho = ce.random_state(rng)
         subs = {**params, **expectation_values(exprs, rho, ce.SYSTEM_SITES)}
         model = _numeric_model(variant, params)
-        own = ce.matrix_currents(variant, params, rho)
+        own = matrix_currents(variant, params, rho)
         for i in ce.BATHS:
             for part in thermo.PARTS:
                 d = float(cur.heat[i][part].xreplace(subs))
@@ -252,8 +318,8 @@ def test_matrix_route_cutoff_is_converged():
     rng = np.random.default_rng(5)
     params = ce.random_parameters(rng)
     rho = ce.random_state(rng)
-    a = ce.matrix_currents("cas1", params, rho, ce.CUTOFF)
-    b = ce.matrix_currents("cas1", params, rho, ce.CUTOFF + 4)
+    a = matrix_currents("cas1", params, rho, ce.CUTOFF)
+    b = matrix_currents("cas1", params, rho, ce.CUTOFF + 4)
     for k in a:
         assert a[k] == pytest.approx(b[k], abs=1e-12)
 

@@ -9,24 +9,35 @@ import pytest
 import sympy
 
 from derivations import memoryless_ness as mn
-from derivations.framework import (
-    STATUS_CONVENTION,
-    STATUS_DIFFERS,
-    STATUS_HOLDS,
-    evidence_consistent,
-    expectation_values,
-    render_report,
-)
 from symthermo.algebra import Expectation
 from symthermo.errors import ModelError
 from symthermo.model import bath, collision_model
-from symthermo.numeric.matrices import PAULI
+from symthermo.numeric.matrices import PAULI, operator_matrix
 from symthermo.numeric.model_matrices import (
+    ancilla_density_matrix,
     heat_current_matrix,
     random_density_matrix,
     work_current_matrix,
 )
-from symthermo.thermo import PARTS, first_law_residual, heat_current, work_current
+from symthermo.papers import (
+    STATUS_CONVENTION,
+    STATUS_DIFFERS,
+    STATUS_HOLDS,
+    derivation_of,
+    evidence_consistent,
+    expectation_values,
+    render_report,
+)
+from symthermo.thermo import PARTS, first_law_residual, heat_current, lindblad_form, work_current
+
+
+def model_matrices(model, params):
+    """(H_S, H_A, V, rho_A) as numpy arrays (V on S (x) A, S the left Kronecker factor)."""
+    b = model.baths[0]
+    return (operator_matrix(model.system_hamiltonian, (mn.S,), None, params),
+            operator_matrix(b.hamiltonian, (mn.A,), None, params),
+            operator_matrix(b.couplings[0][1], (mn.S, mn.A), None, params),
+            ancilla_density_matrix(b, params, None))
 
 EXPECTED_STATUS = {
     "Eq. (6)": STATUS_DIFFERS,
@@ -64,7 +75,7 @@ VARIANTS = ("general", "xy", "ssc")
 
 @pytest.fixture(scope="module")
 def derivation():
-    return mn.build()
+    return derivation_of(mn)
 
 
 def _value(expr, subs) -> float:
@@ -123,7 +134,7 @@ def test_eq22_eq23_transcriptions_against_matrices():
         rho = random_density_matrix(2, rng)
         subs = {**params, **expectation_values([printed22, printed23], rho, (mn.S,))}
         # the printed formulas evaluated with plain matrices (VXV - {V^2, X}/2)
-        hs, ha, v, rho_a = mn.model_matrices(model, params)
+        hs, ha, v, rho_a = model_matrices(model, params)
         big = np.kron(rho, rho_a)
         h_a = np.kron(np.eye(2), ha)
         h0 = np.kron(hs, np.eye(2)) + h_a
@@ -192,7 +203,7 @@ def test_liouvillian_is_column_stacking():
     params = mn.PARAMETERS["ssc"]
     gen = mn.liouvillian_direct(model, params)
     rho = random_density_matrix(2, np.random.default_rng(3))
-    hs, _, v, rho_a = mn.model_matrices(model, params)
+    hs, _, v, rho_a = model_matrices(model, params)
     big = np.kron(rho, rho_a)
     inner = v @ big - big @ v
     dc = (v @ inner - inner @ v).reshape(2, 2, 2, 2)
@@ -223,10 +234,10 @@ def test_steady_state_against_qutip():
     qutip = pytest.importorskip("qutip")
     model = mn.MODELS["ssc"]
     params = mn.PARAMETERS["ssc"]
-    lf = mn.lindblad_form(model)
-    h = mn.operator_matrix(lf.hamiltonian, (mn.S,), params=params)
+    lf = lindblad_form(model)
+    h = operator_matrix(lf.hamiltonian, (mn.S,), params=params)
     ch = lf.channels[0]
-    jumps = [mn.operator_matrix(op, (mn.S,), params=params) for op in ch.jump_operators]
+    jumps = [operator_matrix(op, (mn.S,), params=params) for op in ch.jump_operators]
     rates = np.array(ch.rates.subs(params).evalf(), dtype=complex)
     g, u = np.linalg.eigh(rates)
     c_ops = []
@@ -335,17 +346,8 @@ def test_quantities_are_named_and_finite(derivation):
     assert len(names) == len(set(names))
 
 
-def test_expm_helper():
-    rng = np.random.default_rng(4)
-    h = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4))
-    h = h + h.conj().T
-    w, vecs = np.linalg.eigh(h)
-    exact = (vecs * np.exp(-3j * w)) @ vecs.conj().T
-    assert np.abs(mn._expm(-3j * h) - exact).max() < 1e-10
-
-
 def test_report_is_deterministic(derivation):
-    assert render_report(mn.build()) == render_report(derivation)
+    assert render_report(derivation_of(mn)) == render_report(derivation)
 
 
 def test_sigma_z_matrix_convention():

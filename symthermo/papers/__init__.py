@@ -1,0 +1,119 @@
+"""Checking a paper: public API for the four papers' derivations and for users' own.
+
+A paper is a *declaration* (a Python module, see :mod:`.declaration`): its models and
+parameters, its printed equations transcribed as sympy (never edited to agree) as
+:class:`Check` records, its convention mappings, its statements and its figures.  The
+framework does the rest:
+
+* :func:`compare` decides every check (holds / holds under convention / differs /
+  undecided; an undecided check never counts as passing), :func:`decide` compares every
+  check of a :class:`Derivation`;
+* :mod:`.routes` builds the matrix route of a current, a dissipator or a Heisenberg equation
+  from the model itself (plain numpy products and commutators at a random state and
+  parameters), so a check names the physical quantity (``of=HeatCurrent(model, "R")``) instead
+  of carrying a hand-written route; :mod:`.routes` also has the steady-state helpers
+  statements use;
+* :func:`render_report` and :func:`write_generated` write ``generated/<paper>/`` (report,
+  LaTeX, kernels), byte-for-byte reproducibly;
+* :mod:`.figures`: figure records, fixed style, byte-stable PNGs and captions, steady states
+  over a parameter grid;
+* :mod:`.discovery`: finding derivations by path or by name (entry points
+  ``symthermo.papers``).
+
+Minimal use (``my_paper.py``)::
+
+    from symthermo.papers import Check, HeatCurrent
+    MODELS = {"single": model}
+    PARAMETERS = {"single": {omega: 1.0, beta: 1.0, g: 0.5}}
+    def checks():
+        return [Check("Eq. (7)", "heat current", printed, of=HeatCurrent(model, "R"))]
+
+then ``symthermo derive my_paper.py`` writes the report.
+"""
+
+from .compare import compare, evidence_consistent, expectation_values, is_zero, zero_status
+from .declaration import (
+    DeclarationError,
+    assemble,
+    decide,
+    derivation_of,
+    models_of,
+    parameters_of,
+    standard_quantities,
+)
+from .discovery import ENTRY_POINT_GROUP, figures_of, load_module, paper_modules
+from .records import (
+    STATUS_CONVENTION,
+    STATUS_DIFFERS,
+    STATUS_HOLDS,
+    STATUS_UNDECIDED,
+    Check,
+    Derivation,
+    Evidence,
+    Statement,
+    substitution,
+)
+from .report import render_report, write_bibliography, write_generated
+from .routes import (
+    AncillaExpectation,
+    Dissipator,
+    HeatCurrent,
+    Heisenberg,
+    Sampling,
+    SteadySummary,
+    WorkCurrent,
+    currents_at,
+    general_observable,
+    general_state,
+    gibbs_state,
+    model_parameters,
+    stationarity,
+    steady_summary,
+    system_trace,
+)
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "STATUS_CONVENTION",
+    "STATUS_DIFFERS",
+    "STATUS_HOLDS",
+    "STATUS_UNDECIDED",
+    "AncillaExpectation",
+    "Check",
+    "DeclarationError",
+    "Derivation",
+    "Dissipator",
+    "Evidence",
+    "HeatCurrent",
+    "Heisenberg",
+    "Sampling",
+    "Statement",
+    "SteadySummary",
+    "WorkCurrent",
+    "assemble",
+    "compare",
+    "currents_at",
+    "decide",
+    "derivation_of",
+    "evidence_consistent",
+    "expectation_values",
+    "figures_of",
+    "general_observable",
+    "general_state",
+    "gibbs_state",
+    "is_zero",
+    "load_module",
+    "model_parameters",
+    "models_of",
+    "paper_modules",
+    "parameters_of",
+    "render_report",
+    "standard_quantities",
+    "stationarity",
+    "steady_summary",
+    "substitution",
+    "system_trace",
+    "write_bibliography",
+    "write_generated",
+    "zero_status",
+]
