@@ -32,6 +32,7 @@ from derivations.figures import (
     style,
     subplots,
 )
+from symthermo.algebra.indexed import contains_symbolic_size
 
 #: Jy_s of Figs. 1-3 and 5 (not given in their captions; Figs. 6-7 use Jx_s = Jy_s = 0.5).
 JY_S = 0.5
