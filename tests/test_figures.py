@@ -152,7 +152,6 @@ def test_common_reservoirs_fig2_projection_matches_direct_route():
 def test_common_reservoirs_fig4_matches_the_direct_route(i, pd):
     """Fig. 4: the projected steady state, currents and generated coherence against the
     direct Liouvillian's spectral projector and the matrix-route currents."""
-    from derivations import common_reservoirs as cr
     from derivations.figures import common_reservoirs as fig
     from symthermo.numeric.steady import steady_state
 
@@ -160,10 +159,10 @@ def test_common_reservoirs_fig4_matches_the_direct_route(i, pd):
     model = fig.models()["single"]
     params = _symbol_params(d["values"], i)
     dark = np.outer(fig.PSI_D, fig.PSI_D.conj())
-    ss = steady_state(cr.liouvillian_matrix(model, params),
+    ss = steady_state(direct_liouvillian(model, params),
                       initial_state=pd * dark + (1 - pd) * fig.GROUND)
     assert ss.stationary_dimension > 1
-    ref = cr.currents_at(model, ss.rho, params)
+    ref = currents_at(model, ss.rho, params)
     assert d[pd]["work"][i] == pytest.approx(ref["W_local"] + ref["W_nonlocal"], abs=1e-10)
     rest = ss.rho - pd * dark
     generated = sum(abs(rest[a, b]) for a in range(4) for b in range(4) if a != b)
@@ -171,7 +170,6 @@ def test_common_reservoirs_fig4_matches_the_direct_route(i, pd):
 
 
 def test_common_reservoirs_fig6_matches_the_direct_route():
-    from derivations import common_reservoirs as cr
     from derivations.figures import common_reservoirs as fig
     from symthermo.numeric.measures import ergotropy
     from symthermo.numeric.steady import steady_state
@@ -183,7 +181,7 @@ def test_common_reservoirs_fig6_matches_the_direct_route():
         values = dict(fig.BASE, T_R=t, Jx_s=0.5, Jy_s=0.5, Jy_1=0.4, Jy_2=1.2, Jx_2=fig.JX2_FIG6,
                       Jx_1=fig.RATIO_FIG6[i] * fig.JX2_FIG6)
         params = _symbol_params(values, 0)
-        rho = steady_state(cr.liouvillian_matrix(model, params)).rho
+        rho = steady_state(direct_liouvillian(model, params)).rho
         assert d[t]["ergotropy_local"][i] == pytest.approx(ergotropy(rho, h0), abs=1e-10)
         assert np.allclose(d[t]["eigenvalues"][i], np.sort(np.linalg.eigvalsh(rho))[::-1])
 

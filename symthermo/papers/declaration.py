@@ -64,7 +64,7 @@ def models_of(module: ModuleType) -> dict:
     models = _value(module, "MODELS", "build_models")
     if models is None:
         if hasattr(module, "build"):
-            return dict(module.build().models)
+            return dict(_built(module).models)
         raise DeclarationError(
             f"{module_name(module)!r} declares no models: define MODELS = {{'name': model}} "
             "(and optionally PARAMETERS = {'name': {symbol: value}})"
@@ -80,7 +80,7 @@ def parameters_of(module: ModuleType) -> dict:
     """``{variant: {Symbol: value}}`` of a declaration (PARAMETERS / build_parameters())."""
     params = _value(module, "PARAMETERS", "build_parameters")
     if params is None and not hasattr(module, "MODELS") and hasattr(module, "build"):
-        return dict(module.build().parameters)
+        return dict(_built(module).parameters)
     return dict(params or {})
 
 
@@ -144,14 +144,26 @@ def _shared_sites(models: Mapping) -> tuple:
     return next(iter(sites)) if len(sites) == 1 else ()
 
 
+def _built(module: ModuleType) -> Derivation:
+    """``module.build()``, checked: a function that returns a Derivation."""
+    build = module.build
+    if not callable(build):
+        raise DeclarationError(
+            f"{module_name(module)}: build is {type(build).__name__}, not a function: define "
+            "def build() -> Derivation, or declare MODELS (and PARAMETERS, CHECKS, ...)"
+        )
+    d = build()
+    if not isinstance(d, Derivation):
+        raise DeclarationError(
+            f"{module_name(module)}.build() returned {type(d).__name__}, not a Derivation"
+        )
+    return d
+
+
 def assemble(module: ModuleType) -> Derivation:
     """The Derivation of a declaration module (its checks not yet compared)."""
     if hasattr(module, "build"):
-        d = module.build()
-        if not isinstance(d, Derivation):
-            raise DeclarationError(
-                f"{module_name(module)}.build() returned {type(d).__name__}, not a Derivation"
-            )
+        d = _built(module)
         if d.reference is None:
             d.reference = getattr(module, "REFERENCE", None)
         return d
