@@ -231,3 +231,36 @@ def test_paper_models_steady_state_equals_direct_numeric(name: str) -> None:
         assert value_at(value, point) == pytest.approx(
             expectation_value(e, rho, model.system_sites).real, abs=1e-10
         ), e
+
+
+def test_four_qubit_degenerate_family_is_fixed_by_its_conserved_quantity() -> None:
+    """Three-qubit chain between two baths plus a fourth qubit coupled by lambda z_3 z_4:
+    <sigma^z_4> is conserved, the stationary family has one free constant."""
+    from symthermo.algebra import qubit
+
+    base = xx_chain(3)
+    s3, s4 = base.system_sites[2], qubit("S4")
+    w4, lam = sp.symbols("omega_4 lambda", real=True)
+    model = base.replace(
+        system_sites=(*base.system_sites, s4),
+        hamiltonian=base.hamiltonian + w4 / 2 * s4.z,
+        interaction=base.interaction + lam * s3.z * s4.z,
+    )
+    family = symbolic_steady_state(model)
+    assert family.dimension == 2
+    (q,) = family.conserved
+    assert {str(s) for s in q.free_symbols} == {"<sigma^z_{S4}>"}
+    rng = np.random.default_rng(5)
+    point = random_point(model, rng)
+    g = rng.normal(size=(16, 16)) + 1j * rng.normal(size=(16, 16))
+    rho0 = g @ g.conj().T
+    rho0 /= np.trace(rho0)
+    rho = model_steady_state(model, point, initial_state=rho0, route="direct").rho
+    sites = model.system_sites
+    initial = {e: expectation_value(e, rho0, sites).real for e in family.values}
+    k = family.free_constants[0]
+    # <sigma^z_4> at the start fixes k (the conserved quantity is that expectation itself)
+    k_value = sp.solve(sp.Eq(q.xreplace(family.values), q.xreplace(initial)), k)[0]
+    for e, value in family.values.items():
+        exact = value_at(value.xreplace({k: k_value}), point)
+        assert exact == pytest.approx(expectation_value(e, rho, sites).real, abs=1e-10), e
