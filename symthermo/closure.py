@@ -322,9 +322,10 @@ class _Ring:
             self._powers[key] = hit
         return hit
 
-    def point(self, seed: int) -> list[Fraction]:
-        """A fixed rational point of the generators (generic for rank tests)."""
-        return [Fraction(7 * i + 3 + 11 * seed, 5 + 2 * i + seed) for i in range(self.poly.nvars)]
+    def point(self, seed: int) -> list[int]:
+        """A fixed integer point of the generators (for the rank tests mod a prime)."""
+        return [(1000003 * (i + 1) + 7919 * seed) ** 3 % (2**61 - 1) + 2
+                for i in range(self.poly.nvars)]
 
 
 def _fraction_add(ring: PolynomialRing, a: tuple, b: tuple) -> tuple:
@@ -350,33 +351,45 @@ def _fraction_mul(ring: PolynomialRing, a: tuple, b: tuple) -> tuple:
     )
 
 
-def _rank(ring: PolynomialRing, rows: list[dict[int, object]], cols: list[int], point) -> int:
-    """Rank of the block at a rational point (exact Gaussian elimination over Q)."""
-    pos = {c: i for i, c in enumerate(cols)}
+_PRIME = 2**61 - 1
+
+
+def _pivots(ring: PolynomialRing, rows: list[dict[int, object]], ncols: int, point) -> list[int]:
+    """Pivot columns of the block at an integer point, modulo the prime 2^61 - 1.
+
+    The rank mod p at a point never exceeds the generic rank, so a full rank here proves the
+    block generically invertible; a deficient rank at two points means singular except with
+    negligible probability (and a singular verdict only sends the model to the family route,
+    which decides again)."""
     mat = []
     for r in rows:
-        vec = {pos[j]: ring.evaluate(v, point) for j, v in r.items() if j in pos}
+        vec = {j: ring.evaluate_mod(v, point, _PRIME) for j, v in r.items() if j < ncols}
         mat.append({j: v for j, v in vec.items() if v})
-    rank = 0
+    pivots = []
     used: set[int] = set()
-    for c in range(len(cols)):
+    for c in range(ncols):
         piv = next((i for i, r in enumerate(mat) if i not in used and c in r), None)
         if piv is None:
             continue
         used.add(piv)
-        rank += 1
+        pivots.append(c)
         prow = mat[piv]
+        inv = pow(prow[c], -1, _PRIME)
         for i, r in enumerate(mat):
             if i in used or c not in r:
                 continue
-            f = r[c] / prow[c]
+            f = r[c] * inv % _PRIME
             for j, v in prow.items():
-                w = r.get(j, 0) - f * v
+                w = (r.get(j, 0) - f * v) % _PRIME
                 if w:
                     r[j] = w
                 else:
                     r.pop(j, None)
-    return rank
+    return pivots
+
+
+def _rank(ring: PolynomialRing, rows: list[dict[int, object]], cols: list[int], point) -> int:
+    return len(_pivots(ring, rows, len(cols), point))
 
 
 class _SingularBlockError(Exception):
@@ -563,7 +576,7 @@ def symbolic_steady_state(model: CollisionModel, backend: str | None = None) -> 
     except _SingularBlockError:
         if len(model.system_sites) <= 3:
             return _pauli_family(model)
-        return _ladder_family(model, system)
+        return _ladder_family(model, system, backend)
     values = _pauli_values(solution, tuple(model.system_sites))
     ordered = dict(sorted(values.items(), key=lambda kv: monomial_sort_key(kv[0].monomial)))
     return SteadyStateFamily(ordered, (), ())
@@ -574,31 +587,122 @@ def _pauli_family(model: CollisionModel) -> SteadyStateFamily:
     return _family(list(hs.variables), hs.matrix, hs.constant, hs.variables)
 
 
-def _ladder_family(model: CollisionModel, system: MomentSystem) -> SteadyStateFamily:
-    """The stationary family on ladder coordinates (four qubits), values given in Pauli."""
-    ring = _ring_of(system)
-    n = system.size
-    mat = sympy.zeros(n, n)
-    const = sympy.zeros(n, 1)
-    for i, (terms, c) in enumerate(system.rows):
-        const[i] = _scalar_expr(ring, c)
-        for j, s in terms.items():
-            mat[i, j] = _scalar_expr(ring, s)
-    coords = [sympy.Dummy(f"c{i}") for i in range(n)]
-    family = _family(coords, mat, const, None)
-    exprs = {
-        d: expectation(system.coordinates[i].operator()) for i, d in enumerate(coords)
-    }
-    values = {}
+def _ladder_family(
+    model: CollisionModel, system: MomentSystem, backend: str | None = None
+) -> SteadyStateFamily:
+    """The stationary family on ladder coordinates (four qubits), values given in Pauli.
+
+    Per connected component of M: a generically invertible component is solved fraction free;
+    otherwise, with r = its generic rank (read off modulo a prime at fixed points), the r x r
+    part on the pivot rows and columns is solved for the constant and for each of the n - r
+    free coordinates (free constants k_i), the dropped rows are checked at a point (else a
+    conserved quantity is driven: ModelError), and the left null vectors of the component give
+    the conserved quantities, written in Pauli expectations.
+    """
+    ring = _ring_of(system, backend=backend)
+    poly = ring.poly
+    n_all = system.size
+    int_rows: list[dict[int, object]] = []
+    int_const: list[object] = []
+    for terms, c in system.rows:
+        fr = {j: ring.fraction(s) for j, s in terms.items()}
+        fc = ring.fraction(c)
+        scale = fc[1]
+        for _, den in fr.values():
+            if den != scale:
+                g = poly.gcd(scale, den)
+                scale = scale * poly.exquo(den, g)
+        int_rows.append({j: num * poly.exquo(scale, den) for j, (num, den) in fr.items()})
+        int_const.append(fc[0] * poly.exquo(scale, fc[1]))
+    adjacency: dict[int, set[int]] = {i: set() for i in range(n_all)}
+    for i, r in enumerate(int_rows):
+        for j in r:
+            adjacency[i].add(j)
+            adjacency[j].add(i)
+    comps = strongly_connected_components(list(range(n_all)), adjacency)
+    points = [ring.point(0), ring.point(1)]
+    values: dict[int, sympy.Expr] = {}
+    free: list[sympy.Symbol] = []
+    conserved: list[sympy.Expr] = []
+    variable = [expectation(c.operator()) for c in system.coordinates]
+
+    def frac_expr(f: tuple) -> sympy.Expr:
+        num, den = f
+        return ring.to_sympy(num) / ring.to_sympy(den)
+
+    def mod_value(f: tuple, point) -> int:
+        num, den = f
+        d = poly.evaluate_mod(den, point, _PRIME)
+        return poly.evaluate_mod(num, point, _PRIME) * pow(d, -1, _PRIME) % _PRIME
+
+    for comp in sorted(comps):
+        n = len(comp)
+        local = {j: k for k, j in enumerate(comp)}
+        a_rows = [{local[j]: v for j, v in int_rows[i].items()} for i in comp]
+        c = [int_const[i] for i in comp]
+        cols = max((_pivots(poly, a_rows, n, p) for p in points), key=len)
+        if len(cols) == n:
+            if all(poly.is_zero(ci) for ci in c):
+                values.update({j: sympy.Integer(0) for j in comp})
+                continue
+            sol = solve_fraction_free(poly, a_rows, [[-ci] for ci in c])
+            values.update({j: frac_expr(sol[k][0]) for j, k in local.items()})
+            continue
+        transposed: list[dict[int, object]] = [{} for _ in range(n)]
+        for i, r in enumerate(a_rows):
+            for j, v in r.items():
+                transposed[j][i] = v
+        prows = max((_pivots(poly, transposed, n, p) for p in points), key=len)
+        free_cols = [j for j in range(n) if j not in cols]
+        free_rows = [i for i in range(n) if i not in prows]
+        col_pos = {j: k for k, j in enumerate(cols)}
+        block = [{col_pos[j]: v for j, v in a_rows[i].items() if j in col_pos} for i in prows]
+        rhs = [[-c[i]] + [-a_rows[i].get(fc, poly.zero) for fc in free_cols] for i in prows]
+        sol = solve_fraction_free(poly, block, rhs)
+        # consistency: the dropped rows hold too (else a conserved quantity is driven)
+        pt = points[0]
+        member = {fc: 1 for fc in free_cols}
+        for k, j in enumerate(cols):
+            member[j] = sum(mod_value(f, pt) for f in sol[k]) % _PRIME
+        for i in range(n):
+            total = poly.evaluate_mod(c[i], pt, _PRIME)
+            for j, v in a_rows[i].items():
+                total += poly.evaluate_mod(v, pt, _PRIME) * member[j]
+            if total % _PRIME:
+                raise ModelError(
+                    "the Heisenberg equations have no stationary solution (a conserved "
+                    f"quantity is driven) in the block of {n} moments containing "
+                    f"{system.coordinates[comp[0]]}"
+                )
+        consts = []
+        for fc in free_cols:
+            k = sympy.Symbol(f"k_{len(free) + 1}", real=True)
+            free.append(k)
+            consts.append(k)
+            values[comp[fc]] = k
+        for k, j in enumerate(cols):
+            values[comp[j]] = frac_expr(sol[k][0]) + sum(
+                frac_expr(sol[k][1 + f]) * consts[f] for f in range(len(consts))
+            )
+        # conserved quantities: left null vectors l (l^T M = 0), one per dependent row
+        left_rows = [{r: a_rows[prows[r]][j] for r in range(len(prows))
+                      if j in a_rows[prows[r]]} for j in cols]
+        left_rhs = [[-a_rows[fr].get(j, poly.zero) for fr in free_rows] for j in cols]
+        left = solve_fraction_free(poly, left_rows, left_rhs)
+        for f, fr in enumerate(free_rows):
+            q = variable[comp[fr]]
+            for r, i in enumerate(prows):
+                q += frac_expr(left[r][f]) * variable[comp[i]]
+            conserved.append(sympy.expand(q))
+    out = {}
+    index = {c: i for i, c in enumerate(system.coordinates)}
     for mono in pauli_strings(model.system_sites):
         c0, terms = coordinates_of(monomial_operator(mono))
-        index = {c: i for i, c in enumerate(system.coordinates)}
         expr = _scalar_expr(ring, c0)
         for c, s in terms.items():
-            expr += _scalar_expr(ring, s) * family.values[coords[index[c]]]
-        values[Expectation(mono)] = expr
-    conserved = tuple(sympy.expand(q.xreplace(exprs)) for q in family.conserved)
-    return SteadyStateFamily(values, family.free_constants, conserved)
+            expr += _scalar_expr(ring, s) * values[index[c]]
+        out[Expectation(mono)] = expr
+    return SteadyStateFamily(out, tuple(free), tuple(conserved))
 
 
 def _scalar_expr(ring: _Ring, scalar: Scalar) -> sympy.Expr:

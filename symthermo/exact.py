@@ -162,6 +162,17 @@ class PolynomialRing:
     def monomial(self, exps: Exponents, coefficient: int = 1) -> object:
         return self.from_dict({tuple(exps): coefficient})
 
+    def evaluate_mod(self, p: object, point: Sequence[int], prime: int) -> int:
+        """p at an integer point, modulo ``prime``."""
+        total = 0
+        for k, v in self.to_dict(p).items():
+            term = v
+            for e, x in zip(k, point, strict=False):
+                if e:
+                    term = term * pow(x, e, prime) % prime
+            total += term
+        return total % prime
+
     def evaluate(self, p: object, point: Sequence[Fraction]) -> Fraction:
         total = Fraction(0)
         for k, v in self.to_dict(p).items():
