@@ -89,6 +89,11 @@ def _check_trace(L: sp.csr_matrix, d: int, scale: float) -> None:
 
 def _dense_block(A: sp.spmatrix, idx: np.ndarray, scale: float, rtol: float) -> _Kernel:
     M = A.toarray()
+    s = np.linalg.svd(M, compute_uv=False)  # singular values first: most blocks have no kernel
+    k = int(np.count_nonzero(s <= rtol * scale))
+    if k == 0:
+        return _Kernel(idx, np.zeros((idx.size, 0), complex), np.zeros((idx.size, 0), complex),
+                       np.sort(s / scale))
     U, s, Vh = np.linalg.svd(M)
     k = int(np.count_nonzero(s <= rtol * scale))
     return _Kernel(idx, Vh[s.size - k:].conj().T, U[:, s.size - k:], np.sort(s / scale))
@@ -178,9 +183,10 @@ def _count_by_shift_invert(
 
 
 def _block_kernel(
-    L: sp.csr_matrix, idx: np.ndarray, d: int, scale: float, rtol: float, iterative: bool
+    A: sp.spmatrix, idx: np.ndarray, d: int, scale: float, rtol: float, iterative: bool
 ) -> _Kernel:
-    A = L[idx][:, idx].tocsc()
+    """Kernel of the block A = L[idx][:, idx] (module docstring, steps 1-2)."""
+    A = A.tocsc()
     m = idx.size
     if m <= DENSE_BLOCK_MAX:
         return _dense_block(A, idx, scale, rtol)
@@ -219,7 +225,10 @@ def _kernels(
     mirror image (conjugated, transposed) of the first one's and is not computed again."""
     done: dict[int, _Kernel] = {}
     out = []
-    for idx in blocks:
+    order = np.concatenate(blocks)
+    Lp = L[order][:, order].tocsr()  # blocks contiguous: each is a cheap range slice
+    starts = np.cumsum([0] + [b.size for b in blocks])
+    for bi, idx in enumerate(blocks):
         mirror = np.sort((idx % d) * d + idx // d)
         twin = done.get(int(mirror[0]))
         if twin is not None and twin.idx.size == idx.size and np.array_equal(twin.idx, mirror):
@@ -227,7 +236,8 @@ def _kernels(
             pos = np.searchsorted(twin.idx, (idx % d) * d + idx // d)
             kn = _Kernel(idx, twin.right[pos].conj(), twin.left[pos].conj(), twin.magnitudes)
         else:
-            kn = _block_kernel(L, idx, d, scale, rtol, iterative)
+            lo, hi = starts[bi], starts[bi + 1]
+            kn = _block_kernel(Lp[lo:hi, lo:hi], idx, d, scale, rtol, iterative)
         done[int(idx[0])] = kn
         out.append(kn)
     return out
