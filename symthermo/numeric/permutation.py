@@ -293,7 +293,10 @@ def collective_generator(
         for kind in kinds:
             if set(by_kind[kind]) != set(names):
                 raise SymthermoError(
-                    f"channel of bath {ch.bath!r}: not every qubit couples through {kind}"
+                    f"channel of bath {ch.bath!r}: not every qubit couples through {kind} "
+                    "(a channel per qubit = local processes, e.g. the 'independent' scheme); "
+                    "the permutation-invariant route handles collective processes only (use "
+                    "the sparse route)"
                 )
         # the same local operator on every qubit
         local_ops = []

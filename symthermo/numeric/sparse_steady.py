@@ -22,8 +22,9 @@ is the direct sum of the blocks' kernels):
    to ||L||_1 here instead of ||L||_2). More eigenvalues are requested until one of them is
    not zero. Their right and left eigenvectors (the left ones from the same LU, transposed
    solves) span the block's right and left kernels. Blocks of at most DENSE_BLOCK_MAX
-   unknowns are decided by a dense SVD instead (exactly as :func:`~symthermo.numeric.steady.
-   steady_state`).
+   unknowns, and blocks of at most DENSE_FALLBACK_MAX whose kernel turns out larger than an
+   eighth of their size, are decided by a dense SVD instead (exactly as
+   :func:`~symthermo.numeric.steady.steady_state`).
 3. Dimension k = sum over blocks. k = 1: the unique steady state. k > 1: refused with a
    :class:`DegenerateSteadyStateError` naming k, or, given ``initial_state``, projected:
    P rho_0 = sum_blocks R_b (L_b^dag R_b)^-1 L_b^dag rho_0 (left/right kernels of each block).
@@ -57,6 +58,10 @@ __all__ = [
 
 #: Blocks with at most this many unknowns are decided by a dense SVD.
 DENSE_BLOCK_MAX = 400
+#: A block whose kernel exceeds 1/DENSE_FALLBACK_FRACTION of its size is decided by a dense
+#: SVD if it has at most DENSE_FALLBACK_MAX unknowns (Arnoldi with that many vectors is dense).
+DENSE_FALLBACK_FRACTION = 8
+DENSE_FALLBACK_MAX = 3000
 #: Shift of the shift-invert eigenvalue count, relative to ||L||_1.
 SHIFT_RTOL = 1e-6
 #: With method="iterative", blocks above this size use ILU-preconditioned GMRES.
@@ -161,6 +166,8 @@ def _count_by_shift_invert(
         zero = np.abs(lam) <= rtol * scale
         if np.count_nonzero(zero) < k or k >= m - 2:
             break
+        if 2 * k > m // DENSE_FALLBACK_FRACTION and m <= DENSE_FALLBACK_MAX:
+            return _dense_block(A, idx, scale, rtol)  # a large kernel: Arnoldi would be dense
         k = min(2 * k, m - 2)
     if np.count_nonzero(zero) >= m - 2:
         raise NumericDomainError(
