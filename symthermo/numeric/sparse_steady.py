@@ -24,7 +24,9 @@ is the direct sum of the blocks' kernels):
    solves) span the block's right and left kernels. Blocks of at most DENSE_BLOCK_MAX
    unknowns, and blocks of at most DENSE_FALLBACK_MAX whose kernel turns out larger than an
    eighth of their size, are decided by a dense SVD instead (exactly as
-   :func:`~symthermo.numeric.steady.steady_state`).
+   :func:`~symthermo.numeric.steady.steady_state`); when such a block holds populations only
+   and is a classical rate matrix with a one-dimensional kernel, its stationary vector is
+   computed by GTH elimination (componentwise accurate, see ``_markov_stationary``).
 3. Dimension k = sum over blocks. k = 1: the unique steady state. k > 1: refused with a
    :class:`DegenerateSteadyStateError` naming k, or, given ``initial_state``, projected:
    P rho_0 = sum_blocks R_b (L_b^dag R_b)^-1 L_b^dag rho_0 (left/right kernels of each block).
@@ -92,7 +94,43 @@ def _check_trace(L: sp.csr_matrix, d: int, scale: float) -> None:
         )
 
 
-def _dense_block(A: sp.spmatrix, idx: np.ndarray, scale: float, rtol: float) -> _Kernel:
+def _markov_stationary(M: np.ndarray) -> np.ndarray | None:
+    """Stationary vector of a classical rate matrix by the GTH algorithm, or None.
+
+    M acts on populations only: M[i, j] >= 0 (i != j) is the rate j -> i, columns sum to
+    zero. Grassmann-Taksar-Heyman elimination uses no subtractions, so every component, even
+    one of 1e-40, is accurate to a few ulps (an SVD null vector is accurate only relative to
+    its largest component; the product-basis l1 norm weighs tiny populations by up to 2^N).
+    None if M is not such a matrix or is reducible (a zero pivot).
+    """
+    scale = float(np.max(np.abs(M), initial=0.0))
+    if scale == 0 or np.max(np.abs(M.imag)) > 1e-13 * scale:
+        return None
+    R = M.real.T.copy()  # R[i, j] = rate i -> j
+    off = ~np.eye(R.shape[0], dtype=bool)
+    if np.min(R[off], initial=0.0) < -1e-13 * scale or np.max(np.abs(M.real.sum(axis=0))) > (
+        1e-10 * scale
+    ):
+        return None
+    R[off] = np.maximum(R[off], 0.0)
+    n = R.shape[0]
+    pivots = np.empty(n)
+    for k in range(n - 1, 0, -1):
+        s = R[k, :k].sum()
+        if s <= 0:
+            return None
+        pivots[k] = s
+        R[:k, :k] += np.outer(R[:k, k], R[k, :k]) / s
+    pi = np.empty(n)
+    pi[0] = 1.0
+    for k in range(1, n):
+        pi[k] = pi[:k] @ R[:k, k] / pivots[k]
+    return pi / pi.sum()
+
+
+def _dense_block(
+    A: sp.spmatrix, idx: np.ndarray, scale: float, rtol: float, populations_only: bool = False
+) -> _Kernel:
     M = A.toarray()
     s = np.linalg.svd(M, compute_uv=False)  # singular values first: most blocks have no kernel
     k = int(np.count_nonzero(s <= rtol * scale))
@@ -101,7 +139,12 @@ def _dense_block(A: sp.spmatrix, idx: np.ndarray, scale: float, rtol: float) -> 
                        np.sort(s / scale))
     U, s, Vh = np.linalg.svd(M)
     k = int(np.count_nonzero(s <= rtol * scale))
-    return _Kernel(idx, Vh[s.size - k:].conj().T, U[:, s.size - k:], np.sort(s / scale))
+    right = Vh[s.size - k:].conj().T
+    if k == 1 and populations_only:
+        pi = _markov_stationary(M)
+        if pi is not None:
+            right = pi[:, None].astype(complex)
+    return _Kernel(idx, right, U[:, s.size - k:], np.sort(s / scale))
 
 
 class _Solver:
@@ -195,9 +238,9 @@ def _block_kernel(
     """Kernel of the block A = L[idx][:, idx] (module docstring, steps 1-2)."""
     A = A.tocsc()
     m = idx.size
-    if m <= DENSE_BLOCK_MAX:
-        return _dense_block(A, idx, scale, rtol)
     pops = np.flatnonzero(idx % (d + 1) == 0)  # vec index i*(d+1) = population rho_ii
+    if m <= DENSE_BLOCK_MAX:
+        return _dense_block(A, idx, scale, rtol, populations_only=pops.size == m)
     B = A
     if pops.size:
         diag = np.abs(A.diagonal())
