@@ -98,7 +98,7 @@ def test_collective_form_equals_the_operators(n):
 
 @pytest.mark.parametrize("n", [2, 3, 4, 5, 6])
 def test_pi_route_equals_full_route(n):
-    """Projection from |0...0>, from a random state on the symmetric subspace and (N <= 4)
+    """Projection from |0...0> (N <= 5), from a random state on the symmetric subspace and (N <= 4)
     from a twirled random state (all total spins j): the PI route's state, expanded to 2^N,
     equals the full route's projection to 1e-10; so do l1 coherence, ergotropy and
     populations."""
@@ -107,6 +107,8 @@ def test_pi_route_equals_full_route(n):
     rng = np.random.default_rng(100 + n)
     sym = random_density_matrix(n + 1, rng)
     starts = [PermutationInvariantState.ground(n), PermutationInvariantState.from_symmetric(n, sym)]
+    if n == 6:  # one start at N = 6 (the full route's kernel has dimension 132: slow)
+        starts = starts[1:]
     if n <= 4:
         starts.append(PermutationInvariantState.from_full(
             twirl(random_density_matrix(2**n, rng), n)))
