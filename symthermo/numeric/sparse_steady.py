@@ -11,7 +11,9 @@ is the direct sum of the blocks' kernels):
    population rows sum to zero: trace preservation within the block). Its first population
    equation is replaced by w * sum_i rho_ii = w (w = the largest |diagonal entry| of the
    block) and the system is factorised by sparse LU (SuperLU, fill-reducing COLAMD column
-   ordering). A block without populations is factorised as it is.
+   ordering), or by dense LAPACK LU up to DENSE_LU_MAX unknowns (the sparse factors of these
+   generators fill in almost completely: dense is faster there). A block without populations
+   is factorised as it is.
 2. The stationary dimension of the block is *detected*: if the LU succeeds and the estimated
    1-norm condition number ||A||_1 ||A^-1||_1 (Hager-Higham estimate, ``onenormest``) is at
    most ``1 / rtol``, the block has exactly one stationary element (population block: the
@@ -66,6 +68,9 @@ DENSE_FALLBACK_FRACTION = 8
 DENSE_FALLBACK_MAX = 3000
 #: Shift of the shift-invert eigenvalue count, relative to ||L||_1.
 SHIFT_RTOL = 1e-6
+#: Blocks up to this size are factorised by dense LAPACK LU (their sparse LU fills in almost
+#: completely for these generators; 6000 unknowns = 0.6 GB).
+DENSE_LU_MAX = 6000
 #: With method="iterative", blocks above this size use ILU-preconditioned GMRES.
 ITERATIVE_MIN = 5000
 #: Relative residual asked of GMRES.
@@ -148,11 +153,23 @@ def _dense_block(
 
 
 class _Solver:
-    """x = A^-1 b (and A^-H b) by a sparse LU, or by ILU-preconditioned GMRES."""
+    """x = A^-1 b (and A^-H b) by a sparse LU, a dense LU (blocks of at most DENSE_LU_MAX
+    unknowns, whose sparse LU fills in almost completely: LAPACK is faster there), or by
+    ILU-preconditioned GMRES."""
 
     def __init__(self, A: sp.csc_matrix, iterative: bool) -> None:
         self.A = A
         self.iterative = iterative
+        self.dense = None
+        if not iterative and A.shape[0] <= DENSE_LU_MAX:
+            import scipy.linalg as sla
+
+            M = A.toarray()
+            self.anorm = float(np.abs(M).sum(axis=0).max())
+            self.dense = sla.lu_factor(M, check_finite=False)
+            if not np.all(np.isfinite(self.dense[0])) or np.any(np.diagonal(self.dense[0]) == 0):
+                raise RuntimeError("Factor is exactly singular")
+            return
         if iterative:
             self.ilu = spla.spilu(A, drop_tol=1e-5, fill_factor=20, permc_spec="COLAMD")
             self.M = spla.LinearOperator(A.shape, self.ilu.solve, dtype=complex)
@@ -163,6 +180,11 @@ class _Solver:
             self.lu = spla.splu(A, permc_spec="COLAMD")
 
     def solve(self, b: np.ndarray, trans: str = "N") -> np.ndarray:
+        if self.dense is not None:
+            import scipy.linalg as sla
+
+            return sla.lu_solve(self.dense, np.asarray(b, dtype=complex),
+                                trans=0 if trans == "N" else 2, check_finite=False)
         if not self.iterative:
             return self.lu.solve(np.asarray(b, dtype=complex), trans=trans)
         A = self.A if trans == "N" else self.A.conj().T.tocsc()
@@ -173,6 +195,11 @@ class _Solver:
         return x
 
     def inverse_norm1(self) -> float:
+        if self.dense is not None:  # LAPACK's estimate of ||A^-1||_1 from the factors
+            import scipy.linalg as sla
+
+            rcond, _ = sla.lapack.zgecon(self.dense[0], self.anorm, norm="1")
+            return np.inf if rcond == 0 else 1.0 / (rcond * self.anorm)
         n = self.A.shape[0]
         op = spla.LinearOperator(
             (n, n), matvec=self.solve, rmatvec=lambda x: self.solve(x, "H"), dtype=complex

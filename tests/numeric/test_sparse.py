@@ -115,10 +115,13 @@ def test_sparse_steady_state_equals_dense_route(n):
     assert "sparse-direct" in ss.report()
 
 
-def test_large_blocks_take_the_lu_and_shift_invert_paths(monkeypatch):
-    """With DENSE_BLOCK_MAX lowered every block goes through the LU + condition estimate (unique
-    case) or the shift-invert count (degenerate case): same answers as the dense SVD."""
+@pytest.mark.parametrize("dense_lu_max", [0, 6000])
+def test_large_blocks_take_the_lu_and_shift_invert_paths(monkeypatch, dense_lu_max):
+    """With DENSE_BLOCK_MAX lowered every block goes through the LU (sparse SuperLU or dense
+    LAPACK) + condition estimate (unique case) or the shift-invert count (degenerate case):
+    same answers as the dense SVD."""
     monkeypatch.setattr(sparse_steady, "DENSE_BLOCK_MAX", 4)
+    monkeypatch.setattr(sparse_steady, "DENSE_LU_MAX", dense_lu_max)
     model = chain_model(4)
     dense = steady_state(lindblad_liouvillian_of(model), method="dense")
     ss = model_steady_state(model, method="sparse")
