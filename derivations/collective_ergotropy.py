@@ -1592,7 +1592,7 @@ def _statement_eqs_16_17_large_n() -> Statement:
         label="Eqs. (16)-(17): N = 10..100", holds=worst < 1e-6,
         claim="C_l1 and W of the steady state from |0...0> follow Eqs. (16)-(17) for large N",
         evidence=f"beta omega = 1, f = 0.3, N = 10, 25, 50, 100: max relative deviation "
-        f"{_num(worst, 3)} (permutation-invariant route: spin blocks, projected stationary "
+        f"{worst:.1e} (permutation-invariant route: spin blocks, projected stationary "
         "state)")
 
 
