@@ -23,8 +23,7 @@ from .numeric.matrices import (
     top_level_populations,
 )
 from .numeric.measures import ergotropy, l1_coherence
-from .numeric.model_dynamics import lindblad_liouvillian_of
-from .numeric.steady import steady_state
+from .numeric.model_dynamics import model_steady_state
 from .thermo import PARTS, energy_rate, heat_current, work_current
 from .validate import choice, real_number, validate_parameter_values
 
@@ -92,10 +91,9 @@ def steady_report(
         raise SymthermoError(f"{name} has no model {variant!r}; choose one of {', '.join(models)}")
     model = models[variant]
     params = resolve_parameters(parameters.get(variant, {}), sets, _model_symbols(model))
-    L = lindblad_liouvillian_of(model, params, cutoff)
     dims = dimensions(model.system_sites, cutoff)
-    try:
-        ss = steady_state(L, initial_state=_initial_state(initial, dims))
+    try:  # dense or sparse by size (model_steady_state, method="auto")
+        ss = model_steady_state(model, params, cutoff, _initial_state(initial, dims))
     except DegenerateSteadyStateError as exc:
         raise SymthermoError(
             f"{exc} On the command line: pass --initial ground or --initial mixed."

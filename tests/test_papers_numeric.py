@@ -75,6 +75,7 @@ from symthermo.numeric.model_dynamics import (  # noqa: E402
     lindblad_liouvillian_of,
     model_steady_state,
 )
+from symthermo.numeric.model_matrices import converged_cutoff  # noqa: E402
 from symthermo.numeric.steady import evolve, steady_state, steady_states_batched  # noqa: E402
 
 TOL = 1e-8
@@ -276,6 +277,12 @@ def test_degenerate_steady_state_is_refused_then_projected_like_long_time_evolut
     for rho0 in (ground, a @ a.conj().T / np.trace(a @ a.conj().T)):
         ss = model_steady_state(model, params, initial_state=rho0)
         assert ss.projected and ss.stationary_dimension == dim
+        # the sparse route detects the same dimension and projects to the same state
+        for route in ("lindblad", "direct"):
+            cut = converged_cutoff(model, params) or None
+            sparse = model_steady_state(model, params, cut, rho0, route=route, method="sparse")
+            assert sparse.stationary_dimension == dim and sparse.method == "sparse-direct"
+            assert np.max(np.abs(sparse.rho - ss.rho)) < 1e-10
         late = qutip.mesolve(
             H, qutip.Qobj(rho0), [0.0, t_end], c_ops,
             options={"atol": 1e-13, "rtol": 1e-11, "nsteps": 10**6},

@@ -115,20 +115,45 @@ def direct_liouvillian(
     return L
 
 
+#: ``method="auto"`` builds dense Liouvillians up to this Hilbert dimension (4 qubits), sparse
+#: ones above it.
+DENSE_MAX_DIMENSION = 16
+
+
 def model_steady_state(
     model: CollisionModel,
     params: Mapping | None = None,
     cutoff: Cutoff | None = None,
     initial_state: np.ndarray | None = None,
     route: str = "lindblad",
+    method: str = "auto",
 ) -> SteadyState:
-    """Numeric steady state (unique, or projected from ``initial_state`` when degenerate)."""
+    """Numeric steady state (unique, or projected from ``initial_state`` when degenerate).
+
+    ``route``: ``"lindblad"`` (the derived Lindblad form) or ``"direct"`` (from the couplings).
+    ``method``: ``"dense"`` (dense (d^2, d^2) Liouvillian, SVD), ``"sparse"`` /
+    ``"iterative"`` (:func:`symthermo.numeric.sparse.sparse_liouvillian` and
+    :func:`symthermo.numeric.sparse_steady.sparse_steady_state`), or ``"auto"`` (default):
+    dense up to d = DENSE_MAX_DIMENSION, sparse above.
+    """
     choice("route", route, ("lindblad", "direct"))
+    choice("method", method, ("auto", "dense", "sparse", "iterative"))
+    d = int(np.prod(dimensions(model.system_sites, cutoff)))
+    if method == "sparse" or method == "iterative" or (
+        method == "auto" and d > DENSE_MAX_DIMENSION
+    ):
+        from .sparse import sparse_liouvillian
+
+        L = sparse_liouvillian(model, params, cutoff, route)
+        return steady_state(
+            L, initial_state=initial_state,
+            method="iterative" if method == "iterative" else "sparse",
+        )
     if route == "lindblad":
         L = lindblad_liouvillian_of(model, params, cutoff)
     else:
         L = direct_liouvillian(model, params, cutoff)
-    return steady_state(L, initial_state=initial_state)
+    return steady_state(L, initial_state=initial_state, method="dense")
 
 
 def collision_round(

@@ -87,6 +87,9 @@ class SteadyState:
     relative_singular_values: singular values of L divided by the largest, ascending.
     rtol: the tolerance that counted the null space (singular values <= rtol are zero).
     projected: True if rho = P rho_0 was projected from an initial state (k > 1).
+    method: "dense" (SVD of the whole L) or "sparse-direct" / "sparse-iterative"
+        (:func:`symthermo.numeric.sparse_steady.sparse_steady_state`: block by block; then
+        ``relative_singular_values`` are the relative magnitudes that decided k, see there).
     """
 
     rho: np.ndarray
@@ -96,6 +99,7 @@ class SteadyState:
     relative_singular_values: np.ndarray = field(repr=False)
     rtol: float = NULLSPACE_RTOL
     projected: bool = False
+    method: str = "dense"
 
     def __repr__(self) -> str:
         from ..emit.display import steady_text
@@ -124,7 +128,7 @@ class SteadyState:
         purity = float(np.real(np.trace(self.rho @ self.rho)))
         return "\n".join(
             [
-                f"steady state: {kind}",
+                f"steady state: {kind} ({self.method} route)",
                 f"  Hilbert dimension d = {self.rho.shape[-1]}, purity Tr rho^2 = {purity:.6g}",
                 f"  residual ||L rho|| / ||L|| = {self.residual:.3g}",
                 f"  null space: singular values / max <= {self.rtol:g}; "
@@ -156,14 +160,27 @@ def _hermitian_basis(mats: np.ndarray, tol: float = 1e-8) -> np.ndarray:
     return out
 
 
+#: ``method="auto"`` uses the dense SVD route up to this size of L (d^2; 4 qubits) and the
+#: sparse block route above it (or whenever L is a scipy.sparse matrix).
+DENSE_MAX_SIZE = 256
+STEADY_METHODS = ("auto", "dense", "sparse", "iterative")
+
+
 def steady_state(
     L: ArrayLike,
     initial_state: ArrayLike | None = None,
     *,
     rtol: float = NULLSPACE_RTOL,
     check_trace: bool = True,
+    method: str = "auto",
 ) -> SteadyState:
     """Steady state of a trace-preserving generator L ((d^2, d^2), column stacking).
+
+    ``method``: ``"dense"`` (below), ``"sparse"`` / ``"iterative"``
+    (:func:`symthermo.numeric.sparse_steady.sparse_steady_state`, sparse LU or ILU-GMRES,
+    block by block, stationary dimension detected per block with the same ``rtol``), or
+    ``"auto"`` (default): sparse when L is a scipy.sparse matrix or larger than
+    :data:`DENSE_MAX_SIZE`, dense otherwise. Same results, errors and guarantees.
 
     Counts k = dim ker L with an SVD (singular values <= ``rtol`` * largest are zero).
     k = 1: solves L vec(rho) = 0 with one population equation replaced by Tr rho = 1 and
@@ -174,7 +191,24 @@ def steady_state(
     e.g. after checking a map Phi before forming Phi - 1).
     """
     positive_finite("rtol", rtol, error=NumericParameterError)
-    Lm = _as_complex_array(L, "L")
+    if method not in STEADY_METHODS:
+        raise NumericDomainError(f"method must be one of {STEADY_METHODS}, got {method!r}")
+    import scipy.sparse as sp
+
+    size = L.shape[0] if hasattr(L, "shape") and len(L.shape) == 2 else 0
+    if method in ("sparse", "iterative") or (
+        method == "auto" and (sp.issparse(L) or size > DENSE_MAX_SIZE)
+    ):
+        from .sparse_steady import sparse_steady_state
+
+        return sparse_steady_state(
+            L if sp.issparse(L) else sp.csr_matrix(np.asarray(L, dtype=complex)),
+            initial_state,
+            rtol=rtol,
+            method="iterative" if method == "iterative" else "direct",
+            check_trace=check_trace,
+        )
+    Lm = _as_complex_array(L.toarray() if sp.issparse(L) else L, "L")
     if Lm.ndim != 2 or Lm.shape[0] != Lm.shape[1]:
         raise NumericDomainError(f"L must be a square (d^2, d^2) matrix, got shape {Lm.shape}")
     d = superop_dimension(Lm.shape[0])

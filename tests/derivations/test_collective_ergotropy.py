@@ -63,6 +63,7 @@ EXPECTED_STATEMENTS = {
     "Eqs. (14)-(15): ground initial state": True,
     "Eqs. (16)-(17): N = 2..5, numeric": True,
     "Eqs. (16)-(17): sums = closed forms": True,
+    "Eqs. (16)-(17): N = 10..100": True,  # permutation-invariant route (issue 14)
     "Sec. IV B, Fig. 2: high temperature limits": True,
     "Sec. IV B: nbar and beta": False,
     "Sec. IV B: reduced states": True,
