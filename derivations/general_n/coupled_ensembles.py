@@ -355,7 +355,7 @@ def _fixed_temperatures(rng: object) -> dict:
     return out
 
 
-def current_route(exprs: list, variant: str, kind: str, bath_name: str | None, part: str):  # noqa: ANN201
+def current_route(exprs: list, variant: str, kind: str, bath_name: str | None, part: str):
     """Matrix route of a heat (kind "heat") or work current row at N = 3."""
     from derivations.general_n.routes import route
     from symthermo.numeric.model_matrices import (
@@ -376,7 +376,7 @@ def current_route(exprs: list, variant: str, kind: str, bath_name: str | None, p
                  2 ** (2 * ROUTE_N))
 
 
-def dissipator_route(exprs: list, variant: str, local: bool, x: object, env: dict):  # noqa: ANN201
+def dissipator_route(exprs: list, variant: str, local: bool, x: object, env: dict):
     """Matrix route of a dissipator row: -sum w Tr[(rho (x) rho_E) [V_o, [V_i, X]]] of bath h
     at N = 3 with the observable's free indices at ``env``."""
     from derivations.general_n.routes import route
