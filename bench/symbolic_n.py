@@ -5,7 +5,8 @@ Run from the repository root:  python bench/symbolic_n.py  [--sizes 2 4 8 16] [-
 
 For each scenario (com/cas/ind x H_I^(1) of Eq. (29) / H_I^(2) of Eq. (31), non-uniform
 g_{i,n}, Omega_{nn'}, Omega_n) and with every cache cleared first (functools caches of
-symthermo.thermo / symthermo.indexed_thermo, the algebra's memo tables):
+symthermo.thermo / symthermo.indexed_thermo, the algebra's memo tables; the interning
+tables of atoms and placeholder sites stay, as they would in any session):
 
 * general: all currents of the family model (derivations/general_n/coupled_ensembles.py):
   heat of both baths and work of both baths and in total, each local, non-local and total
@@ -56,6 +57,9 @@ def clear_caches() -> None:
     coefficients.scalar_from_sympy.cache_clear()
     indexed._atom_rename_cache.clear()
     indexed._substitute_cache.clear()
+    indexed._atom_indices_cache.clear()
+    indexed._index_key.cache_clear()
+    indexed._representative.cache_clear()
 
 
 def general_currents(variant: str) -> tuple[float, float, dict]:

@@ -111,9 +111,42 @@ def general_checks() -> list:
             f"Eqs. (5)-(7), general N, X = {name}",
             "Tr[X L(rho)] of the master equation at gamma_ij = g_i g_j, f_ij = f",
             printed, derived,
+            matrix_route=heisenberg_route([printed, derived], x, {m: 1, m2: 2}),
             note="The printed rates gamma_ij are set to the collision model's g_i g_j (the "
                  "collective limit; gamma_ij = gamma_0 at uniform g) and f_ij = f. N symbolic; "
                  "the derived generator unrolled at N = 2, 3, 4 equals the instance engine's "
                  "(tests/test_indexed.py).",
         ))
     return out
+
+
+def heisenberg_route(exprs: list, x: object, env: dict):
+    """Matrix route at N = 3: Tr[rho i[H_S, X]] - sum w Tr[(rho (x) rho_R)[V_o, [V_i, X]]]
+    with the instance's matrices (truncated oscillator), X at the indices ``env``."""
+    from derivations.general_n.routes import route
+    from symthermo.algebra.indexed import unroll_operator
+    from symthermo.numeric.matrices import operator_matrix
+    from symthermo.numeric.model_matrices import _bath_sites, _pair_sum, converged_cutoff
+
+    inst = instance_model("collective", 3)
+    x_op = unroll_operator(x, {N: 3, **env})
+
+    def fixed(rng: object) -> dict:
+        out = {omega: float(rng.uniform(0.5, 2.0)), f: float(rng.uniform(0.1, 0.5))}  # type: ignore[attr-defined]
+        out[beta] = float(rng.uniform(9.0, 11.0)) / out[omega]  # type: ignore[attr-defined]
+        out.update({g[j]: float(rng.uniform(0.3, 1.0)) for j in (1, 2, 3)})  # type: ignore[attr-defined]
+        return out
+
+    def value(rho: object, params: dict) -> float:
+        import numpy as np
+
+        cut = converged_cutoff(inst, params)
+        h = operator_matrix(inst.system_hamiltonian, inst.system_sites, cut, params)
+        xs = operator_matrix(x_op, inst.system_sites, cut, params)
+        total = np.trace(rho @ (1j * (h @ xs - xs @ h)))  # type: ignore[operator]
+        for b in inst.baths:
+            xb = operator_matrix(x_op, _bath_sites(inst, b), cut, params)
+            total -= _pair_sum(inst, b, xb, "total", rho, params, cut)
+        return float(np.real(total))
+
+    return route(exprs, {N: 3, **env}, inst.system_sites, fixed, value, 8)

@@ -163,11 +163,15 @@ def general_checks() -> list:
               "with M; the printed equation keeps them at M = 1.",
         "33": "The 2 <sigma^z_Si sigma^z_Sj> term also scales with M (printed without M).",
     }
+    kinds = {"30": ("heat", "local"), "31": ("heat", "nonlocal"), "32": ("work", "local"),
+             "33": ("work", "nonlocal")}
     out = []
     for eq in ("30", "31", "32", "33"):
         out.append(Check(
             f"Eq. ({eq}), general M", f"{what[eq]}, cluster of M reservoir qubits",
             printed_cluster(eq), derived[eq],
+            matrix_route=current_route([printed_cluster(eq), derived[eq]], "cluster",
+                                       *kinds[eq]),
             difference_kind="paper error" if eq in notes else "",
             note=notes.get(eq, "") + (" " if eq in notes else "")
             + "Derived with M symbolic; unrolled at M = 1, 2, 3 it equals the instance engine's "
@@ -240,9 +244,44 @@ def reservoir_checks() -> list:
     what = {"21": "local heat current, summed over the M reservoirs",
             "22": "non-local heat current, summed over the M reservoirs",
             "23": "local work current", "24": "non-local work current"}
-    return [Check(f"Eq. ({eq}), general M", what[eq], canonical(printed_reservoirs(eq)),
-                  canonical(derived[eq]),
-                  note="M distinct reservoirs R_k (own omega_{R_k}, T_k, J_{ik}), M symbolic; "
-                       "<sigma^z_{R_k}> = -tanh(omega_{R_k}/(2 T_k)). Unrolled at M = 1, 2, 3 "
-                       "the derived form equals the instance engine's (tests/test_indexed.py).")
-            for eq in ("21", "22", "23", "24")]
+    kinds = {"21": ("heat", "local"), "22": ("heat", "nonlocal"), "23": ("work", "local"),
+             "24": ("work", "nonlocal")}
+    out = []
+    for eq in ("21", "22", "23", "24"):
+        printed, form = canonical(printed_reservoirs(eq)), canonical(derived[eq])
+        out.append(Check(
+            f"Eq. ({eq}), general M", what[eq], printed, form,
+            note="M distinct reservoirs R_k (own omega_{R_k}, T_k, J_{ik}), M symbolic; "
+                 "<sigma^z_{R_k}> = -tanh(omega_{R_k}/(2 T_k)). Unrolled at M = 1, 2, 3 the "
+                 "derived form equals the instance engine's (tests/test_indexed.py).",
+            matrix_route=current_route([printed, form], "reservoirs", *kinds[eq])))
+    return out
+
+
+# matrix routes at M = 3 (derivations/general_n/routes.py) ----------------------------------
+
+
+def _fixed(rng: object) -> dict:
+    """Every parameter of the instance models at M = 3."""
+    out = {}
+    names = [*omega_S.values(), omega_R, T_R, Jx_s, Jy_s, *JX.values(), *JY.values()]
+    names += [base[j] for base in (*JXK.values(), *JYK.values(), OMEGA_RK, T_K)
+              for j in (1, 2, 3)]
+    for s in names:
+        out[s] = float(rng.uniform(0.3, 1.5))  # type: ignore[attr-defined]
+    return out
+
+
+def current_route(exprs: list, variant: str, kind: str, part: str):
+    """Matrix route of a row at M = 3: the instance's currents (summed over its baths)."""
+    from derivations.general_n.routes import route
+    from symthermo.numeric.model_matrices import heat_current_matrix, work_current_matrix
+
+    inst = instance_model(variant, 3)
+
+    def value(rho: object, params: dict) -> float:
+        if kind == "heat":
+            return sum(heat_current_matrix(inst, b.name, part, rho, params) for b in inst.baths)
+        return work_current_matrix(inst, None, part, rho, params)
+
+    return route(exprs, {M: 3}, inst.system_sites, _fixed, value, 4)

@@ -213,34 +213,35 @@ def general_checks() -> list:
     unrolled = ("The general form unrolled at N = 2, 3, 4 equals the instance engine's "
                 "(tests/test_indexed.py).")
     for i in BATHS:
-        checks.append(Check(
-            f"Eq. (25), i = {i}, general N", f"local heat current from bath E_{i}",
-            canonical(printed_heat("25", i)), canonical(it.heat_current(com, i, "local")),
-            note=unrolled))
-        checks.append(Check(
-            f"Eq. (26), i = {i}, general N", f"non-local heat current from bath E_{i}, common",
-            canonical(printed_heat("26", i)), canonical(it.heat_current(com, i, "nonlocal")),
-            note="The printed sum over n', n = 1..N is over n != n' (the non-local part); with "
-                 "the sum over ordered pairs n != n' the printed 1/2 is right. " + unrolled))
-        checks.append(Check(
-            f"Eq. (43), i = {i}, general N", f"non-local heat current from bath E_{i}, cascaded",
-            canonical(printed_heat("43", i)), canonical(it.heat_current(cas, i, "nonlocal")),
-            note="Sum over n' > n without a factor 1/2. " + unrolled))
+        rows = (
+            ("25", "local heat current from bath E_{i}", "com1", "local", unrolled),
+            ("26", "non-local heat current from bath E_{i}, common", "com1", "nonlocal",
+             "The printed sum over n', n = 1..N is over n != n' (the non-local part); with the "
+             "sum over ordered pairs n != n' the printed 1/2 is right. " + unrolled),
+            ("43", "non-local heat current from bath E_{i}, cascaded", "cas1", "nonlocal",
+             "Sum over n' > n without a factor 1/2. " + unrolled),
+        )
+        for eq, what, variant, part, note in rows:
+            model = com if variant == "com1" else cas
+            printed = canonical(printed_heat(eq, i))
+            derived = canonical(it.heat_current(model, i, part))
+            checks.append(Check(
+                f"Eq. ({eq}), i = {i}, general N", what.format(i=i), printed, derived, note=note,
+                matrix_route=current_route([printed, derived], variant, "heat", i, part)))
     for kind in ("1", "2"):
         com_k, cas_k = family_model(f"com{kind}"), family_model(f"cas{kind}")
         hi = "H_I^(1), Eq. (29)" if kind == "1" else "H_I^(2), Eq. (31)"
-        checks.append(Check(
-            f"Eq. (27), {hi}, general N", "local work current, common",
-            canonical(printed_work("27", kind)),
-            canonical(it.work_current(com_k, None, "local")), note=unrolled))
-        checks.append(Check(
-            f"Eq. (28), {hi}, general N", "non-local work current, common (n != n')",
-            canonical(printed_work("28", kind)),
-            canonical(it.work_current(com_k, None, "nonlocal")), note=unrolled))
-        checks.append(Check(
-            f"Eq. (42), {hi}, general N", "non-local work current, cascaded (n' > n)",
-            canonical(printed_work("42", kind)),
-            canonical(it.work_current(cas_k, None, "nonlocal")), note=unrolled))
+        rows = (("27", "local work current, common", com_k, f"com{kind}", "local"),
+                ("28", "non-local work current, common (n != n')", com_k, f"com{kind}",
+                 "nonlocal"),
+                ("42", "non-local work current, cascaded (n' > n)", cas_k, f"cas{kind}",
+                 "nonlocal"))
+        for eq, what, model, variant, part in rows:
+            printed = canonical(printed_work(eq, kind))
+            derived = canonical(it.work_current(model, None, part))
+            checks.append(Check(
+                f"Eq. ({eq}), {hi}, general N", what, printed, derived, note=unrolled,
+                matrix_route=current_route([printed, derived], variant, "work", None, part)))
     return dissipator_checks() + checks
 
 
@@ -319,12 +320,79 @@ def dissipator_checks() -> list:
                 if t.is_local == local:
                     acc = acc + it.pair_double_commutator(t, x)
             derived = -it.indexed_partial_trace(acc, b)
+            printed_form = canonical(indexed_expectation(assume_distinct(
+                printed_dissipator_adjoint(eq, "h", x))))
+            derived_form = canonical(indexed_expectation(assume_distinct(derived)))
+            env = {m: 1, m2: 2}
             out.append(Check(
                 f"Eq. ({eq}), i = h, general N, X = {name}", f"{what}: Tr[X D(rho)]",
-                canonical(indexed_expectation(assume_distinct(
-                    printed_dissipator_adjoint(eq, "h", x)))),
-                canonical(indexed_expectation(assume_distinct(derived))),
-                note="Compared through the adjoint on X (free indices distinct). " +
+                printed_form, derived_form,
+                note="Compared through the adjoint on X (free indices distinct; the matrix "
+                     "route at m = 1, m' = 2). " +
                      ("The printed sum over n', n is read as n != n' (the non-local part). "
-                      if eq == "11" else "")))
+                      if eq == "11" else ""),
+                matrix_route=dissipator_route([printed_form, derived_form], variant, local, x,
+                                              env)))
     return out
+
+
+# matrix routes at N = 3 (derivations/general_n/routes.py) ----------------------------------
+
+ROUTE_N = 3
+
+
+def _fixed_temperatures(rng: object) -> dict:
+    """omega_i/T_i in [9, 11]: the oscillator cutoff converges (to 1e-14) with few levels."""
+    out = {}
+    for i in BATHS:
+        out[omega[i]] = float(rng.uniform(0.5, 2.0))  # type: ignore[attr-defined]
+        out[T[i]] = out[omega[i]] / float(rng.uniform(9.0, 11.0))  # type: ignore[attr-defined]
+    ks = range(1, ROUTE_N + 1)
+    entries = [g[i][k] for i in BATHS for k in ks] + [Omega2[k] for k in ks]
+    entries += [base[k, j] for base in (Omega1, Omega_intra) for k in ks for j in ks]
+    for e in entries:  # every coupling of the instance models, as the paper's magnitudes
+        out[e] = float(rng.uniform(0.3, 1.0))  # type: ignore[attr-defined]
+    return out
+
+
+def current_route(exprs: list, variant: str, kind: str, bath_name: str | None, part: str):
+    """Matrix route of a heat (kind "heat") or work current row at N = 3."""
+    from derivations.general_n.routes import route
+    from symthermo.numeric.model_matrices import (
+        converged_cutoff,
+        heat_current_matrix,
+        work_current_matrix,
+    )
+
+    inst = instance_model(variant, ROUTE_N)
+
+    def value(rho: object, params: dict) -> float:
+        cut = converged_cutoff(inst, params)
+        if kind == "heat":
+            return heat_current_matrix(inst, bath_name, part, rho, params, cut)
+        return work_current_matrix(inst, bath_name, part, rho, params, cut)
+
+    return route(exprs, {N: ROUTE_N}, inst.system_sites, _fixed_temperatures, value,
+                 2 ** (2 * ROUTE_N))
+
+
+def dissipator_route(exprs: list, variant: str, local: bool, x: object, env: dict):
+    """Matrix route of a dissipator row: -sum w Tr[(rho (x) rho_E) [V_o, [V_i, X]]] of bath h
+    at N = 3 with the observable's free indices at ``env``."""
+    from derivations.general_n.routes import route
+    from symthermo.algebra.indexed import unroll_operator
+    from symthermo.numeric.matrices import operator_matrix
+    from symthermo.numeric.model_matrices import _bath_sites, _pair_sum, converged_cutoff
+
+    inst = instance_model(variant, ROUTE_N)
+    b = inst.bath("h")
+    x_op = unroll_operator(x, {N: ROUTE_N, **env})
+
+    def value(rho: object, params: dict) -> float:
+        cut = converged_cutoff(inst, params)
+        xm = operator_matrix(x_op, _bath_sites(inst, b), cut, params)
+        part = "local" if local else "nonlocal"
+        return -_pair_sum(inst, b, xm, part, rho, params, cut).real
+
+    return route(exprs, {N: ROUTE_N, **env}, inst.system_sites, _fixed_temperatures, value,
+                 2 ** (2 * ROUTE_N))

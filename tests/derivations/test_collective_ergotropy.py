@@ -48,6 +48,13 @@ EXPECTED_STATUS = {
     **{f"Eq. ({k}), N = {n}": STATUS_CONVENTION for n in (3, 4, 5, 6) for k in (16, 17)},
 }
 
+# issue 12: the master equation for symbolic N
+EXPECTED_STATUS.update({
+    "Eqs. (5)-(7), general N, X = sigma^z_m": STATUS_HOLDS,
+    "Eqs. (5)-(7), general N, X = sigma^+_m": STATUS_HOLDS,
+    "Eqs. (5)-(7), general N, X = sigma^+_m sigma^-_m' (m != m')": STATUS_HOLDS,
+})
+
 EXPECTED_STATEMENTS = {
     "Sec. III: collective vs individual coupling": True,
     "Sec. IV A: |psi_-> is stationary, c is conserved": True,

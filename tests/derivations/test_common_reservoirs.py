@@ -19,6 +19,7 @@ from symthermo.numeric.superop import lindblad_liouvillian
 from symthermo.papers import (
     STATUS_CONVENTION,
     STATUS_DIFFERS,
+    STATUS_HOLDS,
     currents_at,
     derivation_of,
     evidence_consistent,
@@ -53,6 +54,18 @@ EXPECTED_STATUS = {
     "Eq. (32), M = 3": STATUS_DIFFERS,
     "Eq. (33), M = 3": STATUS_DIFFERS,
 }
+
+# issue 12: the general-M rows; Eqs. (30), (32), (33) miss factors M (right at M = 1 only)
+EXPECTED_STATUS.update({
+    "Eq. (21), general M": STATUS_HOLDS,
+    "Eq. (22), general M": STATUS_HOLDS,
+    "Eq. (23), general M": STATUS_HOLDS,
+    "Eq. (24), general M": STATUS_HOLDS,
+    "Eq. (30), general M": STATUS_DIFFERS,
+    "Eq. (31), general M": STATUS_HOLDS,
+    "Eq. (32), general M": STATUS_DIFFERS,
+    "Eq. (33), general M": STATUS_DIFFERS,
+})
 
 EXPECTED_STATEMENTS = {
     "Sec. 4.1, Eq. (25) (if)": True,

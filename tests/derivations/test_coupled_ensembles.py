@@ -127,6 +127,32 @@ EXPECTED_STATUS = {
     "Sec. IV, COP_A": STATUS_DIFFERS,
 }
 
+# issue 12: the general-N rows (symbolic N); a careful reading: all hold (the 1/2 of
+# Eq. (26) is right for ordered pairs n != n', Eq. (43) has none)
+EXPECTED_STATUS.update({
+    "Eq. (10), i = h, general N, X = sigma^+_{h,m} sigma^-_{c,m}": STATUS_HOLDS,
+    "Eq. (10), i = h, general N, X = sigma^+_{h,m} sigma^-_{h,m'}": STATUS_HOLDS,
+    "Eq. (10), i = h, general N, X = sigma^z_{h,m}": STATUS_HOLDS,
+    "Eq. (11), i = h, general N, X = sigma^+_{h,m} sigma^-_{c,m}": STATUS_HOLDS,
+    "Eq. (11), i = h, general N, X = sigma^+_{h,m} sigma^-_{h,m'}": STATUS_HOLDS,
+    "Eq. (11), i = h, general N, X = sigma^z_{h,m}": STATUS_HOLDS,
+    "Eq. (15), i = h, general N, X = sigma^+_{h,m} sigma^-_{c,m}": STATUS_HOLDS,
+    "Eq. (15), i = h, general N, X = sigma^+_{h,m} sigma^-_{h,m'}": STATUS_HOLDS,
+    "Eq. (15), i = h, general N, X = sigma^z_{h,m}": STATUS_HOLDS,
+    "Eq. (25), i = c, general N": STATUS_HOLDS,
+    "Eq. (25), i = h, general N": STATUS_HOLDS,
+    "Eq. (26), i = c, general N": STATUS_HOLDS,
+    "Eq. (26), i = h, general N": STATUS_HOLDS,
+    "Eq. (27), H_I^(1), Eq. (29), general N": STATUS_HOLDS,
+    "Eq. (27), H_I^(2), Eq. (31), general N": STATUS_HOLDS,
+    "Eq. (28), H_I^(1), Eq. (29), general N": STATUS_HOLDS,
+    "Eq. (28), H_I^(2), Eq. (31), general N": STATUS_HOLDS,
+    "Eq. (42), H_I^(1), Eq. (29), general N": STATUS_HOLDS,
+    "Eq. (42), H_I^(2), Eq. (31), general N": STATUS_HOLDS,
+    "Eq. (43), i = c, general N": STATUS_HOLDS,
+    "Eq. (43), i = h, general N": STATUS_HOLDS,
+})
+
 EXPECTED_KIND = {
     "Eq. (26), i = h, .txt read literally": "conversion slip",
     "Eq. (30) vs (29)": "paper error",
