@@ -75,7 +75,34 @@ def zero_status(expr: sympy.Expr) -> bool | None:
         return True
     if _numerically_nonzero(e, points=6):
         return False
+    if _nonzero_unrolled(e):
+        return False
     return None
+
+
+def _nonzero_unrolled(e: sympy.Expr) -> bool:
+    """A general-N expression (indexed sums over a symbolic size) that is non-zero at a
+    concrete size is not identically zero: unroll it at N = 2, 3, 4 (free indices 1, 2, ...)
+    and look for a non-zero value there."""
+    from ..algebra.indexed import IndexedSum, contains_symbolic_size, unroll
+    from ..errors import IndexedError
+
+    if not contains_symbolic_size(e):
+        return False
+    bound = {i for s in e.atoms(IndexedSum) for i in s.bound}
+    idx = sorted(e.atoms(sympy.Idx), key=sympy.default_sort_key)
+    sizes = sorted({i.upper for i in idx if i.upper is not None and not i.upper.is_number},
+                   key=sympy.default_sort_key)
+    for n in (2, 3, 4):
+        values: dict = {size: n for size in sizes}
+        values.update({i: k % n + 1 for k, i in enumerate(i for i in idx if i not in bound)})
+        try:
+            concrete = unroll(e, values)
+        except IndexedError:
+            continue
+        if _numerically_nonzero(sympy.expand(concrete)):
+            return True
+    return False
 
 
 def is_zero(expr: sympy.Expr) -> bool:
