@@ -100,6 +100,8 @@ def _check_derivation(d: object, name: str) -> None:
 
 def _names(args: argparse.Namespace) -> list[str]:
     if getattr(args, "all", False):
+        if args.name:
+            raise UserError(f"give a derivation NAME ({args.name!r}) or --all, not both")
         return list(paper_modules())
     if not args.name:
         raise UserError("give a derivation NAME (or PATH), or --all")

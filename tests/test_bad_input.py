@@ -939,6 +939,8 @@ def test_broken_derivation_files_give_one_line(case: str, command: str, tmp_path
         (["derive", "no_such.py", "--out", "{tmp}/o"], "no derivation file"),
         (["figure", "no_such_paper"], "unknown derivation"),
         (["check", "--bogus"], "unrecognized"),
+        (["derive", "--all", "memoryless_ness", "--out", "{tmp}/o"], "not both"),
+        (["check", "--all", "memoryless_ness"], "not both"),
     ],
 )
 def test_cli_user_errors_are_one_line(args: list[str], fragment: str, tmp_path: Path) -> None:
