@@ -446,6 +446,7 @@ def solve_moment_system(
     wanted: Iterable[int] | None = None,
     extra_scalars: Iterable[Scalar] = (),
     backend: str | None = None,
+    max_block: int | None = None,
 ) -> ExactMomentSolution:
     """Stationary values (M x + c = 0) of the coordinates ``wanted`` (default: all) and of
     every coordinate they depend on, block by block.
@@ -455,7 +456,9 @@ def solve_moment_system(
     block M_SS x_S = -c_S - sum_T M_ST x_T is solved fraction-free
     (:func:`symthermo.exact.solve_fraction_free`), blocks without a source term are zero.
     Raises :class:`_SingularBlockError` if a diagonal block is singular at generic parameters (the
-    caller then computes the stationary family).
+    caller then computes the stationary family), and :class:`ModelError` when a block with a
+    source term has more than ``max_block`` coordinates (no symmetry splits the system enough
+    for an exact solve in reasonable time).
     """
     ring = _ring_of(system, extra_scalars, backend)
     poly = ring.poly
@@ -522,6 +525,13 @@ def solve_moment_system(
             for j in comp:
                 values[j] = (poly.zero, poly.one)
             continue
+        if max_block is not None and len(comp) > max_block:
+            raise ModelError(
+                f"the exact steady state needs a block of {len(comp)} coupled moments (limit "
+                f"{max_block}): no excitation-number or local conservation law splits this model "
+                "further. Substitute parameter values (equal frequencies or couplings) into the "
+                "model first, or use symthermo.numeric steady states"
+            )
         cols = list(range(len(comp)))
         if _rank(poly, a_rows, cols, points[0]) < len(comp) and _rank(
             poly, a_rows, cols, points[1]
@@ -535,6 +545,7 @@ def solve_moment_system(
 
 
 MAX_SYMBOLIC_QUBITS = 4
+MAX_BLOCK = 64  # largest block (coupled moments with a source term) solved exactly
 
 
 def _pauli_values(solution: ExactMomentSolution, sites: tuple) -> dict[Expectation, sympy.Expr]:
@@ -556,14 +567,17 @@ def symbolic_steady_state(model: CollisionModel, backend: str | None = None) -> 
     stationary set is a family: free constants ``k_1, k_2, ...`` and as many conserved
     quantities (left null vectors of M), computed per connected component (Pauli basis up to
     three qubits, as before; ladder coordinates for four).  Substitute special parameter values
-    (equal couplings, ...) into the model first.  Raises :class:`ModelError` for bosonic
-    systems (use :func:`steady_state_moments`), for more than ``MAX_SYMBOLIC_QUBITS`` qubits,
+    (equal couplings, ...) into the model first.  ``backend``: ``"flint"`` or ``"sympy"``
+    (default: flint when python-flint is installed; same results).  Four-qubit models whose
+    blocks exceed ``MAX_BLOCK`` coupled moments are refused.  Raises :class:`ModelError` for bosonic
+    systems (use :func:`steady_state_values`), for more than ``MAX_SYMBOLIC_QUBITS`` qubits,
     or when no steady state exists (a conserved quantity is driven).
     """
     if not model.is_qubit_system:
         raise ModelError(
             "symbolic_steady_state returns Pauli expectations and needs a system of qubits; for "
-            "bosonic or mixed models whose moments close use closure.steady_state_moments"
+            "bosonic or mixed models whose moments close use closure.steady_state_values (any "
+            "Hermitian observables) or closure.steady_state_currents"
         )
     if len(model.system_sites) > MAX_SYMBOLIC_QUBITS:
         raise ModelError(
@@ -571,8 +585,9 @@ def symbolic_steady_state(model: CollisionModel, backend: str | None = None) -> 
             f"({len(model.system_sites)} given): use symthermo.numeric steady states"
         )
     system = closed_moment_system(model, all_qubit_coordinates(model.system_sites))
+    limit = MAX_BLOCK if len(model.system_sites) == MAX_SYMBOLIC_QUBITS else None
     try:
-        solution = solve_moment_system(system, backend=backend)
+        solution = solve_moment_system(system, backend=backend, max_block=limit)
     except _SingularBlockError:
         if len(model.system_sites) <= 3:
             return _pauli_family(model)
@@ -788,6 +803,7 @@ def steady_state_values(
     observables: dict[str, Operator],
     backend: str | None = None,
     max_size: int = 400,
+    max_block: int = MAX_BLOCK,
 ) -> dict[str, ClosedForm]:
     """Exact stationary <O> of Hermitian observables, as :class:`ClosedForm` pieces.
 
@@ -809,7 +825,9 @@ def steady_state_values(
     system = closed_moment_system(model, seeds, max_size=max_size)
     index = {c: i for i, c in enumerate(system.coordinates)}
     try:
-        solution = solve_moment_system(system, [index[c] for c in seeds], extra, backend)
+        solution = solve_moment_system(
+            system, [index[c] for c in seeds], extra, backend, max_block
+        )
     except _SingularBlockError as exc:
         raise ModelError(
             "the stationary moments are not unique at generic parameters (a conserved "

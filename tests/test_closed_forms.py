@@ -285,3 +285,11 @@ def test_coupled_ensembles_independent_currents_equal_direct_numeric() -> None:
         assert value_at(currents[f"Qdot_{b.name}"].expr, point) == pytest.approx(
             numeric_current(model, op, rho, point), abs=1e-10
         )
+
+
+def test_a_block_too_large_for_the_exact_route_is_refused_with_the_way_out() -> None:
+    """Coupled ensembles with Eq. (29)'s all-to-all H_I met simultaneously: 69 coupled moments
+    and twelve parameters, no conservation law splits them."""
+    model = catalogue()["coupled-ensembles H_I(1) simultaneous"].model()
+    with pytest.raises(ModelError, match="coupled moments"):
+        steady_state_currents(model)
