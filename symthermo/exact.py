@@ -27,7 +27,7 @@ untouched) 48 s, the gcds of large multivariate polynomials dominating; sympy's
 state plus currents): the three-qubit chain 0.36 s and the refrigerator 0.65 s with flint
 (1.0 s and 0.8 s pure sympy), against 82 s and 66 s for the previous route (sympy's
 ``solve_den_charpoly`` on whole Pauli components, then ``cancel``/``factor`` of the currents).
-Pure sympy is slow where large multivariate gcds are needed: 857 s for all 255 stationary
+Pure sympy is slow where large multivariate gcds are needed: 378 s for all 255 stationary
 values of the four-qubit chain (flint: 1.2 s).
 """
 
