@@ -10,7 +10,7 @@ coupled oscillators between two oscillator baths, and the four-qubit XX chain.
   ``closure.steady_state_currents`` (heat current of every bath and the work current, in
   closed-form pieces), caches of the algebra cleared first; once with each exact backend
   (python-flint if installed, pure sympy; pure sympy on the four-qubit chain only with
-  ``--slow-sympy``: its 255 stationary values took 857 s there, the multivariate gcds of the
+  ``--slow-sympy``: its 255 stationary values took 378 s there, the multivariate gcds of the
   pure-Python polynomials dominating);
 * old route: ``symbolic_steady_state`` of git main (``git show main:symthermo/closure.py``,
   loaded as a module), then every heat current with the stationary values substituted,
@@ -160,7 +160,7 @@ def main() -> None:
         row = []
         for be in BACKENDS:
             if be == "sympy" and name == "chain4" and not args.slow_sympy and len(BACKENDS) > 1:
-                row.append("sympy skipped (857 s when measured; --slow-sympy)")
+                row.append("sympy skipped (378 s when measured; --slow-sympy)")
                 continue
             t, text = new_route(name, be)
             texts.setdefault(be, {})[name] = text

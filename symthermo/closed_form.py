@@ -67,7 +67,9 @@ class ClosedForm:
         parts += [f"({sympy.sstr(d)})" for d in self.driving]
         parts += [f"({sympy.sstr(n)})" for n in self.numerator]
         text = " * ".join(parts)
-        if self.denominator:
+        if len(self.denominator) == 1:
+            text += f" / ({sympy.sstr(self.denominator[0])})"
+        elif self.denominator:
             text += " / (" + " * ".join(f"({sympy.sstr(d)})" for d in self.denominator) + ")"
         return f"{self.name} = {text}"
 
@@ -234,8 +236,9 @@ def closed_form(
     numerator, denominator = [], []
     for target, rest, power in ((numerator, rest_n, 1), (denominator, rest_d, -1)):
         for f in _content_split(poly, rest):
-            if poly.is_constant(f):
-                prefactor = prefactor * ring.to_sympy(f) ** power
+            expr = ring.to_sympy(f)
+            if expr.is_number:  # constants, and powers of numeric radicals such as sqrt(2)**2
+                prefactor = prefactor * expr**power
             else:
-                target.append(ring.to_sympy(f))
+                target.append(expr)
     return ClosedForm(name, prefactor, tuple(driving), tuple(numerator), tuple(denominator))

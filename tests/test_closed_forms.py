@@ -30,7 +30,11 @@ from symthermo.errors import ModelError
 from symthermo.exact import BACKENDS
 from symthermo.model import bath, collision_model
 from symthermo.numeric.matrices import expectation_value, operator_matrix
-from symthermo.numeric.model_dynamics import LiouvillianBuilder, model_steady_state
+from symthermo.numeric.model_dynamics import (
+    LiouvillianBuilder,
+    direct_liouvillian,
+    model_steady_state,
+)
 from symthermo.states import ThermalOscillator
 from symthermo.thermo import heat_current_operator, work_current_operator
 
@@ -285,3 +289,46 @@ def test_coupled_ensembles_independent_currents_equal_direct_numeric() -> None:
         assert value_at(currents[f"Qdot_{b.name}"].expr, point) == pytest.approx(
             numeric_current(model, op, rho, point), abs=1e-10
         )
+
+
+def test_a_block_too_large_for_the_exact_route_is_refused_with_the_way_out() -> None:
+    """Coupled ensembles with Eq. (29)'s all-to-all H_I met simultaneously: 69 coupled moments
+    and twelve parameters, no conservation law splits them."""
+    model = catalogue()["coupled-ensembles H_I(1) simultaneous"].model()
+    with pytest.raises(ModelError, match="coupled moments"):
+        steady_state_currents(model)
+
+
+def test_collective_three_qubit_family_matches_the_projected_numeric_state() -> None:
+    """collective-ergotropy N = 3: a five-dimensional stationary family (the commutant of the
+    collective dissipator: j = 3/2 and two copies of j = 1/2); the member fixed by the
+    conserved quantities of a random initial state is the numeric state reached from it."""
+    spec = catalogue()["collective-ergotropy N=3"]
+    model = spec.model()
+    family = symbolic_steady_state(model)
+    assert family.dimension == 5 and len(family.conserved) == 4
+    rng = np.random.default_rng(8)
+    params = spec.random_parameters(rng)
+    point = {s: params[s.name] for s in LiouvillianBuilder(model).parameters}
+    g = rng.normal(size=(8, 8)) + 1j * rng.normal(size=(8, 8))
+    rho0 = g @ g.conj().T
+    rho0 /= np.trace(rho0)
+    rho = model_steady_state(model, point, cutoff=spec.cutoff, initial_state=rho0,
+                             route="direct").rho
+    sites = model.system_sites
+    # the conserved quantities are conserved: d<q>/dt = 0 in any state (direct generator)
+    drho = (direct_liouvillian(model, point, spec.cutoff) @ rho0.reshape(-1, order="F"))
+    drho = drho.reshape(8, 8, order="F")
+    for q in family.conserved:
+        rates = {e: expectation_value(e, drho, sites).real for e in q.free_symbols}
+        assert float(q.xreplace(rates)) == pytest.approx(0, abs=1e-12), q
+    initial = {e: expectation_value(e, rho0, sites).real for e in family.values}
+    numeric_point = {s: sp.Float(v, 30) for s, v in point.items()}
+    at_point = {e: v.xreplace(numeric_point) for e, v in family.values.items()}
+    equations = [sp.expand(q.xreplace(at_point) - q.xreplace(initial)) for q in family.conserved]
+    (ks,) = sp.linsolve(equations, family.free_constants)
+    fixed = dict(zip(family.free_constants, ks, strict=True))
+    for e, value in at_point.items():
+        assert float(value.xreplace(fixed)) == pytest.approx(
+            expectation_value(e, rho, sites).real, abs=1e-10
+        ), e
