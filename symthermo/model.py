@@ -74,7 +74,10 @@ class Bath:
 
     ``couplings`` maps a subsystem label (usually the system site name) to V_ik; for
     ``"cascaded"`` their order is the collision order.  ``beta`` (optional) is the inverse
-    temperature, used for entropy production.
+    temperature the user declares for reports and figures; the entropy flux
+    (:func:`symthermo.thermo.entropy_flux`) takes the temperature from the ancilla state
+    itself, and only where the state is a Gibbs state of H_R.  Ancilla states may be any
+    :class:`~symthermo.states.AncillaState` (thermal, squeezed, density matrices, clusters).
     """
 
     name: str

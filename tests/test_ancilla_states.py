@@ -596,3 +596,33 @@ def test_a_new_state_needs_only_its_moments() -> None:
     assert lindblad_form(fock).channels[0].rates == lindblad_form(same).channels[0].rates
     n = Expectation((("a", (1, 1)),))
     assert sp.expand(heat_current(fock, "F") - g**2 * w * (2 - n)) == 0
+
+
+def test_second_law_with_the_squeezed_flux_at_random_steady_states() -> None:
+    """Sigma = -Phi_h - Phi_c >= 0 at the steady state of the squeezed engine (closed form),
+    while -beta_h Qdot_h - beta_c Qdot_c (the hot temperature taken at face value) can be < 0."""
+    a, bh, bc = boson("a"), boson("b_h"), boson("b_c")
+    wh, wc, gh, gc, bh_, bc_, r, phi = sp.symbols(
+        "omega_h omega_c g_h g_c beta_h beta_c r phi", positive=True)
+    hot = SqueezedThermalOscillator(bh, omega=wh, beta=bh_, r=r, phi=phi)
+    model = collision_model([a], w * a.n, [
+        bath("h", hot, wh * bh.n, {"a": gh * (a.adag * bh.a + a.a * bh.adag)}),
+        bath("c", ThermalOscillator(bc, omega=wc, beta=bc_), wc * bc.n,
+             {"a": gc * (a.adag * bc.a + a.a * bc.adag)}),
+    ])
+    unknowns = [Expectation((("a", m),)) for m in ((1, 1), (0, 2), (2, 0))]
+    eqs = [heisenberg_equation(model, op) for op in (a.n, a.a * a.a, a.adag * a.adag)]
+    steady = sp.solve(eqs, unknowns, dict=True)[0]
+    sigma = -(entropy_flux(model, "h").flux + entropy_flux(model, "c").flux).xreplace(steady)
+    naive = -(bh_ * heat_current(model, "h") + bc_ * heat_current(model, "c")).xreplace(steady)
+    f_sigma = sp.lambdify([w, wh, wc, gh, gc, bh_, bc_, r, phi], sigma, "numpy")
+    f_naive = sp.lambdify([w, wh, wc, gh, gc, bh_, bc_, r, phi], naive, "numpy")
+    rng = np.random.default_rng(17)
+    points = np.column_stack([rng.uniform(0.3, 3, size=(400, 5)), rng.uniform(0.3, 3, 400),
+                              rng.uniform(0.3, 3, 400), rng.uniform(0, 1, 400),
+                              rng.uniform(0, 2 * np.pi, 400)])
+    s = np.array([complex(f_sigma(*p)) for p in points])
+    nv = np.array([complex(f_naive(*p)) for p in points])
+    assert np.abs(s.imag).max() < 1e-12
+    assert s.real.min() > -1e-12  # the second law, with the squeezed bath's entropy flux
+    assert nv.real.min() < -1e-3  # ... but not with T_h taken as the bath's temperature
