@@ -11,7 +11,12 @@ non-local, total) and the l1 coherence per point (:func:`symthermo.sweep.run_swe
 (b) ``run_sweep(..., executor=ProcessPoolExecutor(2))``: chunks are tasks, each worker
     compiles the kernels once;
 (c) ``run_sweep(..., executor=distributed.Client(LocalCluster(n_workers=2,
-    threads_per_worker=1)))`` (worker processes).
+    threads_per_worker=1)))`` (worker processes), once with Dask's default worker environment
+    and once without ``MALLOC_TRIM_THRESHOLD_`` (Dask sets it to 65536 in its workers; glibc
+    then serves every large temporary array of a chunk with a fresh mmap, which about doubled
+    the CPU time per point in a one-worker experiment: 1.1 s against 0.7 s for 160000 points;
+    with two workers on the loaded machine the difference was within the noise).  The RESULT
+    line's dask2_speedup is the second run.
 
 Pool / cluster start-up is printed apart and not in the timed run; kernel compilation in the
 workers is in it (the one-process run is timed warm: its derivations are cached first, so the
@@ -110,24 +115,31 @@ def main() -> None:
 
     sd = float("nan")
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         print("(c) Dask not installed: pip install 'symthermo[dask]'")
     else:
-        t = time.perf_counter()
-        c = _children_cpu()
-        m = time.process_time()
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
-            start = time.perf_counter() - t
-            td, out = _timed(lambda: sweep(client), args.repeat)
-        cpud, cpum = _children_cpu() - c, time.process_time() - m
-        assert _same(out, ref), "Dask table differs from the one-process table"
-        sd = t1 / td
-        print(f"(c) Dask LocalCluster x2: {td:8.2f} s  speed-up {sd:.2f}, efficiency "
-              f"{sd / 2:.0%} (cluster start {start:.2f} s, not timed); table identical")
-        print(f"    CPU time: workers {cpud:.2f} s (with their start-up, imports and one "
-              f"compilation each), scheduler and client in this process {cpum:.2f} s")
+        default_env = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+        tuned_env = {k: v for k, v in default_env.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+        for label, env in (("Dask defaults", default_env),
+                           ("MALLOC_TRIM_THRESHOLD_ unset", tuned_env)):
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
+                t = time.perf_counter()
+                c = _children_cpu()
+                m = time.process_time()
+                with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, Client(cluster) as client:
+                    start = time.perf_counter() - t
+                    td, out = _timed(lambda client=client: sweep(client), args.repeat)
+                cpud, cpum = _children_cpu() - c, time.process_time() - m
+            assert _same(out, ref), "Dask table differs from the one-process table"
+            sd = t1 / td
+            print(f"(c) Dask LocalCluster x2, {label}: {td:8.2f} s  speed-up {sd:.2f}, "
+                  f"efficiency {sd / 2:.0%} (cluster start {start:.2f} s, not timed); "
+                  "table identical")
+            print(f"    CPU time: workers {cpud:.2f} s (with their start-up, imports and one "
+                  f"compilation each), scheduler and client in this process {cpum:.2f} s")
     print(f"load average at end: {_load()}")
     print(f"RESULT workers2_speedup={s2:.2f} dask2_speedup={sd:.2f}")
 
