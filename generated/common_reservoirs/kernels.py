@@ -177,10 +177,19 @@ _sin, _cos, _tan, _absolute, _conjugate = _np.sin, _np.cos, _np.tan, _np.absolut
 _arctan, _arcsin, _arccos, _arctanh = _np.arctan, _np.arcsin, _np.arccos, _np.arctanh
 
 
-def _prepare(values, dtype):
+def _argument_names(block):
+    name = block.__name__[len("_block_"):]
+    if name == "all":
+        return _ALL_ARGUMENTS
+    return QUANTITIES[name]["parameters"] + QUANTITIES[name]["expectations"]
+
+
+def _prepare(values, dtype, block):
     arrays = []
-    for v in values:
+    for k, v in enumerate(values):
         a = _np.asarray(v)
+        if v is None or a.dtype.kind not in "fiuc":
+            raise TypeError(f"argument {_argument_names(block)[k]!r} = {v!r:.60} is not a number")
         if dtype is _np.float64 and _np.iscomplexobj(a):
             raise TypeError("this kernel is real: pass real parameters and expectation values")
         arrays.append(a)
@@ -211,7 +220,7 @@ def _loop(block, items, outs, start, stop, nbuf, dtype):
 
 
 def _run(block, values, nout, nbuf, dtype):
-    shape, items = _prepare(values, dtype)
+    shape, items = _prepare(values, dtype, block)
     n = 1
     for k in shape:
         n *= k
