@@ -67,7 +67,7 @@ from .algebra.sites import Site
 from .errors import IndexedError, ModelError
 from .model import SCHEMES, CollisionModel, Scheme, bath, collision_model
 from .states import AncillaState, partial_trace
-from .thermo import PARTS, Part
+from .thermo import PARTS, Part, classify_local_operators
 
 HALF = sympy.Rational(1, 2)
 
@@ -706,15 +706,7 @@ def classify_expectation(model: FamilyModel, e: sympy.Expr) -> str:
         pairs = [((w[0] if isinstance(w, tuple) else w), loc) for w, loc in e.template]
     else:
         pairs = [(s, loc) for s, loc in e.monomial]  # type: ignore[attr-defined]
-    off = [name for name, loc in pairs
-           if loc in (1, 2) or (isinstance(loc, tuple) and loc[0] != loc[1])]
-    if not off:
-        return "population"
-    if len(off) == 1:
-        return "local_coherence"
-    owners = _site_baths(model)
-    common = set.intersection(*[owners.get(s, set()) for s in off])
-    return "coherence_same_bath" if common else "coherence_across_baths"
+    return classify_local_operators(pairs, _site_baths(model))
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ dissipator is D^dag(A) = sum_ab gamma_ab (L_b^dag A L_a - 1/2 {L_b^dag L_a, A}).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -474,16 +474,20 @@ def classify_expectation(model: CollisionModel, e: Expectation) -> ExpectationKi
     * ``coherence_across_baths``: several sites not all coupled to one bath (sites coupled to
       no bath count as belonging to none).
     """
-    off = [
-        s
-        for s, loc in e.monomial
-        if loc in (1, 2) or (isinstance(loc, tuple) and loc[0] != loc[1])
-    ]
+    return classify_local_operators(e.monomial, _site_baths(model))
+
+
+def classify_local_operators(
+    pairs: Iterable[tuple[str, object]], owners: Mapping[str, set[str]]
+) -> ExpectationKind:
+    """The kind of a monomial given as (site, local operator) pairs (see
+    :func:`classify_expectation`); ``owners``: site -> names of the baths coupled to it."""
+    off = [s for s, loc in pairs
+           if loc in (1, 2) or (isinstance(loc, tuple) and loc[0] != loc[1])]
     if not off:
         return "population"
     if len(off) == 1:
         return "local_coherence"
-    owners = _site_baths(model)
     common = set.intersection(*[owners.get(s, set()) for s in off])
     return "coherence_same_bath" if common else "coherence_across_baths"
 

@@ -165,16 +165,17 @@ def fig2_data() -> dict:
 # --------------------------------------------------------------------------------------------
 
 
-def _fig1(fig_dir: Path) -> Path:
-    d = fig1_data()
+def _two_panels_vs_c(fig_dir: Path, name: str, d: dict, keys: tuple[str, str],
+                     ylabels: tuple[str, str]) -> Path:
+    """Two panels, d[keys[0]] and d[keys[1]] against c, one line per temperature of BETAS."""
     with style() as plt:
         fig, (a, b) = subplots(plt, 1, 2, size=(8.0, 3.4))
         for i, bt in enumerate(BETAS):
             lab = rf"$\beta = {bt:g}$"
-            a.plot(d["c"], d["coherence"][i], color="k", ls=LINESTYLES[bt], label=lab)
-            b.plot(d["c"], d["ergotropy"][i], color="k", ls=LINESTYLES[bt], label=lab)
-        a.set_ylabel(r"$C_{l_1}$")
-        b.set_ylabel(r"$\mathcal{W}$")
+            a.plot(d["c"], d[keys[0]][i], color="k", ls=LINESTYLES[bt], label=lab)
+            b.plot(d["c"], d[keys[1]][i], color="k", ls=LINESTYLES[bt], label=lab)
+        a.set_ylabel(ylabels[0])
+        b.set_ylabel(ylabels[1])
         for ax, tag in ((a, "(a)"), (b, "(b)")):
             ax.set_xlabel(r"$c$")
             ax.set_xlim(0, 1)
@@ -182,7 +183,12 @@ def _fig1(fig_dir: Path) -> Path:
             panel_label(ax, tag)
             ax.legend(loc="upper right")
         fig.tight_layout()
-        return save(fig, fig_dir / "fig1.png")
+        return save(fig, fig_dir / name)
+
+
+def _fig1(fig_dir: Path) -> Path:
+    return _two_panels_vs_c(fig_dir, "fig1.png", fig1_data(), ("coherence", "ergotropy"),
+                            (r"$C_{l_1}$", r"$\mathcal{W}$"))
 
 
 def _caption1() -> str:
@@ -611,23 +617,8 @@ def fig4_data() -> dict:
 
 
 def _fig4(fig_dir: Path) -> Path:
-    d = fig4_data()
-    with style() as plt:
-        fig, (a, b) = subplots(plt, 1, 2, size=(8.0, 3.4))
-        for i, bt in enumerate(BETAS):
-            lab = rf"$\beta = {bt:g}$"
-            a.plot(d["c"], d["concurrence"][i], color="k", ls=LINESTYLES[bt], label=lab)
-            b.plot(d["c"], d["discord"][i], color="k", ls=LINESTYLES[bt], label=lab)
-        a.set_ylabel(r"concurrence $C$")
-        b.set_ylabel(r"discord $D^{\leftarrow}$ (bits)")
-        for ax, tag in ((a, "(a)"), (b, "(b)")):
-            ax.set_xlabel(r"$c$")
-            ax.set_xlim(0, 1)
-            ax.set_ylim(bottom=0)
-            panel_label(ax, tag)
-            ax.legend(loc="upper right")
-        fig.tight_layout()
-        return save(fig, fig_dir / "fig4.png")
+    return _two_panels_vs_c(fig_dir, "fig4.png", fig4_data(), ("concurrence", "discord"),
+                            (r"concurrence $C$", r"discord $D^{\leftarrow}$ (bits)"))
 
 
 def _caption4() -> str:
