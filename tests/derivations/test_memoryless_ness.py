@@ -9,16 +9,19 @@ import pytest
 import sympy
 
 from derivations import memoryless_ness as mn
+from symthermo import papers
 from symthermo.algebra import Expectation
 from symthermo.errors import ModelError
 from symthermo.model import bath, collision_model
 from symthermo.numeric.matrices import PAULI, operator_matrix
+from symthermo.numeric.model_dynamics import direct_liouvillian, lindblad_liouvillian_of
 from symthermo.numeric.model_matrices import (
     ancilla_density_matrix,
     heat_current_matrix,
     random_density_matrix,
     work_current_matrix,
 )
+from symthermo.numeric.steady import steady_state
 from symthermo.papers import (
     STATUS_CONVENTION,
     STATUS_DIFFERS,
@@ -29,6 +32,23 @@ from symthermo.papers import (
     render_report,
 )
 from symthermo.thermo import PARTS, first_law_residual, heat_current, lindblad_form, work_current
+
+
+def numeric_steady_state(generator):
+    """(rho, dim ker) of a column-stacking generator (the engine's steady_state)."""
+    ss = steady_state(generator)
+    return ss.rho, ss.stationary_dimension
+
+
+def currents_numeric(model, params, rho):
+    """(heat into S, work) at rho_S by the engine's matrix route."""
+    heat, work = papers.current_totals(model, rho, params)
+    return heat["E"], work
+
+
+def collision_map_fixed_point(model, params, tau):
+    ss = papers.collision_fixed_point(model, params, tau)
+    return ss.rho, ss.stationary_dimension
 
 
 def model_matrices(model, params):
@@ -130,7 +150,7 @@ def test_eq22_eq23_transcriptions_against_matrices():
     rng = np.random.default_rng(42)
     printed22, printed23 = mn.printed_eq22(), mn.printed_eq23()
     for _ in range(3):
-        params = mn._random_point("general", rng)
+        params = mn.SAMPLING.parameters(mn.MODELS["general"], rng)
         rho = random_density_matrix(2, rng)
         subs = {**params, **expectation_values([printed22, printed23], rho, (mn.S,))}
         # the printed formulas evaluated with plain matrices (VXV - {V^2, X}/2)
@@ -172,7 +192,7 @@ def test_currents_against_matrix_route(variant):
     exprs.update({("work", p): work_current(model, None, p) for p in PARTS})
     exprs.update({("work_E", p): work_current(model, "E", p) for p in PARTS})
     for _ in range(3):
-        params = mn._random_point(variant, rng)
+        params = mn.SAMPLING.parameters(mn.MODELS[variant], rng)
         rho = random_density_matrix(2, rng)
         subs = {**params, **expectation_values(list(exprs.values()), rho, (mn.S,))}
         for (kind, part), expr in exprs.items():
@@ -182,7 +202,7 @@ def test_currents_against_matrix_route(variant):
                 ref = work_current_matrix(model, None if kind == "work" else "E", part, rho,
                                           params)
             assert _value(expr, subs) == pytest.approx(ref, abs=1e-10), (kind, part)
-        q, w = mn.currents_numeric(model, params, rho)
+        q, w = currents_numeric(model, params, rho)
         assert q == pytest.approx(heat_current_matrix(model, "E", "total", rho, params), abs=1e-12)
         assert w == pytest.approx(work_current_matrix(model, None, "total", rho, params),
                                   abs=1e-12)
@@ -192,16 +212,16 @@ def test_currents_against_matrix_route(variant):
 def test_lindblad_form_liouvillian_equals_direct(variant):
     rng = np.random.default_rng(7)
     for _ in range(2):
-        params = mn._random_point(variant, rng)
-        direct = mn.liouvillian_direct(mn.MODELS[variant], params)
-        lindblad = mn.liouvillian_lindblad(mn.MODELS[variant], params)
+        params = mn.SAMPLING.parameters(mn.MODELS[variant], rng)
+        direct = direct_liouvillian(mn.MODELS[variant], params)
+        lindblad = lindblad_liouvillian_of(mn.MODELS[variant], params)
         assert np.abs(direct - lindblad).max() < 1e-12
 
 
 def test_liouvillian_is_column_stacking():
     model = mn.MODELS["ssc"]
     params = mn.PARAMETERS["ssc"]
-    gen = mn.liouvillian_direct(model, params)
+    gen = direct_liouvillian(model, params)
     rho = random_density_matrix(2, np.random.default_rng(3))
     hs, _, v, rho_a = model_matrices(model, params)
     big = np.kron(rho, rho_a)
@@ -220,13 +240,13 @@ def test_exact_steady_state_matches_numeric(variant):
     ss = mn.bloch_steady_state(model)
     rng = np.random.default_rng(11)
     for _ in range(2):
-        params = mn._random_point(variant, rng)
-        rho, dim = mn.numeric_steady_state(mn.liouvillian_direct(model, params))
+        params = mn.SAMPLING.parameters(mn.MODELS[variant], rng)
+        rho, dim = numeric_steady_state(direct_liouvillian(model, params))
         assert dim == 1
         exact = [_value(ss[e], params) for e in mn.BLOCH]
         assert np.allclose(mn.bloch_of(rho), exact, atol=1e-10)
         # currents at the steady state: first law, Qdot + Wdot = 0
-        q, w = mn.currents_numeric(model, params, rho)
+        q, w = currents_numeric(model, params, rho)
         assert q + w == pytest.approx(0, abs=1e-10)
 
 
@@ -246,7 +266,7 @@ def test_steady_state_against_qutip():
             op = sum(u[a, k] * jumps[a] for a in range(len(jumps)))
             c_ops.append(qutip.Qobj(math.sqrt(g[k]) * op))
     rho_q = qutip.steadystate(qutip.Qobj(h), c_ops).full()
-    rho, _ = mn.numeric_steady_state(mn.liouvillian_direct(model, params))
+    rho, _ = numeric_steady_state(direct_liouvillian(model, params))
     assert np.abs(rho_q - rho).max() < 1e-8
 
 
@@ -256,14 +276,14 @@ def test_steady_state_against_qutip():
 def test_finite_tau_collision_converges_linearly():
     model = mn.MODELS["general"]
     rng = np.random.default_rng(21)
-    params = mn._random_point("general", rng)
+    params = mn.SAMPLING.parameters(mn.MODELS["general"], rng)
     rho = random_density_matrix(2, rng)
-    q_der, w_der = mn.currents_numeric(model, params, rho)
+    q_der, w_der = currents_numeric(model, params, rho)
     errors_q, errors_w, errors_rho = [], [], []
-    gen = mn.liouvillian_direct(model, params)
+    gen = direct_liouvillian(model, params)
     drho = (gen @ rho.reshape(-1, order="F")).reshape(2, 2, order="F")
     for tau in (2e-3, 1e-3, 5e-4):
-        w20, q21, rho1 = mn.finite_tau_collision(model, params, rho, tau)
+        w20, q21, rho1 = mn.eqs_20_21(model, params, rho, tau)
         errors_q.append(abs(q21 / tau + q_der))  # Eq. (21): heat into the ancilla
         errors_w.append(abs(w20 / tau + w_der))  # Eq. (20): minus the switching work
         errors_rho.append(np.abs((rho1 - rho) / tau - drho).max())  # Eq. (2) -> Eq. (5)
@@ -276,10 +296,10 @@ def test_finite_tau_collision_converges_linearly():
 def test_collision_map_fixed_point_approaches_master_equation():
     model = mn.MODELS["ssc"]
     params = mn.PARAMETERS["ssc"]
-    rho_me, _ = mn.numeric_steady_state(mn.liouvillian_direct(model, params))
+    rho_me, _ = numeric_steady_state(direct_liouvillian(model, params))
     errs = []
     for tau in (0.02, 0.01, 0.005):
-        rho_tau, dim = mn.collision_map_fixed_point(model, params, tau)
+        rho_tau, dim = collision_map_fixed_point(model, params, tau)
         assert dim == 1
         errs.append(np.abs(rho_tau - rho_me).max())
     assert errs[-1] < 1e-2
@@ -292,7 +312,7 @@ def test_energy_preserving_collisions_do_no_work_at_gibbs():
         params = {mn.J_x: 0.7, mn.J_y: 0.7, mn.omega_s: 1.3, mn.omega_a: 1.3, mn.beta: 0.8}
         t = math.tanh(0.8 * 1.3 / 2)
         gibbs = np.diag([(1 + t) / 2, (1 - t) / 2]).astype(complex)
-        w20, q21, rho1 = mn.finite_tau_collision(model, params, gibbs, tau)
+        w20, q21, rho1 = mn.eqs_20_21(model, params, gibbs, tau)
         assert abs(w20) < 1e-12 and abs(q21) < 1e-12
         assert np.abs(rho1 - gibbs).max() < 1e-12
 
@@ -307,7 +327,7 @@ def test_balanced_off_resonance_has_zero_currents_by_iterating_collisions():
     rho = np.outer(psi, psi.conj())
     tau = 0.05
     for _ in range(1000):
-        w20, q21, rho = mn.finite_tau_collision(model, params, rho, tau)
+        w20, q21, rho = mn.eqs_20_21(model, params, rho, tau)
     assert abs(w20) < 1e-9 and abs(q21) < 1e-9
     z = mn.bloch_of(rho)[2]
     assert mn.beta_eff_of(z, 1.5) * 1.5 == pytest.approx(1.0, abs=1e-8)
