@@ -29,13 +29,15 @@ import sympy
 
 from derivations.references import REFERENCES
 from symthermo import papers
-from symthermo.algebra import anticommutator, commutator, expectation, qubit
+from symthermo.algebra import operator_sum, qubit
 from symthermo.algebra.expectation import Expectation
+from symthermo.emit.quantity import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
 from symthermo.numeric.matrices import evaluate
 from symthermo.numeric.measures import l1_coherence
 from symthermo.numeric.model_matrices import random_density_matrix
 from symthermo.papers import bloch_vector as bloch_of
+from symthermo.papers import gksl_heisenberg, sandwich
 from symthermo.papers import inverse_temperature_of_bloch_z as beta_eff_of
 from symthermo.states import DiagonalState, ThermalQubit, trace_out
 from symthermo.thermo import heat_current, work_current
@@ -69,18 +71,11 @@ H_A = omega_a / 2 * A.z
 ANCILLA = ThermalQubit(A, omega=omega_a, beta=beta)
 
 
-def _pauli(site, axis: str):
-    return {"x": site.x, "y": site.y, "z": site.z}[axis]
-
-
 def coupling(variant: str):
     """H_SA of a variant (Eq. (24) restricted to zero-mean ancilla factors, (26) or (29))."""
     if variant == "general":
         # Eq. (24): sum_{lm} J_lm sigma_l (x) sigma_m
-        v = 0
-        for (l, m), j in J_lm.items():
-            v = v + j * _pauli(S, l) * _pauli(A, m)
-        return v
+        return operator_sum(j * getattr(S, l) * getattr(A, m) for (l, m), j in J_lm.items())
     if variant == "xy":
         return J_x * S.x * A.x + J_y * S.y * A.y  # Eq. (26)
     if variant == "ssc":
@@ -164,41 +159,24 @@ def printed_eq6_sigma_z() -> sympy.Expr:
     """d<sigma_z>/dt from Eqs. (5)-(6) with the printed rates gamma_jk = g0^2 Tr_A[A_k^dag A_j].
 
     H_SA = sum_j S_j (x) A_j with A_j = sigma_m (m = x, y) and S_j = sum_l J_lm sigma_l (g0 = 1,
-    absorbed in J_lm).  Tr_A is the full trace over the ancilla qubit, as printed.  The Heisenberg
-    form Tr[O L(rho)] = <i[H_S, O]> + sum_jk gamma_jk <S_k^dag O S_j - {S_k^dag S_j, O}/2>.
+    absorbed in J_lm).  Tr_A is the full trace over the ancilla qubit, as printed (twice the
+    average over the flat state); the Heisenberg form of the GKSL generator of Eq. (5).
     """
-    v_parts = {}
-    for m in ANCILLA_AXES:
-        s_m = 0
-        for l in SYSTEM_AXES:
-            s_m = s_m + J_lm[l, m] * _pauli(S, l)
-        v_parts[m] = (s_m, _pauli(A, m))
+    jumps = [operator_sum(J_lm[l, m] * getattr(S, l) for l in SYSTEM_AXES) for m in ANCILLA_AXES]
+    anc = [getattr(A, m) for m in ANCILLA_AXES]
     flat = DiagonalState(A, (sympy.Rational(1, 2), sympy.Rational(1, 2)))
-    o = S.z
-    total = expectation(commutator(H_S, o) * sympy.I)
-    for s_j, a_j in v_parts.values():
-        for s_k, a_k in v_parts.values():
-            gamma_jk = 2 * trace_out(a_k.dagger() * a_j, flat)  # Tr_A[A_k^dag A_j]
-            body = s_k.dagger() * o * s_j - sympy.Rational(1, 2) * anticommutator(
-                s_k.dagger() * s_j, o
-            )
-            total = total + gamma_jk * expectation(body)
-    return sympy.expand(total)
+    rates = [[2 * trace_out(a_k.dagger() * a_j, flat) for a_k in anc] for a_j in anc]
+    return gksl_heisenberg(H_S, jumps, rates, S.z)
 
 
 def printed_eq22(variant: str = "general") -> sympy.Expr:
     """Eq. (22): Tr_SA[(H_SA (H_S + H_A) H_SA - {H_SA^2, H_S + H_A}/2) rho_S (x) rho_A^th]."""
-    h_sa = coupling(variant)
-    h0 = H_S + H_A
-    op = h_sa * h0 * h_sa - sympy.Rational(1, 2) * anticommutator(h_sa**2, h0)
-    return trace_out(op, ANCILLA)
+    return trace_out(sandwich(coupling(variant), H_S + H_A), ANCILLA)
 
 
 def printed_eq23(variant: str = "general") -> sympy.Expr:
     """Eq. (23): Tr_SA[(H_SA H_A H_SA - {H_SA^2, H_A}/2) rho_S (x) rho_A^th]."""
-    h_sa = coupling(variant)
-    op = h_sa * H_A * h_sa - sympy.Rational(1, 2) * anticommutator(h_sa**2, H_A)
-    return trace_out(op, ANCILLA)
+    return trace_out(sandwich(coupling(variant), H_A), ANCILLA)
 
 
 def printed_eq25_first_entry() -> sympy.Expr:
@@ -274,55 +252,60 @@ def checks() -> list[papers.Check]:
 # statements -------------------------------------------------------------------------------
 
 
-def _xy_steady_numbers(ratio: float, b: float = 1.0, w_s: float = 1.0, w_a: float = 1.0):
-    """(rho*, dim ker, Qdot, Wdot) of Eq. (26), J_x = 1, J_y = ratio, from matrices."""
-    model = MODELS["xy"]
-    params = {J_x: 1.0, J_y: ratio, omega_s: w_s, omega_a: w_a, beta: b}
-    ss = papers.steady_summary(model, params)
-    return ss.rho, ss.dimension, ss.heat["E"], ss.work
+def _xy(ratio: float, b: float = 1.0, w_s: float = 1.0, w_a: float = 1.0):
+    """The numeric steady state of Eq. (26), J_x = 1, J_y = ratio (engine, from matrices)."""
+    return papers.steady_summary(MODELS["xy"], {J_x: 1.0, J_y: ratio, omega_s: w_s,
+                                                omega_a: w_a, beta: b})
+
+
+def _ssc(jx: float, jy: float, jzy: float, b: float = 1.0):
+    """The numeric steady state of Eq. (29) at omega_S = omega_A = 1."""
+    return papers.steady_summary(MODELS["ssc"], {J_x: jx, J_y: jy, J_zy: jzy, omega_s: 1.0,
+                                                 omega_a: 1.0, beta: b})
+
+
+def _beta_eff(ss, w_s: float = 1.0) -> float:
+    return beta_eff_of(bloch_of(ss.rho)[2], w_s)
 
 
 def _statements_iii() -> list[papers.Statement]:
-    xy = MODELS["xy"]
-    out: list[papers.Statement] = []
+    xy, out = MODELS["xy"], []
     ss = bloch_steady_state(xy)
     q_ss, w_ss = steady_currents(xy, ss)
     z_ss = ss[SZ]
 
     # (1) ESS at J_x = J_y on resonance, Eq. (27)
-    m27 = _eq27_model()
-    ss27 = bloch_steady_state(m27)
+    ss27 = bloch_steady_state(_eq27_model())
     gibbs_gap = [sympy.simplify(ss27[SX]), sympy.simplify(ss27[SY]),
                  sympy.simplify(ss27[SZ] + TANH_A)]
-    q27, w27 = steady_currents(m27, ss27)
-    rho, dim, q, w = _xy_steady_numbers(1.0)
+    q27, w27 = steady_currents(_eq27_model(), ss27)
+    s1 = _xy(1.0)
     rho_th = np.diag([(1 + math.tanh(0.5)) / 2, (1 - math.tanh(0.5)) / 2])
     p27 = {J_x: 1.0, J_y: 1.0, omega_s: 1.0, omega_a: 1.0, beta: 1.0}
     rho_tau = papers.collision_fixed_point(xy, p27, 0.05).rho
     w20, q21, _ = eqs_20_21(xy, p27, rho_th, 0.05)
-    holds = all(g == 0 for g in gibbs_gap) and q27 == 0 and w27 == 0 and dim == 1
+    holds = all(g == 0 for g in gibbs_gap) and q27 == 0 and w27 == 0 and s1.dimension == 1
     out.append(papers.Statement(
-        label="Sec. III C, Eq. (27): ESS",
-        claim="For J_x = J_y on resonance (omega_S = omega_A) the steady state is the Gibbs state "
+        "Sec. III C, Eq. (27): ESS",
+        "For J_x = J_y on resonance (omega_S = omega_A) the steady state is the Gibbs state "
         "at the bath's beta and the heat and work currents vanish",
-        holds=bool(holds and np.abs(rho - rho_th).max() < 1e-10),
-        evidence=f"exact stationary Bloch vector (<sx>, <sy>, <sz>) = ({ss27[SX]}, {ss27[SY]}, "
+        bool(holds and np.abs(s1.rho - rho_th).max() < 1e-10),
+        f"exact stationary Bloch vector (<sx>, <sy>, <sz>) = ({ss27[SX]}, {ss27[SY]}, "
         f"{ss27[SZ]}) = Gibbs; Qdot = {q27}, Wdot = {w27} exactly. Matrices (J_x = J_y = 1, "
-        f"omega = 1, beta = 1): unique steady state (dim ker L = {dim}), "
-        f"max abs(rho* - rho_th) = {_num(np.abs(rho - rho_th).max())}, Qdot = {_num(q)}, "
-        f"Wdot = {_num(w)}. Exact collision map at dt = 0.05: fixed point "
-        f"max abs(rho - rho_th) = {_num(np.abs(rho_tau - rho_th).max())}, "
-        f"Eq. (20) W = {_num(w20)}, "
-        f"Eq. (21) Q = {_num(q21)} per collision (rho_S^th (x) rho_A^th commutes with U).",
+        f"omega = 1, beta = 1): unique steady state (dim ker L = {s1.dimension}), "
+        f"max abs(rho* - rho_th) = {_num(np.abs(s1.rho - rho_th).max())}, Qdot = "
+        f"{_num(s1.heat['E'])}, Wdot = {_num(s1.work)}. Exact collision map at dt = 0.05: fixed "
+        f"point max abs(rho - rho_th) = {_num(np.abs(rho_tau - rho_th).max())}, Eq. (20) W = "
+        f"{_num(w20)}, Eq. (21) Q = {_num(q21)} per collision (rho_S^th (x) rho_A^th commutes "
+        "with U).",
     ))
 
     # (2) NESS of Eq. (26) are diagonal; beta_eff law
     out.append(papers.Statement(
-        label="Sec. III C: diagonal NESS",
-        claim="Every steady state of Eq. (26) is diagonal in the energy eigenbasis, hence a Gibbs "
-        "state at some beta_eff (Eq. (28))",
-        holds=bool(ss[SX] == 0 and ss[SY] == 0),
-        evidence=f"exact stationary Bloch vector for all J_x, J_y, omega_S, omega_A, beta: "
+        "Sec. III C: diagonal NESS",
+        "Every steady state of Eq. (26) is diagonal in the energy eigenbasis, hence a Gibbs "
+        "state at some beta_eff (Eq. (28))", bool(ss[SX] == 0 and ss[SY] == 0),
+        f"exact stationary Bloch vector for all J_x, J_y, omega_S, omega_A, beta: "
         f"<sx> = {ss[SX]}, <sy> = {ss[SY]}, <sz> = {sympy.sstr(z_ss)}; so "
         "tanh(beta_eff omega_S/2) = 2 J_x J_y tanh(beta omega_A/2)/(J_x^2 + J_y^2).",
     ))
@@ -330,13 +313,12 @@ def _statements_iii() -> list[papers.Statement]:
     # (3) balanced off resonance: beta_eff omega_S = beta omega_A
     law = sympy.simplify(z_ss.subs(J_y, J_x) + TANH_A)
     w_s, w_a, b0 = 1.5, 1.0, 1.0
-    rho_off, _, _, _ = _xy_steady_numbers(1.0, b0, w_s, w_a)
-    be = beta_eff_of(bloch_of(rho_off)[2], w_s)
+    be = _beta_eff(_xy(1.0, b0, w_s, w_a), w_s)
     out.append(papers.Statement(
-        label="Sec. III C: beta_eff off resonance",
-        claim="For J_x = J_y but omega_S != omega_A, beta_eff omega_S = beta omega_A",
-        holds=bool(law == 0 and abs(be * w_s - b0 * w_a) < 1e-10),
-        evidence=f"exact: <sz>* + tanh(beta omega_A/2) at J_y = J_x simplifies to {law}. "
+        "Sec. III C: beta_eff off resonance",
+        "For J_x = J_y but omega_S != omega_A, beta_eff omega_S = beta omega_A",
+        bool(law == 0 and abs(be * w_s - b0 * w_a) < 1e-10),
+        f"exact: <sz>* + tanh(beta omega_A/2) at J_y = J_x simplifies to {law}. "
         f"Matrices at omega_S = {w_s}, omega_A = {w_a}, beta = {b0}: beta_eff = {_num(be)}, "
         f"beta_eff omega_S = {_num(be * w_s)}.",
     ))
@@ -344,54 +326,39 @@ def _statements_iii() -> list[papers.Statement]:
     # (4) beta_eff(J_y/J_x) on resonance: J_y = 0 infinite temperature, monotonicity, bound
     ratios = [-10.0, -2.0, -1.0, -0.5, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0, 20.0]
     betas = [1.0, 3.0, 5.0, 7.0, 9.0]
-    table = {}
-    for b in betas:
-        for r in ratios:
-            rho_r, _, _, _ = _xy_steady_numbers(r, b)
-            table[b, r] = beta_eff_of(bloch_of(rho_r)[2], 1.0) / b
-    row = ", ".join(f"{r:g}: {_num(table[1.0, r], 4)}" for r in ratios)
-    row9 = ", ".join(f"{r:g}: {_num(table[9.0, r], 4)}" for r in ratios)
-    up = [0.0, 0.25, 0.5, 0.75, 1.0]
-    down = [1.0, 1.5, 2.0, 5.0, 20.0]
+    table = {(b, r): _beta_eff(_xy(r, b)) / b for b in betas for r in ratios}
+    rows = {b: ", ".join(f"{r:g}: {_num(table[b, r], 4)}" for r in ratios) for b in (1.0, 9.0)}
+    up, down = [0.0, 0.25, 0.5, 0.75, 1.0], [1.0, 1.5, 2.0, 5.0, 20.0]
     inc = all(table[b, up[i]] < table[b, up[i + 1]] for b in betas for i in range(len(up) - 1))
-    dec = all(
-        table[b, down[i]] > table[b, down[i + 1]] for b in betas for i in range(len(down) - 1)
-    )
+    dec = all(table[b, down[i]] > table[b, down[i + 1]]
+              for b in betas for i in range(len(down) - 1))
     out.append(papers.Statement(
-        label="Sec. III C, Fig. 1(a): beta_eff vs J_y/J_x",
-        claim="On resonance: J_y/J_x = 0 gives beta_eff = 0 (maximally mixed); beta_eff grows "
+        "Sec. III C, Fig. 1(a): beta_eff vs J_y/J_x",
+        "On resonance: J_y/J_x = 0 gives beta_eff = 0 (maximally mixed); beta_eff grows "
         "with J_y/J_x on (0, 1), reaches beta at 1, then decreases towards 0 as J_y/J_x -> oo",
-        holds=bool(
-            all(abs(table[b, 0.0]) < 1e-12 for b in betas)
-            and all(abs(table[b, 1.0] - 1) < 1e-9 for b in betas)
-            and inc and dec and all(table[b, 20.0] < 0.2 for b in betas)
-        ),
-        evidence=f"exact: <sz>* = {sympy.sstr(z_ss)} (odd in J_y/J_x, 0 at J_y = 0, maximal "
-        f"abs(2r/(1+r^2)) = 1 at r = +-1). beta_eff/beta from matrices at beta = 1: {row}; "
-        f"at beta = 9: {row9}.",
+        bool(all(abs(table[b, 0.0]) < 1e-12 and abs(table[b, 1.0] - 1) < 1e-9
+                 and table[b, 20.0] < 0.2 for b in betas) and inc and dec),
+        f"exact: <sz>* = {sympy.sstr(z_ss)} (odd in J_y/J_x, 0 at J_y = 0, maximal "
+        f"abs(2r/(1+r^2)) = 1 at r = +-1). beta_eff/beta from matrices at beta = 1: "
+        f"{rows[1.0]}; at beta = 9: {rows[9.0]}.",
     ))
     bound = max(abs(v) for v in table.values())
     out.append(papers.Statement(
-        label="Sec. III C: abs(beta_eff/beta) <= 1",
-        claim="On resonance abs(beta_eff/beta) <= 1 for every J_y/J_x: the system is never colder "
-        "than the bath",
-        holds=bool(bound <= 1 + 1e-9),
-        evidence="abs(2 J_x J_y/(J_x^2 + J_y^2)) <= 1 and atanh is increasing, so "
-        "abs(beta_eff) <= beta; max abs(beta_eff/beta) over the grid above "
-        "(5 temperatures x 13 ratios) = "
+        "Sec. III C: abs(beta_eff/beta) <= 1",
+        "On resonance abs(beta_eff/beta) <= 1 for every J_y/J_x: the system is never colder "
+        "than the bath", bool(bound <= 1 + 1e-9),
+        "abs(2 J_x J_y/(J_x^2 + J_y^2)) <= 1 and atanh is increasing, so abs(beta_eff) <= beta; "
+        "max abs(beta_eff/beta) over the grid above (5 temperatures x 13 ratios) = "
         f"{_num(bound)} (equality at J_y/J_x = +-1).",
     ))
-    colder = all(
-        abs(table[betas[i], r]) > abs(table[betas[i + 1], r]) - 1e-12
-        for r in ratios if abs(abs(r) - 1) > 1e-12 and r != 0.0
-        for i in range(len(betas) - 1)
-    )
+    colder = all(abs(table[betas[i], r]) > abs(table[betas[i + 1], r]) - 1e-12
+                 for r in ratios if abs(abs(r) - 1) > 1e-12 and r != 0.0
+                 for i in range(len(betas) - 1))
     out.append(papers.Statement(
-        label="Sec. III C: colder baths, further from equilibrium",
-        claim="Cold environments maintain NESS further from equilibrium relative to the bath "
-        "temperature (abs(beta_eff/beta) decreases as beta grows)",
-        holds=bool(colder),
-        evidence="beta_eff/beta at J_y/J_x = 0.5 for beta = 1, 3, 5, 7, 9: "
+        "Sec. III C: colder baths, further from equilibrium",
+        "Cold environments maintain NESS further from equilibrium relative to the bath "
+        "temperature (abs(beta_eff/beta) decreases as beta grows)", bool(colder),
+        "beta_eff/beta at J_y/J_x = 0.5 for beta = 1, 3, 5, 7, 9: "
         + ", ".join(_num(table[b, 0.5], 4) for b in betas)
         + "; at J_y/J_x = -0.5: " + ", ".join(_num(table[b, -0.5], 4) for b in betas)
         + " (beta_eff/beta = (2/(beta omega)) atanh(c tanh(beta omega/2)), c = 2r/(1+r^2), "
@@ -400,16 +367,14 @@ def _statements_iii() -> list[papers.Statement]:
 
     # (5) negative beta_eff for J_y/J_x < 0, ancilla not inverted; active state
     negative = [(b, r) for b in betas for r in ratios if r < 0]
-    neg_ok = all(table[k] < 0 for k in negative)
-    rho_m, _, _, _ = _xy_steady_numbers(-0.5, 1.0)
-    z_m = bloch_of(rho_m)[2]
+    z_m = bloch_of(_xy(-0.5, 1.0).rho)[2]
     ergotropy = max(0.0, z_m)  # diagonal qubit, omega_S = 1: E = omega_S (p1 - p0) if p1 > p0
     out.append(papers.Statement(
-        label="Sec. III C: negative effective temperature",
-        claim="For J_y/J_x < 0 the NESS has inverted populations (beta_eff < 0) at every bath "
+        "Sec. III C: negative effective temperature",
+        "For J_y/J_x < 0 the NESS has inverted populations (beta_eff < 0) at every bath "
         "temperature, without inverted ancillas; these NESS are active (work extractable)",
-        holds=bool(neg_ok and z_m > 0 and ergotropy > 0),
-        evidence="sign of <sz>* = -2 J_x J_y tanh(beta omega_A/2)/(J_x^2 + J_y^2) is that of "
+        bool(all(table[k] < 0 for k in negative) and z_m > 0 and ergotropy > 0),
+        "sign of <sz>* = -2 J_x J_y tanh(beta omega_A/2)/(J_x^2 + J_y^2) is that of "
         "-J_y/J_x while <sigma_z>_A = -tanh(beta omega_A/2) < 0; beta_eff < 0 at all "
         f"{len(negative)} grid points with J_y/J_x < 0. At J_y/J_x = -1/2, beta = 1: <sz>* = "
         f"{_num(z_m)}, beta_eff = {_num(beta_eff_of(z_m, 1.0))}, ergotropy "
@@ -417,26 +382,20 @@ def _statements_iii() -> list[papers.Statement]:
     ))
 
     # (6) first law at the steady state
-    general = MODELS["general"]
     rng = np.random.default_rng(7)
-    sums = []
-    for _ in range(3):
-        params = SAMPLING.parameters(general, rng)
-        ss_g = papers.steady_summary(general, params)
-        sums.append((ss_g.heat["E"], ss_g.work))
-    ssc = MODELS["ssc"]
-    ss_ssc = bloch_steady_state(ssc)
-    q_c, w_c = steady_currents(ssc, ss_ssc)
+    sums = [(s.heat["E"], s.work) for s in (
+        papers.steady_summary(MODELS["general"], SAMPLING.parameters(MODELS["general"], rng))
+        for _ in range(3))]
+    q_c, w_c = steady_currents(MODELS["ssc"], bloch_steady_state(MODELS["ssc"]))
     exact_sum = [sympy.simplify(q_ss + w_ss), sympy.simplify(q_c + w_c)]
     out.append(papers.Statement(
-        label="Sec. III B: Qdot + Wdot = 0 at the steady state",
-        claim="At every steady state heat and work currents are equal and opposite "
+        "Sec. III B: Qdot + Wdot = 0 at the steady state",
+        "At every steady state heat and work currents are equal and opposite "
         "(heat counted into the system)",
-        holds=bool(all(e == 0 for e in exact_sum) and all(abs(q + w) < 1e-10 for q, w in sums)),
-        evidence=f"exact at the stationary state: Eq. (26) Qdot + Wdot = {exact_sum[0]}, "
+        bool(all(e == 0 for e in exact_sum) and all(abs(q + w) < 1e-10 for q, w in sums)),
+        f"exact at the stationary state: Eq. (26) Qdot + Wdot = {exact_sum[0]}, "
         f"Eq. (29) Qdot + Wdot = {exact_sum[1]}; general coupling, 3 random points (numeric "
-        "steady state): (Qdot, Wdot) = "
-        + "; ".join(f"({_num(q)}, {_num(w)})" for q, w in sums)
+        "steady state): (Qdot, Wdot) = " + "; ".join(f"({_num(q)}, {_num(w)})" for q, w in sums)
         + ". With the printed signs of Eqs. (22)-(23) (heat into the environment) the two "
         "currents are equal, Wdot = Qdot_paper, not opposite; 'equal and opposite' needs the "
         "heat counted into the system (or the sign of Eq. (20)).",
@@ -444,113 +403,85 @@ def _statements_iii() -> list[papers.Statement]:
 
     # (7) currents of Eq. (26): only J_x^2 = J_y^2 gives zero currents (also off resonance)
     off = [(1.0, 1.5, 1.0), (-1.0, 1.0, 1.0), (0.5, 1.0, 1.0), (0.0, 1.0, 1.0), (-0.5, 1.0, 1.0)]
-    vals = {k: _xy_steady_numbers(k[0], 1.0, k[1], k[2]) for k in off}
+    vals = {k: _xy(k[0], 1.0, k[1], k[2]) for k in off}
+    v_off, v_minus = vals[1.0, 1.5, 1.0], vals[-1.0, 1.0, 1.0]
     p_off = {J_x: 1.0, J_y: 1.0, omega_s: 1.5, omega_a: 1.0, beta: 1.0}
-    rho_tau_off = papers.collision_fixed_point(xy, p_off, 0.05).rho
-    w20o, q21o, _ = eqs_20_21(xy, p_off, rho_tau_off, 0.05)
-    zero_off = abs(vals[1.0, 1.5, 1.0][2]) < 1e-12 and abs(vals[-1.0, 1.0, 1.0][2]) < 1e-12
+    w20o, q21o, _ = eqs_20_21(xy, p_off, papers.collision_fixed_point(xy, p_off, 0.05).rho, 0.05)
+    zero_off = abs(v_off.heat["E"]) < 1e-12 and abs(v_minus.heat["E"]) < 1e-12
     out.append(papers.Statement(
-        label="Sec. III B-C: every non-energy-preserving coupling supports currents",
-        claim="Any interaction that does not preserve H_S + H_A gives a NESS supported by "
-        "non-zero heat and work currents",
-        holds=bool(not zero_off),
-        evidence=f"exact, Eq. (26): Qdot* = {sympy.sstr(q_ss)}, Wdot* = {sympy.sstr(w_ss)}; "
+        "Sec. III B-C: every non-energy-preserving coupling supports currents",
+        "Any interaction that does not preserve H_S + H_A gives a NESS supported by "
+        "non-zero heat and work currents", bool(not zero_off),
+        f"exact, Eq. (26): Qdot* = {sympy.sstr(q_ss)}, Wdot* = {sympy.sstr(w_ss)}; "
         "they vanish whenever J_x^2 = J_y^2, for any omega_S, omega_A. Counterexamples: "
         "J_x = J_y off resonance (omega_S = 1.5, omega_A = 1, beta = 1; V does not commute with "
-        f"H_S + H_A) has beta_eff = {_num(beta_eff_of(bloch_of(vals[1.0, 1.5, 1.0][0])[2], 1.5))}"
-        f" != beta and Qdot = {_num(vals[1.0, 1.5, 1.0][2])}, Wdot = "
-        f"{_num(vals[1.0, 1.5, 1.0][3])}; exact collision map at dt = 0.05: Eq. (20) W = "
-        f"{_num(w20o)}, Eq. (21) Q = {_num(q21o)} per collision at its fixed point "
+        f"H_S + H_A) has beta_eff = {_num(_beta_eff(v_off, 1.5))} != beta and Qdot = "
+        f"{_num(v_off.heat['E'])}, Wdot = {_num(v_off.work)}; exact collision map at dt = 0.05: "
+        f"Eq. (20) W = {_num(w20o)}, Eq. (21) Q = {_num(q21o)} per collision at its fixed point "
         "(rho* (x) rho_A is a function of the conserved sigma_z^S + sigma_z^A), although "
         "the remark after Eq. (20) says W vanishes only for couplings commuting with H_S + H_A. "
-        "J_y = -J_x on "
-        f"resonance: beta_eff = {_num(beta_eff_of(bloch_of(vals[-1.0, 1.0, 1.0][0])[2], 1.0))}, "
-        f"Qdot = {_num(vals[-1.0, 1.0, 1.0][2])}. Non-zero cases (J_y/J_x = 0.5, 0, -0.5): Qdot "
-        + ", ".join(_num(vals[r, 1.0, 1.0][2]) for r in (0.5, 0.0, -0.5)) + ".",
+        f"J_y = -J_x on resonance: beta_eff = {_num(_beta_eff(v_minus))}, "
+        f"Qdot = {_num(v_minus.heat['E'])}. Non-zero cases (J_y/J_x = 0.5, 0, -0.5): Qdot "
+        + ", ".join(_num(vals[r, 1.0, 1.0].heat["E"]) for r in (0.5, 0.0, -0.5)) + ".",
     ))
 
     # (8) larger currents at higher effective temperature, max at J_y/J_x = 0 (Fig. 1)
     fig1 = [-0.5, 0.0, 0.5, 1.0]
-    fig1_q = {r: _xy_steady_numbers(r)[2] for r in fig1}
-    grid = np.linspace(0.0, 1.0, 11)
-    mono = all(
-        abs(_xy_steady_numbers(grid[i])[2]) > abs(_xy_steady_numbers(grid[i + 1])[2])
-        for i in range(len(grid) - 1)
-    )
-    big = _xy_steady_numbers(3.0)[2]
+    fig1_q = {r: _xy(r).heat["E"] for r in fig1}
+    grid = [abs(_xy(r).heat["E"]) for r in np.linspace(0.0, 1.0, 11)]
+    mono = all(grid[i] > grid[i + 1] for i in range(len(grid) - 1))
     out.append(papers.Statement(
-        label="Sec. III C, Fig. 1(b)-(d): housekeeping currents",
-        claim="Higher effective temperatures go with larger heat and work currents, the largest "
-        "at J_y/J_x = 0",
-        holds=bool(
-            mono and max(fig1, key=lambda r: abs(fig1_q[r])) == 0.0
-        ),
-        evidence="J_x = 1, omega_S = omega_A = 1, beta = 1, steady Qdot (into S) at J_y/J_x = "
+        "Sec. III C, Fig. 1(b)-(d): housekeeping currents",
+        "Higher effective temperatures go with larger heat and work currents, the largest "
+        "at J_y/J_x = 0", bool(mono and max(fig1, key=lambda r: abs(fig1_q[r])) == 0.0),
+        "J_x = 1, omega_S = omega_A = 1, beta = 1, steady Qdot (into S) at J_y/J_x = "
         + ", ".join(f"{r:g}: {_num(fig1_q[r])}" for r in fig1)
         + "; abs(Qdot) = omega_A tanh(beta omega_A/2)(1 - r^2)^2/(1 + r^2) decreases on "
         "0 <= abs(r) <= 1 while abs(beta_eff) increases. Holds for the plotted ratios "
         "(abs(r) <= 1 at fixed J_x); for r > 1 at fixed J_x the current grows again "
-        f"(r = 3: {_num(big)}), "
-        "since the overall coupling grows.",
+        f"(r = 3: {_num(_xy(3.0).heat['E'])}), since the overall coupling grows.",
     ))
     return out
 
 
 def _finite_tau_statements() -> list[papers.Statement]:
     """Eqs. (20)-(21) at finite tau against the derived currents (general coupling)."""
-    general = MODELS["general"]
-    rng = np.random.default_rng(11)
+    general, rng = MODELS["general"], np.random.default_rng(11)
     params = SAMPLING.parameters(general, rng)
     rho = random_density_matrix(2, rng)
     heat_eng, w_eng = papers.current_totals(general, rho, params)
-    q_eng = heat_eng["E"]
     w_der = float(evaluate(work_current(general), rho, (S,), params).real)
     q_der = float(evaluate(heat_current(general, "E"), rho, (S,), params).real)
     taus = [4e-3, 2e-3, 1e-3]
-    rows = []
-    for tau in taus:
-        w20, q21, _ = eqs_20_21(general, params, rho, tau)
-        rows.append((tau, w20 / tau, q21 / tau))
+    rows = [(tau, w / tau, q / tau)
+            for tau, (w, q, _) in ((t, eqs_20_21(general, params, rho, t)) for t in taus)]
     err_q = [abs(q - (-q_der)) for _, _, q in rows]
     err_w_minus = [abs(w - (-w_der)) for _, w, _ in rows]
-    err_w_plus = [abs(w - w_der) for _, w, _ in rows]
-    ratios_q = [err_q[i] / err_q[i + 1] for i in range(2)]
-    ratios_w = [err_w_minus[i] / err_w_minus[i + 1] for i in range(2)]
-    linear = all(1.6 < r < 2.4 for r in ratios_q + ratios_w)
+    ratios = [e[i] / e[i + 1] for e in (err_q, err_w_minus) for i in range(2)]
     table = "; ".join(
-        f"tau = {t:g}: W20/tau = {_num(w, 8)}, Q21/tau = {_num(q, 8)}" for t, w, q in rows
-    )
-    out = [papers.Statement(
-        label="Eqs. (20)-(23): finite tau -> 0",
-        claim="The exact per-collision heat and work of Eqs. (20)-(21), divided by tau, converge "
+        f"tau = {t:g}: W20/tau = {_num(w, 8)}, Q21/tau = {_num(q, 8)}" for t, w, q in rows)
+    return [papers.Statement(
+        "Eqs. (20)-(23): finite tau -> 0",
+        "The exact per-collision heat and work of Eqs. (20)-(21), divided by tau, converge "
         "to the derived currents as tau -> 0 (U = exp(-i tau (H_S + H_A + V/sqrt(tau))))",
-        holds=bool(linear and err_q[-1] < 1e-2 and err_w_minus[-1] < 1e-2),
-        evidence=f"general coupling at a random point and random rho_S (seed 11); derived "
+        bool(all(1.6 < r < 2.4 for r in ratios) and err_q[-1] < 1e-2 and err_w_minus[-1] < 1e-2),
+        f"general coupling at a random point and random rho_S (seed 11); derived "
         f"Wdot = {_num(w_der, 8)} (matrices {_num(w_eng, 8)}), Qdot into S = {_num(q_der, 8)} "
-        f"(matrices {_num(q_eng, 8)}). {table}. Errors abs(Q21/tau + Qdot) = "
+        f"(matrices {_num(heat_eng['E'], 8)}). {table}. Errors abs(Q21/tau + Qdot) = "
         + ", ".join(_num(e, 3) for e in err_q)
         + ", abs(W20/tau + Wdot) = " + ", ".join(_num(e, 3) for e in err_w_minus)
-        + "; ratios per halving of tau: " + ", ".join(_num(r, 3) for r in ratios_q + ratios_w)
+        + "; ratios per halving of tau: " + ", ".join(_num(r, 3) for r in ratios)
         + " (linear convergence). Q21/tau -> Eq. (23) = -Qdot_engine; W20/tau -> -Eq. (22).",
-    )]
-    out.append(papers.Statement(
-        label="Eq. (22) vs Eq. (20)",
-        claim="Eq. (22) is the limit dt -> 0 of W(dt)/dt with W(dt) as printed in Eq. (20)",
-        holds=bool(err_w_plus[-1] < 1e-2),
-        evidence=f"at tau = {taus[-1]:g}: W20/tau = {_num(rows[-1][1], 8)} while Eq. (22) = "
+    ), papers.Statement(
+        "Eq. (22) vs Eq. (20)",
+        "Eq. (22) is the limit dt -> 0 of W(dt)/dt with W(dt) as printed in Eq. (20)",
+        bool(abs(rows[-1][1] - w_der) < 1e-2),
+        f"at tau = {taus[-1]:g}: W20/tau = {_num(rows[-1][1], 8)} while Eq. (22) = "
         f"engine Wdot = {_num(w_der, 8)}: the limit of Eq. (20) is minus Eq. (22). Eq. (20) "
         "computes Tr[(U^dag H_SA U - H_SA) rho], the gain of interaction energy; Eq. (9) gives "
         "the switching work <H_SA>(0) - <H_SA>(dt) = -Eq. (20). Eq. (22) has the sign of Eq. (9) "
         "(and of the engine); the sign slip is in Eq. (20) (paper error).",
-    ))
-    return out
-
-
-def _ssc_numbers(jx: float, jy: float, jzy: float, b: float = 1.0):
-    model = MODELS["ssc"]
-    params = {J_x: jx, J_y: jy, J_zy: jzy, omega_s: 1.0, omega_a: 1.0, beta: b}
-    ss = papers.steady_summary(model, params)
-    return ss.rho, ss.dimension, ss.heat["E"], ss.work
+    )]
 
 
 def _fig2_couplings(alpha: float, reading: str, gamma: float = math.atan(0.5)):
@@ -561,30 +492,30 @@ def _fig2_couplings(alpha: float, reading: str, gamma: float = math.atan(0.5)):
 
 
 def _statements_iv() -> list[papers.Statement]:
-    ssc = MODELS["ssc"]
-    out: list[papers.Statement] = []
+    ssc, out = MODELS["ssc"], []
     ss = bloch_steady_state(ssc)
-    m, _ = papers.stationary_equations(ssc, (S.x, S.y, S.z))
-    det = sympy.factor(m.det())
+    det = sympy.factor(papers.stationary_equations(ssc, (S.x, S.y, S.z))[0].det())
     f = sympy.lambdify((J_x, J_y, J_zy, omega_s, omega_a, beta), [ss[SX], ss[SY], ss[SZ]])
+
+    def coherence(alpha: float, reading: str, w: float = 1.0, b: float = 1.0) -> float:
+        """C = sqrt(<sx>*^2 + <sy>*^2) from the exact stationary Bloch vector."""
+        x, y, _ = f(*_fig2_couplings(alpha, reading), w, w, b)
+        return math.hypot(x, y)
 
     # (1) SSC need both terms
     alphas = [0.0, math.pi / 8, math.pi / 4, 3 * math.pi / 8]
-    c_fixed = {a: l1_coherence(_ssc_numbers(*_fig2_couplings(a, "fixed"))[0]) for a in alphas}
-    c_perp_y = l1_coherence(_ssc_numbers(0.0, 0.5, 0.5)[0])
+    c_fixed = {a: l1_coherence(_ssc(*_fig2_couplings(a, "fixed")).rho) for a in alphas}
     out.append(papers.Statement(
-        label="Sec. IV A: SSC need both terms",
-        claim="Eq. (29) yields steady-state coherence only when both the perpendicular "
+        "Sec. IV A: SSC need both terms",
+        "Eq. (29) yields steady-state coherence only when both the perpendicular "
         "(J_x, J_y) and the parallel (J_zy) terms are present; either alone gives none",
-        holds=bool(
-            c_fixed[0.0] < 1e-12 and all(c_fixed[a] > 1e-3 for a in alphas[1:])
-        ),
-        evidence=f"exact: <sx>* = {sympy.sstr(ss[SX])}, <sy>* = {sympy.sstr(ss[SY])}; both "
+        bool(c_fixed[0.0] < 1e-12 and all(c_fixed[a] > 1e-3 for a in alphas[1:])),
+        f"exact: <sx>* = {sympy.sstr(ss[SX])}, <sy>* = {sympy.sstr(ss[SY])}; both "
         "carry the factor J_x J_zy, so C = 0 if J_zy = 0 (perpendicular only) and if J_x = 0. "
         "Refinement: J_x = 0 with J_y, J_zy != 0 (both terms present) has no SSC either "
-        f"(matrices, J_y = J_zy = 0.5: C = {_num(c_perp_y)}); parallel term alone is pure "
-        "dephasing (diagonal steady states). l1 coherence at J_x = 2 J_y = 1, omega = 1, "
-        "beta = 1, alpha = 0, pi/8, pi/4, 3pi/8: "
+        f"(matrices, J_y = J_zy = 0.5: C = {_num(l1_coherence(_ssc(0.0, 0.5, 0.5).rho))}); "
+        "parallel term alone is pure dephasing (diagonal steady states). l1 coherence at "
+        "J_x = 2 J_y = 1, omega = 1, beta = 1, alpha = 0, pi/8, pi/4, 3pi/8: "
         + ", ".join(_num(c_fixed[a], 4) for a in alphas) + ".",
     ))
 
@@ -592,76 +523,58 @@ def _statements_iv() -> list[papers.Statement]:
     grid = np.linspace(0.0, 0.49 * math.pi, 981)
     best = {}
     for reading in ("fixed", "eq31"):
-        cs = []
-        for a in grid:
-            jx, jy, jzy = _fig2_couplings(a, reading)
-            x, y, _ = f(jx, jy, jzy, 1.0, 1.0, 1.0)
-            cs.append(math.hypot(x, y))
-        i = int(np.argmax(cs))
-        best[reading] = (grid[i], cs[i])
-    by_beta = []
-    for b in (1.0, 3.0, 5.0, 7.0, 9.0):
-        jx, jy, jzy = _fig2_couplings(math.pi / 4, "fixed")
-        x, y, _ = f(jx, jy, jzy, 1.0, 1.0, b)
-        by_beta.append(math.hypot(x, y))
-    small_w = []
-    for a in grid:
-        jx, jy, jzy = _fig2_couplings(a, "fixed")
-        x, y, _ = f(jx, jy, jzy, 0.01, 0.01, 1.0)
-        small_w.append(math.hypot(x, y))
-    a_small = grid[int(np.argmax(small_w))]
+        cs = [coherence(a, reading) for a in grid]
+        best[reading] = (grid[int(np.argmax(cs))], max(cs))
+    by_beta = [coherence(math.pi / 4, "fixed", b=b) for b in (1.0, 3.0, 5.0, 7.0, 9.0)]
+    a_small = grid[int(np.argmax([coherence(a, "fixed", w=0.01) for a in grid]))]
     near = all(abs(best[r][0] - math.pi / 4) < 0.05 * math.pi for r in best)
-    mono_t = all(by_beta[i] < by_beta[i + 1] for i in range(len(by_beta) - 1))
     out.append(papers.Statement(
-        label="Sec. IV A, Fig. 2(a): maximal SSC",
-        claim="The SSC is maximal at alpha = pi/4 and for a zero-temperature environment, and "
+        "Sec. IV A, Fig. 2(a): maximal SSC",
+        "The SSC is maximal at alpha = pi/4 and for a zero-temperature environment, and "
         "decreases monotonically with the bath temperature",
-        holds=bool(near and mono_t),
-        evidence="exact: C = sqrt(<sx>^2 + <sy>^2) is proportional to tanh(beta omega_A/2), so "
+        bool(near and all(by_beta[i] < by_beta[i + 1] for i in range(len(by_beta) - 1))),
+        "exact: C = sqrt(<sx>^2 + <sy>^2) is proportional to tanh(beta omega_A/2), so "
         "it grows monotonically with beta (maximal at T = 0) and its alpha-profile does not "
         "depend on beta. C at alpha = pi/4 for beta = 1, 3, 5, 7, 9: "
         + ", ".join(_num(c, 4) for c in by_beta)
         + ". Maximum over alpha (omega_S = omega_A = 1): alpha*/pi = "
-        f"{best['fixed'][0] / math.pi:.4f}"
-        f" (C = {_num(best['fixed'][1], 4)}) with J_x = 2 J_y = 1 fixed (Fig. 2 caption); "
-        f"alpha*/pi = {best['eq31'][0] / math.pi:.4f} (C = {_num(best['eq31'][1], 4)}) with the "
-        f"normalised Eq. (31); alpha*/pi = {a_small / math.pi:.4f} for omega_S = 0.01. So the "
-        "maximum is at pi/4 only approximately (exactly in the limit omega_S << J).",
+        f"{best['fixed'][0] / math.pi:.4f} (C = {_num(best['fixed'][1], 4)}) with "
+        f"J_x = 2 J_y = 1 fixed (Fig. 2 caption); alpha*/pi = {best['eq31'][0] / math.pi:.4f} "
+        f"(C = {_num(best['eq31'][1], 4)}) with the normalised Eq. (31); alpha*/pi = "
+        f"{a_small / math.pi:.4f} for omega_S = 0.01. So the maximum is at pi/4 only "
+        "approximately (exactly in the limit omega_S << J).",
     ))
 
     # (3) equal and opposite, non-zero currents for every alpha
-    nums = {a: _ssc_numbers(*_fig2_couplings(a, "fixed")) for a in alphas}
-    ok = all(abs(v[2] + v[3]) < 1e-10 and abs(v[2]) > 1e-3 for v in nums.values())
+    nums = {a: _ssc(*_fig2_couplings(a, "fixed")) for a in alphas}
     out.append(papers.Statement(
-        label="Sec. IV A, Fig. 2(b)-(c): currents of the coherent NESS",
-        claim="For Eq. (29) the NESS is supported by non-zero, equal and opposite heat and work "
+        "Sec. IV A, Fig. 2(b)-(c): currents of the coherent NESS",
+        "For Eq. (29) the NESS is supported by non-zero, equal and opposite heat and work "
         "currents for every alpha",
-        holds=bool(ok),
-        evidence="J_x = 2 J_y = 1, omega = 1, beta = 1, (Qdot into S, Wdot) at alpha = 0, pi/8, "
-        "pi/4, 3pi/8: "
-        + "; ".join(f"({_num(v[2])}, {_num(v[3])})" for v in nums.values())
-        + ".",
+        bool(all(abs(v.heat["E"] + v.work) < 1e-10 and abs(v.heat["E"]) > 1e-3
+                 for v in nums.values())),
+        "J_x = 2 J_y = 1, omega = 1, beta = 1, (Qdot into S, Wdot) at alpha = 0, pi/8, "
+        "pi/4, 3pi/8: " + "; ".join(f"({_num(v.heat['E'])}, {_num(v.work)})"
+                                   for v in nums.values()) + ".",
     ))
 
     # (4) SSC increases the heat current w.r.t. alpha = 0
-    nums31 = {a: _ssc_numbers(*_fig2_couplings(a, "eq31")) for a in alphas}
-    p_tau = {J_x: 1.0, J_y: 0.5, omega_s: 1.0, omega_a: 1.0, beta: 1.0}
+    nums31 = {a: _ssc(*_fig2_couplings(a, "eq31")) for a in alphas}
     tau_q = []
     for a in alphas:
-        p = dict(p_tau)
-        p[J_zy] = _fig2_couplings(a, "fixed")[2]
+        p = {J_x: 1.0, J_y: 0.5, omega_s: 1.0, omega_a: 1.0, beta: 1.0,
+             J_zy: _fig2_couplings(a, "fixed")[2]}
         rho_t = papers.collision_fixed_point(ssc, p, 0.05).rho
         tau_q.append(eqs_20_21(ssc, p, rho_t, 0.05)[1] / 0.05)
-    increased = all(abs(nums[a][2]) > abs(nums[0.0][2]) for a in alphas[1:])
     out.append(papers.Statement(
-        label="Sec. IV A: SSC raise the heat current",
-        claim="The steady-state heat current (and entropy production rate) is increased by the "
+        "Sec. IV A: SSC raise the heat current",
+        "The steady-state heat current (and entropy production rate) is increased by the "
         "SSC with respect to alpha = 0",
-        holds=bool(increased),
-        evidence="abs(Qdot) at alpha = 0, pi/8, pi/4, 3pi/8: J_x = 2 J_y = 1 fixed: "
-        + ", ".join(_num(abs(nums[a][2]), 4) for a in alphas)
+        bool(all(abs(nums[a].heat["E"]) > abs(nums[0.0].heat["E"]) for a in alphas[1:])),
+        "abs(Qdot) at alpha = 0, pi/8, pi/4, 3pi/8: J_x = 2 J_y = 1 fixed: "
+        + ", ".join(_num(abs(nums[a].heat["E"]), 4) for a in alphas)
         + "; normalised Eq. (31) (gamma = atan(1/2)): "
-        + ", ".join(_num(abs(nums31[a][2]), 4) for a in alphas)
+        + ", ".join(_num(abs(nums31[a].heat["E"]), 4) for a in alphas)
         + "; exact collision map at dt = 0.05 (fixed J_x), Eq. (21) Q/dt at its fixed point: "
         + ", ".join(_num(q, 4) for q in tau_q)
         + ". The current drops at pi/8 and pi/4 and exceeds the alpha = 0 value only at "
@@ -669,60 +582,54 @@ def _statements_iv() -> list[papers.Statement]:
     ))
 
     # (5) J_y = 0: currents unaffected by the SSC
-    jy0 = {a: _ssc_numbers(1.0, 0.0, math.tan(a)) for a in alphas}
-    fig1_dd = _xy_steady_numbers(0.0)[2]
-    same = all(abs(v[2] - fig1_dd) < 1e-8 for v in jy0.values())
-    pops_same = all(abs(bloch_of(v[0])[2]) < 1e-12 for v in jy0.values())
+    jy0 = [_ssc(1.0, 0.0, math.tan(a)) for a in alphas]
+    fig1_dd = _xy(0.0).heat["E"]
+    pops_same = all(abs(bloch_of(v.rho)[2]) < 1e-12 for v in jy0)
     out.append(papers.Statement(
-        label="Sec. IV A: J_y = 0",
-        claim="For J_y = 0 in Eq. (29) the steady-state heat, work and entropy currents are not "
+        "Sec. IV A: J_y = 0",
+        "For J_y = 0 in Eq. (29) the steady-state heat, work and entropy currents are not "
         "affected by the SSC: they equal those of J_x sigma_x sigma_x alone (Fig. 1, "
-        "J_y/J_x = 0)",
-        holds=bool(same),
-        evidence=f"J_x = 1, omega = 1, beta = 1: J_x sigma_x sigma_x alone Qdot = "
+        "J_y/J_x = 0)", bool(all(abs(v.heat["E"] - fig1_dd) < 1e-8 for v in jy0)),
+        f"J_x = 1, omega = 1, beta = 1: J_x sigma_x sigma_x alone Qdot = "
         f"{_num(fig1_dd)}; with J_zy = tan(alpha), alpha = 0, pi/8, pi/4, 3pi/8: Qdot = "
-        + ", ".join(_num(v[2]) for v in jy0.values())
-        + " (C = " + ", ".join(_num(l1_coherence(v[0]), 4) for v in jy0.values()) + "). "
+        + ", ".join(_num(v.heat["E"]) for v in jy0)
+        + " (C = " + ", ".join(_num(l1_coherence(v.rho), 4) for v in jy0) + "). "
         + ("The populations are unaffected (<sz>* = 0 for all J_zy, exact <sz>* is proportional"
            " to J_y), " if pops_same else "")
         + "but the parallel term exchanges energy with the ancilla itself (its sigma_y^A does "
         "not commute with H_A): Qdot contains -J_zy^2 omega_A tanh(beta omega_A/2).",
     ))
 
-    # (6) uniqueness / initial-state dependence
-    gaps = []
-    dists = []
+    # (6) uniqueness / initial-state dependence: relaxation of the direct Liouvillian
+    rel = []
     for a in (math.pi / 8, math.pi / 4, 3 * math.pi / 8, 7 * math.pi / 16):
         jx, jy, jzy = _fig2_couplings(a, "eq31", gamma=0.0)
         params = {J_x: jx, J_y: jy, J_zy: jzy, omega_s: 1.0, omega_a: 1.0, beta: 1.0}
-        r = papers.relaxation(ssc, params, np.diag([1.0, 0.0]), np.diag([0.0, 1.0]), 50.0)
-        dists.append(r.trace_distance)
-        gaps.append((r.dimension, r.slowest_rate))
-    unique = all(g[0] == 1 for g in gaps)
+        rel.append(papers.relaxation(ssc, params, np.diag([1.0, 0.0]), np.diag([0.0, 1.0]),
+                                     50.0))
+    dists = [r.trace_distance for r in rel]
     spectrum = (
         "Eq. (31) with gamma = 0 at alpha = pi/8, pi/4, 3pi/8, 7pi/16: dim ker L = "
-        + ", ".join(str(g[0]) for g in gaps)
-        + ", slowest relaxation rate " + ", ".join(_num(g[1], 4) for g in gaps)
+        + ", ".join(str(r.dimension) for r in rel)
+        + ", slowest relaxation rate " + ", ".join(_num(r.slowest_rate, 4) for r in rel)
         + " (for alpha >= pi/4 the population rate 2 cos^2 alpha), trace distance at t = 50 "
         "between the evolutions from the ground and the excited state: "
         + ", ".join(_num(x, 3) for x in dists)
     )
     out.append(papers.Statement(
-        label="Sec. IV A: initial-state dependence",
-        claim="With the parallel term of Eq. (29) the steady state is no longer strictly unique "
-        "(it depends on the initial state)",
-        holds=bool(not unique),
-        evidence=f"exact: det of the Bloch matrix = {sympy.sstr(det)}, non-zero unless "
+        "Sec. IV A: initial-state dependence",
+        "With the parallel term of Eq. (29) the steady state is no longer strictly unique "
+        "(it depends on the initial state)", bool(not all(r.dimension == 1 for r in rel)),
+        f"exact: det of the Bloch matrix = {sympy.sstr(det)}, non-zero unless "
         "J_x = J_y = 0 (pure dephasing): the stationary state of the master equation is unique "
         f"for every alpha < pi/2. {spectrum}. The dependence seen at finite times is slow "
         "relaxation, not a non-unique steady state.",
     ))
     out.append(papers.Statement(
-        label="Sec. IV A: initial-state dependence is small for J_zy < sqrt(J_x^2 + J_y^2)",
-        claim="The initial-state dependence is small when the perpendicular term dominates "
-        "(alpha < pi/4)",
-        holds=bool(dists[0] < 1e-6 and dists[1] < 1e-6 and dists[-1] > 1e-3),
-        evidence=f"{spectrum} (the paper's final time t = n dt = 50): negligible up to "
+        "Sec. IV A: initial-state dependence is small for J_zy < sqrt(J_x^2 + J_y^2)",
+        "The initial-state dependence is small when the perpendicular term dominates "
+        "(alpha < pi/4)", bool(dists[0] < 1e-6 and dists[1] < 1e-6 and dists[-1] > 1e-3),
+        f"{spectrum} (the paper's final time t = n dt = 50): negligible up to "
         "alpha = pi/4, visible only as alpha -> pi/2 where the perpendicular weight cos alpha "
         "of Eq. (31) vanishes. With J_x = 2 J_y = 1 fixed (Fig. 2 reading) the population rate "
         "stays 2 (J_x^2 + J_y^2) = 2.5 for every alpha.",
@@ -733,37 +640,32 @@ def _statements_iv() -> list[papers.Statement]:
 # quantities -------------------------------------------------------------------------------
 
 
-def quantities() -> list:
-    """Named derived expressions (emit.Quantity when available, else (name, expr, latex, text)).
+def quantities() -> list[Quantity]:
+    """Named derived expressions for the LaTeX and the kernels.
 
     The heat current is the engine's (into the system): minus the paper's Eq. (23).
     """
     items = []
-    for variant in ("general", "xy", "ssc"):
-        model = MODELS[variant]
+    for variant, model in MODELS.items():
         tag = rf"^{{(\mathrm{{{variant}}})}}"
-        items.append((f"heat_current_{variant}", heat_current(model, "E"), r"\dot{Q}" + tag,
-                      f"heat current into S ({variant} coupling; minus the paper's Eq. (23))"))
-        items.append((f"work_current_{variant}", work_current(model), r"\dot{W}" + tag,
-                      f"work current ({variant} coupling; the paper's Eq. (22))"))
+        items.append(Quantity(f"heat_current_{variant}", heat_current(model, "E"),
+                              r"\dot{Q}" + tag, f"heat current into S ({variant} coupling; minus "
+                              "the paper's Eq. (23))"))
+        items.append(Quantity(f"work_current_{variant}", work_current(model), r"\dot{W}" + tag,
+                              f"work current ({variant} coupling; the paper's Eq. (22))"))
     for variant in ("xy", "ssc"):
-        model = MODELS[variant]
-        tag = rf"^{{*(\mathrm{{{variant}}})}}"
+        model, tag = MODELS[variant], rf"^{{*(\mathrm{{{variant}}})}}"
         ss = bloch_steady_state(model)
         for e, axis in zip(BLOCH, SYSTEM_AXES, strict=True):
-            items.append((f"sigma_{axis}_steady_{variant}", ss[e],
-                          rf"\langle\hat\sigma_{axis}\rangle" + tag,
-                          f"stationary <sigma_{axis}> ({variant} coupling)"))
+            items.append(Quantity(f"sigma_{axis}_steady_{variant}", ss[e],
+                                  rf"\langle\hat\sigma_{axis}\rangle" + tag,
+                                  f"stationary <sigma_{axis}> ({variant} coupling)"))
         q, w = steady_currents(model, ss)
-        items.append((f"heat_steady_{variant}", q, r"\dot{Q}" + tag,
-                      f"steady-state heat current into S ({variant} coupling)"))
-        items.append((f"work_steady_{variant}", w, r"\dot{W}" + tag,
-                      f"steady-state work current ({variant} coupling)"))
-    try:
-        from symthermo.emit.quantity import Quantity
-    except ImportError:  # pragma: no cover - emitters not installed yet
-        return items
-    return [Quantity(n, e, latex, text) for n, e, latex, text in items]
+        items.append(Quantity(f"heat_steady_{variant}", q, r"\dot{Q}" + tag,
+                              f"steady-state heat current into S ({variant} coupling)"))
+        items.append(Quantity(f"work_steady_{variant}", w, r"\dot{W}" + tag,
+                              f"steady-state work current ({variant} coupling)"))
+    return items
 
 
 NOTES = [

@@ -42,6 +42,7 @@ from .declaration import (
     standard_quantities,
 )
 from .discovery import ENTRY_POINT_GROUP, figures_of, load_module, paper_modules
+from .printed import gksl_heisenberg, sandwich
 from .records import (
     STATUS_CONVENTION,
     STATUS_DIFFERS,
@@ -120,6 +121,7 @@ __all__ = [
     "general_observable",
     "general_state",
     "gibbs_state",
+    "gksl_heisenberg",
     "inverse_temperature_of_bloch_z",
     "is_zero",
     "load_module",
@@ -129,6 +131,7 @@ __all__ = [
     "parameters_of",
     "relaxation",
     "render_report",
+    "sandwich",
     "standard_quantities",
     "stationarity",
     "stationary_current",
