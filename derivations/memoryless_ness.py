@@ -39,6 +39,7 @@ from symthermo.numeric.model_matrices import random_density_matrix
 from symthermo.papers import bloch_vector as bloch_of
 from symthermo.papers import gksl_heisenberg, sandwich
 from symthermo.papers import inverse_temperature_of_bloch_z as beta_eff_of
+from symthermo.papers import number_text as _num
 from symthermo.states import DiagonalState, ThermalQubit, trace_out
 from symthermo.thermo import heat_current, work_current
 
@@ -142,14 +143,6 @@ def eqs_20_21(model: CollisionModel, params, rho_s: np.ndarray, tau: float):
     the engine's heat into S; rho_S' of Eq. (2)."""
     e = papers.collision_step(model, params, rho_s, tau)
     return -e.switching_work, -float(e.heat[0]), e.rho_after
-
-
-def _num(x: float, digits: int = 6) -> str:
-    """Deterministic text for a number: values below 1e-12 in size are printed as 0."""
-    x = float(x)
-    if abs(x) < 1e-12:
-        return "0"
-    return f"{x:.{digits}g}"
 
 
 # printed equations ---------------------------------------------------------------------------

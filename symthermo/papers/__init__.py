@@ -17,6 +17,10 @@ framework does the rest:
   LaTeX, kernels), byte-for-byte reproducibly;
 * :mod:`.figures`: figure records, fixed style, byte-stable PNGs and captions, steady states
   over a parameter grid;
+* :mod:`.stationary`: exact stationary expectation values from the Heisenberg equations,
+  steady-state currents as check quantities, relaxation and finite-tau collisions;
+  :mod:`.printed`: printed GKSL and sandwich forms; :mod:`.tools`: small state, curve and
+  text helpers shared by statements and figures;
 * :mod:`.discovery`: finding derivations by path or by name (entry points
   ``symthermo.papers``).
 
@@ -85,6 +89,17 @@ from .stationary import (
     stationary_equations,
     stationary_expectations,
 )
+from .tools import (
+    basis_state,
+    gibbs_state_of,
+    kinks,
+    number_text,
+    offdiagonal_l1,
+    operator_stack,
+    population,
+    projector,
+    scaled_generator,
+)
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -107,6 +122,7 @@ __all__ = [
     "SteadySummary",
     "WorkCurrent",
     "assemble",
+    "basis_state",
     "bloch_vector",
     "collision_fixed_point",
     "collision_step",
@@ -121,17 +137,25 @@ __all__ = [
     "general_observable",
     "general_state",
     "gibbs_state",
+    "gibbs_state_of",
     "gksl_heisenberg",
     "inverse_temperature_of_bloch_z",
     "is_zero",
+    "kinks",
     "load_module",
     "model_parameters",
     "models_of",
+    "number_text",
+    "offdiagonal_l1",
+    "operator_stack",
     "paper_modules",
     "parameters_of",
+    "population",
+    "projector",
     "relaxation",
     "render_report",
     "sandwich",
+    "scaled_generator",
     "standard_quantities",
     "stationarity",
     "stationary_current",
