@@ -24,7 +24,7 @@ import sympy
 
 from derivations.general_n import common_reservoirs as general_n
 from derivations.references import REFERENCES
-from symthermo import papers, thermo
+from symthermo import papers
 from symthermo.algebra import (
     Expectation,
     Operator,
@@ -36,7 +36,7 @@ from symthermo.algebra import (
     sigma_x,
     sigma_y,
 )
-from symthermo.emit import Quantity, current_symbol
+from symthermo.emit import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
 from symthermo.numeric.measures import l1_coherence
 from symthermo.states import ThermalQubit
@@ -420,8 +420,7 @@ RHO_DARK = papers.projector(DARK_STATE)
 KET = {"ket 00": papers.basis_state("00"), "ket 01": papers.basis_state("01")}
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.3g}"
+_fmt = "{:.3g}".format  # parameters in the statements' evidence
 
 
 def _resonant_point(rng: np.random.Generator, equal_js: bool) -> dict[sympy.Symbol, float]:
@@ -612,37 +611,14 @@ def statements(models: dict[str, CollisionModel] | None = None) -> list[papers.S
 
 # quantities, notes, build -------------------------------------------------------------------
 
-QUANTITY_SPECS = (
-    ("heat_local", "heat", "local", "Q", "loc", "local heat current"),
-    ("heat_nonlocal", "heat", "nonlocal", "Q", "non-loc", "non-local heat current"),
-    ("heat", "heat", "total", "Q", None, "heat current"),
-    ("work_local", "work", "local", "W", "loc", "local work current"),
-    ("work_nonlocal", "work", "nonlocal", "W", "non-loc", "non-local work current"),
-    ("work", "work", "total", "W", None, "work current"),
-)
-
-
 def quantities(models: dict[str, CollisionModel] | None = None) -> list[Quantity]:
     """The derived currents for LaTeX and kernels (M = 1 and M = 3)."""
     models = models or MODELS
-    out = list(general_n.general_quantities())  # issue 12: symbolic M forms first
-    for variant, suffix, latex_suffix, what in (
-        ("single", "", "", "one common reservoir qubit (M = 1)"),
-        ("cluster_M3", "_M3", r"_{M=3}", "cluster of M = 3 reservoir qubits"),
-    ):
-        model = models[variant]
-        for name, kind, part, letter, script, desc in QUANTITY_SPECS:
-            expr = (thermo.heat_current(model, "R", part) if kind == "heat"
-                    else thermo.work_current(model, None, part))
-            latex = current_symbol(letter, script) + latex_suffix
-            out.append(Quantity(name + suffix, expr, latex, f"{desc}, {what}"))
-        energy = r"\dot{E}_{S,M=3}" if suffix else r"\dot{E}_{S}"  # one subscript only
-        out.append(Quantity(f"energy_rate{suffix}", thermo.energy_rate(model), energy,
-                            f"rate of change of the system energy, {what}"))
-    return out
-
-
-_as_quantities = list  # (kept for derivations/figures/common_reservoirs.py)
+    return (list(general_n.general_quantities())  # issue 12: symbolic M forms first
+            + papers.current_quantities(models["single"], "R", "", "",
+                                        "one common reservoir qubit (M = 1)")
+            + papers.current_quantities(models["cluster_M3"], "R", "_M3", r"_{M=3}",
+                                        "cluster of M = 3 reservoir qubits"))
 
 
 NOTES = [

@@ -91,6 +91,7 @@ from .stationary import (
 )
 from .tools import (
     basis_state,
+    current_quantities,
     gibbs_state_of,
     kinks,
     number_text,
@@ -127,6 +128,7 @@ __all__ = [
     "collision_fixed_point",
     "collision_step",
     "compare",
+    "current_quantities",
     "current_totals",
     "currents_at",
     "decide",

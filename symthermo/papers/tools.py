@@ -9,7 +9,9 @@
 * curves: :func:`kinks` (grid points where a curve's slope jumps);
 * symbolic: :func:`scaled_generator` (is one model's dissipator and every current exactly
   ``factor`` times another's?);
-* text: :func:`number_text` (deterministic short text of a float).
+* text: :func:`number_text` (deterministic short text of a float);
+* quantities: :func:`current_quantities` (a model's currents, local/non-local/total, for
+  the LaTeX and the kernels).
 
 Conventions are the engine's (hbar = k_B = 1, |0> ground, sigma_z = |1><1| - |0><0|, heat
 positive INTO the system).  Matrices come from :mod:`symthermo.numeric.matrices` (plain numpy,
@@ -30,6 +32,7 @@ from .routes import gibbs_state
 
 __all__ = [
     "basis_state",
+    "current_quantities",
     "gibbs_state_of",
     "kinks",
     "number_text",
@@ -140,3 +143,34 @@ def scaled_generator(model: CollisionModel, scaled: CollisionModel, factor: symp
                  for part in ("local", "nonlocal")
                  for f, b in ((heat_current, bath), (work_current, None)))
     return bool(diss_ok), bool(cur_ok)
+
+
+_PARTS = (("local", "local ", "loc"), ("nonlocal", "non-local ", "non-loc"), ("total", "", None))
+
+
+def current_quantities(model: CollisionModel, bath: str, suffix: str = "",
+                       latex_suffix: str = "", what: str = "") -> list:
+    """The heat current of ``bath`` and the work current, each local, non-local and total,
+    and the energy rate dE_S/dt, as :class:`symthermo.emit.Quantity` objects.
+
+    Names ``heat_local``, ``heat_nonlocal``, ``heat``, ``work_local``, ``work_nonlocal``,
+    ``work``, ``energy_rate`` (each + ``suffix``); LaTeX ``\\dot{Q}_{loc}`` ... +
+    ``latex_suffix`` (a ``_{...}`` suffix joins the energy rate's own subscript:
+    ``\\dot{E}_{S,M=3}``); descriptions ``"<part> heat current, <what>"``.
+    """
+    from ..emit import Quantity, current_symbol
+    from ..thermo import energy_rate, heat_current, work_current
+
+    out = []
+    for kind, letter in (("heat", "Q"), ("work", "W")):
+        for part, word, script in _PARTS:
+            expr = (heat_current(model, bath, part) if kind == "heat"
+                    else work_current(model, None, part))
+            name = kind if part == "total" else f"{kind}_{part}"
+            out.append(Quantity(name + suffix, expr, current_symbol(letter, script) + latex_suffix,
+                                f"{word}{kind} current, {what}"))
+    inner = latex_suffix[2:-1] if latex_suffix.startswith("_{") else ""
+    energy = rf"\dot{{E}}_{{S,{inner}}}" if inner else r"\dot{E}_{S}"
+    out.append(Quantity(f"energy_rate{suffix}", energy_rate(model), energy,
+                        f"rate of change of the system energy, {what}"))
+    return out
