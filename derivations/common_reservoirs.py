@@ -17,6 +17,7 @@ direct Liouvillian (-1/2 Tr_R[V, [V, rho (x) rho_R]] from the coupling matrices)
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -28,7 +29,6 @@ from symthermo import papers
 from symthermo.algebra import (
     Expectation,
     Operator,
-    anticommutator,
     collective,
     expectation,
     operator_sum,
@@ -39,6 +39,7 @@ from symthermo.algebra import (
 from symthermo.emit import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
 from symthermo.numeric.measures import l1_coherence
+from symthermo.papers import gksl_term
 from symthermo.states import ThermalQubit
 
 NAME = "common_reservoirs"
@@ -163,21 +164,12 @@ SITES = {1: S1, 2: S2}
 
 def printed_dissipator(k: int, rho: Operator) -> Operator:
     """Eq. (20): D_k(rho_S), with <sigma^z_Rk>_{rho_Rk} kept as an expectation symbol."""
-    z_r = sz_expectation(f"R{k}")
-    half = sympy.Rational(1, 2)
-    out = []
-    for i in (1, 2):
-        for j in (1, 2):
-            si, sj = SITES[i], SITES[j]
-            jxi, jyi, jxj, jyj = JXK[i, k], JYK[i, k], JXK[j, k], JYK[j, k]
-            out.append(jxi * jxj * (si.x * rho * sj.x - half * anticommutator(sj.x * si.x, rho)))
-            out.append(jyi * jyj * (si.y * rho * sj.y - half * anticommutator(sj.y * si.y, rho)))
-            out.append(
-                sympy.I * z_r * (
-                    jyi * jxj * (si.y * rho * sj.x - half * anticommutator(sj.x * si.y, rho))
-                    - jxi * jyj * (si.x * rho * sj.y - half * anticommutator(sj.y * si.x, rho))
-                )
-            )
+    z_r, out = sz_expectation(f"R{k}"), []
+    for (i, si), (j, sj) in itertools.product(SITES.items(), repeat=2):
+        jxi, jyi, jxj, jyj = JXK[i, k], JYK[i, k], JXK[j, k], JYK[j, k]
+        out += [jxi * jxj * gksl_term(si.x, sj.x, rho), jyi * jyj * gksl_term(si.y, sj.y, rho),
+                sympy.I * z_r * (jyi * jxj * gksl_term(si.y, sj.x, rho)
+                                 - jxi * jyj * gksl_term(si.x, sj.y, rho))]
     return operator_sum(out)
 
 

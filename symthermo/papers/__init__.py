@@ -46,7 +46,7 @@ from .declaration import (
     standard_quantities,
 )
 from .discovery import ENTRY_POINT_GROUP, figures_of, load_module, paper_modules
-from .printed import gksl_heisenberg, sandwich
+from .printed import gksl_heisenberg, gksl_term, sandwich
 from .records import (
     STATUS_CONVENTION,
     STATUS_DIFFERS,
@@ -141,6 +141,7 @@ __all__ = [
     "gibbs_state",
     "gibbs_state_of",
     "gksl_heisenberg",
+    "gksl_term",
     "inverse_temperature_of_bloch_z",
     "is_zero",
     "kinks",

@@ -5,6 +5,7 @@ with the symbolic algebra *as printed* (they are the printed side of a check, co
 the engine's derivation, so they never use the engine's derived forms):
 
 * :func:`sandwich`: V X V - {V^2, X}/2 (the printed form of -(1/2)[V, [V, X]]);
+* :func:`gksl_term`: A rho B - {B A, rho}/2, one term of a printed dissipator;
 * :func:`gksl_heisenberg`: the Heisenberg form of a GKSL generator with jump operators S_j
   and a rate matrix gamma_jk,
 
@@ -25,7 +26,7 @@ import sympy
 from ..algebra import anticommutator, commutator, expectation
 from ..algebra.operator import Operator
 
-__all__ = ["gksl_heisenberg", "sandwich"]
+__all__ = ["gksl_heisenberg", "gksl_term", "sandwich"]
 
 _HALF = sympy.Rational(1, 2)
 
@@ -33,6 +34,11 @@ _HALF = sympy.Rational(1, 2)
 def sandwich(v: Operator, x: Operator) -> Operator:
     """V X V - {V^2, X}/2 (equal to -(1/2)[V, [V, X]])."""
     return v * x * v - _HALF * anticommutator(v**2, x)
+
+
+def gksl_term(a: Operator, b: Operator, rho: Operator) -> Operator:
+    """A rho B - {B A, rho}/2 (with B = A^dag, the dissipator D[A](rho) of a jump A)."""
+    return a * rho * b - _HALF * anticommutator(b * a, rho)
 
 
 def gksl_heisenberg(hamiltonian: Operator, jumps: Sequence[Operator],
