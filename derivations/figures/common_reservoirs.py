@@ -21,18 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from derivations import common_reservoirs as cr
-from derivations.figures import (
-    Figure,
-    full,
-    kernel_values,
-    panel_label,
-    partial_trace_last,
-    save,
-    steady_states,
-    style,
-    subplots,
-)
+from derivations.figures import Figure, full, panel_label, partial_trace_last, save, style, subplots
+from symthermo import papers
 from symthermo.algebra.indexed import contains_symbolic_size
+from symthermo.papers.figures import steady_sweep
 
 #: Jy_s of Figs. 1-3 and 5 (not given in their captions; Figs. 6-7 use Jx_s = Jy_s = 0.5).
 JY_S = 0.5
@@ -52,8 +44,8 @@ BASE = {  # Fig. 1 caption: omega_S1 = omega_S2 = omega_R = 3, J1 = 0.4, J2 = 1.
     "Jx_1": 0.4, "Jy_1": 0.4, "Jx_2": 1.2, "Jy_2": 1.2, "Jx_s": 1.0, "Jy_s": JY_S,
 }
 
-PSI_D = np.array([0, 1, -1, 0], dtype=complex) / np.sqrt(2)  # (|01> - |10>)/sqrt(2)
-GROUND = np.diag([1.0, 0, 0, 0]).astype(complex)  # |00><00| (S1 leftmost)
+PSI_D = cr.DARK_STATE  # (|01> - |10>)/sqrt(2)
+GROUND = papers.basis_state("00")  # |00><00| (S1 leftmost)
 
 
 # --------------------------------------------------------------------------------------------
@@ -91,26 +83,13 @@ def kernels():
 def hamiltonians(values: dict) -> tuple[np.ndarray, np.ndarray]:
     """(H_0 = H_S1 + H_S2, H_S = H_0 + H_S1S2) as stacks over the points of ``values``
     (the derivation's operators as matrices, tensor order S1, S2)."""
-    from symthermo.numeric.matrices import operator_matrix
-
-    h_local, _ = cr._system_parts()
-    shape = np.shape(values["Jx_s"])
-    w = {cr.omega_S1: float(np.ravel(values["omega_S1"])[0]),
-         cr.omega_S2: float(np.ravel(values["omega_S2"])[0])}
-    h0 = operator_matrix(h_local, cr.SYSTEM, None, w)
-    xx = operator_matrix(cr.S1.x * cr.S2.x, cr.SYSTEM, None, {})
-    yy = operator_matrix(cr.S1.y * cr.S2.y, cr.SYSTEM, None, {})
-    jx = np.asarray(values["Jx_s"], dtype=float)[..., None, None]
-    jy = np.asarray(values["Jy_s"], dtype=float)[..., None, None]
-    return np.broadcast_to(h0, (*shape, 4, 4)), h0 + jx * xx + jy * yy
+    h_local, h_int = cr._system_parts()
+    return (papers.operator_stack(h_local, cr.SYSTEM, values),
+            papers.operator_stack(h_local + h_int, cr.SYSTEM, values))
 
 
 def _sweep(model_name: str, values: dict, initial_state=None) -> dict:
-    ss = steady_states(models()[model_name], values, initial_state)
-    out = kernel_values(kernels(), ss.rho, values)
-    out["rho"] = ss.rho
-    out["projected"] = ss.projected
-    return out
+    return steady_sweep(models()[model_name], kernels(), values, initial_state)
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,7 +120,7 @@ def fig2_data() -> dict:
     values["Jx_s"] = RATIO * JY_S
     out: dict = {"ratio": RATIO, "values": values}
     for pd in DARK_PROPORTIONS:
-        rho0 = pd * np.outer(PSI_D, PSI_D.conj()) + (1 - pd) * GROUND
+        rho0 = pd * papers.projector(PSI_D) + (1 - pd) * GROUND
         out[pd] = _sweep("single", values, initial_state=rho0)
     return out
 
@@ -481,18 +460,15 @@ def fig4_data() -> dict:
     values = full(RATIO_FIG4.shape, params)
     values["Jx_1"] = RATIO_FIG4 * JY_R_FIG4
     values["Jx_2"] = RATIO_FIG4 * JY_R_FIG4
-    dark = np.outer(PSI_D, PSI_D.conj())
+    dark = papers.projector(PSI_D)
     out: dict = {"ratio": RATIO_FIG4, "values": values}
     for pd in DARK_PROPORTIONS:
         rho0 = pd * dark + (1 - pd) * GROUND
         d = _sweep("single", values, initial_state=rho0)
         rho = d["rho"]
-        p_dark = np.einsum("i,...ij,j->...", PSI_D.conj(), rho, PSI_D).real
-        d["dark_population"] = p_dark
+        d["dark_population"] = p_dark = papers.population(rho, PSI_D)
         d["coherence"] = l1_coherence(rho)
-        rest = rho - p_dark[:, None, None] * dark
-        d["generated_coherence"] = np.abs(rest).sum(axis=(-2, -1)) - np.abs(
-            np.diagonal(rest, axis1=-2, axis2=-1)).sum(-1)
+        d["generated_coherence"] = papers.offdiagonal_l1(rho - p_dark[:, None, None] * dark)
         out[pd] = d
     return out
 
@@ -598,15 +574,6 @@ def fig6_data() -> dict:
     return out
 
 
-def _kinks(erg: np.ndarray, x: np.ndarray) -> list[float]:
-    """Grid points where the slope of the ergotropy jumps (second difference >> typical)."""
-    second = np.abs(np.diff(erg, 2))
-    typical = np.median(second) + 1e-15
-    idx = [i + 1 for i in range(len(second)) if second[i] > 50 * typical
-           and second[i] == second[max(0, i - 2):i + 3].max()]
-    return [float(x[i]) for i in idx]
-
-
 def _fig6(fig_dir: Path) -> Path:
     d = fig6_data()
     x = d["ratio"]
@@ -633,7 +600,7 @@ def _fig6(fig_dir: Path) -> Path:
         ev = d[T_INSET_FIG6]["eigenvalues"]
         for k in range(ev.shape[1]):
             inset.plot(x, ev[:, k], lw=0.9, label=rf"$r_{k + 1}$")
-        for xk in _kinks(d[T_INSET_FIG6]["ergotropy_local"], x):
+        for xk in papers.kinks(d[T_INSET_FIG6]["ergotropy_local"], x):
             inset.annotate("", xy=(xk, float(np.interp(xk, x, ev[:, 1]))),
                            xytext=(xk, float(np.interp(xk, x, ev[:, 1])) + 0.15),
                            arrowprops={"arrowstyle": "->", "lw": 0.8})
@@ -650,7 +617,7 @@ def _fig6(fig_dir: Path) -> Path:
 def _caption6() -> str:
     d = fig6_data()
     x = d["ratio"]
-    kinks = {t: _kinks(d[t]["ergotropy_local"], x) for t in TEMPERATURES}
+    kinks = {t: papers.kinks(d[t]["ergotropy_local"], x) for t in TEMPERATURES}
     gaps = []
     ev = d[T_INSET_FIG6]["eigenvalues"]
     for xk in kinks[T_INSET_FIG6]:

@@ -38,13 +38,16 @@ __all__ = [
     "STYLE",
     "Figure",
     "SteadyStates",
+    "finish_panels",
     "full",
     "kernel_values",
     "panel_label",
     "partial_trace_last",
+    "plot_lines",
     "require_matplotlib",
     "save",
     "steady_states",
+    "steady_sweep",
     "style",
     "subplots",
     "write_figures",
@@ -309,3 +312,47 @@ _PREAMBLE = (
     "the system, work currents positive when delivered TO the system. Where a curve differs "
     "from the paper's, the caption says why; no curve is tuned to look like the paper's.\n"
 )
+
+
+# --------------------------------------------------------------------------------------------
+# figure specifications: a sweep's numbers and a panel's curves as data
+# --------------------------------------------------------------------------------------------
+
+
+def steady_sweep(model: Any, kernels: Any, values: Mapping[str, Any], initial_state: Any = None,
+                 cutoff: Any = None) -> dict[str, Any]:
+    """Every kernel quantity at the steady states of a parameter grid, with the states.
+
+    :func:`steady_states` then :func:`kernel_values`; the result also holds ``"rho"``
+    (*batch, d, d) and ``"projected"`` (*batch,) (see :class:`SteadyStates`).
+    """
+    ss = steady_states(model, values, initial_state, cutoff)
+    out = kernel_values(kernels, ss.rho, values)
+    out["rho"] = ss.rho
+    out["projected"] = ss.projected
+    return out
+
+
+def plot_lines(ax: Any, x: Any, lines: Sequence[tuple[Any, Mapping[str, Any]]]) -> None:
+    """``ax.plot(x, y, **style)`` for each ``(y, style)`` in order (``y = []`` with ``x = []``
+    for a legend-only entry: pass ``None`` as y)."""
+    for y, line_style in lines:
+        if y is None:
+            ax.plot([], [], **line_style)
+        else:
+            ax.plot(x, y, **line_style)
+
+
+def finish_panels(axes: Sequence[Any], tags: Sequence[str] | None = None, xlabel: str | None = None,
+                  x: Any = None, bottom: float | None = None) -> None:
+    """For each panel: the x label, x limits ``(x[0], x[-1])``, ``set_ylim(bottom=...)`` and the
+    panel tag ('(a)', '(b)', ... by default), each when given."""
+    tags = tags if tags is not None else [f"({chr(97 + i)})" for i in range(len(axes))]
+    for ax, tag in zip(axes, tags, strict=True):
+        if xlabel is not None:
+            ax.set_xlabel(xlabel)
+        if x is not None:
+            ax.set_xlim(x[0], x[-1])
+        if bottom is not None:
+            ax.set_ylim(bottom=bottom)
+        panel_label(ax, tag)
