@@ -21,10 +21,16 @@ from pathlib import Path
 import numpy as np
 
 from derivations import common_reservoirs as cr
-from derivations.figures import Figure, full, panel_label, partial_trace_last, save, style, subplots
+from derivations.figures import Figure, full, partial_trace_last, save, style, subplots
 from symthermo import papers
 from symthermo.algebra.indexed import contains_symbolic_size
-from symthermo.papers.figures import steady_sweep
+from symthermo.numeric.measures import (
+    effective_temperature,
+    entropy_production_rate,
+    ergotropy,
+    l1_coherence,
+)
+from symthermo.papers.figures import finish_panels, steady_sweep
 
 #: Jy_s of Figs. 1-3 and 5 (not given in their captions; Figs. 6-7 use Jx_s = Jy_s = 0.5).
 JY_S = 0.5
@@ -64,19 +70,12 @@ def models() -> dict:
 @cache
 def kernels():
     """Generated kernels of the derived currents: the derivation's quantities (M = 1, M = 3)
-    and the total heat and work currents of the M = 2 cluster."""
-    from symthermo import thermo
-    from symthermo.emit import Quantity, load_kernels
+    and the currents of the M = 2 cluster (``heat_M2``, ``work_M2``, ...)."""
+    from symthermo.emit import load_kernels
 
-    ms = models()
-    qs = [q for q in cr.quantities(ms) if not contains_symbolic_size(q.expr)]  # concrete M
-    m2 = ms["cluster_M2"]
-    qs += [
-        Quantity("heat_M2", thermo.heat_current(m2, "R", "total"), r"\dot{Q}_{M=2}",
-                 "heat current, cluster of M = 2 reservoir qubits"),
-        Quantity("work_M2", thermo.work_current(m2, None, "total"), r"\dot{W}_{M=2}",
-                 "work current, cluster of M = 2 reservoir qubits"),
-    ]
+    qs = [q for q in cr.quantities(models()) if not contains_symbolic_size(q.expr)]  # concrete M
+    qs += papers.current_quantities(models()["cluster_M2"], "R", "_M2", r"_{M=2}",
+                                    "cluster of M = 2 reservoir qubits")
     return load_kernels(qs, cr.SYSTEM, module_name="common_reservoirs_figures")
 
 
@@ -128,13 +127,6 @@ def fig2_data() -> dict:
 @cache
 def fig3_data() -> dict:
     """Per T_R: steady states, currents, C_l1, T_S1/T_R, entropy production, ergotropies."""
-    from symthermo.numeric.measures import (
-        effective_temperature,
-        entropy_production_rate,
-        ergotropy,
-        l1_coherence,
-    )
-
     out: dict = {"ratio": RATIO}
     for t in TEMPERATURES:
         values = full(RATIO.shape, dict(BASE, T_R=t))
@@ -156,8 +148,6 @@ def fig3_data() -> dict:
 @cache
 def fig7_data() -> dict:
     """Currents, coherence and ergotropy vs Jx_1/Jx_2 for clusters of M = 1, 2, 3 qubits."""
-    from symthermo.numeric.measures import ergotropy, l1_coherence
-
     params = dict(BASE, T_R=2.0, Jx_s=0.5, Jy_s=0.5, Jy_1=0.4, Jy_2=1.2, Jx_2=JX2_FIG7)
     values = full(RATIO_FIG7.shape, params)
     values["Jx_1"] = RATIO_FIG7 * JX2_FIG7
@@ -290,9 +280,7 @@ def _fig3(fig_dir: Path) -> Path:
         c.set_ylabel(r"$\dot{\Sigma}$")
         e.set_ylabel(r"$\dot{W}$, $\dot{Q}$")
         e.axhline(0, color="0.8", lw=0.8)
-        for ax, tag in ((a, "(a)"), (b, "(b)"), (c, "(c)"), (e, "(d)")):
-            panel_label(ax, tag)
-            ax.set_xlim(x[0], x[-1])
+        finish_panels((a, b, c, e), x=x)
         for ax in (c, e):
             ax.set_xlabel(RATIO_LABEL)
         a.legend(loc="upper right")
@@ -383,10 +371,7 @@ def _fig7(fig_dir: Path) -> Path:
         a.set_ylabel(r"$\dot{W}$, $\dot{Q}$")
         b.set_ylabel(r"$C_{l_1}$")
         c.set_ylabel(r"$\mathcal{E}$")
-        for ax, tag in ((a, "(a)"), (b, "(b)"), (c, "(c)")):
-            ax.set_xlabel(r"$J^x_1/J^x_2$")
-            ax.set_xlim(x[0], x[-1])
-            panel_label(ax, tag)
+        finish_panels((a, b, c), xlabel=r"$J^x_1/J^x_2$", x=x)
         a.legend(loc="lower left", ncol=2, fontsize=6.5)
         b.legend(loc="lower right")
         c.legend(loc="upper center", ncol=2, fontsize=6.5)
@@ -454,8 +439,6 @@ def fig4_data() -> dict:
     stationary, each point is the projection of P_D |psi_D><psi_D| + (1 - P_D) |00><00|.
     The generated coherence is C_l1 of rho - <psi_D|rho|psi_D> |psi_D><psi_D|.
     """
-    from symthermo.numeric.measures import l1_coherence
-
     params = dict(BASE, Jx_s=1.0, Jy_s=1.0, Jy_1=JY_R_FIG4, Jy_2=JY_R_FIG4)
     values = full(RATIO_FIG4.shape, params)
     values["Jx_1"] = RATIO_FIG4 * JY_R_FIG4
@@ -490,10 +473,7 @@ def _fig4(fig_dir: Path) -> Path:
         a.set_ylabel(r"$\dot{W}$, $\dot{Q}$")
         b.set_ylabel(r"total $C_{l_1}$")
         c.set_ylabel(r"generated $C_{l_1}$")
-        for ax, tag in ((a, "(a)"), (b, "(b)"), (c, "(c)")):
-            ax.set_xlabel(r"$J^x_R/J^y_R$")
-            ax.set_xlim(x[0], x[-1])
-            panel_label(ax, tag)
+        finish_panels((a, b, c), xlabel=r"$J^x_R/J^y_R$", x=x)
         b.set_ylim(bottom=0)
         c.set_ylim(bottom=0)
         a.legend(loc="lower center")
@@ -554,8 +534,6 @@ def _caption4() -> str:
 @cache
 def fig6_data() -> dict:
     """Ergotropy, coherence and the eigenvalues of rho vs Jx_1/Jx_2 for each T_R."""
-    from symthermo.numeric.measures import ergotropy, l1_coherence
-
     out: dict = {"ratio": RATIO_FIG6}
     for t in TEMPERATURES:
         params = dict(BASE, T_R=t, Jx_s=0.5, Jy_s=0.5, Jy_1=0.4, Jy_2=1.2, Jx_2=JX2_FIG6)
@@ -586,11 +564,7 @@ def _fig6(fig_dir: Path) -> Path:
             b.plot(x, d[t]["coherence"], color=T_COLORS[t], label=rf"$T_R = {t:g}$")
         a.set_ylabel(r"$\mathcal{E}$")
         b.set_ylabel(r"$C_{l_1}$")
-        for ax, tag in ((a, "(a)"), (b, "(b)")):
-            ax.set_xlabel(r"$J^x_1/J^x_2$")
-            ax.set_xlim(x[0], x[-1])
-            ax.set_ylim(bottom=0)
-            panel_label(ax, tag)
+        finish_panels((a, b), xlabel=r"$J^x_1/J^x_2$", x=x, bottom=0)
         a.legend(loc="upper left", ncol=1, fontsize=6.5)
         b.legend(loc="upper right")
         top = 1.8 * float(max(max(np.max(d[t]["ergotropy_full"]), np.max(d[t][
