@@ -1,15 +1,11 @@
 """Figures of "Quantum thermodynamics in common reservoirs" (Figs. 1 to 7).
 
-Model: :mod:`derivations.common_reservoirs` (two qubits S1, S2, H_Si = (omega/2) sigma^z,
-H_S1S2 = Jx_s sigma^x sigma^x + Jy_s sigma^y sigma^y, one common reservoir qubit R or a cluster
-of M reservoir qubits, V_i = Jx_i sigma^x_Si S^x_R + Jy_i sigma^y_Si S^y_R).  Numbers: the
-derived Lindblad generator on stacks of parameter points (one batched steady-state solve per
-curve family), the derived currents through the generated numpy kernels
-(``load_kernels(quantities, SYSTEM)``), coherence, effective temperature and ergotropy from
-:mod:`symthermo.numeric.measures`.
-
-The data functions (``fig1_data`` ...) are cached and public: the tests compare them with an
-independent route.
+Model: :mod:`derivations.common_reservoirs`.  Numbers: the engine's batched steady states of
+the derived Lindblad generator over each curve's parameter grid
+(:func:`symthermo.papers.figures.steady_sweep`), the derived currents through the generated
+numpy kernels, coherence, effective temperature and ergotropy from
+:mod:`symthermo.numeric.measures`.  The data functions (``fig1_data`` ...) are cached and
+public: the tests compare them with an independent route.
 """
 
 from __future__ import annotations
@@ -21,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from derivations import common_reservoirs as cr
-from derivations.figures import Figure, full, partial_trace_last, save, style, subplots
+from derivations.figures import Figure, partial_trace_last, save, style, subplots
 from symthermo import papers
 from symthermo.algebra.indexed import contains_symbolic_size
 from symthermo.numeric.measures import (
@@ -30,7 +26,7 @@ from symthermo.numeric.measures import (
     ergotropy,
     l1_coherence,
 )
-from symthermo.papers.figures import finish_panels, steady_sweep
+from symthermo.papers.figures import finish_panels, grid, steady_sweep
 
 #: Jy_s of Figs. 1-3 and 5 (not given in their captions; Figs. 6-7 use Jx_s = Jy_s = 0.5).
 JY_S = 0.5
@@ -44,33 +40,34 @@ DARK_PROPORTIONS = (0.0, 0.3, 0.6, 0.9)
 #: Jx_1 / Jx_2 axis of Fig. 7, with Jx_2 = Jy_2 = 1.2 held fixed (our reading).
 RATIO_FIG7 = np.linspace(0.0, 2.0, 151)
 JX2_FIG7 = 1.2
+#: Fig. 4: Jx_R / Jy_R axis, Jy_R held fixed (not given in the caption; J = 1.2 as in Fig. 2).
+RATIO_FIG4 = np.linspace(0.0, 3.0, 151)
+JY_R_FIG4 = 1.2
+#: Fig. 6: Jx_1 / Jx_2 axis with Jx_2 = 1.2 held fixed (as Fig. 7) and the temperatures.
+RATIO_FIG6 = np.linspace(0.0, 2.0, 241)  # contains 1/3 (equilibrium point)
+JX2_FIG6 = 1.2
+T_INSET_FIG6 = 1.5
 
 BASE = {  # Fig. 1 caption: omega_S1 = omega_S2 = omega_R = 3, J1 = 0.4, J2 = 1.2, T_R = 1
     "omega_S1": 3.0, "omega_S2": 3.0, "omega_R": 3.0, "T_R": 1.0,
-    "Jx_1": 0.4, "Jy_1": 0.4, "Jx_2": 1.2, "Jy_2": 1.2, "Jx_s": 1.0, "Jy_s": JY_S,
-}
+    "Jx_1": 0.4, "Jy_1": 0.4, "Jx_2": 1.2, "Jy_2": 1.2, "Jx_s": 1.0, "Jy_s": JY_S}
 
 PSI_D = cr.DARK_STATE  # (|01> - |10>)/sqrt(2)
 GROUND = papers.basis_state("00")  # |00><00| (S1 leftmost)
 
 
-# --------------------------------------------------------------------------------------------
-# engine objects (built once)
-# --------------------------------------------------------------------------------------------
+# engine objects (built once) ------------------------------------------------------------------
 
 
 @cache
 def models() -> dict:
     """The derivation's models plus the M = 2 cluster (built the same way, Eq. (28))."""
-    out = dict(cr.build_models())
-    out["cluster_M2"] = cr.cluster_model(2, "cluster_M2")
-    return out
+    return {**cr.build_models(), "cluster_M2": cr.cluster_model(2, "cluster_M2")}
 
 
 @cache
 def kernels():
-    """Generated kernels of the derived currents: the derivation's quantities (M = 1, M = 3)
-    and the currents of the M = 2 cluster (``heat_M2``, ``work_M2``, ...)."""
+    """Kernels of the derivation's quantities (M = 1, 3) and of the M = 2 cluster's currents."""
     from symthermo.emit import load_kernels
 
     qs = [q for q in cr.quantities(models()) if not contains_symbolic_size(q.expr)]  # concrete M
@@ -80,8 +77,7 @@ def kernels():
 
 
 def hamiltonians(values: dict) -> tuple[np.ndarray, np.ndarray]:
-    """(H_0 = H_S1 + H_S2, H_S = H_0 + H_S1S2) as stacks over the points of ``values``
-    (the derivation's operators as matrices, tensor order S1, S2)."""
+    """(H_0 = H_S1 + H_S2, H_S = H_0 + H_S1S2) at every point of ``values`` (S1 leftmost)."""
     h_local, h_int = cr._system_parts()
     return (papers.operator_stack(h_local, cr.SYSTEM, values),
             papers.operator_stack(h_local + h_int, cr.SYSTEM, values))
@@ -91,20 +87,20 @@ def _sweep(model_name: str, values: dict, initial_state=None) -> dict:
     return steady_sweep(models()[model_name], kernels(), values, initial_state)
 
 
-# --------------------------------------------------------------------------------------------
-# data
-# --------------------------------------------------------------------------------------------
+def _ergotropies(rho: np.ndarray, values: dict) -> dict:
+    """Ergotropy of the states with respect to H_0 (``local``) and H_S (``full``)."""
+    h0, hs = hamiltonians(values)
+    return {"ergotropy_local": ergotropy(rho, h0), "ergotropy_full": ergotropy(rho, hs)}
+
+
+# data -----------------------------------------------------------------------------------------
 
 
 @cache
 def fig1_data() -> dict:
     """Currents and their local/non-local parts vs Jx_s/Jy_s at Fig. 1's parameters."""
-    values = full(RATIO.shape, BASE)
-    values["Jx_s"] = RATIO * JY_S
-    out = _sweep("single", values)
-    out["ratio"] = RATIO
-    out["values"] = values
-    return out
+    values = grid(BASE, Jx_s=RATIO * JY_S)
+    return {**_sweep("single", values), "ratio": RATIO, "values": values}
 
 
 @cache
@@ -114,9 +110,7 @@ def fig2_data() -> dict:
     The stationary space is degenerate (the dark state psi_D is stationary), so every point is
     the projection P rho_0 of rho_0 = P_D |psi_D><psi_D| + (1 - P_D) |00><00|.
     """
-    params = dict(BASE, Jx_1=1.2, Jy_1=1.2)
-    values = full(RATIO.shape, params)
-    values["Jx_s"] = RATIO * JY_S
+    values = grid(dict(BASE, Jx_1=1.2, Jy_1=1.2), Jx_s=RATIO * JY_S)
     out: dict = {"ratio": RATIO, "values": values}
     for pd in DARK_PROPORTIONS:
         rho0 = pd * papers.projector(PSI_D) + (1 - pd) * GROUND
@@ -129,16 +123,13 @@ def fig3_data() -> dict:
     """Per T_R: steady states, currents, C_l1, T_S1/T_R, entropy production, ergotropies."""
     out: dict = {"ratio": RATIO}
     for t in TEMPERATURES:
-        values = full(RATIO.shape, dict(BASE, T_R=t))
-        values["Jx_s"] = RATIO * JY_S
+        values = grid(dict(BASE, T_R=t), Jx_s=RATIO * JY_S)
         d = _sweep("single", values)
         rho = d["rho"]
         d["coherence"] = l1_coherence(rho)
         d["T_S1"] = effective_temperature(partial_trace_last(rho, 2), BASE["omega_S1"])
         d["entropy_production"] = entropy_production_rate(d["heat"][..., None], 1.0 / t)
-        h0, hs = hamiltonians(values)
-        d["ergotropy_local"] = ergotropy(rho, h0)
-        d["ergotropy_full"] = ergotropy(rho, hs)
+        d.update(_ergotropies(rho, values))
         h_s1 = np.diag([-BASE["omega_S1"] / 2, BASE["omega_S1"] / 2])  # (omega/2) sigma^z
         d["ergotropy_S1"] = ergotropy(partial_trace_last(rho, 2), h_s1)
         out[t] = d
@@ -149,27 +140,17 @@ def fig3_data() -> dict:
 def fig7_data() -> dict:
     """Currents, coherence and ergotropy vs Jx_1/Jx_2 for clusters of M = 1, 2, 3 qubits."""
     params = dict(BASE, T_R=2.0, Jx_s=0.5, Jy_s=0.5, Jy_1=0.4, Jy_2=1.2, Jx_2=JX2_FIG7)
-    values = full(RATIO_FIG7.shape, params)
-    values["Jx_1"] = RATIO_FIG7 * JX2_FIG7
+    values = grid(params, Jx_1=RATIO_FIG7 * JX2_FIG7)
     out: dict = {"ratio": RATIO_FIG7, "values": values}
-    h0, hs = hamiltonians(values)
     for m, name, suffix in ((1, "single", ""), (2, "cluster_M2", "_M2"), (3, "cluster_M3", "_M3")):
         d = _sweep(name, values)
-        out[m] = {
-            "heat": d["heat" + suffix],
-            "work": d["work" + suffix],
-            "coherence": l1_coherence(d["rho"]),
-            "ergotropy_local": ergotropy(d["rho"], h0),
-            "ergotropy_full": ergotropy(d["rho"], hs),
-            "projected": d["projected"],
-            "rho": d["rho"],
-        }
+        out[m] = {"heat": d["heat" + suffix], "work": d["work" + suffix],
+                  "coherence": l1_coherence(d["rho"]), **_ergotropies(d["rho"], values),
+                  "projected": d["projected"], "rho": d["rho"]}
     return out
 
 
-# --------------------------------------------------------------------------------------------
-# drawing
-# --------------------------------------------------------------------------------------------
+# drawing --------------------------------------------------------------------------------------
 
 T_COLORS = {1.0: "tab:blue", 1.5: "tab:orange", 2.0: "tab:green"}
 M_COLORS = {1: "tab:blue", 2: "tab:orange", 3: "tab:green"}
@@ -418,19 +399,6 @@ def _caption7() -> str:
     )
 
 
-# --------------------------------------------------------------------------------------------
-# Fig. 4: dark state, total and generated coherence; Fig. 6: ergotropy and coherence vs Jx_1/Jx_2
-# --------------------------------------------------------------------------------------------
-
-#: Fig. 4: Jx_R / Jy_R axis, Jy_R held fixed (not given in the caption; J = 1.2 as in Fig. 2).
-RATIO_FIG4 = np.linspace(0.0, 3.0, 151)
-JY_R_FIG4 = 1.2
-#: Fig. 6: Jx_1 / Jx_2 axis with Jx_2 = 1.2 held fixed (as Fig. 7) and the temperatures.
-RATIO_FIG6 = np.linspace(0.0, 2.0, 241)  # contains 1/3 (equilibrium point)
-JX2_FIG6 = 1.2
-T_INSET_FIG6 = 1.5
-
-
 @cache
 def fig4_data() -> dict:
     """Currents, total and generated coherence vs Jx_R/Jy_R for each dark-state proportion.
@@ -440,9 +408,7 @@ def fig4_data() -> dict:
     The generated coherence is C_l1 of rho - <psi_D|rho|psi_D> |psi_D><psi_D|.
     """
     params = dict(BASE, Jx_s=1.0, Jy_s=1.0, Jy_1=JY_R_FIG4, Jy_2=JY_R_FIG4)
-    values = full(RATIO_FIG4.shape, params)
-    values["Jx_1"] = RATIO_FIG4 * JY_R_FIG4
-    values["Jx_2"] = RATIO_FIG4 * JY_R_FIG4
+    values = grid(params, Jx_1=RATIO_FIG4 * JY_R_FIG4, Jx_2=RATIO_FIG4 * JY_R_FIG4)
     dark = papers.projector(PSI_D)
     out: dict = {"ratio": RATIO_FIG4, "values": values}
     for pd in DARK_PROPORTIONS:
@@ -537,18 +503,11 @@ def fig6_data() -> dict:
     out: dict = {"ratio": RATIO_FIG6}
     for t in TEMPERATURES:
         params = dict(BASE, T_R=t, Jx_s=0.5, Jy_s=0.5, Jy_1=0.4, Jy_2=1.2, Jx_2=JX2_FIG6)
-        values = full(RATIO_FIG6.shape, params)
-        values["Jx_1"] = RATIO_FIG6 * JX2_FIG6
+        values = grid(params, Jx_1=RATIO_FIG6 * JX2_FIG6)
         d = _sweep("single", values)
-        h0, hs = hamiltonians(values)
-        rho = d["rho"]
-        out[t] = {
-            "ergotropy_local": ergotropy(rho, h0),
-            "ergotropy_full": ergotropy(rho, hs),
-            "coherence": l1_coherence(rho),
-            "eigenvalues": np.linalg.eigvalsh(rho)[:, ::-1],  # decreasing
-            "projected": d["projected"],
-        }
+        out[t] = {**_ergotropies(d["rho"], values), "coherence": l1_coherence(d["rho"]),
+                  "eigenvalues": np.linalg.eigvalsh(d["rho"])[:, ::-1],  # decreasing
+                  "projected": d["projected"]}
     return out
 
 

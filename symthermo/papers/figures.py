@@ -40,6 +40,7 @@ __all__ = [
     "SteadyStates",
     "finish_panels",
     "full",
+    "grid",
     "kernel_values",
     "panel_label",
     "partial_trace_last",
@@ -356,3 +357,15 @@ def finish_panels(axes: Sequence[Any], tags: Sequence[str] | None = None, xlabel
         if bottom is not None:
             ax.set_ylim(bottom=bottom)
         panel_label(ax, tag)
+
+
+def grid(base: Mapping[str, float], **varied: Any) -> dict[str, Any]:
+    """Parameter arrays of a sweep: every value of ``base`` as a constant array of the shape of
+    the ``varied`` arrays (see :func:`full`), the varied parameters as given, e.g.
+    ``grid(BASE, Jx_s=ratio * 0.5)``."""
+    import numpy as np
+
+    shape = np.broadcast_shapes(*(np.shape(v) for v in varied.values()))
+    out = full(shape, base)
+    out.update(varied)
+    return out
