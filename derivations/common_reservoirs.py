@@ -52,13 +52,9 @@ SOURCES = ("common-reservoirs.txt",)
 S1, S2 = qubit("S1"), qubit("S2")
 SYSTEM = (S1, S2)
 
-omega_S1 = sympy.Symbol("omega_S1", positive=True)
-omega_S2 = sympy.Symbol("omega_S2", positive=True)
+omega_S1, omega_S2, omega_R, T_R = sympy.symbols("omega_S1 omega_S2 omega_R T_R", positive=True)
 OMEGA_S = {1: omega_S1, 2: omega_S2}
-omega_R = sympy.Symbol("omega_R", positive=True)
-T_R = sympy.Symbol("T_R", positive=True)
-Jx_s = sympy.Symbol("Jx_s", real=True)
-Jy_s = sympy.Symbol("Jy_s", real=True)
+Jx_s, Jy_s = sympy.symbols("Jx_s Jy_s", real=True)
 # single reservoir / cluster: J^{x(y)}_i (the paper omits k when one reservoir is involved)
 JX = {i: sympy.Symbol(f"Jx_{i}", real=True) for i in (1, 2)}
 JY = {i: sympy.Symbol(f"Jy_{i}", real=True) for i in (1, 2)}
@@ -78,9 +74,7 @@ def xi(omega: sympy.Expr, temperature: sympy.Expr) -> sympy.Expr:
     return sympy.tanh(omega / (2 * temperature))
 
 
-def _e(op: Operator) -> sympy.Expr:
-    """<op> as Expectation symbols (canonical monomials: <sigma^x_S2 sigma^x_S1> is one symbol)."""
-    return expectation(op)
+_e = expectation  # <op> as Expectation symbols (<sigma^x_S2 sigma^x_S1> is one symbol)
 
 
 def sz_expectation(site_name: str) -> Expectation:
@@ -117,11 +111,9 @@ def cluster_model(m: int, name: str) -> CollisionModel:
 
 def two_reservoir_model() -> CollisionModel:
     """S1, S2 in M = 2 distinct common reservoirs R1, R2 (Eq. (18) with k = 1, 2)."""
-    baths = []
-    for k in (1, 2):
-        r = qubit(f"R{k}")
-        baths.append(_reservoir(f"R{k}", [r], OMEGA_RK[k], T_K[k], {i: JXK[i, k] for i in (1, 2)},
-                                {i: JYK[i, k] for i in (1, 2)}, r.x, r.y))
+    rs = {k: qubit(f"R{k}") for k in (1, 2)}
+    baths = [_reservoir(f"R{k}", [r], OMEGA_RK[k], T_K[k], {i: JXK[i, k] for i in (1, 2)},
+                        {i: JYK[i, k] for i in (1, 2)}, r.x, r.y) for k, r in rs.items()]
     h_local, h_int = _system_parts()
     return collision_model(SYSTEM, h_local, baths, h_int, name="two_reservoirs")
 
@@ -150,8 +142,7 @@ def build_parameters() -> dict[str, dict[sympy.Symbol, float]]:
             JY[1]: 0.4, JY[2]: 1.2, JX[1]: 0.6, JX[2]: 1.2}
     two = {omega_S1: 3.0, omega_S2: 3.0, Jx_s: 1.0, Jy_s: 0.5, OMEGA_RK[1]: 3.0,
            OMEGA_RK[2]: 3.0, T_K[1]: 1.0, T_K[2]: 2.0}
-    two.update({JXK[i, k]: (0.4, 1.2)[i - 1] for i in (1, 2) for k in (1, 2)})
-    two.update({JYK[i, k]: (0.4, 1.2)[i - 1] for i in (1, 2) for k in (1, 2)})
+    two.update({j[i, k]: (0.4, 1.2)[i - 1] for j in (JXK, JYK) for i in (1, 2) for k in (1, 2)})
     return {"single": _fig_single(), "cluster_M3": fig7, "two_reservoirs": two,
             "independent": _fig_single()}
 

@@ -2,22 +2,13 @@
 
 Paper: ../shared/papers/memoryless-ness.md.  One system qubit S, H_S = (omega_S/2) sigma_z, meets
 fresh thermal qubit ancillas A, H_A = (omega_A/2) sigma_z at inverse temperature beta, through
-H_SA = sum_lm J_lm sigma_l (x) sigma_m (Eq. (24)), rescaled as V/sqrt(tau) (Sec. II A, g ~
-dt^{-1/2}; the paper's g_0 is absorbed into J_lm).  Variants:
-
-* ``general``: Eq. (24) with every J_lm whose ancilla factor has zero thermal mean (m = x, y);
-* ``xy``: Eq. (26), J_x sigma_x sigma_x + J_y sigma_y sigma_y (Sec. III C, Fig. 1);
-* ``ssc``: Eq. (29), Eq. (26) + J_zy sigma_z (x) sigma_y (Sec. IV A, Fig. 2).
-
-What is decided here (see ``build``): Eqs. (6) [rates], (22), (23), (25), (27) as checks, and
-the steady-state statements of Secs. III B-C and IV A, by computation: the stationary Bloch
-vector is solved exactly from the engine's Heisenberg equations (3 linear equations for one
-qubit), cross-checked with a numeric Liouvillian built directly with matrices and with the
-exact finite-tau collision map (U = exp(-i tau (H_S + H_A + V/sqrt(tau))), Eqs. (20)-(21)).
-
-Sign conventions: the engine's heat current is positive *into the system* (Qdot = -d<H_A>/dt),
-the paper's Eqs. (21), (23) count the heat *into the ancilla* (the opposite sign); the work
-current (switching the coupling on and off) is the same in both.
+H_SA = sum_lm J_lm sigma_l (x) sigma_m (Eq. (24)), rescaled as V/sqrt(tau) (the paper's g_0 is
+absorbed into J_lm).  Variants ``general`` (Eq. (24), ancilla factors of zero thermal mean,
+m = x, y), ``xy`` (Eq. (26), Fig. 1) and ``ssc`` (Eq. (29) = Eq. (26) + J_zy sigma_z sigma_y,
+Fig. 2).  Checks: Eqs. (6), (22), (23), (25), (27); statements of Secs. III B-C and IV A, from
+the engine's exact stationary Bloch vector, its direct Liouvillian and its exact finite-tau
+collisions (:mod:`symthermo.papers.stationary`).  Signs: the engine's heat current is positive
+*into the system*; the paper's Eqs. (21), (23) count the heat *into the ancilla*.
 """
 
 from __future__ import annotations
@@ -49,19 +40,12 @@ REFERENCE = REFERENCES["memoryless_ness"]  # cited in the report, the LaTeX and 
 SOURCES = ("memoryless-ness.md",)
 
 # sites and symbols --------------------------------------------------------------------------
-S = qubit("S")
-A = qubit("A")
-omega_s = sympy.Symbol("omega_S", positive=True)
-omega_a = sympy.Symbol("omega_A", positive=True)
-beta = sympy.Symbol("beta", positive=True)
-J_x = sympy.Symbol("J_x", real=True)
-J_y = sympy.Symbol("J_y", real=True)
-J_zy = sympy.Symbol("J_zy", real=True)
+S, A = qubit("S"), qubit("A")
+omega_s, omega_a, beta = sympy.symbols("omega_S omega_A beta", positive=True)
+J_x, J_y, J_zy = sympy.symbols("J_x J_y J_zy", real=True)
 SYSTEM_AXES = ("x", "y", "z")
 ANCILLA_AXES = ("x", "y")  # sigma_z of a thermal ancilla has a non-zero mean (see notes)
-J_lm = {
-    (l, m): sympy.Symbol(f"J_{l}{m}", real=True) for l in SYSTEM_AXES for m in ANCILLA_AXES
-}
+J_lm = {(l, m): sympy.Symbol(f"J_{l}{m}", real=True) for l in SYSTEM_AXES for m in ANCILLA_AXES}
 TANH_A = sympy.tanh(beta * omega_a / 2)  # -<sigma_z> of the thermal ancilla
 
 BLOCH = tuple(Expectation((("S", k),)) for k in (1, 2, 3))  # <sigma_x>, <sigma_y>, <sigma_z>
