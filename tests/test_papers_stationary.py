@@ -56,7 +56,7 @@ def test_exact_stationary_point_equals_the_numeric_kernel_of_the_liouvillian():
     rho = steady_state(direct_liouvillian(m, POINT)).rho
     exact = [float(ss[expectation(o)].subs(POINT)) for o in BLOCH_OPS]
     assert np.allclose(papers.bloch_vector(rho), exact, atol=1e-12)
-    q_exact = float(papers.stationary_current(m, "heat", ss, "R").subs(POINT))
+    q_exact = float(papers.stationary_current(m, "heat", ss).subs(POINT))  # the only bath
     w_exact = float(papers.stationary_current(m, "work", ss).subs(POINT))
     heat, work = papers.current_totals(m, rho, POINT)
     assert heat["R"] == pytest.approx(q_exact, abs=1e-12)
@@ -71,6 +71,8 @@ def test_open_equations_and_degenerate_points_are_refused():
         papers.stationary_expectations(model(0 * S.x * R.x + gx * S.z * R.x), BLOCH_OPS)
     with pytest.raises(ModelError, match="monomial"):
         papers.stationary_equations(model(), (S.x + S.z,))
+    with pytest.raises(ValueError, match="'heat' or 'work'"):
+        papers.stationary_current(model(), "energy", {})
 
 
 def test_current_totals_against_the_derived_currents():
@@ -144,3 +146,16 @@ def test_collision_step_converges_to_the_derived_currents():
     assert all(f.stationary_dimension == 1 for f in fixed)
     dist = [np.abs(f.rho - rho_me).max() for f in fixed]
     assert dist[1] < dist[0] < 5e-2
+
+
+def test_a_heat_current_of_several_baths_needs_the_bath_named():
+    r1, r2 = qubit("R1"), qubit("R2")
+    baths = [bath(n, ThermalQubit(r, omega=w_r, beta=beta), w_r / 2 * r.z,
+                  {"S": gx * (S.x * r.x + S.y * r.y)}, beta=beta)
+             for n, r in (("R1", r1), ("R2", r2))]
+    m = collision_model([S], w_s / 2 * S.z, baths)
+    ss = papers.stationary_expectations(m, BLOCH_OPS)
+    with pytest.raises(ModelError, match="name the bath"):
+        papers.stationary_current(m, "heat", ss)
+    q1 = papers.stationary_current(m, "heat", ss, "R1")
+    assert sympy.simplify(q1 - papers.stationary_current(m, "heat", ss, "R2")) == 0  # same baths

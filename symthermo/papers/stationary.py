@@ -109,15 +109,27 @@ def stationary_expectations(model: CollisionModel, observables: tuple[Operator, 
             for i, o in enumerate(observables)}
 
 
+def _heat_bath(model: CollisionModel, bath: str | None) -> str:
+    """The bath of a heat current: ``bath``, or the model's only bath."""
+    if bath is not None:
+        return bath
+    if len(model.baths) != 1:
+        raise ModelError(f"{model.name} has {len(model.baths)} baths: name the bath of the heat "
+                         f"current (one of {', '.join(b.name for b in model.baths)})")
+    return model.baths[0].name
+
+
 def stationary_current(model: CollisionModel, kind: str, stationary: Mapping,
                        bath: str | None = None) -> sympy.Expr:
-    """The engine's heat current of ``bath`` (kind ``"heat"``) or total work current (kind
-    ``"work"``) at the stationary expectation values ``stationary``, factored."""
+    """The engine's heat current of ``bath`` (kind ``"heat"``; ``bath`` may be left out when
+    the model has one bath) or total work current (kind ``"work"``) at the stationary
+    expectation values ``stationary``, factored."""
     from ..thermo import heat_current, work_current
 
     if kind not in ("heat", "work"):
         raise ValueError(f"kind must be 'heat' or 'work', got {kind!r}")
-    current = heat_current(model, bath) if kind == "heat" else work_current(model)
+    current = (heat_current(model, _heat_bath(model, bath)) if kind == "heat"
+               else work_current(model))
     return sympy.factor(sympy.cancel(sympy.together(current.xreplace(dict(stationary)))))
 
 
@@ -147,8 +159,8 @@ class SteadyCurrent:
         def route(rng: np.random.Generator) -> tuple[dict, float]:
             params = self.sampling.parameters(self.model, rng)
             ss = steady_summary(self.model, params)
-            value = ss.heat[self.bath or self.model.baths[0].name] if self.kind == "heat" \
-                else ss.work
+            value = (ss.heat[_heat_bath(self.model, self.bath)] if self.kind == "heat"
+                     else ss.work)
             return dict(params), 0.0 if abs(value) < self.zero else value
 
         return route
