@@ -44,7 +44,6 @@ __all__ = [
     "kernel_values",
     "panel_label",
     "partial_trace_last",
-    "plot_lines",
     "require_matplotlib",
     "save",
     "steady_states",
@@ -316,7 +315,7 @@ _PREAMBLE = (
 
 
 # --------------------------------------------------------------------------------------------
-# figure specifications: a sweep's numbers and a panel's curves as data
+# a sweep's numbers, a parameter grid and finished panels
 # --------------------------------------------------------------------------------------------
 
 
@@ -332,16 +331,6 @@ def steady_sweep(model: Any, kernels: Any, values: Mapping[str, Any], initial_st
     out["rho"] = ss.rho
     out["projected"] = ss.projected
     return out
-
-
-def plot_lines(ax: Any, x: Any, lines: Sequence[tuple[Any, Mapping[str, Any]]]) -> None:
-    """``ax.plot(x, y, **style)`` for each ``(y, style)`` in order (``y = []`` with ``x = []``
-    for a legend-only entry: pass ``None`` as y)."""
-    for y, line_style in lines:
-        if y is None:
-            ax.plot([], [], **line_style)
-        else:
-            ax.plot(x, y, **line_style)
 
 
 def finish_panels(axes: Sequence[Any], tags: Sequence[str] | None = None, xlabel: str | None = None,
