@@ -262,8 +262,7 @@ def _statements_iii() -> list[papers.Statement]:
     rho_tau = papers.collision_fixed_point(xy, p27, 0.05).rho
     w20, q21, _ = eqs_20_21(xy, p27, rho_th, 0.05)
     holds = all(g == 0 for g in gibbs_gap) and q27 == 0 and w27 == 0 and s1.dimension == 1
-    out.append(papers.Statement(
-        "Sec. III C, Eq. (27): ESS",
+    out.append(papers.Statement("Sec. III C, Eq. (27): ESS",
         "For J_x = J_y on resonance (omega_S = omega_A) the steady state is the Gibbs state "
         "at the bath's beta and the heat and work currents vanish",
         bool(holds and np.abs(s1.rho - rho_th).max() < 1e-10),
@@ -274,31 +273,26 @@ def _statements_iii() -> list[papers.Statement]:
         f"{_num(s1.heat['E'])}, Wdot = {_num(s1.work)}. Exact collision map at dt = 0.05: fixed "
         f"point max abs(rho - rho_th) = {_num(np.abs(rho_tau - rho_th).max())}, Eq. (20) W = "
         f"{_num(w20)}, Eq. (21) Q = {_num(q21)} per collision (rho_S^th (x) rho_A^th commutes "
-        "with U).",
-    ))
+        "with U)."))
 
     # (2) NESS of Eq. (26) are diagonal; beta_eff law
-    out.append(papers.Statement(
-        "Sec. III C: diagonal NESS",
+    out.append(papers.Statement("Sec. III C: diagonal NESS",
         "Every steady state of Eq. (26) is diagonal in the energy eigenbasis, hence a Gibbs "
         "state at some beta_eff (Eq. (28))", bool(ss[SX] == 0 and ss[SY] == 0),
         f"exact stationary Bloch vector for all J_x, J_y, omega_S, omega_A, beta: "
         f"<sx> = {ss[SX]}, <sy> = {ss[SY]}, <sz> = {sympy.sstr(z_ss)}; so "
-        "tanh(beta_eff omega_S/2) = 2 J_x J_y tanh(beta omega_A/2)/(J_x^2 + J_y^2).",
-    ))
+        "tanh(beta_eff omega_S/2) = 2 J_x J_y tanh(beta omega_A/2)/(J_x^2 + J_y^2)."))
 
     # (3) balanced off resonance: beta_eff omega_S = beta omega_A
     law = sympy.simplify(z_ss.subs(J_y, J_x) + TANH_A)
     w_s, w_a, b0 = 1.5, 1.0, 1.0
     be = _beta_eff(_xy(1.0, b0, w_s, w_a), w_s)
-    out.append(papers.Statement(
-        "Sec. III C: beta_eff off resonance",
+    out.append(papers.Statement("Sec. III C: beta_eff off resonance",
         "For J_x = J_y but omega_S != omega_A, beta_eff omega_S = beta omega_A",
         bool(law == 0 and abs(be * w_s - b0 * w_a) < 1e-10),
         f"exact: <sz>* + tanh(beta omega_A/2) at J_y = J_x simplifies to {law}. "
         f"Matrices at omega_S = {w_s}, omega_A = {w_a}, beta = {b0}: beta_eff = {_num(be)}, "
-        f"beta_eff omega_S = {_num(be * w_s)}.",
-    ))
+        f"beta_eff omega_S = {_num(be * w_s)}."))
 
     # (4) beta_eff(J_y/J_x) on resonance: J_y = 0 infinite temperature, monotonicity, bound
     ratios = [-10.0, -2.0, -1.0, -0.5, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0, 20.0]
@@ -309,45 +303,38 @@ def _statements_iii() -> list[papers.Statement]:
     inc = all(table[b, up[i]] < table[b, up[i + 1]] for b in betas for i in range(len(up) - 1))
     dec = all(table[b, down[i]] > table[b, down[i + 1]]
               for b in betas for i in range(len(down) - 1))
-    out.append(papers.Statement(
-        "Sec. III C, Fig. 1(a): beta_eff vs J_y/J_x",
+    out.append(papers.Statement("Sec. III C, Fig. 1(a): beta_eff vs J_y/J_x",
         "On resonance: J_y/J_x = 0 gives beta_eff = 0 (maximally mixed); beta_eff grows "
         "with J_y/J_x on (0, 1), reaches beta at 1, then decreases towards 0 as J_y/J_x -> oo",
         bool(all(abs(table[b, 0.0]) < 1e-12 and abs(table[b, 1.0] - 1) < 1e-9
                  and table[b, 20.0] < 0.2 for b in betas) and inc and dec),
         f"exact: <sz>* = {sympy.sstr(z_ss)} (odd in J_y/J_x, 0 at J_y = 0, maximal "
         f"abs(2r/(1+r^2)) = 1 at r = +-1). beta_eff/beta from matrices at beta = 1: "
-        f"{rows[1.0]}; at beta = 9: {rows[9.0]}.",
-    ))
+        f"{rows[1.0]}; at beta = 9: {rows[9.0]}."))
     bound = max(abs(v) for v in table.values())
-    out.append(papers.Statement(
-        "Sec. III C: abs(beta_eff/beta) <= 1",
+    out.append(papers.Statement("Sec. III C: abs(beta_eff/beta) <= 1",
         "On resonance abs(beta_eff/beta) <= 1 for every J_y/J_x: the system is never colder "
         "than the bath", bool(bound <= 1 + 1e-9),
         "abs(2 J_x J_y/(J_x^2 + J_y^2)) <= 1 and atanh is increasing, so abs(beta_eff) <= beta; "
         "max abs(beta_eff/beta) over the grid above (5 temperatures x 13 ratios) = "
-        f"{_num(bound)} (equality at J_y/J_x = +-1).",
-    ))
+        f"{_num(bound)} (equality at J_y/J_x = +-1)."))
     colder = all(abs(table[betas[i], r]) > abs(table[betas[i + 1], r]) - 1e-12
                  for r in ratios if abs(abs(r) - 1) > 1e-12 and r != 0.0
                  for i in range(len(betas) - 1))
-    out.append(papers.Statement(
-        "Sec. III C: colder baths, further from equilibrium",
+    out.append(papers.Statement("Sec. III C: colder baths, further from equilibrium",
         "Cold environments maintain NESS further from equilibrium relative to the bath "
         "temperature (abs(beta_eff/beta) decreases as beta grows)", bool(colder),
         "beta_eff/beta at J_y/J_x = 0.5 for beta = 1, 3, 5, 7, 9: "
         + ", ".join(_num(table[b, 0.5], 4) for b in betas)
         + "; at J_y/J_x = -0.5: " + ", ".join(_num(table[b, -0.5], 4) for b in betas)
         + " (beta_eff/beta = (2/(beta omega)) atanh(c tanh(beta omega/2)), c = 2r/(1+r^2), "
-        "decreases from c to 0).",
-    ))
+        "decreases from c to 0)."))
 
     # (5) negative beta_eff for J_y/J_x < 0, ancilla not inverted; active state
     negative = [(b, r) for b in betas for r in ratios if r < 0]
     z_m = bloch_of(_xy(-0.5, 1.0).rho)[2]
     ergotropy = max(0.0, z_m)  # diagonal qubit, omega_S = 1: E = omega_S (p1 - p0) if p1 > p0
-    out.append(papers.Statement(
-        "Sec. III C: negative effective temperature",
+    out.append(papers.Statement("Sec. III C: negative effective temperature",
         "For J_y/J_x < 0 the NESS has inverted populations (beta_eff < 0) at every bath "
         "temperature, without inverted ancillas; these NESS are active (work extractable)",
         bool(all(table[k] < 0 for k in negative) and z_m > 0 and ergotropy > 0),
@@ -355,8 +342,7 @@ def _statements_iii() -> list[papers.Statement]:
         "-J_y/J_x while <sigma_z>_A = -tanh(beta omega_A/2) < 0; beta_eff < 0 at all "
         f"{len(negative)} grid points with J_y/J_x < 0. At J_y/J_x = -1/2, beta = 1: <sz>* = "
         f"{_num(z_m)}, beta_eff = {_num(beta_eff_of(z_m, 1.0))}, ergotropy "
-        f"omega_S <sz>* = {_num(ergotropy)}.",
-    ))
+        f"omega_S <sz>* = {_num(ergotropy)}."))
 
     # (6) first law at the steady state
     rng = np.random.default_rng(7)
@@ -365,8 +351,7 @@ def _statements_iii() -> list[papers.Statement]:
         for _ in range(3))]
     q_c, w_c = steady_currents(MODELS["ssc"], bloch_steady_state(MODELS["ssc"]))
     exact_sum = [sympy.simplify(q_ss + w_ss), sympy.simplify(q_c + w_c)]
-    out.append(papers.Statement(
-        "Sec. III B: Qdot + Wdot = 0 at the steady state",
+    out.append(papers.Statement("Sec. III B: Qdot + Wdot = 0 at the steady state",
         "At every steady state heat and work currents are equal and opposite "
         "(heat counted into the system)",
         bool(all(e == 0 for e in exact_sum) and all(abs(q + w) < 1e-10 for q, w in sums)),
@@ -375,8 +360,7 @@ def _statements_iii() -> list[papers.Statement]:
         "steady state): (Qdot, Wdot) = " + "; ".join(f"({_num(q)}, {_num(w)})" for q, w in sums)
         + ". With the printed signs of Eqs. (22)-(23) (heat into the environment) the two "
         "currents are equal, Wdot = Qdot_paper, not opposite; 'equal and opposite' needs the "
-        "heat counted into the system (or the sign of Eq. (20)).",
-    ))
+        "heat counted into the system (or the sign of Eq. (20))."))
 
     # (7) currents of Eq. (26): only J_x^2 = J_y^2 gives zero currents (also off resonance)
     off = [(1.0, 1.5, 1.0), (-1.0, 1.0, 1.0), (0.5, 1.0, 1.0), (0.0, 1.0, 1.0), (-0.5, 1.0, 1.0)]
@@ -399,16 +383,14 @@ def _statements_iii() -> list[papers.Statement]:
         "the remark after Eq. (20) says W vanishes only for couplings commuting with H_S + H_A. "
         f"J_y = -J_x on resonance: beta_eff = {_num(_beta_eff(v_minus))}, "
         f"Qdot = {_num(v_minus.heat['E'])}. Non-zero cases (J_y/J_x = 0.5, 0, -0.5): Qdot "
-        + ", ".join(_num(vals[r, 1.0, 1.0].heat["E"]) for r in (0.5, 0.0, -0.5)) + ".",
-    ))
+        + ", ".join(_num(vals[r, 1.0, 1.0].heat["E"]) for r in (0.5, 0.0, -0.5)) + "."))
 
     # (8) larger currents at higher effective temperature, max at J_y/J_x = 0 (Fig. 1)
     fig1 = [-0.5, 0.0, 0.5, 1.0]
     fig1_q = {r: _xy(r).heat["E"] for r in fig1}
     grid = [abs(_xy(r).heat["E"]) for r in np.linspace(0.0, 1.0, 11)]
     mono = all(grid[i] > grid[i + 1] for i in range(len(grid) - 1))
-    out.append(papers.Statement(
-        "Sec. III C, Fig. 1(b)-(d): housekeeping currents",
+    out.append(papers.Statement("Sec. III C, Fig. 1(b)-(d): housekeeping currents",
         "Higher effective temperatures go with larger heat and work currents, the largest "
         "at J_y/J_x = 0", bool(mono and max(fig1, key=lambda r: abs(fig1_q[r])) == 0.0),
         "J_x = 1, omega_S = omega_A = 1, beta = 1, steady Qdot (into S) at J_y/J_x = "
@@ -416,8 +398,7 @@ def _statements_iii() -> list[papers.Statement]:
         + "; abs(Qdot) = omega_A tanh(beta omega_A/2)(1 - r^2)^2/(1 + r^2) decreases on "
         "0 <= abs(r) <= 1 while abs(beta_eff) increases. Holds for the plotted ratios "
         "(abs(r) <= 1 at fixed J_x); for r > 1 at fixed J_x the current grows again "
-        f"(r = 3: {_num(_xy(3.0).heat['E'])}), since the overall coupling grows.",
-    ))
+        f"(r = 3: {_num(_xy(3.0).heat['E'])}), since the overall coupling grows."))
     return out
 
 
@@ -437,8 +418,7 @@ def _finite_tau_statements() -> list[papers.Statement]:
     ratios = [e[i] / e[i + 1] for e in (err_q, err_w_minus) for i in range(2)]
     table = "; ".join(
         f"tau = {t:g}: W20/tau = {_num(w, 8)}, Q21/tau = {_num(q, 8)}" for t, w, q in rows)
-    return [papers.Statement(
-        "Eqs. (20)-(23): finite tau -> 0",
+    return [papers.Statement("Eqs. (20)-(23): finite tau -> 0",
         "The exact per-collision heat and work of Eqs. (20)-(21), divided by tau, converge "
         "to the derived currents as tau -> 0 (U = exp(-i tau (H_S + H_A + V/sqrt(tau))))",
         bool(all(1.6 < r < 2.4 for r in ratios) and err_q[-1] < 1e-2 and err_w_minus[-1] < 1e-2),
@@ -449,8 +429,7 @@ def _finite_tau_statements() -> list[papers.Statement]:
         + ", abs(W20/tau + Wdot) = " + ", ".join(_num(e, 3) for e in err_w_minus)
         + "; ratios per halving of tau: " + ", ".join(_num(r, 3) for r in ratios)
         + " (linear convergence). Q21/tau -> Eq. (23) = -Qdot_engine; W20/tau -> -Eq. (22).",
-    ), papers.Statement(
-        "Eq. (22) vs Eq. (20)",
+    ), papers.Statement("Eq. (22) vs Eq. (20)",
         "Eq. (22) is the limit dt -> 0 of W(dt)/dt with W(dt) as printed in Eq. (20)",
         bool(abs(rows[-1][1] - w_der) < 1e-2),
         f"at tau = {taus[-1]:g}: W20/tau = {_num(rows[-1][1], 8)} while Eq. (22) = "
@@ -482,8 +461,7 @@ def _statements_iv() -> list[papers.Statement]:
     # (1) SSC need both terms
     alphas = [0.0, math.pi / 8, math.pi / 4, 3 * math.pi / 8]
     c_fixed = {a: l1_coherence(_ssc(*_fig2_couplings(a, "fixed")).rho) for a in alphas}
-    out.append(papers.Statement(
-        "Sec. IV A: SSC need both terms",
+    out.append(papers.Statement("Sec. IV A: SSC need both terms",
         "Eq. (29) yields steady-state coherence only when both the perpendicular "
         "(J_x, J_y) and the parallel (J_zy) terms are present; either alone gives none",
         bool(c_fixed[0.0] < 1e-12 and all(c_fixed[a] > 1e-3 for a in alphas[1:])),
@@ -493,8 +471,7 @@ def _statements_iv() -> list[papers.Statement]:
         f"(matrices, J_y = J_zy = 0.5: C = {_num(l1_coherence(_ssc(0.0, 0.5, 0.5).rho))}); "
         "parallel term alone is pure dephasing (diagonal steady states). l1 coherence at "
         "J_x = 2 J_y = 1, omega = 1, beta = 1, alpha = 0, pi/8, pi/4, 3pi/8: "
-        + ", ".join(_num(c_fixed[a], 4) for a in alphas) + ".",
-    ))
+        + ", ".join(_num(c_fixed[a], 4) for a in alphas) + "."))
 
     # (2) maximal SSC near alpha = pi/4 and at zero temperature
     grid = np.linspace(0.0, 0.49 * math.pi, 981)
@@ -505,8 +482,7 @@ def _statements_iv() -> list[papers.Statement]:
     by_beta = [coherence(math.pi / 4, "fixed", b=b) for b in (1.0, 3.0, 5.0, 7.0, 9.0)]
     a_small = grid[int(np.argmax([coherence(a, "fixed", w=0.01) for a in grid]))]
     near = all(abs(best[r][0] - math.pi / 4) < 0.05 * math.pi for r in best)
-    out.append(papers.Statement(
-        "Sec. IV A, Fig. 2(a): maximal SSC",
+    out.append(papers.Statement("Sec. IV A, Fig. 2(a): maximal SSC",
         "The SSC is maximal at alpha = pi/4 and for a zero-temperature environment, and "
         "decreases monotonically with the bath temperature",
         bool(near and all(by_beta[i] < by_beta[i + 1] for i in range(len(by_beta) - 1))),
@@ -519,21 +495,18 @@ def _statements_iv() -> list[papers.Statement]:
         f"J_x = 2 J_y = 1 fixed (Fig. 2 caption); alpha*/pi = {best['eq31'][0] / math.pi:.4f} "
         f"(C = {_num(best['eq31'][1], 4)}) with the normalised Eq. (31); alpha*/pi = "
         f"{a_small / math.pi:.4f} for omega_S = 0.01. So the maximum is at pi/4 only "
-        "approximately (exactly in the limit omega_S << J).",
-    ))
+        "approximately (exactly in the limit omega_S << J)."))
 
     # (3) equal and opposite, non-zero currents for every alpha
     nums = {a: _ssc(*_fig2_couplings(a, "fixed")) for a in alphas}
-    out.append(papers.Statement(
-        "Sec. IV A, Fig. 2(b)-(c): currents of the coherent NESS",
+    out.append(papers.Statement("Sec. IV A, Fig. 2(b)-(c): currents of the coherent NESS",
         "For Eq. (29) the NESS is supported by non-zero, equal and opposite heat and work "
         "currents for every alpha",
         bool(all(abs(v.heat["E"] + v.work) < 1e-10 and abs(v.heat["E"]) > 1e-3
                  for v in nums.values())),
         "J_x = 2 J_y = 1, omega = 1, beta = 1, (Qdot into S, Wdot) at alpha = 0, pi/8, "
         "pi/4, 3pi/8: " + "; ".join(f"({_num(v.heat['E'])}, {_num(v.work)})"
-                                   for v in nums.values()) + ".",
-    ))
+                                   for v in nums.values()) + "."))
 
     # (4) SSC increases the heat current w.r.t. alpha = 0
     nums31 = {a: _ssc(*_fig2_couplings(a, "eq31")) for a in alphas}
@@ -543,8 +516,7 @@ def _statements_iv() -> list[papers.Statement]:
              J_zy: _fig2_couplings(a, "fixed")[2]}
         rho_t = papers.collision_fixed_point(ssc, p, 0.05).rho
         tau_q.append(eqs_20_21(ssc, p, rho_t, 0.05)[1] / 0.05)
-    out.append(papers.Statement(
-        "Sec. IV A: SSC raise the heat current",
+    out.append(papers.Statement("Sec. IV A: SSC raise the heat current",
         "The steady-state heat current (and entropy production rate) is increased by the "
         "SSC with respect to alpha = 0",
         bool(all(abs(nums[a].heat["E"]) > abs(nums[0.0].heat["E"]) for a in alphas[1:])),
@@ -555,15 +527,13 @@ def _statements_iv() -> list[papers.Statement]:
         + "; exact collision map at dt = 0.05 (fixed J_x), Eq. (21) Q/dt at its fixed point: "
         + ", ".join(_num(q, 4) for q in tau_q)
         + ". The current drops at pi/8 and pi/4 and exceeds the alpha = 0 value only at "
-        "3pi/8 (entropy production rate beta abs(Qdot) at a steady state: same ordering).",
-    ))
+        "3pi/8 (entropy production rate beta abs(Qdot) at a steady state: same ordering)."))
 
     # (5) J_y = 0: currents unaffected by the SSC
     jy0 = [_ssc(1.0, 0.0, math.tan(a)) for a in alphas]
     fig1_dd = _xy(0.0).heat["E"]
     pops_same = all(abs(bloch_of(v.rho)[2]) < 1e-12 for v in jy0)
-    out.append(papers.Statement(
-        "Sec. IV A: J_y = 0",
+    out.append(papers.Statement("Sec. IV A: J_y = 0",
         "For J_y = 0 in Eq. (29) the steady-state heat, work and entropy currents are not "
         "affected by the SSC: they equal those of J_x sigma_x sigma_x alone (Fig. 1, "
         "J_y/J_x = 0)", bool(all(abs(v.heat["E"] - fig1_dd) < 1e-8 for v in jy0)),
@@ -574,8 +544,7 @@ def _statements_iv() -> list[papers.Statement]:
         + ("The populations are unaffected (<sz>* = 0 for all J_zy, exact <sz>* is proportional"
            " to J_y), " if pops_same else "")
         + "but the parallel term exchanges energy with the ancilla itself (its sigma_y^A does "
-        "not commute with H_A): Qdot contains -J_zy^2 omega_A tanh(beta omega_A/2).",
-    ))
+        "not commute with H_A): Qdot contains -J_zy^2 omega_A tanh(beta omega_A/2)."))
 
     # (6) uniqueness / initial-state dependence: relaxation of the direct Liouvillian
     rel = []
@@ -593,15 +562,13 @@ def _statements_iv() -> list[papers.Statement]:
         "between the evolutions from the ground and the excited state: "
         + ", ".join(_num(x, 3) for x in dists)
     )
-    out.append(papers.Statement(
-        "Sec. IV A: initial-state dependence",
+    out.append(papers.Statement("Sec. IV A: initial-state dependence",
         "With the parallel term of Eq. (29) the steady state is no longer strictly unique "
         "(it depends on the initial state)", bool(not all(r.dimension == 1 for r in rel)),
         f"exact: det of the Bloch matrix = {sympy.sstr(det)}, non-zero unless "
         "J_x = J_y = 0 (pure dephasing): the stationary state of the master equation is unique "
         f"for every alpha < pi/2. {spectrum}. The dependence seen at finite times is slow "
-        "relaxation, not a non-unique steady state.",
-    ))
+        "relaxation, not a non-unique steady state."))
     out.append(papers.Statement(
         "Sec. IV A: initial-state dependence is small for J_zy < sqrt(J_x^2 + J_y^2)",
         "The initial-state dependence is small when the perpendicular term dominates "
@@ -609,8 +576,7 @@ def _statements_iv() -> list[papers.Statement]:
         f"{spectrum} (the paper's final time t = n dt = 50): negligible up to "
         "alpha = pi/4, visible only as alpha -> pi/2 where the perpendicular weight cos alpha "
         "of Eq. (31) vanishes. With J_x = 2 J_y = 1 fixed (Fig. 2 reading) the population rate "
-        "stays 2 (J_x^2 + J_y^2) = 2.5 for every alpha.",
-    ))
+        "stays 2 (J_x^2 + J_y^2) = 2.5 for every alpha."))
     return out
 
 
