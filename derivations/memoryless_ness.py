@@ -24,11 +24,9 @@ from symthermo.algebra import operator_sum, qubit
 from symthermo.algebra.expectation import Expectation
 from symthermo.emit.quantity import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
-from symthermo.numeric.matrices import evaluate
 from symthermo.numeric.measures import l1_coherence
 from symthermo.numeric.model_matrices import random_density_matrix
-from symthermo.papers import bloch_vector as bloch_of
-from symthermo.papers import gksl_heisenberg, sandwich
+from symthermo.papers import bloch_vector, gksl_heisenberg, sandwich
 from symthermo.papers import inverse_temperature_of_bloch_z as beta_eff_of
 from symthermo.papers import number_text as _num
 from symthermo.states import DiagonalState, ThermalQubit, trace_out
@@ -48,18 +46,16 @@ ANCILLA_AXES = ("x", "y")  # sigma_z of a thermal ancilla has a non-zero mean (s
 J_lm = {(l, m): sympy.Symbol(f"J_{l}{m}", real=True) for l in SYSTEM_AXES for m in ANCILLA_AXES}
 TANH_A = sympy.tanh(beta * omega_a / 2)  # -<sigma_z> of the thermal ancilla
 
-BLOCH = tuple(Expectation((("S", k),)) for k in (1, 2, 3))  # <sigma_x>, <sigma_y>, <sigma_z>
-SX, SY, SZ = BLOCH
+SX, SY, SZ = BLOCH = tuple(Expectation((("S", k),)) for k in (1, 2, 3))  # <sigma_x,y,z>
 
-H_S = omega_s / 2 * S.z
-H_A = omega_a / 2 * A.z
+H_S, H_A = omega_s / 2 * S.z, omega_a / 2 * A.z
 ANCILLA = ThermalQubit(A, omega=omega_a, beta=beta)
 
 
 def coupling(variant: str):
-    """H_SA of a variant (Eq. (24) restricted to zero-mean ancilla factors, (26) or (29))."""
+    """H_SA of a variant: Eq. (24), sum_lm J_lm sigma_l (x) sigma_m restricted to zero-mean
+    ancilla factors, Eq. (26) or Eq. (29)."""
     if variant == "general":
-        # Eq. (24): sum_{lm} J_lm sigma_l (x) sigma_m
         return operator_sum(j * getattr(S, l) * getattr(A, m) for (l, m), j in J_lm.items())
     if variant == "xy":
         return J_x * S.x * A.x + J_y * S.y * A.y  # Eq. (26)
@@ -74,6 +70,9 @@ def make_model(variant: str) -> CollisionModel:
 
 
 MODELS = {v: make_model(v) for v in ("general", "xy", "ssc")}
+KERNEL_SITES = (S,)
+#: Eq. (27)'s model: Eq. (26) with J_y = J_x on resonance (omega_S = omega_A), energy preserving.
+M27 = MODELS["xy"].subs({J_y: J_x, omega_s: omega_a})
 
 # Figure defaults: omega_S = omega_A = 1 (times in units of 1/omega_S), beta = 1; Fig. 1 ratio
 # J_y/J_x = 1/2 (dashed); Fig. 2: J_x = 2 J_y = 1 and alpha = pi/8 (dotted), with
@@ -90,8 +89,7 @@ PARAMETERS = {
 }
 
 #: Random points: omega_S, omega_A in [0.5, 2], beta in [0.2, 2], couplings in [-1, 1].
-SAMPLING = papers.Sampling(ranges={"omega_S": (0.5, 2.0), "omega_A": (0.5, 2.0),
-                                   "beta": (0.2, 2.0)}, default=(-1.0, 1.0))
+SAMPLING = papers.Sampling(ranges={"omega_*": (0.5, 2.0), "beta": (0.2, 2.0)}, default=(-1.0, 1.0))
 #: Eq. (25): beta in [0.2, 3], then omega_A in [0.5, 2].
 EQ25_SAMPLING = papers.Sampling(draw=lambda rng, _: {beta: float(rng.uniform(0.2, 3.0)),
                                                      omega_a: float(rng.uniform(0.5, 2.0))})
@@ -105,8 +103,7 @@ EQ27_SAMPLING = papers.Sampling(draw=lambda rng, _: {J_x: float(rng.uniform(0.3,
 
 
 def bloch_steady_state(model: CollisionModel) -> dict[Expectation, sympy.Expr]:
-    """The exact stationary Bloch vector from the engine's Heisenberg equations (3 linear
-    equations for one qubit, :func:`symthermo.papers.stationary_expectations`)."""
+    """The exact stationary Bloch vector (:func:`symthermo.papers.stationary_expectations`)."""
     return papers.stationary_expectations(model, (S.x, S.y, S.z))
 
 
@@ -116,15 +113,9 @@ def steady_currents(model: CollisionModel, ss) -> tuple[sympy.Expr, sympy.Expr]:
             papers.stationary_current(model, "work", ss))
 
 
-def _eq27_model() -> CollisionModel:
-    """Eq. (26) with J_y = J_x on resonance (omega_S = omega_A): energy preserving."""
-    return MODELS["xy"].subs({J_y: J_x, omega_s: omega_a})
-
-
 def eqs_20_21(model: CollisionModel, params, rho_s: np.ndarray, tau: float):
-    """(W, Q, rho_S') of one exact collision as printed: Eq. (20) W = Tr[(U^dag H_SA U - H_SA)
-    rho] is minus the engine's switching work, Eq. (21) Q = Tr[(U^dag H_A U - H_A) rho] minus
-    the engine's heat into S; rho_S' of Eq. (2)."""
+    """(W, Q, rho_S') of one exact collision with the printed signs: Eq. (20) W is minus the
+    engine's switching work, Eq. (21) Q minus its heat into S; rho_S' of Eq. (2)."""
     e = papers.collision_step(model, params, rho_s, tau)
     return -e.switching_work, -float(e.heat[0]), e.rho_after
 
@@ -165,16 +156,12 @@ def printed_eq25_first_entry() -> sympy.Expr:
 
 
 def checks() -> list[papers.Check]:
-    """The printed equations; derived sides and matrix routes come from the engine quantities
-    (``of=``), and the framework compares them (:func:`symthermo.papers.decide`)."""
+    """The printed equations; the engine quantities (``of=``) give derived sides and routes."""
     general = MODELS["general"]
-    m27 = _eq27_model()
     return [papers.Check(
-        label="Eq. (6)",
-        quantity="d<sigma^z_S>/dt from the GKSL generator with the printed rates "
+        "Eq. (6)", "d<sigma^z_S>/dt from the GKSL generator with the printed rates "
         "gamma_jk = g0^2 Tr_A[A_k^dag A_j] (coupling of Eq. (24), ancilla factors x, y)",
-        printed=printed_eq6_sigma_z(),
-        difference_kind="paper error",
+        printed_eq6_sigma_z(), difference_kind="paper error",
         note="The printed rate gamma_jk = g0^2 Tr_A[A_k^dag A_j] has no ancilla state; the line "
         "before Eq. (5) has Tr_A[V (rho_S (x) rho_A) V^dag], so the rate is "
         "g0^2 Tr_A[rho_A A_k^dag A_j] (the engine's). Without rho_A the rates of a qubit "
@@ -183,46 +170,38 @@ def checks() -> list[papers.Check]:
         "<A_k^dag A_j>_A, as 'auto-correlation function' suggests, it is the engine's rate.)",
         of=papers.Heisenberg(general, S.z, SAMPLING),
     ), papers.Check(
-        label="Eq. (22)",
-        quantity="work current Wdot (switching the coupling on and off), general coupling",
-        printed=printed_eq22("general"),
+        "Eq. (22)", "work current Wdot (switching the coupling on and off), general coupling",
+        printed_eq22("general"),
         note="H_SA in Eqs. (22)-(23) read as g0 V (the coupling without the 1/sqrt(dt) "
         "rescaling), as the limit requires. VXV - {V^2, X}/2 = -[V, [V, X]]/2, the engine's "
         "form. The limit of Eq. (20) as printed is minus this (see the statement on Eq. (20)).",
         of=papers.WorkCurrent(general, None, "total", SAMPLING),
     ), papers.Check(
-        label="Eq. (23)",
-        quantity="heat current Qdot, general coupling",
-        printed=printed_eq23("general"),
+        "Eq. (23)", "heat current Qdot, general coupling", printed_eq23("general"),
         mapping=lambda e: -e,
         mapping_note="the paper's Qdot (Eqs. (11), (21), (23)) is the energy gained by the "
         "environment; the engine's heat current is positive into the system: "
         "Qdot_engine = -Qdot_paper",
         of=papers.HeatCurrent(general, "E", "total", SAMPLING),
     ), papers.Check(
-        label="Eq. (25)",
-        quantity="thermal ancilla state rho_A^th, first diagonal entry",
-        printed=printed_eq25_first_entry(),
-        derived=ANCILLA.populations()[0],
-        mapping=lambda e: 1 - e,
+        "Eq. (25)", "thermal ancilla state rho_A^th, first diagonal entry",
+        printed_eq25_first_entry(), ANCILLA.populations()[0], mapping=lambda e: 1 - e,
         mapping_note="the printed matrix is written in the ordered basis (|1>, |0>) (excited "
         "state first, textbook sigma_z = diag(1, -1)); the engine's index 0 is |0> (ground), "
         "so the printed first entry is our <1|rho|1> = 1 - <0|rho|0>",
         of=papers.AncillaExpectation(MODELS["xy"], "E", (1 - A.z) / 2, EQ25_SAMPLING),
     ), papers.Check(
-        label="Eq. (27), work",
-        quantity="steady-state work current, Eq. (26) with J_x = J_y and omega_S = omega_A",
-        printed=sympy.Integer(0),
+        "Eq. (27), work",
+        "steady-state work current, Eq. (26) with J_x = J_y and omega_S = omega_A", sympy.S.Zero,
         note="derived: the engine's work current at the exact stationary Bloch vector of the "
         "engine's Heisenberg equations; matrix route: work from matrices at the numeric "
         "steady state of the Liouvillian built from matrices",
-        of=papers.SteadyCurrent(m27, "work", (S.x, S.y, S.z), None, EQ27_SAMPLING),
+        of=papers.SteadyCurrent(M27, "work", (S.x, S.y, S.z), None, EQ27_SAMPLING),
     ), papers.Check(
-        label="Eq. (27), heat",
-        quantity="steady-state heat current, Eq. (26) with J_x = J_y and omega_S = omega_A",
-        printed=sympy.Integer(0),
+        "Eq. (27), heat",
+        "steady-state heat current, Eq. (26) with J_x = J_y and omega_S = omega_A", sympy.S.Zero,
         note="as for the work; zero in either sign convention",
-        of=papers.SteadyCurrent(m27, "heat", (S.x, S.y, S.z), "E", EQ27_SAMPLING),
+        of=papers.SteadyCurrent(M27, "heat", (S.x, S.y, S.z), "E", EQ27_SAMPLING),
     )]
 
 
@@ -242,7 +221,7 @@ def _ssc(jx: float, jy: float, jzy: float, b: float = 1.0):
 
 
 def _beta_eff(ss, w_s: float = 1.0) -> float:
-    return beta_eff_of(bloch_of(ss.rho)[2], w_s)
+    return beta_eff_of(bloch_vector(ss.rho)[2], w_s)
 
 
 def _statements_iii() -> list[papers.Statement]:
@@ -250,12 +229,10 @@ def _statements_iii() -> list[papers.Statement]:
     ss = bloch_steady_state(xy)
     q_ss, w_ss = steady_currents(xy, ss)
     z_ss = ss[SZ]
-
     # (1) ESS at J_x = J_y on resonance, Eq. (27)
-    ss27 = bloch_steady_state(_eq27_model())
-    gibbs_gap = [sympy.simplify(ss27[SX]), sympy.simplify(ss27[SY]),
-                 sympy.simplify(ss27[SZ] + TANH_A)]
-    q27, w27 = steady_currents(_eq27_model(), ss27)
+    ss27 = bloch_steady_state(M27)
+    gibbs_gap = [sympy.simplify(e) for e in (ss27[SX], ss27[SY], ss27[SZ] + TANH_A)]
+    q27, w27 = steady_currents(M27, ss27)
     s1 = _xy(1.0)
     rho_th = np.diag([(1 + math.tanh(0.5)) / 2, (1 - math.tanh(0.5)) / 2])
     p27 = {J_x: 1.0, J_y: 1.0, omega_s: 1.0, omega_a: 1.0, beta: 1.0}
@@ -274,7 +251,6 @@ def _statements_iii() -> list[papers.Statement]:
         f"point max abs(rho - rho_th) = {_num(np.abs(rho_tau - rho_th).max())}, Eq. (20) W = "
         f"{_num(w20)}, Eq. (21) Q = {_num(q21)} per collision (rho_S^th (x) rho_A^th commutes "
         "with U)."))
-
     # (2) NESS of Eq. (26) are diagonal; beta_eff law
     out.append(papers.Statement("Sec. III C: diagonal NESS",
         "Every steady state of Eq. (26) is diagonal in the energy eigenbasis, hence a Gibbs "
@@ -282,7 +258,6 @@ def _statements_iii() -> list[papers.Statement]:
         f"exact stationary Bloch vector for all J_x, J_y, omega_S, omega_A, beta: "
         f"<sx> = {ss[SX]}, <sy> = {ss[SY]}, <sz> = {sympy.sstr(z_ss)}; so "
         "tanh(beta_eff omega_S/2) = 2 J_x J_y tanh(beta omega_A/2)/(J_x^2 + J_y^2)."))
-
     # (3) balanced off resonance: beta_eff omega_S = beta omega_A
     law = sympy.simplify(z_ss.subs(J_y, J_x) + TANH_A)
     w_s, w_a, b0 = 1.5, 1.0, 1.0
@@ -293,7 +268,6 @@ def _statements_iii() -> list[papers.Statement]:
         f"exact: <sz>* + tanh(beta omega_A/2) at J_y = J_x simplifies to {law}. "
         f"Matrices at omega_S = {w_s}, omega_A = {w_a}, beta = {b0}: beta_eff = {_num(be)}, "
         f"beta_eff omega_S = {_num(be * w_s)}."))
-
     # (4) beta_eff(J_y/J_x) on resonance: J_y = 0 infinite temperature, monotonicity, bound
     ratios = [-10.0, -2.0, -1.0, -0.5, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0, 20.0]
     betas = [1.0, 3.0, 5.0, 7.0, 9.0]
@@ -329,10 +303,9 @@ def _statements_iii() -> list[papers.Statement]:
         + "; at J_y/J_x = -0.5: " + ", ".join(_num(table[b, -0.5], 4) for b in betas)
         + " (beta_eff/beta = (2/(beta omega)) atanh(c tanh(beta omega/2)), c = 2r/(1+r^2), "
         "decreases from c to 0)."))
-
     # (5) negative beta_eff for J_y/J_x < 0, ancilla not inverted; active state
     negative = [(b, r) for b in betas for r in ratios if r < 0]
-    z_m = bloch_of(_xy(-0.5, 1.0).rho)[2]
+    z_m = bloch_vector(_xy(-0.5, 1.0).rho)[2]
     ergotropy = max(0.0, z_m)  # diagonal qubit, omega_S = 1: E = omega_S (p1 - p0) if p1 > p0
     out.append(papers.Statement("Sec. III C: negative effective temperature",
         "For J_y/J_x < 0 the NESS has inverted populations (beta_eff < 0) at every bath "
@@ -343,7 +316,6 @@ def _statements_iii() -> list[papers.Statement]:
         f"{len(negative)} grid points with J_y/J_x < 0. At J_y/J_x = -1/2, beta = 1: <sz>* = "
         f"{_num(z_m)}, beta_eff = {_num(beta_eff_of(z_m, 1.0))}, ergotropy "
         f"omega_S <sz>* = {_num(ergotropy)}."))
-
     # (6) first law at the steady state
     rng = np.random.default_rng(7)
     sums = [(s.heat["E"], s.work) for s in (
@@ -361,7 +333,6 @@ def _statements_iii() -> list[papers.Statement]:
         + ". With the printed signs of Eqs. (22)-(23) (heat into the environment) the two "
         "currents are equal, Wdot = Qdot_paper, not opposite; 'equal and opposite' needs the "
         "heat counted into the system (or the sign of Eq. (20))."))
-
     # (7) currents of Eq. (26): only J_x^2 = J_y^2 gives zero currents (also off resonance)
     off = [(1.0, 1.5, 1.0), (-1.0, 1.0, 1.0), (0.5, 1.0, 1.0), (0.0, 1.0, 1.0), (-0.5, 1.0, 1.0)]
     vals = {k: _xy(k[0], 1.0, k[1], k[2]) for k in off}
@@ -384,7 +355,6 @@ def _statements_iii() -> list[papers.Statement]:
         f"J_y = -J_x on resonance: beta_eff = {_num(_beta_eff(v_minus))}, "
         f"Qdot = {_num(v_minus.heat['E'])}. Non-zero cases (J_y/J_x = 0.5, 0, -0.5): Qdot "
         + ", ".join(_num(vals[r, 1.0, 1.0].heat["E"]) for r in (0.5, 0.0, -0.5)) + "."))
-
     # (8) larger currents at higher effective temperature, max at J_y/J_x = 0 (Fig. 1)
     fig1 = [-0.5, 0.0, 0.5, 1.0]
     fig1_q = {r: _xy(r).heat["E"] for r in fig1}
@@ -408,8 +378,8 @@ def _finite_tau_statements() -> list[papers.Statement]:
     params = SAMPLING.parameters(general, rng)
     rho = random_density_matrix(2, rng)
     heat_eng, w_eng = papers.current_totals(general, rho, params)
-    w_der = float(evaluate(work_current(general), rho, (S,), params).real)
-    q_der = float(evaluate(heat_current(general, "E"), rho, (S,), params).real)
+    heat_der, w_der = papers.derived_totals(general, rho, params)
+    q_der = heat_der["E"]
     taus = [4e-3, 2e-3, 1e-3]
     rows = [(tau, w / tau, q / tau)
             for tau, (w, q, _) in ((t, eqs_20_21(general, params, rho, t)) for t in taus)]
@@ -472,7 +442,6 @@ def _statements_iv() -> list[papers.Statement]:
         "parallel term alone is pure dephasing (diagonal steady states). l1 coherence at "
         "J_x = 2 J_y = 1, omega = 1, beta = 1, alpha = 0, pi/8, pi/4, 3pi/8: "
         + ", ".join(_num(c_fixed[a], 4) for a in alphas) + "."))
-
     # (2) maximal SSC near alpha = pi/4 and at zero temperature
     grid = np.linspace(0.0, 0.49 * math.pi, 981)
     best = {}
@@ -496,7 +465,6 @@ def _statements_iv() -> list[papers.Statement]:
         f"(C = {_num(best['eq31'][1], 4)}) with the normalised Eq. (31); alpha*/pi = "
         f"{a_small / math.pi:.4f} for omega_S = 0.01. So the maximum is at pi/4 only "
         "approximately (exactly in the limit omega_S << J)."))
-
     # (3) equal and opposite, non-zero currents for every alpha
     nums = {a: _ssc(*_fig2_couplings(a, "fixed")) for a in alphas}
     out.append(papers.Statement("Sec. IV A, Fig. 2(b)-(c): currents of the coherent NESS",
@@ -507,7 +475,6 @@ def _statements_iv() -> list[papers.Statement]:
         "J_x = 2 J_y = 1, omega = 1, beta = 1, (Qdot into S, Wdot) at alpha = 0, pi/8, "
         "pi/4, 3pi/8: " + "; ".join(f"({_num(v.heat['E'])}, {_num(v.work)})"
                                    for v in nums.values()) + "."))
-
     # (4) SSC increases the heat current w.r.t. alpha = 0
     nums31 = {a: _ssc(*_fig2_couplings(a, "eq31")) for a in alphas}
     tau_q = []
@@ -528,11 +495,10 @@ def _statements_iv() -> list[papers.Statement]:
         + ", ".join(_num(q, 4) for q in tau_q)
         + ". The current drops at pi/8 and pi/4 and exceeds the alpha = 0 value only at "
         "3pi/8 (entropy production rate beta abs(Qdot) at a steady state: same ordering)."))
-
     # (5) J_y = 0: currents unaffected by the SSC
     jy0 = [_ssc(1.0, 0.0, math.tan(a)) for a in alphas]
     fig1_dd = _xy(0.0).heat["E"]
-    pops_same = all(abs(bloch_of(v.rho)[2]) < 1e-12 for v in jy0)
+    pops_same = all(abs(bloch_vector(v.rho)[2]) < 1e-12 for v in jy0)
     out.append(papers.Statement("Sec. IV A: J_y = 0",
         "For J_y = 0 in Eq. (29) the steady-state heat, work and entropy currents are not "
         "affected by the SSC: they equal those of J_x sigma_x sigma_x alone (Fig. 1, "
@@ -545,7 +511,6 @@ def _statements_iv() -> list[papers.Statement]:
            " to J_y), " if pops_same else "")
         + "but the parallel term exchanges energy with the ancilla itself (its sigma_y^A does "
         "not commute with H_A): Qdot contains -J_zy^2 omega_A tanh(beta omega_A/2)."))
-
     # (6) uniqueness / initial-state dependence: relaxation of the direct Liouvillian
     rel = []
     for a in (math.pi / 8, math.pi / 4, 3 * math.pi / 8, 7 * math.pi / 16):
@@ -584,18 +549,15 @@ def _statements_iv() -> list[papers.Statement]:
 
 
 def quantities() -> list[Quantity]:
-    """Named derived expressions for the LaTeX and the kernels.
-
-    The heat current is the engine's (into the system): minus the paper's Eq. (23).
-    """
+    """Named derived expressions for the LaTeX and the kernels (the heat current is the
+    engine's, into the system: minus the paper's Eq. (23))."""
     items = []
     for variant, model in MODELS.items():
         tag = rf"^{{(\mathrm{{{variant}}})}}"
-        items.append(Quantity(f"heat_current_{variant}", heat_current(model, "E"),
-                              r"\dot{Q}" + tag, f"heat current into S ({variant} coupling; minus "
-                              "the paper's Eq. (23))"))
-        items.append(Quantity(f"work_current_{variant}", work_current(model), r"\dot{W}" + tag,
-                              f"work current ({variant} coupling; the paper's Eq. (22))"))
+        items += [Quantity(f"heat_current_{variant}", heat_current(model, "E"), r"\dot{Q}" + tag,
+                           f"heat current into S ({variant} coupling; minus the paper's Eq. (23))"),
+                  Quantity(f"work_current_{variant}", work_current(model), r"\dot{W}" + tag,
+                           f"work current ({variant} coupling; the paper's Eq. (22))")]
     for variant in ("xy", "ssc"):
         model, tag = MODELS[variant], rf"^{{*(\mathrm{{{variant}}})}}"
         ss = bloch_steady_state(model)
@@ -604,10 +566,10 @@ def quantities() -> list[Quantity]:
                                   rf"\langle\hat\sigma_{axis}\rangle" + tag,
                                   f"stationary <sigma_{axis}> ({variant} coupling)"))
         q, w = steady_currents(model, ss)
-        items.append(Quantity(f"heat_steady_{variant}", q, r"\dot{Q}" + tag,
-                              f"steady-state heat current into S ({variant} coupling)"))
-        items.append(Quantity(f"work_steady_{variant}", w, r"\dot{W}" + tag,
-                              f"steady-state work current ({variant} coupling)"))
+        items += [Quantity(f"heat_steady_{variant}", q, r"\dot{Q}" + tag,
+                           f"steady-state heat current into S ({variant} coupling)"),
+                  Quantity(f"work_steady_{variant}", w, r"\dot{W}" + tag,
+                           f"steady-state work current ({variant} coupling)")]
     return items
 
 
@@ -632,9 +594,6 @@ NOTES = [
     "Lindblad form (liouvillian_lindblad, tests) and with the exact finite-tau collision map.",
     "Eq. (6) is checked through d<sigma_z>/dt (the Heisenberg form of the printed generator).",
 ]
-
-
-KERNEL_SITES = (S,)
 
 
 def statements() -> list[papers.Statement]:

@@ -82,6 +82,9 @@ def test_current_totals_against_the_derived_currents():
     assert heat["R"] == pytest.approx(evaluate(heat_current(m, "R"), rho, (S,), POINT).real,
                                       abs=1e-12)
     assert work == pytest.approx(evaluate(work_current(m), rho, (S,), POINT).real, abs=1e-12)
+    heat_der, work_der = papers.derived_totals(m, rho, POINT)  # symbolic route, same numbers
+    assert heat_der["R"] == pytest.approx(heat["R"], abs=1e-12) and abs(heat["R"]) > 1e-3
+    assert work_der == pytest.approx(work, abs=1e-12)
 
 
 def test_steady_current_check_route_agrees_with_its_derived_side():

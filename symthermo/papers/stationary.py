@@ -38,7 +38,7 @@ from ..algebra.operator import Operator
 from ..errors import ModelError
 from ..model import CollisionModel
 from ..numeric.collision import CollisionEnergetics, collision_energetics, collision_steady_state
-from ..numeric.matrices import PAULI
+from ..numeric.matrices import PAULI, evaluate
 from ..numeric.model_dynamics import collision_round, direct_liouvillian
 from ..numeric.steady import SteadyState, evolve, steady_state
 from .records import MatrixRoute
@@ -51,6 +51,7 @@ __all__ = [
     "collision_fixed_point",
     "collision_step",
     "current_totals",
+    "derived_totals",
     "inverse_temperature_of_bloch_z",
     "relaxation",
     "stationary_current",
@@ -177,6 +178,19 @@ def current_totals(model: CollisionModel, rho_s: np.ndarray, params: Mapping,
     heat = {b.name: cur[f"Q_{b.name},local"] + cur[f"Q_{b.name},nonlocal"] for b in model.baths}
     return heat, cur["W_local"] + cur["W_nonlocal"]
 
+
+
+def derived_totals(model: CollisionModel, rho_s: np.ndarray, params: Mapping,
+                   cutoff: Cutoff = None) -> tuple[dict[str, float], float]:
+    """({bath: heat current into the system}, work current) at rho_S from the engine's derived
+    (symbolic) currents, evaluated with the expectation values of rho_S; compare with the
+    matrix route :func:`current_totals`."""
+    from ..thermo import heat_current, work_current
+
+    sites = model.system_sites
+    heat = {b.name: float(evaluate(heat_current(model, b.name), rho_s, sites, params,
+                                   cutoff).real) for b in model.baths}
+    return heat, float(evaluate(work_current(model), rho_s, sites, params, cutoff).real)
 
 
 def bloch_vector(rho: np.ndarray) -> tuple[float, float, float]:

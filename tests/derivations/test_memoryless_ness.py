@@ -244,7 +244,7 @@ def test_exact_steady_state_matches_numeric(variant):
         rho, dim = numeric_steady_state(direct_liouvillian(model, params))
         assert dim == 1
         exact = [_value(ss[e], params) for e in mn.BLOCH]
-        assert np.allclose(mn.bloch_of(rho), exact, atol=1e-10)
+        assert np.allclose(papers.bloch_vector(rho), exact, atol=1e-10)
         # currents at the steady state: first law, Qdot + Wdot = 0
         q, w = currents_numeric(model, params, rho)
         assert q + w == pytest.approx(0, abs=1e-10)
@@ -329,8 +329,8 @@ def test_balanced_off_resonance_has_zero_currents_by_iterating_collisions():
     for _ in range(1000):
         w20, q21, rho = mn.eqs_20_21(model, params, rho, tau)
     assert abs(w20) < 1e-9 and abs(q21) < 1e-9
-    z = mn.bloch_of(rho)[2]
-    assert mn.beta_eff_of(z, 1.5) * 1.5 == pytest.approx(1.0, abs=1e-8)
+    z = papers.bloch_vector(rho)[2]
+    assert papers.inverse_temperature_of_bloch_z(z, 1.5) * 1.5 == pytest.approx(1.0, abs=1e-8)
 
 
 # other -----------------------------------------------------------------------------------------
