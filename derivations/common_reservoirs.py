@@ -1,15 +1,12 @@
 """Common reservoirs: two coupled qubits S1, S2 in M common qubit reservoirs (collision model).
 
-Paper: "Quantum thermodynamics in common reservoirs" (``common-reservoirs.txt``); hbar = k_B = 1,
-|0> ground, sigma_z = |1><1| - |0><0|.  H_Si = (omega_Si/2) sigma^z_Si, H_S1S2 = Jx_s sigma^x
-sigma^x + Jy_s sigma^y sigma^y (Eq. (17)); thermal reservoir qubits H_Rk = (omega_Rk/2)
-sigma^z_Rk, <sigma^z_Rk> = -xi_Rk = -tanh(omega_Rk/(2 T_k)) (Eq. (16)); V_ik = Jx_ik sigma^x_Si
-sigma^x_Rk + Jy_ik sigma^y_Si sigma^y_Rk (Eq. (18)), or collective S_R = sum_k sigma_Rk (Eq. (28)).
-Variants: ``single`` (one reservoir qubit, Figs. 1-6), ``cluster_M3`` (M = 3 reservoir qubits in
-one collision, Fig. 7), ``two_reservoirs`` (M = 2 distinct reservoirs, Eqs. (18)-(24) with k),
-``independent`` (``single`` with one ancilla per qubit).  The printed equations are transcribed
-as printed; the engine derives them and builds their matrix routes; statements use the engine's
-direct Liouvillian (-1/2 Tr_R[V, [V, rho (x) rho_R]] from the coupling matrices).
+Paper: ``common-reservoirs.txt``.  H_Si = (omega_Si/2) sigma^z_Si, H_S1S2 = Jx_s sigma^x sigma^x
++ Jy_s sigma^y sigma^y (Eq. (17)); thermal reservoir qubits H_Rk = (omega_Rk/2) sigma^z_Rk with
+<sigma^z_Rk> = -xi_Rk = -tanh(omega_Rk/(2 T_k)) (Eq. (16)); V_ik = Jx_ik sigma^x_Si sigma^x_Rk +
+Jy_ik sigma^y_Si sigma^y_Rk (Eq. (18)), or collective S_R = sum_k sigma_Rk (Eq. (28)).  Variants
+``single`` (Figs. 1-6), ``cluster_M3`` (M = 3 reservoir qubits in one collision, Fig. 7),
+``two_reservoirs`` (Eqs. (18)-(24) with k) and ``independent`` (one ancilla per qubit).
+Conventions: hbar = k_B = 1, |0> ground, sigma_z = |1><1| - |0><0|, heat positive INTO S.
 """
 
 # Physics symbol names (omega_S1, xi_R, ...) follow the paper's notation.
@@ -56,11 +53,10 @@ omega_S1, omega_S2, omega_R, T_R = sympy.symbols("omega_S1 omega_S2 omega_R T_R"
 OMEGA_S = {1: omega_S1, 2: omega_S2}
 Jx_s, Jy_s = sympy.symbols("Jx_s Jy_s", real=True)
 # single reservoir / cluster: J^{x(y)}_i (the paper omits k when one reservoir is involved)
-JX = {i: sympy.Symbol(f"Jx_{i}", real=True) for i in (1, 2)}
-JY = {i: sympy.Symbol(f"Jy_{i}", real=True) for i in (1, 2)}
+JX, JY = ({i: sympy.Symbol(f"J{a}_{i}", real=True) for i in (1, 2)} for a in "xy")
 # distinct reservoirs k = 1, 2: J^{x(y)}_{ik}, omega_{R_k}, T_k
-JXK = {(i, k): sympy.Symbol(f"Jx_{i}{k}", real=True) for i in (1, 2) for k in (1, 2)}
-JYK = {(i, k): sympy.Symbol(f"Jy_{i}{k}", real=True) for i in (1, 2) for k in (1, 2)}
+JXK, JYK = ({(i, k): sympy.Symbol(f"J{a}_{i}{k}", real=True) for i in (1, 2) for k in (1, 2)}
+            for a in "xy")
 OMEGA_RK = {k: sympy.Symbol(f"omega_R{k}", positive=True) for k in (1, 2)}
 T_K = {k: sympy.Symbol(f"T_{k}", positive=True) for k in (1, 2)}
 # symbols that appear only in the transcriptions
@@ -170,8 +166,7 @@ def printed_heat_local_k(k: int) -> sympy.Expr:
     return sympy.Add(*[
         w_r * (-2 * JXK[i, k] * JYK[i, k] * _e(SITES[i].z)
                + (JXK[i, k] ** 2 + JYK[i, k] ** 2) * z_r)
-        for i in (1, 2)
-    ])
+        for i in (1, 2)])
 
 
 def printed_heat_nonlocal_k(k: int) -> sympy.Expr:
@@ -180,8 +175,7 @@ def printed_heat_nonlocal_k(k: int) -> sympy.Expr:
     return w_r * z_r * sympy.Add(*[
         JXK[i, k] * JXK[j, k] * _e(SITES[i].x * SITES[j].x)
         + JYK[i, k] * JYK[j, k] * _e(SITES[i].y * SITES[j].y)
-        for i, j in PAIRS
-    ])
+        for i, j in PAIRS])
 
 
 def printed_work_local() -> sympy.Expr:
@@ -232,16 +226,14 @@ def printed_heat_local_m() -> sympy.Expr:
     """Eq. (30)."""
     return sympy.Add(*[
         omega_R * (-2 * JX[i] * JY[i] * _e(SITES[i].z) - M * (JX[i] ** 2 + JY[i] ** 2) * xi_R)
-        for i in (1, 2)
-    ])
+        for i in (1, 2)])
 
 
 def printed_heat_nonlocal_m() -> sympy.Expr:
     """Eq. (31)."""
     return -M * omega_R * xi_R * sympy.Add(*[
         JX[i] * JX[j] * _e(SITES[i].x * SITES[j].x) + JY[i] * JY[j] * _e(SITES[i].y * SITES[j].y)
-        for i, j in PAIRS
-    ])
+        for i, j in PAIRS])
 
 
 def printed_work_local_m() -> sympy.Expr:
@@ -249,13 +241,11 @@ def printed_work_local_m() -> sympy.Expr:
     first = sympy.Add(*[
         -(JX[i] ** 2 + JY[i] ** 2) * (-M * omega_R * xi_R + OMEGA_S[i] * _e(SITES[i].z))
         + 2 * JX[i] * JY[i] * (omega_R * _e(SITES[i].z) - M * OMEGA_S[i] * xi_R)
-        for i in (1, 2)
-    ])
+        for i in (1, 2)])
     second = sympy.Add(*[
         Jx_s * (JY[i] ** 2 + JY[j] ** 2) * _e(SITES[i].x * SITES[j].x)
         + Jy_s * (JX[i] ** 2 + JX[j] ** 2) * _e(SITES[i].y * SITES[j].y)
-        for i, j in PAIRS
-    ])
+        for i, j in PAIRS])
     return first - second
 
 
@@ -301,8 +291,7 @@ def checks(models: dict[str, CollisionModel] | None = None) -> list[papers.Check
 
     # Eq. (20): Tr[X D(rho)] for a general X and rho_S against the engine's Tr[D^dag(X) rho].
     diss = papers.Dissipator(two, SAMPLING)
-    checks.append(papers.Check(
-        "Eq. (20)",
+    checks.append(papers.Check("Eq. (20)",
         "dissipator sum_k D_k(rho_S), as Tr[X sum_k D_k(rho_S)] for general X and rho_S "
         "(M = 2 distinct reservoirs)",
         diss.pairing(lambda rho: operator_sum(printed_dissipator(k, rho) for k in (1, 2))),
@@ -342,8 +331,7 @@ def checks(models: dict[str, CollisionModel] | None = None) -> list[papers.Check
         printed_collective_sz(), mapping=_m_mapping(3),
         mapping_note="M = 3; xi_R = tanh(beta_R omega_R/2) as defined in Eq. (16)", of=s_z,
     ))
-    checks.append(papers.Check(
-        "Eq. (29), definition of xi_R",
+    checks.append(papers.Check("Eq. (29), definition of xi_R",
         "<S^z_R> = -M xi_R with the definition xi_R = tanh(beta_R omega_R) printed under "
         "Eq. (29)",
         printed_xi_definition(), mapping=_m_mapping(3), mapping_note="M = 3",
@@ -441,8 +429,7 @@ def statement_ess(model: CollisionModel, seed: int = 41) -> papers.Statement:
                      f"J1={_fmt(p[JX[1]])}, J2={_fmt(p[JX[2]])}, Jx_s=Jy_s={_fmt(p[Jx_s])}, "
                      f"omega={_fmt(p[omega_R])}, T_R={_fmt(p[T_R])}: dim ker L = {ss.dimension}, "
                      f"max abs(rho_ss - rho_ESS) = {dev:.1e}, max abs(current) = {worst:.1e}"))
-    return papers.Statement.from_rows(
-        "Sec. 4.1, Eq. (25) (if)",
+    return papers.Statement.from_rows("Sec. 4.1, Eq. (25) (if)",
         "with omega_S1 = omega_S2 = omega_R, Jx_i = Jy_i = J_i, J1 != J2 and Jx_s = Jy_s the "
         "unique steady state is the product Gibbs state rho_ESS at beta_R, and every heat and "
         "work current (local and non-local) vanishes there", rows)
@@ -462,8 +449,7 @@ def statement_ness(model: CollisionModel, seed: int = 43) -> papers.Statement:
                      f"J2={_fmt(p[JX[2]])}, T_R={_fmt(p[T_R])}): max abs(rho_ss - rho_ESS) = "
                      f"{dev:.2e}, Qdot = {q:.4g}, Wdot = {w:.4g}, Qdot + Wdot = {q + w:.1e}, "
                      f"C_l1 = {l1_coherence(ss.rho):.3g}"))
-    return papers.Statement.from_rows(
-        "Sec. 4.1 (only if: Jx_s != Jy_s)",
+    return papers.Statement.from_rows("Sec. 4.1 (only if: Jx_s != Jy_s)",
         "with Jx_s != Jy_s (same resonance conditions, J1 != J2) the steady state is a NESS, "
         "not rho_ESS: heat and work currents are non-zero and satisfy Qdot + Wdot = 0", rows)
 
@@ -476,8 +462,7 @@ def statement_no_ess_with_dark_state(model: CollisionModel) -> papers.Statement:
     for label, rho0 in KET.items():
         dev = float(np.max(np.abs(papers.steady_summary(model, p, rho0).rho - gibbs_product(p))))
         rows.append((dev > 1e-6, f"from {label}: max abs(rho_ss - rho_ESS) = {dev:.3g}"))
-    return papers.Statement.from_rows(
-        "Sec. 4.1 (only if: J1 = J2)",
+    return papers.Statement.from_rows("Sec. 4.1 (only if: J1 = J2)",
         "with J1 = J2 (dark state) and Jx_s = Jy_s the stationary state is not unique and the "
         "state reached from ket 00 or ket 01 is not rho_ESS", rows)
 
@@ -491,8 +476,7 @@ def statement_nonlocal_work_sign(model: CollisionModel) -> papers.Statement:
         rows.append((wl * wn < 0 and (wl + wn) * wn < 0,
                      f"Jx_s/Jy_s={ratio:g}: Wdot_loc = {wl:.4g}, Wdot_nonloc = {wn:.4g}, "
                      f"Wdot = {wl + wn:.4g}"))
-    return papers.Statement.from_rows(
-        "Sec. 4.1, Fig. 1 (sign of non-local work)",
+    return papers.Statement.from_rows("Sec. 4.1, Fig. 1 (sign of non-local work)",
         "at the steady state of Fig. 1 (omega = 3, J1 = 0.4, J2 = 1.2, T_R = 1; Jy_s = 0.5 "
         "assumed) the non-local work has the opposite sign to the local and the total work", rows)
 
@@ -513,8 +497,7 @@ def statement_dark_state(model: CollisionModel, seed: int = 47) -> papers.Statem
                      f"dim ker L = {dim}, max abs(L(psi_D)) = {res:.1e}; at psi_D Qdot = {q:.1e}, "
                      f"Wdot = {w:.1e}, while Qdot_loc = {cur['Q_R,local']:.4g} = "
                      f"-Qdot_nonloc and Wdot_loc = {cur['W_local']:.4g} = -Wdot_nonloc"))
-    return papers.Statement.from_rows(
-        "Sec. 4.2 (dark state)",
+    return papers.Statement.from_rows("Sec. 4.2 (dark state)",
         "for Jx_1 = Jx_2, Jy_1 = Jy_2 and omega_S1 = omega_S2 the state "
         "psi_D = (ket 01 - ket 10)/sqrt(2) is stationary (L(psi_D) = 0), carries no total heat "
         "or work current (its local and non-local parts cancel exactly), and the stationary "
@@ -529,8 +512,7 @@ def statement_dark_state_currents(model: CollisionModel) -> papers.Statement:
     q0 = found[0.0].heat["R"]
     linear = all(abs(ss.heat["R"] - (1 - pd) * q0) < 1e-9 * max(1.0, abs(q0))
                  for pd, ss in found.items())
-    return papers.Statement(
-        "Sec. 4.2, Fig. 2 (currents vs P_D)",
+    return papers.Statement("Sec. 4.2, Fig. 2 (currents vs P_D)",
         "at Fig. 2's parameters (J1 = J2 = 1.2, omega = 3, T_R = 1; Jx_s/Jy_s = 2 assumed) the "
         "steady-state currents from rho_0 = P_D psi_D psi_D^dag + (1 - P_D) ket00 bra00 shrink as "
         "P_D grows, exactly as (1 - P_D), and vanish for P_D = 1",
@@ -543,8 +525,7 @@ def statement_dark_state_currents(model: CollisionModel) -> papers.Statement:
 def statement_common_needed(model: CollisionModel) -> papers.Statement:
     """Abstract/Sec. 4.2: the dark state is a common-reservoir effect (independent: unique NESS)."""
     dim, res = papers.stationarity(model, {**_fig_single(), JX[1]: 1.2, JY[1]: 1.2}, RHO_DARK)
-    return papers.Statement(
-        "Sec. 4.2 (dark state needs the common reservoir)",
+    return papers.Statement("Sec. 4.2 (dark state needs the common reservoir)",
         "with the same parameters but each qubit meeting its own ancilla (independent "
         "reservoirs) psi_D is not stationary and the steady state is unique",
         bool(dim == 1 and res > 1e-6),
@@ -555,8 +536,7 @@ def statement_common_needed(model: CollisionModel) -> papers.Statement:
 def statement_cluster_scaling(models: dict[str, CollisionModel]) -> papers.Statement:
     """Sec. 5.3: the M-cluster is the single reservoir with every dissipative term times M."""
     diss_ok, cur_ok = papers.scaled_generator(models["single"], models["cluster_M3"], 3, "R")
-    return papers.Statement(
-        "Sec. 5.3 (scaling with M)",
+    return papers.Statement("Sec. 5.3 (scaling with M)",
         "for the cluster of M = 3 reservoir qubits (Eq. (28)) the dissipator and all local and "
         "non-local currents are exactly M times those of M = 1 (the paper's 'equivalent to an "
         "increase of the coupling strengths', J -> sqrt(M) J); the paper's recipe of replacing "
@@ -572,8 +552,7 @@ def statement_cluster_trend() -> papers.Statement:
     found = [papers.steady_summary(cluster_model(m, f"cluster_M{m}"), p) for m in (1, 2, 3)]
     works = [abs(ss.work) for ss in found]
     coherences = [l1_coherence(ss.rho) for ss in found]
-    return papers.Statement(
-        "Sec. 5.3, Fig. 7 (trend with M)",
+    return papers.Statement("Sec. 5.3, Fig. 7 (trend with M)",
         "at Fig. 7's parameters (T_R = 2, Jx_s = Jy_s = 0.5, omega = 3, Jy_1 = 0.4, Jy_2 = 1.2; "
         "Jx_1 = 0.6, Jx_2 = 1.2 assumed) the work cost and the l1 coherence of the steady state "
         "grow with M = 1, 2, 3",
@@ -584,7 +563,7 @@ def statement_cluster_trend() -> papers.Statement:
 
 def statements(models: dict[str, CollisionModel] | None = None) -> list[papers.Statement]:
     models = models or MODELS
-    single = models["single"]
+    single = models["single"]  # Sec. 4 (one common reservoir qubit), then Sec. 5.3 (clusters)
     return [statement_ess(single), statement_ness(single),
             statement_no_ess_with_dark_state(single), statement_nonlocal_work_sign(single),
             statement_dark_state(single), statement_dark_state_currents(single),
