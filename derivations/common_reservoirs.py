@@ -46,8 +46,7 @@ SOURCES = ("common-reservoirs.txt",)
 
 # symbols ------------------------------------------------------------------------------------
 
-S1, S2 = qubit("S1"), qubit("S2")
-SYSTEM = (S1, S2)
+SYSTEM = S1, S2 = qubit("S1"), qubit("S2")
 
 omega_S1, omega_S2, omega_R, T_R = sympy.symbols("omega_S1 omega_S2 omega_R T_R", positive=True)
 OMEGA_S = {1: omega_S1, 2: omega_S2}
@@ -288,7 +287,6 @@ def checks(models: dict[str, CollisionModel] | None = None) -> list[papers.Check
     models = models or MODELS
     checks: list[papers.Check] = []
     two = models["two_reservoirs"]
-
     # Eq. (20): Tr[X D(rho)] for a general X and rho_S against the engine's Tr[D^dag(X) rho].
     diss = papers.Dissipator(two, SAMPLING)
     checks.append(papers.Check("Eq. (20)",
@@ -299,9 +297,7 @@ def checks(models: dict[str, CollisionModel] | None = None) -> list[papers.Check
         note=("rho_S = (1/4) sum_ab rho_ab sigma_a^S1 sigma_b^S2 and X = sum_ab X_ab sigma_a^S1 "
               "sigma_b^S2 are general; the derived side is Tr[D^dag(X) rho_S] with the engine's "
               "adjoint dissipator (Lindblad form, rates Tr(rho_R B_b B_a)); the matrix route "
-              "applies -1/2 Tr_R[V_k, [V_k, rho_S (x) rho_Rk]] to a random rho_S."),
-    ))
-
+              "applies -1/2 Tr_R[V_k, [V_k, rho_S (x) rho_Rk]] to a random rho_S.")))
     # Eqs. (21)-(22), per reservoir k of the two-reservoir model; Eqs. (23)-(24) summed over k.
     for k in (1, 2):
         for label, part, fn, what in (("21", "local", printed_heat_local_k, "local heat current"),
@@ -321,7 +317,6 @@ def checks(models: dict[str, CollisionModel] | None = None) -> list[papers.Check
             f"Eq. ({label})", f"{what}, summed over the M = 2 distinct reservoirs", fn(),
             mapping=SZ_MAPPING, mapping_note=SZ_NOTE, note=note,
             of=papers.WorkCurrent(two, None, part, SAMPLING)))
-
     # Eq. (29): collective <S^z_R> of the M = 3 cluster.
     cluster = models["cluster_M3"]
     s_z_op = collective(lambda s: s.z, cluster.bath("R").ancilla_sites)
@@ -329,28 +324,22 @@ def checks(models: dict[str, CollisionModel] | None = None) -> list[papers.Check
     checks.append(papers.Check(
         "Eq. (29)", "<S^z_R> of the cluster of M = 3 reservoir qubits, in terms of xi_R",
         printed_collective_sz(), mapping=_m_mapping(3),
-        mapping_note="M = 3; xi_R = tanh(beta_R omega_R/2) as defined in Eq. (16)", of=s_z,
-    ))
+        mapping_note="M = 3; xi_R = tanh(beta_R omega_R/2) as defined in Eq. (16)", of=s_z))
     checks.append(papers.Check("Eq. (29), definition of xi_R",
-        "<S^z_R> = -M xi_R with the definition xi_R = tanh(beta_R omega_R) printed under "
-        "Eq. (29)",
+        "<S^z_R> = -M xi_R with the definition xi_R = tanh(beta_R omega_R) printed under Eq. (29)",
         printed_xi_definition(), mapping=_m_mapping(3), mapping_note="M = 3",
         difference_kind="paper error",
         note=("Eq. (29) restates xi_R = tanh(beta_R omega_R), without the 1/2 of Eq. (16) "
               "(xi_Rk = tanh(beta_k omega_Rk/2)); the thermal ancilla of Eq. (16) gives "
               "<sigma^z> = -tanh(beta omega/2). A slip in the restated definition: Eqs. (30)-(33) "
               "hold (for M = 1) only with the xi_R of Eq. (16)."),
-        of=s_z,
-    ))
-
+        of=s_z))
     # Eqs. (30)-(33): cluster of M reservoir qubits; M = 1 (single) and M = 3 (cluster_M3).
-    m_note = (
-        "The paper obtains Eqs. (30)-(33) by replacing <sigma^z_R> in Eqs. (21)-(24) by "
-        "<S^z_R> = -M xi_R. That misses the terms without <sigma^z_R>: they come from "
-        "<S^x_R S^x_R> = <S^y_R S^y_R> = M (and <S^x_R S^y_R> = i<S^z_R>), so every term of "
-        "every current is multiplied by M (the cluster acts as one reservoir qubit with "
-        "couplings sqrt(M) J). Missing factor M in: {terms}."
-    )
+    m_note = ("The paper obtains Eqs. (30)-(33) by replacing <sigma^z_R> in Eqs. (21)-(24) by "
+              "<S^z_R> = -M xi_R. That misses the terms without <sigma^z_R>: they come from "
+              "<S^x_R S^x_R> = <S^y_R S^y_R> = M (and <S^x_R S^y_R> = i<S^z_R>), so every term "
+              "of every current is multiplied by M (the cluster acts as one reservoir qubit with "
+              "couplings sqrt(M) J). Missing factor M in: {terms}.")
     specs = (
         ("30", "heat", "local", printed_heat_local_m, "local heat current",
          "-2 omega_R Jx_i Jy_i <sigma^z_Si>"),
@@ -359,8 +348,7 @@ def checks(models: dict[str, CollisionModel] | None = None) -> list[papers.Check
          "-(Jx_i^2 + Jy_i^2) omega_Si <sigma^z_Si>, 2 Jx_i Jy_i omega_R <sigma^z_Si> and the "
          "whole second sum (Jx_s, Jy_s terms)"),
         ("33", "work", "nonlocal", printed_work_nonlocal_m, "non-local work current",
-         "2 <sigma^z_Si sigma^z_Sj> (Jx_s Jy_i Jy_j + Jy_s Jx_i Jx_j)"),
-    )
+         "2 <sigma^z_Si sigma^z_Sj> (Jx_s Jy_i Jy_j + Jy_s Jx_i Jx_j)"))
     for m, variant in ((1, "single"), (3, "cluster_M3")):
         for label, kind, part, fn, what, missing in specs:
             differs = m != 1 and missing
@@ -389,8 +377,6 @@ def gibbs_product(params: Mapping) -> np.ndarray:
 DARK_STATE = np.array([0, 1, -1, 0], dtype=complex) / np.sqrt(2)  # (|01> - |10>)/sqrt(2)
 RHO_DARK = papers.projector(DARK_STATE)
 KET = {"ket 00": papers.basis_state("00"), "ket 01": papers.basis_state("01")}
-
-
 _fmt = "{:.3g}".format  # parameters in the statements' evidence
 
 
@@ -418,8 +404,7 @@ def _dark_point(rng: np.random.Generator) -> dict[sympy.Symbol, float]:
 
 def statement_ess(model: CollisionModel, seed: int = 41) -> papers.Statement:
     """Sec. 4.1 ('if'): Jx_s = Jy_s and J1 != J2 (resonance, Jx_i = Jy_i) -> ESS of Eq. (25)."""
-    rng = np.random.default_rng(seed)
-    rows = []
+    rng, rows = np.random.default_rng(seed), []
     for p in [{**_fig_single(), Jx_s: 0.5, Jy_s: 0.5}] + [_resonant_point(rng, True)
                                                           for _ in range(3)]:
         ss = papers.steady_summary(model, p)
@@ -437,8 +422,7 @@ def statement_ess(model: CollisionModel, seed: int = 41) -> papers.Statement:
 
 def statement_ness(model: CollisionModel, seed: int = 43) -> papers.Statement:
     """Sec. 4.1 (counterexample): Jx_s != Jy_s -> NESS with non-zero currents, first law."""
-    rng = np.random.default_rng(seed)
-    rows = []
+    rng, rows = np.random.default_rng(seed), []
     for p in [_fig_single(), {**_fig_single(), Jx_s: 0.25}] + [_resonant_point(rng, False)
                                                                for _ in range(2)]:
         ss = papers.steady_summary(model, p)
@@ -484,13 +468,11 @@ def statement_nonlocal_work_sign(model: CollisionModel) -> papers.Statement:
 def statement_dark_state(model: CollisionModel, seed: int = 47) -> papers.Statement:
     """Sec. 4.2: |psi_D> = (|01> - |10>)/sqrt(2) is stationary when Jx_1 = Jx_2, Jy_1 = Jy_2,
     omega_S1 = omega_S2; the stationary space is then more than one-dimensional."""
-    rng = np.random.default_rng(seed)
-    rows = []
+    rng, rows = np.random.default_rng(seed), []
     for p in [{**_fig_single(), JX[1]: 1.2, JY[1]: 1.2}] + [_dark_point(rng) for _ in range(3)]:
         dim, res = papers.stationarity(model, p, RHO_DARK)
         cur = papers.currents_at(model, RHO_DARK, p)
-        heat, w = papers.current_totals(model, RHO_DARK, p)
-        q = heat["R"]
+        q, w = cur["Q_R,local"] + cur["Q_R,nonlocal"], cur["W_local"] + cur["W_nonlocal"]
         rows.append((dim > 1 and res < 1e-12 and abs(q) < 1e-12 and abs(w) < 1e-12,
                      f"Jx={_fmt(p[JX[1]])}, Jy={_fmt(p[JY[1]])}, omega_S={_fmt(p[omega_S1])}, "
                      f"omega_R={_fmt(p[omega_R])}, Jx_s={_fmt(p[Jx_s])}, Jy_s={_fmt(p[Jy_s])}: "
