@@ -79,3 +79,18 @@ def test_scaled_generator_detects_exact_scaling():
     weak, strong = model(g), model(sympy.sqrt(2) * g)
     assert papers.scaled_generator(weak, strong, 2, "R") == (True, True)
     assert papers.scaled_generator(weak, strong, 3, "R") == (False, False)
+
+
+def test_current_quantities_names_and_the_first_law():
+    b = bath("R", ThermalQubit(R, omega=w, beta=1 / t), w / 2 * R.z,
+             {"S1": g * (S1.x * R.x + S1.y * R.y)}, beta=1 / t)
+    model = collision_model([S1], w / 2 * S1.z, b)
+    qs = {q.name: q for q in papers.current_quantities(model, "R", "_M3", r"_{M=3}", "three")}
+    assert list(qs) == ["heat_local_M3", "heat_nonlocal_M3", "heat_M3", "work_local_M3",
+                        "work_nonlocal_M3", "work_M3", "energy_rate_M3"]
+    assert qs["energy_rate_M3"].latex_name == r"\dot{E}_{S,M=3}"
+    assert qs["heat_local_M3"].description == "local heat current, three"
+    # dE_S/dt = Qdot + Wdot (first law), and total = local + non-local
+    assert sympy.expand(qs["energy_rate_M3"].expr - qs["heat_M3"].expr - qs["work_M3"].expr) == 0
+    assert sympy.expand(qs["heat_M3"].expr - qs["heat_local_M3"].expr
+                        - qs["heat_nonlocal_M3"].expr) == 0
