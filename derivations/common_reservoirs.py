@@ -591,8 +591,9 @@ NOTES = [
     "independent thermal qubits, so <S^x_R S^x_R> = <S^y_R S^y_R> = M and <S^x_R S^y_R> = "
     "i<S^z_R> = -i M xi_R: the M-cluster dissipator and currents are exactly M times the "
     "single-qubit ones (checked symbolically, statement 'Sec. 5.3 (scaling with M)').",
-    "Statements are decided with a Liouvillian built here from the coupling matrices "
-    "(-1/2 Tr_R[V,[V, rho (x) rho_R]], column stacking), independent of the engine's Lindblad "
+    "Statements are decided with the engine's direct Liouvillian from the coupling matrices "
+    "(papers.steady_summary: -1/2 Tr_R[V,[V, rho (x) rho_R]], column stacking), independent "
+    "of the engine's Lindblad "
     "form; steady states from a given initial state use the projector onto ker L along the "
     "conserved quantities (ker L^dag), with symthermo.numeric.steady. Fig. 2's initial state "
     "besides psi_D is not specified; "

@@ -589,9 +589,9 @@ NOTES = [
     "normalised Eq. (31) is used where stated. The text writes J_yz in alpha and J_zy in "
     "Eq. (29); both are read as the sigma_z^S sigma_y^A coupling.",
     "Steady states: exact stationary Bloch vector from the engine's Heisenberg equations "
-    "(bloch_steady_state), cross-checked with the numeric kernel of the Liouvillian built from "
-    "matrices (liouvillian_direct, column stacking), with the Liouvillian from the engine's "
-    "Lindblad form (liouvillian_lindblad, tests) and with the exact finite-tau collision map.",
+    "(bloch_steady_state), cross-checked with the engine's direct Liouvillian from matrices "
+    "(papers.steady_summary, column stacking), with the Liouvillian of its Lindblad form "
+    "(tests) and with the exact finite-tau collision map (papers.collision_fixed_point).",
     "Eq. (6) is checked through d<sigma_z>/dt (the Heisenberg form of the printed generator).",
 ]
 
