@@ -596,6 +596,5 @@ NOTES = [
     "of the engine's Lindblad "
     "form; steady states from a given initial state use the projector onto ker L along the "
     "conserved quantities (ker L^dag), with symthermo.numeric.steady. Fig. 2's initial state "
-    "besides psi_D is not specified; "
-    "we use |00>.",
+    "besides psi_D is not specified; we use |00>.",
 ]
