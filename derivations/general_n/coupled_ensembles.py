@@ -242,7 +242,10 @@ def general_checks() -> list:
             checks.append(Check(
                 f"Eq. ({eq}), {hi}, general N", what, printed, derived, note=unrolled,
                 matrix_route=current_route([printed, derived], variant, "work", None, part)))
-    return dissipator_checks() + checks
+    from derivations.general_n import coupled_definitions as defs
+
+    # the general definitions (Eqs. (5), (6), (14), (19)-(24), (40), (41)) before the TLS forms
+    return defs.dissipator_rows() + dissipator_checks() + defs.current_rows() + checks
 
 
 def general_quantities() -> list:
@@ -323,12 +326,12 @@ def dissipator_checks() -> list:
             printed_form = canonical(indexed_expectation(assume_distinct(
                 printed_dissipator_adjoint(eq, "h", x))))
             derived_form = canonical(indexed_expectation(assume_distinct(derived)))
-            env = {m: 1, m2: 2}
+            env = {m: 2, m2: 3}
             out.append(Check(
                 f"Eq. ({eq}), i = h, general N, X = {name}", f"{what}: Tr[X D(rho)]",
                 printed_form, derived_form,
                 note="Compared through the adjoint on X (free indices distinct; the matrix "
-                     "route at m = 1, m' = 2). " +
+                     "route at m = 2, m' = 3, so that members before and after m occur). " +
                      ("The printed sum over n', n is read as n != n' (the non-local part). "
                       if eq == "11" else ""),
                 matrix_route=dissipator_route([printed_form, derived_form], variant, local, x,
