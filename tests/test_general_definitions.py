@@ -104,3 +104,63 @@ def test_coupled_definition_rows_verdicts_and_matrix_routes() -> None:
     # the route is not trivially zero for the cascaded population row (m = 2 of N = 3)
     row14 = next(c for c in rows if c.label.startswith("Eq. (14)") and "sigma^z" in c.label)
     assert abs(row14.evidence.matrix_value) > 1e-8
+
+
+# ------------------------------------------------------------------------------------------
+# common reservoirs: Eq. (20) for M distinct reservoirs, Eqs. (28), (29) for the cluster
+
+
+@pytest.mark.parametrize("m", (1, 2, 3))
+def test_reservoir_dissipators_unroll_to_the_instance_lindblad_form(m: int) -> None:
+    """sum_k D_k^dag(X) of Eq. (20) (printed) and of the family model (derived), for a general
+    two-qubit X, unrolled at M = m, equal the instance engine's Lindblad form; the cluster's
+    derived dissipator too, while Sec. 5.3's recipe (Eq. (28) in Eq. (20)) holds at M = 1
+    only."""
+    from derivations.general_n import common_reservoirs as cr
+    from derivations.general_n import reservoir_dissipators as rd
+    from symthermo.algebra import operator_sum, qubit
+    from symthermo.states import partial_trace
+
+    x, _ = rd.general_x()
+    concrete_x = unroll_operator(x, {cr.M: m})
+
+    def instance(variant: str):
+        lf = thermo.lindblad_form(cr.instance_model(variant, m))
+        return expectation(lf.adjoint(concrete_x, "local") + lf.adjoint(concrete_x, "nonlocal"))
+
+    def general(op):
+        return expectation(unroll_operator(op, {cr.M: m}))
+
+    expected = instance("reservoirs")
+    assert_equal(general(rd.printed_reservoirs_dissipator(x)), expected)
+    assert_equal(general(rd.derived_dissipator("reservoirs", x)), expected)
+    expected = instance("cluster")
+    assert_equal(general(rd.derived_dissipator("cluster", x)), expected)
+    recipe = general(rd.printed_cluster_dissipator(x))
+    if m == 1:
+        assert_equal(recipe, expected)
+    else:
+        assert sympy.expand(recipe - expected) != 0
+    # Eq. (29): <S^z_R> of the M cluster qubits, from the instance's ancilla states
+    b = cr.instance_model("cluster", m).bath("R")
+    s_z = operator_sum(qubit(s.name).z for s in b.ancilla_sites)
+    expected_sz = partial_trace(s_z, list(b.ancillas)).scalar_part()
+    assert sympy.simplify(unroll(rd.derived_collective_sz(), {cr.M: m}) - expected_sz) == 0
+
+
+def test_reservoir_rows_verdicts_and_matrix_routes() -> None:
+    from derivations.framework import compare
+    from derivations.general_n import reservoir_dissipators as rd
+
+    eq20, cluster = rd.rows()
+    rows = [compare(c) for c in (*eq20, *cluster)]
+    assert [c.status for c in rows] == ["holds", "differs", "holds under convention"]
+    for c in rows:
+        ev = c.evidence
+        scale = max(1.0, abs(ev.matrix_value))
+        assert abs(ev.derived_value - ev.matrix_value) < 1e-10 * scale, c.label
+        assert abs(ev.matrix_value) > 1e-3, c.label
+    assert abs(rows[1].evidence.printed_value - rows[1].evidence.matrix_value) > 1e-3
+    from derivations.general_n import common_reservoirs as cr
+
+    assert sympy.expand(rows[1].difference.subs(cr.M, 1)) == 0  # right at M = 1 only

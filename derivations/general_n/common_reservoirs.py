@@ -177,7 +177,10 @@ def general_checks() -> list:
             + "Derived with M symbolic; unrolled at M = 1, 2, 3 it equals the instance engine's "
               "(tests/test_indexed.py).",
         ))
-    return reservoir_checks() + out
+    from derivations.general_n import reservoir_dissipators
+
+    eq20, cluster = reservoir_dissipators.rows()  # Eq. (20); Eqs. (28), (29)
+    return eq20 + reservoir_checks() + cluster + out
 
 
 def general_quantities() -> list:
