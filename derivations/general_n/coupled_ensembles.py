@@ -249,21 +249,31 @@ def general_checks() -> list:
 
 
 def general_quantities() -> list:
-    """The general-N currents for equations.tex (LaTeX only; kernels need a concrete N)."""
+    """The general-N currents for equations.tex (LaTeX only; kernels need a concrete N):
+    with H_I^(1) (Omega_{nn'}, Eq. (29)), the local heat (all schemes, Eq. (25)), and the
+    non-local heat and the local and non-local work for the common and cascaded baths (Eqs.
+    (26)-(28), (42), (43))."""
     from symthermo import indexed_thermo as it
     from symthermo.emit import Quantity, current_symbol
 
-    out = []
+    scheme = {"com1": "common bath", "cas1": "cascaded bath"}
+    com = family_model("com1")
+    out = [Quantity(f"general_heat_local_{i}", it.heat_current(com, i, "local"),
+                    current_symbol("Q", "loc", i),
+                    f"local heat current from bath {i} (every scheme), general N")
+           for i in BATHS]
     for v in ("com1", "cas1"):
         m = family_model(v)
         for i in BATHS:
             out.append(Quantity(
                 f"general_heat_nonlocal_{i}_{v}", it.heat_current(m, i, "nonlocal"),
                 current_symbol("Q", "non-loc", i),
-                f"non-local heat current from bath {i}, scenario {v}, general N"))
-        out.append(Quantity(f"general_work_local_{v}", it.work_current(m, None, "local"),
-                            current_symbol("W", "loc"),
-                            f"local work current, scenario {v}, general N"))
+                f"non-local heat current from bath {i}, {scheme[v]}, general N"))
+        for part, tag in (("local", "loc"), ("nonlocal", "non-loc")):
+            out.append(Quantity(f"general_work_{part}_{v}", it.work_current(m, None, part),
+                                current_symbol("W", tag),
+                                f"{part.replace('nonlocal', 'non-local')} work current, "
+                                f"{scheme[v]}, interaction $H_I^{{(1)}}$, general N"))
     return out
 
 
