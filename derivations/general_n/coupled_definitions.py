@@ -47,7 +47,7 @@ def system_hamiltonian(kind: str) -> IndexedOperator:
     """H_S = sum_i sum_n omega_i sigma^+_{i,n} sigma^-_{i,n} + H_I (Eqs. (1), (7), (29)/(31))."""
     local = isum(ce.omega["h"] * ce.FAMILY["h"][n].plus * ce.FAMILY["h"][n].minus, n)
     local = local + isum(ce.omega["c"] * ce.FAMILY["c"][n].plus * ce.FAMILY["c"][n].minus, n)
-    return local + ce._interaction(kind)
+    return local + ce._interaction(kind)  # the model's H_I (Eqs. (29), (31))
 
 
 def double_commutator_sum(i: str, x: object, which: str) -> IndexedOperator:
@@ -147,7 +147,8 @@ def derived_dissipator_adjoint(eq: str, i: str, x: object) -> IndexedOperator:
     lf = it.lindblad_form(ce.family_model(variant))
     (ch,) = [c for c in lf.channels if c.bath.name == i]
     x = as_indexed(x)
-    out = it._channel_adjoint(ch, x, "local" if eq == "5" else "nonlocal")
+    one_bath = it.FamilyLindbladForm(ch.hamiltonian, (ch,))
+    out = one_bath.adjoint(x, "local" if eq == "5" else "nonlocal")
     if eq == "14":
         out = out + indexed_commutator(ch.hamiltonian, x) * sympy.I
     return out
@@ -242,7 +243,7 @@ def current_rows() -> list:
              "H_{S_{i,n}} + H_{E_i}] = 0 (energy conservation), [V_n, H_S + H_{E_i}] = [V_n, "
              "H_I], so the restated expression is 1/2 sum_{n != n'} <[V_n', [V_n, H_I]]> = "
              "minus bath i's non-local work, not the non-local heat. A slip of the appendix "
-             "(Eq. (24) holds). "),
+             "(Eq. (24) holds; the .txt and the .md print the same H_S + H_{E_i}). "),
         ):
             model = ce.family_model(variant)
             printed = canonical(printed_heat(eq, i))
