@@ -164,3 +164,32 @@ def test_reservoir_rows_verdicts_and_matrix_routes() -> None:
     from derivations.general_n import common_reservoirs as cr
 
     assert sympy.expand(rows[1].difference.subs(cr.M, 1)) == 0  # right at M = 1 only
+
+
+# ------------------------------------------------------------------------------------------
+# the emitted general forms of the master equations (equations.tex) against the instances
+
+
+@pytest.mark.parametrize("size", (2, 3))
+def test_emitted_master_equations_unroll_to_the_instances(size: int) -> None:
+    """collective-ergotropy: d<sigma^z_m>/dt and dC_mm'/dt (N qubits); common-reservoirs:
+    d<sigma^z_S1>/dt, d<sigma^x_S1 sigma^x_S2>/dt (M = size distinct reservoirs)."""
+    from derivations.general_n import collective_ergotropy as ceg
+    from derivations.general_n import common_reservoirs as cr
+
+    qs = {q.name: q.expr for q in ceg.general_quantities()}
+    s = ceg.S
+    m, m2 = index("m", ceg.N), index("m'", ceg.N)
+    lind = thermo.lindblad_form(ceg.instance_model("collective", size))
+    for name, obs, free in (("general_dsz_dt", s[m].z, (m,)),
+                            ("general_dexchange_dt", s[m].x * s[m2].x + s[m].y * s[m2].y,
+                             (m, m2))):
+        for values in itertools.permutations(range(1, size + 1), len(free)):
+            env = {ceg.N: size, **dict(zip(free, values, strict=True))}
+            expected = expectation(lind.adjoint(unroll_operator(obs, env)))
+            assert_equal(unroll(qs[name], env), expected)
+    qs = {q.name: q.expr for q in cr.general_quantities()}
+    lind = thermo.lindblad_form(cr.instance_model("reservoirs", size))
+    for name, obs in (("general_M_reservoirs_dsz1_dt", cr.S1.z),
+                      ("general_M_reservoirs_dxx_dt", cr.S1.x * cr.S2.x)):
+        assert_equal(unroll(qs[name], {cr.M: size}), expectation(lind.adjoint(obs)))
