@@ -840,7 +840,7 @@ def _items(t: Term, leading: bool, width: float) -> list[str]:
         return [text]
     if t.head:  # the opening of a sum on its own, then the first term of the sum
         rest = Term("+", t.body, t.pieces, t.suffix, t.prefix)
-        return [_term_text(Term(t.sign, t.head), leading), *_items(rest, True, width)]
+        return [_term_text(Term(t.sign, t.head.rstrip()), leading), *_items(rest, True, width)]
     if not t.pieces or len(t.pieces) < 2:
         return [text]
     sign = "- " if t.sign == "-" else ("" if leading else "+ ")
