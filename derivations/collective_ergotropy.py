@@ -1623,7 +1623,7 @@ def build() -> Derivation:
         sources=SOURCES,
         models=dict(MODELS),
         parameters={k: dict(v) for k, v in PARAMETERS.items()},
-        quantities=quantities(),
+        quantities=[*general_n.general_quantities(), *quantities()],  # issue 12
         checks=[*_checks(), *[compare(c) for c in general_n.general_checks()]],  # issue 12
         statements=_statements(),
         notes=list(NOTES),

@@ -444,8 +444,14 @@ def test_general_n_verdicts() -> None:
     from derivations.general_n import collective_ergotropy as ceg_rows
     from derivations.general_n import common_reservoirs as cr_rows
     from derivations.general_n import coupled_ensembles as ce_rows
+    from derivations.general_n.coupled_definitions import definition_checks
 
-    status = {c.label: c.status for c in map(compare, ce_rows.general_checks())}
+    # 21 rows of the TLS forms and 27 of the general definitions (their verdicts and routes:
+    # tests/test_general_definitions.py)
+    rows = ce_rows.general_checks()
+    definitions = {c.label for c in definition_checks()}
+    assert len(rows) == len({c.label for c in rows}) == 21 + 27 and len(definitions) == 27
+    status = {c.label: compare(c).status for c in rows if c.label not in definitions}
     assert set(status.values()) == {"holds"} and len(status) == 21
     # the 1/2 of Eq. (26) is right for ordered pairs n != n'; Eq. (43) has none
     com, cas = ce.family_model("com1"), ce.family_model("cas1")

@@ -150,3 +150,33 @@ def heisenberg_route(exprs: list, x: object, env: dict):
         return float(np.real(total))
 
     return route(exprs, {N: 3, **env}, inst.system_sites, fixed, value, 8)
+
+
+def general_quantities() -> list:
+    """The master equation Eqs. (5)-(7) for symbolic N in equations.tex (LaTeX only): its
+    Heisenberg equations d<X>/dt = <L^dag(X)> for X = sigma^z_m and the exchange coherence
+    sigma^x_m sigma^x_m' + sigma^y_m sigma^y_m' (m != m'), in the collective limit gamma_ij =
+    g_i g_j, f_ij = f (the collision model's rates), and its heat and work currents."""
+    from symthermo import indexed_thermo as it
+    from symthermo.algebra.indexed import index
+    from symthermo.emit import Quantity, current_symbol
+
+    model = family_model("collective")
+    m, m2 = index("m", N), index("m'", N)
+    return [
+        Quantity("general_dsz_dt", it.heisenberg_equation(model, S[m].z, distinct=True),
+                 r"\frac{d}{dt}\langle \hat{\sigma}^{z}_{S,m} \rangle_{\rho_S}",
+                 "master equation, Eqs. (5)-(7), for N qubits (general N) in the Heisenberg "
+                 "picture: the population of qubit m (rates $\\gamma_{ij} = g_i g_j$)"),
+        Quantity("general_dexchange_dt",
+                 it.heisenberg_equation(model, S[m].x * S[m2].x + S[m].y * S[m2].y,
+                                        distinct=True),
+                 r"\dot{C}_{mm'}",
+                 "the same for the exchange coherence $C_{mm'} = \\langle \\hat{\\sigma}^{x}_{S,m} "
+                 "\\hat{\\sigma}^{x}_{S,m'} + \\hat{\\sigma}^{y}_{S,m} \\hat{\\sigma}^{y}_{S,m'} "
+                 "\\rangle_{\\rho_S}$ of qubits $m \\neq m'$ (general N)"),
+        Quantity("general_heat", it.heat_current(model, "R"), current_symbol("Q", None, "R"),
+                 "heat current from the field into N collectively coupled qubits (general N)"),
+        Quantity("general_work", it.work_current(model), current_symbol("W"),
+                 "work current of the collisions, N qubits (general N; non-zero through $H_d$)"),
+    ]

@@ -177,7 +177,10 @@ def general_checks() -> list:
             + "Derived with M symbolic; unrolled at M = 1, 2, 3 it equals the instance engine's "
               "(tests/test_indexed.py).",
         ))
-    return reservoir_checks() + out
+    from derivations.general_n import reservoir_dissipators
+
+    eq20, cluster = reservoir_dissipators.rows()  # Eq. (20); Eqs. (28), (29)
+    return eq20 + reservoir_checks() + cluster + out
 
 
 def general_quantities() -> list:
@@ -195,7 +198,40 @@ def general_quantities() -> list:
                  current_symbol("W", "loc"), "local work current, cluster of M qubits"),
         Quantity("general_M_work_nonlocal", it.work_current(model, None, "nonlocal"),
                  current_symbol("W", "non-loc"), "non-local work current, cluster of M qubits"),
+        *reservoir_quantities(),
     ]
+
+
+def reservoir_quantities() -> list:
+    """Eqs. (20)-(24) for M distinct reservoirs R_k (symbolic M): the currents summed over k and
+    the master equation (Eq. (4) with Eq. (20)) in the Heisenberg picture for sigma^z_S1 and
+    sigma^x_S1 sigma^x_S2 (LaTeX only)."""
+    from symthermo import indexed_thermo as it
+    from symthermo.emit import Quantity, current_symbol
+
+    model = family_model("reservoirs")
+    out = []
+    for name, expr, symbol, what in (
+        ("heat_local", it.heat_current(model, "R", "local"), current_symbol("Q", "loc"),
+         "local heat current"),
+        ("heat_nonlocal", it.heat_current(model, "R", "nonlocal"), current_symbol("Q", "non-loc"),
+         "non-local heat current"),
+        ("work_local", it.work_current(model, None, "local"), current_symbol("W", "loc"),
+         "local work current"),
+        ("work_nonlocal", it.work_current(model, None, "nonlocal"),
+         current_symbol("W", "non-loc"), "non-local work current"),
+    ):
+        out.append(Quantity(f"general_M_reservoirs_{name}", expr, symbol,
+                            f"{what}, summed over M distinct reservoirs $R_k$ (general M)"))
+    for name, obs, lhs in (
+        ("dsz1_dt", S1.z, r"\frac{d}{dt}\langle \hat{\sigma}^{z}_{S_1} \rangle_{\rho_S}"),
+        ("dxx_dt", S1.x * S2.x,
+         r"\frac{d}{dt}\langle \hat{\sigma}^{x}_{S_1} \hat{\sigma}^{x}_{S_2} \rangle_{\rho_S}"),
+    ):
+        out.append(Quantity(f"general_M_reservoirs_{name}", it.heisenberg_equation(model, obs),
+                            lhs, "master equation, Eqs. (4) and (20), M distinct reservoirs "
+                                 "(general M), in the Heisenberg picture"))
+    return out
 
 
 def printed_reservoirs(eq: str) -> sympy.Expr:

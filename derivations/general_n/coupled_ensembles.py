@@ -242,25 +242,38 @@ def general_checks() -> list:
             checks.append(Check(
                 f"Eq. ({eq}), {hi}, general N", what, printed, derived, note=unrolled,
                 matrix_route=current_route([printed, derived], variant, "work", None, part)))
-    return dissipator_checks() + checks
+    from derivations.general_n import coupled_definitions as defs
+
+    # the general definitions (Eqs. (5), (6), (14), (19)-(24), (40), (41)) before the TLS forms
+    return defs.dissipator_rows() + dissipator_checks() + defs.current_rows() + checks
 
 
 def general_quantities() -> list:
-    """The general-N currents for equations.tex (LaTeX only; kernels need a concrete N)."""
+    """The general-N currents for equations.tex (LaTeX only; kernels need a concrete N):
+    with H_I^(1) (Omega_{nn'}, Eq. (29)), the local heat (all schemes, Eq. (25)), and the
+    non-local heat and the local and non-local work for the common and cascaded baths (Eqs.
+    (26)-(28), (42), (43))."""
     from symthermo import indexed_thermo as it
     from symthermo.emit import Quantity, current_symbol
 
-    out = []
+    scheme = {"com1": "common bath", "cas1": "cascaded bath"}
+    com = family_model("com1")
+    out = [Quantity(f"general_heat_local_{i}", it.heat_current(com, i, "local"),
+                    current_symbol("Q", "loc", i),
+                    f"local heat current from bath {i} (every scheme), general N")
+           for i in BATHS]
     for v in ("com1", "cas1"):
         m = family_model(v)
         for i in BATHS:
             out.append(Quantity(
                 f"general_heat_nonlocal_{i}_{v}", it.heat_current(m, i, "nonlocal"),
                 current_symbol("Q", "non-loc", i),
-                f"non-local heat current from bath {i}, scenario {v}, general N"))
-        out.append(Quantity(f"general_work_local_{v}", it.work_current(m, None, "local"),
-                            current_symbol("W", "loc"),
-                            f"local work current, scenario {v}, general N"))
+                f"non-local heat current from bath {i}, {scheme[v]}, general N"))
+        for part, tag in (("local", "loc"), ("nonlocal", "non-loc")):
+            out.append(Quantity(f"general_work_{part}_{v}", it.work_current(m, None, part),
+                                current_symbol("W", tag),
+                                f"{part.replace('nonlocal', 'non-local')} work current, "
+                                f"{scheme[v]}, interaction $H_I^{{(1)}}$, general N"))
     return out
 
 
@@ -323,12 +336,12 @@ def dissipator_checks() -> list:
             printed_form = canonical(indexed_expectation(assume_distinct(
                 printed_dissipator_adjoint(eq, "h", x))))
             derived_form = canonical(indexed_expectation(assume_distinct(derived)))
-            env = {m: 1, m2: 2}
+            env = {m: 2, m2: 3}
             out.append(Check(
                 f"Eq. ({eq}), i = h, general N, X = {name}", f"{what}: Tr[X D(rho)]",
                 printed_form, derived_form,
                 note="Compared through the adjoint on X (free indices distinct; the matrix "
-                     "route at m = 1, m' = 2). " +
+                     "route at m = 2, m' = 3, so that members before and after m occur). " +
                      ("The printed sum over n', n is read as n != n' (the non-local part). "
                       if eq == "11" else ""),
                 matrix_route=dissipator_route([printed_form, derived_form], variant, local, x,

@@ -2,7 +2,9 @@ r"""LaTeX documents from named quantities, rendered with jinja2 templates.
 
 * :func:`latex_document`: a standalone document (``templates/document.tex.j2``) whose preamble
   section states the conventions of DESIGN.md section 2, then one numbered equation per
-  quantity, labelled ``eq:<prefix>:<label or name>``, then the derivation transcripts;
+  quantity, labelled ``eq:<prefix>:<label or name>``, then the derivation transcripts; the
+  general forms (sums over indices, symbolic sizes N, M) come first, and when a document has
+  both, the instances at concrete sizes follow under their own heading (an appendix section);
 * :func:`latex_fragment`: the same equations for ``\input`` into a manuscript
   (``templates/fragment.tex.j2``; the conventions as TeX comments; needs ``amsmath``).
 
@@ -81,6 +83,23 @@ class Derivation:
     description: str = ""
 
 
+#: Heading of the equations at concrete sizes when a document also has general-N forms.
+INSTANCES_HEADING = "Instances at concrete sizes"
+
+
+def _is_general(q: Quantity) -> bool:
+    """A general form: a sum over indices, an indexed expectation or a symbolic size N, M."""
+    from ..algebra.indexed import contains_symbolic_size
+
+    return contains_symbolic_size(q.expr)
+
+
+def _general_first(qs: list[Quantity]) -> list[Quantity]:
+    """The general forms (symbolic N, M) first, then the instances; each group keeps its order
+    (an author prints the general equations, the instances go to an appendix section)."""
+    return [q for q in qs if _is_general(q)] + [q for q in qs if not _is_general(q)]
+
+
 def _context(
     quantities: Iterable[Quantity],
     *,
@@ -107,13 +126,20 @@ def _context(
         raise EmitError(f"label prefix {prefix!r} may only contain letters, digits, '_-.'")
     equations = []
     labels: set[str] = set()
+    qs = _general_first(qs)
+    split = any(_is_general(q) for q in qs) and not all(_is_general(q) for q in qs)
     for q in qs:
         label = equation_label(q, prefix)
         if label in labels:
             raise EmitError(f"two equations would get the label {label!r}")
         labels.add(label)
+        heading = ""
+        if split and not _is_general(q) and not any(not e["general"] for e in equations):
+            heading = INSTANCES_HEADING
         equations.append(
             {
+                "general": _is_general(q),
+                "heading": heading,
                 "name": q.name,
                 "label": label,
                 "description": escape_text(q.description) if q.description else "",
@@ -182,7 +208,7 @@ def latex_document(
     )
     template = environment().get_template("document.tex.j2")
     return template.render(title=escape_text(title), twocolumn=twocolumn,
-                           bibliography=bibliography, **ctx)
+                           bibliography=bibliography, standalone=True, **ctx)
 
 
 def latex_fragment(
@@ -207,7 +233,8 @@ def latex_fragment(
     env = environment()
     conventions = env.get_template("conventions.tex.j2").render(**ctx)
     comment = "\n".join(("% " + line).rstrip() for line in conventions.strip("\n").splitlines())
-    return env.get_template("fragment.tex.j2").render(conventions_comment=comment, **ctx)
+    return env.get_template("fragment.tex.j2").render(conventions_comment=comment,
+                                                      standalone=False, **ctx)
 
 
 def write_latex(

@@ -264,6 +264,7 @@ class Term:
     pieces: list[tuple[str, str]] | None = None  # terms (sign, latex) of the bracket to break
     suffix: str = ""  # the monomial part following the broken coefficient
     prefix: str = ""  # factors in front of the broken bracket
+    head: str = ""  # an opening in front of the body (``c \sum_{...} \Bigl( ``), own item
 
 
 class SymthermoLatexPrinter(LatexPrinter):
@@ -391,6 +392,10 @@ class SymthermoLatexPrinter(LatexPrinter):
     def _print_Pow(self, expr: sympy.Pow) -> str:
         if _is_monomial_symbol(expr.base) and expr.exp.is_Integer and expr.exp > 0:
             return r"\left(" + self._print(expr.base) + r"\right)^{" + self._print(expr.exp) + "}"
+        if isinstance(expr.base, sympy.Indexed) and expr.exp.is_Integer and expr.exp > 0:
+            base = self._print(expr.base)  # J^{x}_{1,k} squared: {J^{x}_{1,k}}^{2}
+            if "^" in base:
+                return "{" + base + "}^{" + self._print(expr.exp) + "}"
         return super()._print_Pow(expr)
 
     # --- symthermo objects -----------------------------------------------------------------
@@ -552,8 +557,9 @@ class SymthermoLatexPrinter(LatexPrinter):
         head = "" if coeff == 1 else self.parenthesize(coeff, PRECEDENCE["Mul"], strict=True) + " "
         head += self._print_IndexedSum(s0, signs_only=True) + r" \Bigl( "
         first, last = inner[0], inner[-1]
-        lead = head + ("- " if first.sign == "-" else "")
-        out = [Term(sign, lead + first.body, first.pieces, first.suffix, lead + first.prefix)]
+        lead = "- " if first.sign == "-" else ""
+        out = [Term(sign, lead + first.body, first.pieces, first.suffix, lead + first.prefix,
+                    head=head)]
         out.extend(inner[1:-1])
         out.append(Term(last.sign, last.body + r" \Bigr)", last.pieces,
                         last.suffix + r" \Bigr)", last.prefix))
@@ -680,9 +686,9 @@ def join_terms(terms: Sequence[Term], first: bool = True) -> str:
     out = []
     for k, t in enumerate(terms):
         if k == 0 and first:
-            out.append(("- " if t.sign == "-" else "") + t.body)
+            out.append(("- " if t.sign == "-" else "") + t.head + t.body)
         else:
-            out.append(f" {t.sign} " + t.body)
+            out.append(f" {t.sign} " + t.head + t.body)
     return "".join(out)
 
 
@@ -822,15 +828,20 @@ def latex_problems(text: str) -> list[str]:
 
 def _term_text(t: Term, leading: bool) -> str:
     if leading:
-        return ("- " if t.sign == "-" else "") + t.body
-    return f"{t.sign} {t.body}"
+        return ("- " if t.sign == "-" else "") + t.head + t.body
+    return f"{t.sign} {t.head}{t.body}"
 
 
 def _items(t: Term, leading: bool, width: float) -> list[str]:
     """A term as unbreakable items: itself, or its coefficient spread as
     ``- \bigl( a``, ``+ b``, ..., ``+ c \bigr) <O>`` when it is wider than ``width``."""
     text = _term_text(t, leading)
-    if latex_width(text) <= width or not t.pieces or len(t.pieces) < 2:
+    if latex_width(text) <= width:
+        return [text]
+    if t.head:  # the opening of a sum on its own, then the first term of the sum
+        rest = Term("+", t.body, t.pieces, t.suffix, t.prefix)
+        return [_term_text(Term(t.sign, t.head.rstrip()), leading), *_items(rest, True, width)]
+    if not t.pieces or len(t.pieces) < 2:
         return [text]
     sign = "- " if t.sign == "-" else ("" if leading else "+ ")
     items = []

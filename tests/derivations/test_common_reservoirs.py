@@ -65,6 +65,10 @@ EXPECTED_STATUS.update({
     "Eq. (31), general M": STATUS_HOLDS,
     "Eq. (32), general M": STATUS_DIFFERS,
     "Eq. (33), general M": STATUS_DIFFERS,
+    # Eq. (20) summed over M reservoirs; Sec. 5.3's recipe for the cluster misses M too
+    "Eq. (20), general M": STATUS_HOLDS,
+    "Eq. (28) in Eq. (20), general M": STATUS_DIFFERS,
+    "Eq. (29), general M": STATUS_CONVENTION,
 })
 
 EXPECTED_STATEMENTS = {

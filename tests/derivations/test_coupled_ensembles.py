@@ -152,6 +152,18 @@ EXPECTED_STATUS.update({
     "Eq. (43), i = c, general N": STATUS_HOLDS,
     "Eq. (43), i = h, general N": STATUS_HOLDS,
 })
+# the general definitions (derivations/general_n/coupled_definitions.py): all hold but the
+# appendix's restatement (A8) of the non-local heat, which is minus the non-local work
+EXPECTED_STATUS.update({
+    **{f"Eq. ({eq}), i = h, general N, X = {x}": STATUS_HOLDS for eq in ("5", "6", "14")
+       for x in ("sigma^z_{h,m}", "sigma^+_{h,m} sigma^-_{h,m'}", "sigma^+_{h,m} sigma^-_{c,m}")},
+    **{f"Eq. ({eq}), {hi}, general N": STATUS_HOLDS for eq in ("19", "20", "21", "40")
+       for hi in ("H_I^(1), Eq. (29)", "H_I^(2), Eq. (31)")},
+    **{f"Eq. ({eq}), i = {i}, general N": STATUS_HOLDS for eq in ("22", "23", "24", "41")
+       for i in ("h", "c")},
+    "Eq. (A8), i = h, general N": STATUS_DIFFERS,
+    "Eq. (A8), i = c, general N": STATUS_DIFFERS,
+})
 
 EXPECTED_KIND = {
     "Eq. (26), i = h, .txt read literally": "conversion slip",
@@ -159,6 +171,8 @@ EXPECTED_KIND = {
     "Eq. (45), .md reading": "conversion slip",
     "Eq. (35), .md reading": "conversion slip",
     "Sec. IV, COP_A": "paper error",
+    "Eq. (A8), i = h, general N": "paper error",
+    "Eq. (A8), i = c, general N": "paper error",
 }
 
 EXPECTED_STATEMENTS = {
