@@ -9,6 +9,7 @@ import pytest
 import sympy
 
 from derivations import collective_ergotropy as ce
+from symthermo.numeric.matrices import monomial_matrix
 from symthermo.numeric.measures import ergotropy, l1_coherence
 from symthermo.numeric.model_dynamics import direct_liouvillian, lindblad_liouvillian_of
 from symthermo.numeric.model_matrices import (
@@ -168,7 +169,8 @@ def test_master_equation_is_the_papers_as_liouvillians():
         rho = random_density_matrix(d, rng)
         xv = {x: float(rng.normal()) for x in xs.values()}
         subs = {**p, **xv, **expectation_values([rate], rho, ce.system_sites(n))}
-        value = np.trace(ce._x_matrix(n, xv) @ unvec(derived @ vec(rho), d)).real
+        x_matrix = sum(xv[x] * monomial_matrix(mono, ce.system_sites(n)) for mono, x in xs.items())
+        value = np.trace(x_matrix @ unvec(derived @ vec(rho), d)).real
         assert _value(rate, subs) == pytest.approx(value, abs=1e-10)
 
 
