@@ -37,6 +37,7 @@ from symthermo import exact_states as ex
 from symthermo.algebra import Expectation, boson, operator_sum, qubit
 from symthermo.algebra.operator import Operator, anticommutator, commutator
 from symthermo.closure import symbolic_steady_state
+from symthermo.emit.quantity import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
 from symthermo.numeric.measures import ergotropy, ergotropy_split, l1_coherence
 from symthermo.numeric.model_dynamics import direct_liouvillian
@@ -298,36 +299,22 @@ def two_qubit_family():
 @cache
 def c_in_expectations() -> sympy.Expr:
     """c = Tr(PI_C rho) in Pauli expectations: 3/4 + (<xx> + <yy> + <zz>)/4."""
-    o0, coeffs = ex.pauli_coefficients(PI_C, system_sites(2))
-    return o0 + sum(v * e for e, v in coeffs.items())
+    return ex.expectation_form(PI_C, system_sites(2))
 
 
 @cache
+def _c_family() -> ex.LabelledFamily:
+    """The family labelled by c (c = mu + lambda q, q conserved: c fixes the member)."""
+    return ex.family_labelled_by(two_qubit_family(), c_in_expectations(), c)
+
+
 def conserved_c_relation() -> tuple[sympy.Expr, sympy.Expr]:
-    """(lambda, mu) with c = mu + lambda q for the family's conserved quantity q (ValueError
-    if c is not a function of it: then c could not label the stationary states)."""
-    fam = two_qubit_family()
-    if len(fam.conserved) != 1:
-        raise ValueError(f"expected one conserved quantity, got {fam.conserved}")
-    q, ce = fam.conserved[0], c_in_expectations()
-    mu = ce.xreplace({e: 0 for e in ce.free_symbols if isinstance(e, Expectation)})
-    sym = next(e for e in sorted(q.free_symbols, key=str) if isinstance(e, Expectation))
-    lam = sympy.expand(ce - mu).coeff(sym) / sympy.expand(q).coeff(sym)
-    if sympy.expand(ce - mu - lam * q) != 0:
-        raise ValueError("c is not a function of the conserved quantity")
-    return lam, mu
+    return _c_family().slope, _c_family().offset
 
 
-@cache
 def derived_values_c() -> dict:
     """Stationary Pauli expectations of the family as functions of c (exact)."""
-    fam = two_qubit_family()
-    lam, mu = conserved_c_relation()
-    k = fam.free_constants[0]
-    sol = sympy.solve(sympy.Eq(mu + lam * fam.conserved[0].xreplace(fam.values), c), k)
-    if len(sol) != 1:
-        raise ValueError("c does not fix the free constant uniquely")
-    return {e: sympy.factor(sympy.cancel(v.xreplace({k: sol[0]}))) for e, v in fam.values.items()}
+    return _c_family().values
 
 
 @cache
@@ -669,71 +656,59 @@ def _checks() -> list[Check]:
 
 
 def _num(x: float, digits: int = 6) -> str:
-    x = float(x)
-    if abs(x) < 1e-12:
-        return "0"
-    return f"{x:.{digits}g}"
+    return "0" if abs(float(x)) < 1e-12 else f"{float(x):.{digits}g}"
 
 
 def _statement_uniqueness() -> Statement:
-    fam = two_qubit_family()
-    ind = symbolic_steady_state(MODELS["N2_independent"])
-    zq = -sympy.tanh(beta * omega / 2)  # thermal qubit <sigma_z>
-
-    def gibbs_value(e: Expectation) -> sympy.Expr:  # product of thermal qubits
-        return zq ** len(e.monomial) if all(loc == 3 for _, loc in e.monomial) else 0
-
-    tanh_ok = ind.is_unique and all(
-        sympy.simplify((v - gibbs_value(e)).rewrite(sympy.exp)) == 0
-        for e, v in ind.values.items())
-    p = {omega: 1.0, beta: 1.0, g: 1.0, f: 0.3}
-    _, k3 = direct_steady_state(3, p, ground_state(3))
-    holds = (fam.dimension == 2 and ind.is_unique and tanh_ok and k3 > 1)
+    fam, ind = two_qubit_family(), symbolic_steady_state(MODELS["N2_independent"])
+    zq = -sympy.tanh(beta * omega / 2)  # thermal qubit <sigma_z>; product Gibbs state:
+    gibbs = {e: zq ** len(e.monomial) if all(loc == 3 for _, loc in e.monomial) else 0
+             for e in ind.values}
+    tanh_ok = ind.is_unique and all(sympy.simplify((v - gibbs[e]).rewrite(sympy.exp)) == 0
+                                    for e, v in ind.values.items())
+    _, k3 = direct_steady_state(3, {omega: 1.0, beta: 1.0, g: 1.0, f: 0.3}, ground_state(3))
     return Statement(
-        label="Sec. III: collective vs individual coupling",
-        claim="in the collective limit the steady state is not unique (it depends on the initial "
+        "Sec. III: collective vs individual coupling",
+        "in the collective limit the steady state is not unique (it depends on the initial "
         "state); with individual coupling (gamma_ij = gamma_0 delta_ij) every qubit thermalises",
-        holds=holds,
-        evidence=f"engine closure: collective N = 2 family of dimension {fam.dimension} "
+        fam.dimension == 2 and ind.is_unique and tanh_ok and k3 > 1,
+        f"engine closure: collective N = 2 family of dimension {fam.dimension} "
         f"(free constants {len(fam.free_constants)}, conserved {sympy.sstr(fam.conserved[0])}); "
         f"independent scheme: unique, product Gibbs state <sigma_z> = -tanh(beta omega/2) "
         f"({'yes' if tanh_ok else 'no'}); collective N = 3: stationary dimension {k3} "
-        "(numeric, collision generator from matrices)",
-    )
+        "(numeric, collision generator from matrices)")
 
 
 def _statement_psi_minus() -> Statement:
-    psi_m = ex.operator_of_matrix(ex.projector(PSI_M), system_sites(2))
-    out = ex.lindblad_action(MODELS["N2"], psi_m)
+    out = ex.lindblad_action(MODELS["N2"],
+                             ex.operator_of_matrix(ex.projector(PSI_M), system_sites(2)))
     lam, mu = conserved_c_relation()
+    q = two_qubit_family().conserved
     return Statement(
-        label="Sec. IV A: |psi_-> is stationary, c is conserved",
-        claim="L(|psi_-><psi_-|) = 0, and the steady state depends on rho_0 only through c",
-        holds=out.is_zero() and len(two_qubit_family().conserved) == 1,
-        evidence=f"L(|psi_-><psi_-|) from the derived Lindblad form: {out} (exact); the only "
-        f"conserved quantity besides the trace is q = {sympy.sstr(two_qubit_family().conserved[0])}"
-        f" and c = Tr(Pi_c rho) = {sympy.sstr(mu)} + {sympy.sstr(lam)} q",
-    )
+        "Sec. IV A: |psi_-> is stationary, c is conserved",
+        "L(|psi_-><psi_-|) = 0, and the steady state depends on rho_0 only through c",
+        out.is_zero() and len(q) == 1,
+        f"L(|psi_-><psi_-|) from the derived Lindblad form: {out} (exact); the only "
+        f"conserved quantity besides the trace is q = {sympy.sstr(q[0])}"
+        f" and c = Tr(Pi_c rho) = {sympy.sstr(mu)} + {sympy.sstr(lam)} q")
 
 
 def _statement_eq8_numeric() -> Statement:
-    worst = 0.0
     rho_p = sympy.lambdify((c, beta, omega), printed_eq8(), "numpy")
+    worst = 0.0
     for seed in (11, 12, 13):
         rng = np.random.default_rng(seed)
-        p = random_parameters(rng)
-        rho0 = random_density_matrix(4, rng)
+        p, rho0 = random_parameters(rng), random_density_matrix(4, rng)
         rho, _ = direct_steady_state(2, p, rho0)
-        worst = max(worst, float(np.abs(rho - np.array(rho_p(c_of(rho0), p[beta], p[omega]),
-                                                       dtype=complex)).max()))
+        printed = np.array(rho_p(c_of(rho0), p[beta], p[omega]), dtype=complex)
+        worst = max(worst, float(np.abs(rho - printed).max()))
     return Statement(
-        label="Eq. (8): random initial states",
-        claim="from any initial state the dynamics reaches Eq. (8) with c computed from rho_0",
-        holds=worst < 1e-10,
-        evidence=f"three random rho_0 (seeds 11-13), random omega, beta, g, f: max |rho_ss - "
+        "Eq. (8): random initial states",
+        "from any initial state the dynamics reaches Eq. (8) with c computed from rho_0",
+        worst < 1e-10,
+        f"three random rho_0 (seeds 11-13), random omega, beta, g, f: max |rho_ss - "
         f"Eq. (8)| = {_num(worst, 3)} (stationary projection of the collision generator built "
-        f"from matrices, oscillator cutoff {CUTOFF})",
-    )
+        f"from matrices, oscillator cutoff {CUTOFF})")
 
 
 def _statement_eq9_zero() -> Statement:
@@ -744,12 +719,11 @@ def _statement_eq9_zero() -> Statement:
     c_thermal = sympy.simplify((PI_C * gibbs).trace() - z_plus / z)
     zero = sympy.simplify(l1_at.rewrite(sympy.exp)) == 0
     return Statement(
-        label="Eq. (9): no coherence from a thermal initial state",
-        claim="C_l1 vanishes at c = Z_+/Z, which is the c of the thermal (Gibbs) initial state",
-        holds=zero and c_thermal == 0,
-        evidence=f"derived C_l1 at c = Z_+/Z simplifies to {'0' if zero else sympy.sstr(l1_at)};"
-        f" Tr(Pi_c rho_Gibbs) - Z_+/Z = {c_thermal} (exact)",
-    )
+        "Eq. (9): no coherence from a thermal initial state",
+        "C_l1 vanishes at c = Z_+/Z, which is the c of the thermal (Gibbs) initial state",
+        zero and c_thermal == 0,
+        f"derived C_l1 at c = Z_+/Z simplifies to {'0' if zero else sympy.sstr(l1_at)};"
+        f" Tr(Pi_c rho_Gibbs) - Z_+/Z = {c_thermal} (exact)")
 
 
 @cache
@@ -759,64 +733,53 @@ def _numeric_family():
 
 
 def _statement_fig1() -> Statement:
-    fam = _numeric_family()
-    worst = math.inf
-    high = 0.0
+    worst, high = math.inf, 0.0
     for b in (0.01, 1.0, 10.0):
         for cv in np.linspace(0, 1, 101):
-            rho = np.array(fam(cv, b, 1.0), dtype=complex)
+            rho = np.array(_numeric_family()(cv, b, 1.0), dtype=complex)
             diff = float(l1_coherence(rho)) - float(ergotropy(rho, h0_matrix(2, 1.0)))
             worst = min(worst, diff)
-            if b == 0.01:
-                high = max(high, abs(diff))
+            high = max(high, abs(diff)) if b == 0.01 else high
     return Statement(
-        label="Fig. 1: C_l1 >= W",
-        claim="C_l1 is larger than W (omega = 1) for all c and bath temperatures, the two being "
+        "Fig. 1: C_l1 >= W",
+        "C_l1 is larger than W (omega = 1) for all c and bath temperatures, the two being "
         "equal in the high temperature limit",
-        holds=worst >= -1e-12 and high < 0.02,
-        evidence=f"derived family on c in [0, 1] (step 0.01), beta in {{0.01, 1, 10}}: "
+        worst >= -1e-12 and high < 0.02,
+        f"derived family on c in [0, 1] (step 0.01), beta in {{0.01, 1, 10}}: "
         f"min(C_l1 - W) = {_num(worst, 3)}; at beta = 0.01, max |C_l1 - W| = {_num(high, 3)} "
-        "(-> 0 as beta -> 0, see the next statement)",
-    )
+        "(-> 0 as beta -> 0, see the next statement)")
 
 
 def _statement_high_t_equality() -> Statement:
-    rho = derived_rho_c()
-    inner = sympy.cancel(rho[1, 2] * 2)  # the two equal off-diagonal elements, signed
+    inner = sympy.cancel(derived_rho_c()[1, 2] * 2)  # the two equal off-diagonals, signed
     lim = sympy.factor(sympy.limit(inner, beta, 0))
-    ok_abs = sympy.simplify(lim - (4 * c / 3 - 1)) == 0
     eq13 = printed_eq13()
-    ok_w = (sympy.simplify(eq13[0] / omega - (1 - 4 * c / 3)) == 0
-            and sympy.simplify(eq13[2] / omega - (4 * c / 3 - 1)) == 0)
+    ok = (sympy.simplify(lim - (4 * c / 3 - 1)) == 0
+          and sympy.simplify(eq13[0] / omega - (1 - 4 * c / 3)) == 0
+          and sympy.simplify(eq13[2] / omega - (4 * c / 3 - 1)) == 0)
     return Statement(
-        label="Sec. IV A: W/omega = C_l1 at high temperature",
-        claim="as beta -> 0, C_l1 -> |4c/3 - 1|, the same as W/omega of Eq. (13)",
-        holds=ok_abs and ok_w,
-        evidence=f"limit beta -> 0 of the derived off-diagonal sum 2 rho_(01,10) = "
+        "Sec. IV A: W/omega = C_l1 at high temperature",
+        "as beta -> 0, C_l1 -> |4c/3 - 1|, the same as W/omega of Eq. (13)", ok,
+        f"limit beta -> 0 of the derived off-diagonal sum 2 rho_(01,10) = "
         f"{sympy.sstr(lim)}, so C_l1 -> |4c/3 - 1|; Eq. (13) (checked above) gives "
-        "W/omega = 1 - 4c/3 (c < 3/4), 4c/3 - 1 (c > 3/4), 0 at 3/4",
-    )
+        "W/omega = 1 - 4c/3 (c < 3/4), 4c/3 - 1 (c > 3/4), 0 at 3/4")
 
 
 def _statement_eq10() -> Statement:
-    printed = printed_eq10()
     derived = eigenvalues(derived_rho_c())
     remaining = list(derived)
-    for pv in printed:
-        for k, dv in enumerate(remaining):
-            if sympy.simplify(pv - dv) == 0:
-                remaining.pop(k)
-                break
+    for pv in printed_eq10():
+        k = next((k for k, dv in enumerate(remaining) if sympy.simplify(pv - dv) == 0), None)
+        if k is not None:
+            remaining.pop(k)
     return Statement(
-        label="Eq. (10): spectrum of rho_ss",
-        claim="the eigenvalues of Eq. (8) are {1-c, c e^{2x}/Z', c e^{x}/Z', c/Z'}, "
+        "Eq. (10): spectrum of rho_ss",
+        "the eigenvalues of Eq. (8) are {1-c, c e^{2x}/Z', c e^{x}/Z', c/Z'}, "
         "Z' = 1 + e^{x} + e^{2x}, x = beta omega",
-        holds=not remaining and len(derived) == 4,
-        evidence="derived eigenvalues "
-        + ", ".join(sympy.sstr(v) for v in derived)
+        not remaining and len(derived) == 4,
+        "derived eigenvalues " + ", ".join(sympy.sstr(v) for v in derived)
         + "; they match the printed list one to one (the printed eigenvector of the second "
-        "eigenvalue, [0, 0, 0, 1]^T/sqrt(2), and of the fourth carry a spurious 1/sqrt(2))",
-    )
+        "eigenvalue, [0, 0, 0, 1]^T/sqrt(2), and of the fourth carry a spurious 1/sqrt(2))")
 
 
 def _statement_populations() -> Statement:
@@ -824,24 +787,19 @@ def _statement_populations() -> Statement:
     # inversion: the one-excitation population exceeds the ground population
     threshold = sympy.solve(sympy.Eq(rho[1, 1], rho[0, 0]), c)
     thr = sympy.factor(threshold[0]) if len(threshold) == 1 else None
-    fam = _numeric_family()
-
-    r0 = np.array(fam(0.2, 1.0, 1.0), dtype=complex)
+    r0 = np.array(_numeric_family()(0.2, 1.0, 1.0), dtype=complex)
     w_inc, w_coh = ergotropy_split(r0, h0_matrix(2, 1.0), basis=np.eye(4))
-    pops = np.real(np.diag(r0))
     thr_num = [float(thr.subs({beta: b, omega: 1})) for b in (0.01, 1.0, 10.0)] if thr else []
     return Statement(
-        label="Sec. IV A: populations not inverted",
-        claim="the populations of Eq. (8) are not inverted, so its ergotropy is entirely due to "
-        "coherences",
-        holds=False,
-        evidence=f"derived populations: |01>, |10> exceed |00> for c < {sympy.sstr(thr)} "
+        "Sec. IV A: populations not inverted",
+        "the populations of Eq. (8) are not inverted, so its ergotropy is entirely due to "
+        "coherences", False,
+        f"derived populations: |01>, |10> exceed |00> for c < {sympy.sstr(thr)} "
         f"(= {', '.join(_num(t, 4) for t in thr_num)} at beta omega = 0.01, 1, 10). At c = 0.2, "
         f"beta omega = 1: populations (|00>, |01>, |10>, |11>) = "
-        f"({', '.join(_num(p_, 4) for p_ in pops)}); the dephased state alone has ergotropy "
-        f"{_num(w_inc, 4)} of the total {_num(w_inc + w_coh, 4)} omega (incoherent/coherent "
-        "split in the computational basis)",
-    )
+        f"({', '.join(_num(p_, 4) for p_ in np.real(np.diag(r0)))}); the dephased state alone "
+        f"has ergotropy {_num(w_inc, 4)} of the total {_num(w_inc + w_coh, 4)} omega "
+        "(incoherent/coherent split in the computational basis)")
 
 
 def _statement_psi1() -> Statement:
@@ -851,147 +809,114 @@ def _statement_psi1() -> Statement:
     sup = sympy.limit(w_r, rr, 1)
     positive = all(float(w_r.subs(rr, v)) > 0 for v in (1e-3, 0.1, 0.5, 0.9, 0.999))
     return Statement(
-        label="Sec. IV A: |psi_1> and |psi_0> initial states",
-        claim="both reach the c = 1 steady state; starting from |psi_1> (ergotropy 2 omega) the "
+        "Sec. IV A: |psi_1> and |psi_0> initial states",
+        "both reach the c = 1 steady state; starting from |psi_1> (ergotropy 2 omega) the "
         "final ergotropy is smaller at all temperatures, starting from |psi_0> (zero ergotropy) "
-        "it is non-zero at every finite temperature",
-        holds=bool(sup < 2) and positive,
-        evidence=f"c(|psi_1>) = c(|psi_0>) = 1; derived W(c = 1) = {sympy.sstr(w_one)} = "
+        "it is non-zero at every finite temperature", bool(sup < 2) and positive,
+        f"c(|psi_1>) = c(|psi_0>) = 1; derived W(c = 1) = {sympy.sstr(w_one)} = "
         f"omega r^2/(1 + r + r^2), increasing in r = e^(-beta omega) to {sympy.sstr(sup)} omega "
-        "(beta -> 0) < 2 omega, and > 0 for 0 < r",
-    )
+        "(beta -> 0) < 2 omega, and > 0 for 0 < r")
 
 
-def _scaling_points() -> list[tuple[int, float]]:
-    """(N, beta omega) of the numeric scaling statements (N = 6: the checks' matrix routes)."""
-    return [(n, x) for n in NUMERIC_N if n < 6 for x in (0.5, 1.0, 2.0)]
-
-
-def _statement_thermal() -> Statement:
-    worst_c, worst_w = 0.0, 0.0
-    for n, x in _scaling_points():
-        p = {omega: 1.0, beta: x, g: 1.0, f: 0.3}
-        rho, _ = sector_steady_state(n, p, thermal_state(n, x))
-        worst_c = max(worst_c, float(l1_coherence(rho)))
-        worst_w = max(worst_w, float(ergotropy(rho, h0_matrix(n, 1.0))))
-    return Statement(
-        label="Sec. IV B: thermal initial states",
-        claim="a thermal initial state gives a steady state without coherence and ergotropy, "
-        "for any number of qubits",
-        holds=worst_c < 1e-10 and worst_w < 1e-10,
-        evidence=f"N = 2..5, beta omega in {{0.5, 1, 2}}, Gibbs initial state at the "
-        f"bath temperature: max C_l1 = {_num(worst_c, 3)}, max W = {_num(worst_w, 3)} "
-        "(stationary projection on the full space, derived Lindblad form, f = 0.3)",
-    )
-
-
-def _statement_blocks_and_scaling() -> list[Statement]:
-    worst_rho, worst_16, worst_17, worst_sum = 0.0, 0.0, 0.0, 0.0
-    for n, x in _scaling_points():
-        p = {omega: 1.0, beta: x, g: 1.0, f: 0.3}
-        rho, _ = sector_steady_state(n, p, ground_state(n))
-        rv = math.exp(-x)
-        worst_rho = max(worst_rho, float(np.abs(rho - printed_block_state(n, rv)).max()))
-        s16, c16 = printed_eq16(n)
-        s17, c17 = printed_eq17(n)
-        l1 = float(l1_coherence(rho))
-        w = float(ergotropy(rho, h0_matrix(n, 1.0)))
-        worst_16 = max(worst_16, abs(l1 - float(c16.subs(r, rv))))
-        worst_17 = max(worst_17, abs(w - float(c17.subs({r: rv, omega: 1}))))
-        worst_sum = max(worst_sum, abs(l1 - float(s16.subs(r, rv))),
-                        abs(w - float(s17.subs({r: rv, omega: 1}))))
+def _statements_scaling() -> list[Statement]:
+    """Thermal and ground initial states, N = 2..5, beta omega in {0.5, 1, 2} (N = 6: the
+    checks' matrix routes): sector projections against Eqs. (14)-(17)."""
+    worst = dict.fromkeys(("c", "w", "rho", "16", "17", "sum"), 0.0)
+    for n in NUMERIC_N[:-1]:
+        for x in (0.5, 1.0, 2.0):
+            p, rv = {omega: 1.0, beta: x, g: 1.0, f: 0.3}, math.exp(-x)
+            th, _ = sector_steady_state(n, p, thermal_state(n, x))
+            rho, _ = sector_steady_state(n, p, ground_state(n))
+            l1, w = float(l1_coherence(rho)), float(ergotropy(rho, h0_matrix(n, 1.0)))
+            (s16, c16), (s17, c17) = printed_eq16(n), printed_eq17(n)
+            at = {r: rv, omega: 1}
+            for key, value in (
+                    ("c", float(l1_coherence(th))), ("w", float(ergotropy(th, h0_matrix(n, 1.0)))),
+                    ("rho", float(np.abs(rho - printed_block_state(n, rv)).max())),
+                    ("16", abs(l1 - float(c16.subs(r, rv)))), ("17", abs(w - float(c17.subs(at)))),
+                    ("sum", max(abs(l1 - float(s16.subs(r, rv))), abs(w - float(s17.subs(at)))))):
+                worst[key] = max(worst[key], value)
     exact = all(sympy.simplify(a - b) == 0
                 for n in range(2, 9) for a, b in (printed_eq16(n), printed_eq17(n)))
     return [
         Statement(
-            label="Eqs. (14)-(15): ground initial state",
-            claim="from |0...0> the steady state is block diagonal, D_k = d_k U_k on the "
-            "k-excitation states with d_k of Eq. (15)",
-            holds=worst_rho < 1e-10,
-            evidence=f"N = 2..5, beta omega in {{0.5, 1, 2}} (N = 6: the matrix routes of "
-            f"Eqs. (16)-(17)): max |rho_ss - Eqs. "
-            f"(14)-(15)| = {_num(worst_rho, 3)} (stationary projection on the full space, "
-            "derived Lindblad form at numbers, f = 0.3)",
-        ),
+            "Sec. IV B: thermal initial states",
+            "a thermal initial state gives a steady state without coherence and ergotropy, "
+            "for any number of qubits", worst["c"] < 1e-10 and worst["w"] < 1e-10,
+            f"N = 2..5, beta omega in {{0.5, 1, 2}}, Gibbs initial state at the "
+            f"bath temperature: max C_l1 = {_num(worst['c'], 3)}, max W = {_num(worst['w'], 3)} "
+            "(stationary projection on the full space, derived Lindblad form, f = 0.3)"),
         Statement(
-            label="Eqs. (16)-(17): N = 2..5, numeric",
-            claim="C_l1 and W of the steady state from |0...0> follow Eqs. (16) and (17) "
+            "Eqs. (14)-(15): ground initial state",
+            "from |0...0> the steady state is block diagonal, D_k = d_k U_k on the "
+            "k-excitation states with d_k of Eq. (15)", worst["rho"] < 1e-10,
+            f"N = 2..5, beta omega in {{0.5, 1, 2}} (N = 6: the matrix routes of "
+            f"Eqs. (16)-(17)): max |rho_ss - Eqs. (14)-(15)| = {_num(worst['rho'], 3)} "
+            "(stationary projection on the full space, derived Lindblad form at numbers, "
+            "f = 0.3)"),
+        Statement(
+            "Eqs. (16)-(17): N = 2..5, numeric",
+            "C_l1 and W of the steady state from |0...0> follow Eqs. (16) and (17) "
             "(numbers from the full 2^N space)",
-            holds=max(worst_16, worst_17, worst_sum) < 1e-10,
-            evidence=f"same points: max |C_l1 - Eq. (16)| = {_num(worst_16, 3)}, "
-            f"max |W - Eq. (17)| = {_num(worst_17, 3)}, sums of Eqs. (16)-(17) and (C5): "
-            f"{_num(worst_sum, 3)}",
-        ),
+            max(worst["16"], worst["17"], worst["sum"]) < 1e-10,
+            f"same points: max |C_l1 - Eq. (16)| = {_num(worst['16'], 3)}, "
+            f"max |W - Eq. (17)| = {_num(worst['17'], 3)}, sums of Eqs. (16)-(17) and (C5): "
+            f"{_num(worst['sum'], 3)}"),
         Statement(
-            label="Eqs. (16)-(17): sums = closed forms",
-            claim="sum_k d_k p_k (p_k - 1) and sum_k k p_{k+1} d_{k+1} omega equal the printed "
-            "closed forms",
-            holds=exact,
-            evidence="exact in r for N = 2..8",
-        ),
+            "Eqs. (16)-(17): sums = closed forms",
+            "sum_k d_k p_k (p_k - 1) and sum_k k p_{k+1} d_{k+1} omega equal the printed "
+            "closed forms", exact, "exact in r for N = 2..8"),
     ]
 
 
 def _statement_high_t_limits() -> Statement:
-    ok_printed = True
-    for n in range(2, 8):
-        _, c16 = printed_eq16(n)
-        _, c17 = printed_eq17(n)
-        ok_printed &= sympy.simplify(sympy.limit(c16, r, 1)
-                                     - sympy.Rational(2**n - n - 1, n + 1)) == 0
-        ok_printed &= sympy.simplify(sympy.limit(c17, r, 1)
-                                     - omega * sympy.Rational(n * (n - 1), 2 * (n + 1))) == 0
+    def limits_ok(l1: sympy.Expr, w: sympy.Expr, n: int) -> bool:
+        return (sympy.simplify(l1 - sympy.Rational(2**n - n - 1, n + 1)) == 0
+                and sympy.simplify(w - omega * sympy.Rational(n * (n - 1), 2 * (n + 1))) == 0)
+
+    ok = all(limits_ok(sympy.limit(printed_eq16(n)[1], r, 1),
+                       sympy.limit(printed_eq17(n)[1], r, 1), n) for n in range(2, 8))
     derived = []
-    ok_derived = True
     for n in SYMBOLIC_N:
         l1 = sympy.limit(dicke_ground_l1(n), beta, 0)
         w = sympy.limit(dicke_ground_ergotropy(n)[0], beta, 0)
         derived.append(f"N = {n}: {sympy.sstr(l1)}, {sympy.sstr(w)}")
-        ok_derived &= sympy.simplify(l1 - sympy.Rational(2**n - n - 1, n + 1)) == 0
-        ok_derived &= sympy.simplify(w - omega * sympy.Rational(n * (n - 1), 2 * (n + 1))) == 0
+        ok &= limits_ok(l1, w, n)
     return Statement(
-        label="Sec. IV B, Fig. 2: high temperature limits",
-        claim="as r -> 1, C_l1 -> (2^N - N - 1)/(N + 1) and W -> omega N (N - 1)/(2 (N + 1))",
-        holds=ok_printed and ok_derived,
-        evidence="limits of the printed closed forms, N = 2..7 (exact); limits beta -> 0 of the "
-        "derived (Dicke-route) C_l1, W: " + "; ".join(derived),
-    )
+        "Sec. IV B, Fig. 2: high temperature limits",
+        "as r -> 1, C_l1 -> (2^N - N - 1)/(N + 1) and W -> omega N (N - 1)/(2 (N + 1))", ok,
+        "limits of the printed closed forms, N = 2..7 (exact); limits beta -> 0 of the "
+        "derived (Dicke-route) C_l1, W: " + "; ".join(derived))
 
 
 def _statement_nbar_beta() -> Statement:
     slope = sympy.simplify(sympy.diff(NBAR, beta))
     return Statement(
-        label="Sec. IV B: nbar and beta",
-        claim="increasing nbar corresponds to increasing beta",
-        holds=bool(slope.is_positive),
-        evidence=f"d nbar/d beta = {sympy.sstr(slope)} < 0: nbar grows as beta decreases "
-        "(a slip of the text; the argument needs high temperature, small beta)",
-    )
+        "Sec. IV B: nbar and beta", "increasing nbar corresponds to increasing beta",
+        bool(slope.is_positive),
+        f"d nbar/d beta = {sympy.sstr(slope)} < 0: nbar grows as beta decreases "
+        "(a slip of the text; the argument needs high temperature, small beta)")
 
 
 def _statement_reduced_states() -> Statement:
-    lines = []
-    ok = True
+    lines, ok = [], True
     for n in (3, 4, 5, 6):
-        w = [float(x.subs({beta: 1.0, omega: 1.0})) for x in dicke_ground_populations(n)]
-        w_total = float(dicke_ground_ergotropy(n)[0].subs({beta: 1.0, omega: 1.0}))
-        rho = dicke_diagonal_matrix(w)
+        at = {beta: 1.0, omega: 1.0}
+        rho = dicke_diagonal_matrix([float(x.subs(at)) for x in dicke_ground_populations(n)])
+        w_total = float(dicke_ground_ergotropy(n)[0].subs(at))
         one, two = partial_trace_last(rho, 2), partial_trace_last(rho, 4)
+        c2, w2 = float(l1_coherence(two)), float(ergotropy(two, h0_matrix(2, 1.0)))
         ok &= abs(one[0, 1]) < 1e-12 and one[1, 1].real < one[0, 0].real
-        c2 = float(l1_coherence(two))
-        w2 = float(ergotropy(two, h0_matrix(2, 1.0)))
         ok &= c2 > 1e-6 and 0 < w2 < w_total
         lines.append(f"N = {n}: two-qubit C_l1 = {_num(c2, 4)}, W = {_num(w2, 4)} "
                      f"(total W = {_num(w_total, 4)})")
     return Statement(
-        label="Sec. IV B: reduced states",
-        claim="the single-qubit reduced states of Eq. (14) are diagonal with non-inverted "
+        "Sec. IV B: reduced states",
+        "the single-qubit reduced states of Eq. (14) are diagonal with non-inverted "
         "populations (passive); for N > 2 two-qubit reduced states carry coherence and some "
-        "ergotropy, less than the global state's",
-        holds=bool(ok),
-        evidence="derived Dicke-route steady state from |0...0> at beta omega = 1: single-qubit "
-        "states diagonal, not inverted; " + "; ".join(lines),
-    )
+        "ergotropy, less than the global state's", bool(ok),
+        "derived Dicke-route steady state from |0...0> at beta omega = 1: single-qubit "
+        "states diagonal, not inverted; " + "; ".join(lines))
 
 
 def _statement_appendix_a() -> Statement:
@@ -1003,12 +928,11 @@ def _statement_appendix_a() -> Statement:
     probe = {c: sympy.Rational(1, 2), beta: 1, omega: 1}
     t0, t1, t2 = sorted((v for v in lam if v.has(sympy.exp)),
                         key=lambda v: -float(v.xreplace(probe)))
-    th = printed_appendix_a()
-    bad = []
+    th, bad = printed_appendix_a(), []
 
     def gap(t: sympy.Expr, cv: sympy.Expr, x: object) -> float:
-        sub = {c: cv, beta: sympy.Float(x, 40), omega: 1}
-        return float(sympy.N((s_val - t).xreplace(sub), 40))
+        return float(sympy.N((s_val - t).xreplace({c: cv, beta: sympy.Float(x, 40), omega: 1}),
+                             40))
 
     for cv in (sympy.Rational(11, 20), sympy.Rational(3, 5), sympy.Rational(7, 10)):
         x1 = float(sympy.N(th["A1"].xreplace({c: cv}), 30))
@@ -1022,15 +946,13 @@ def _statement_appendix_a() -> Statement:
             if not (gap(t, cv, xk * 0.99) < 0 < gap(t, cv, xk * 1.01)):
                 bad.append(f"{key} at c = {cv}")
     return Statement(
-        label="Appendix A: eigenvalue ordering",
-        claim="the first eigenvalue of Eq. (10), 1 - c, drops below the second, third and fourth "
-        "at the temperatures of Eqs. (A1)-(A3)",
-        holds=not bad,
-        evidence="derived eigenvalues compared just above and below each printed threshold "
+        "Appendix A: eigenvalue ordering",
+        "the first eigenvalue of Eq. (10), 1 - c, drops below the second, third and fourth "
+        "at the temperatures of Eqs. (A1)-(A3)", not bad,
+        "derived eigenvalues compared just above and below each printed threshold "
         "(omega = 1), c in {0.55, 0.6, 0.7} for (A1) and {0.8, 0.9, 0.99} for (A1)-(A3): "
         + ("every inequality switches where printed" if not bad else "fails: " + ", ".join(bad))
-        + "; (A1) prints beta > log(...) without the 1/omega of (A2)-(A3) (same at omega = 1)",
-    )
+        + "; (A1) prints beta > log(...) without the 1/omega of (A2)-(A3) (same at omega = 1)")
 
 
 def _statement_eqs_16_17_large_n() -> Statement:
@@ -1046,39 +968,28 @@ def _statement_eqs_16_17_large_n() -> Statement:
         worst = max(worst, abs(st.l1_coherence() / float(printed_eq16(n)[1].subs(r, rv)) - 1),
                     abs(w / float(printed_eq17(n)[1].subs({r: rv, omega: 1})) - 1))
     return Statement(
-        label="Eqs. (16)-(17): N = 10..100", holds=worst < 1e-6,
-        claim="C_l1 and W of the steady state from |0...0> follow Eqs. (16)-(17) for large N",
-        evidence=f"beta omega = 1, f = 0.3, N = 10, 25, 50, 100: max relative deviation "
+        "Eqs. (16)-(17): N = 10..100",
+        "C_l1 and W of the steady state from |0...0> follow Eqs. (16)-(17) for large N",
+        worst < 1e-6,
+        f"beta omega = 1, f = 0.3, N = 10, 25, 50, 100: max relative deviation "
         f"{worst:.1e} (permutation-invariant route: spin blocks, projected stationary "
         "state)")
 
 
 def _statements() -> list[Statement]:
-    return [
-        _statement_uniqueness(),
-        _statement_psi_minus(),
-        _statement_eq8_numeric(),
-        _statement_eq9_zero(),
-        _statement_eq10(),
-        _statement_fig1(),
-        _statement_high_t_equality(),
-        _statement_appendix_a(),
-        _statement_populations(),
-        _statement_psi1(),
-        _statement_thermal(),
-        *_statement_blocks_and_scaling(),
-        _statement_eqs_16_17_large_n(),
-        _statement_high_t_limits(),
-        _statement_nbar_beta(),
-        _statement_reduced_states(),
-    ]
+    thermal, *scaling = _statements_scaling()
+    return [_statement_uniqueness(), _statement_psi_minus(), _statement_eq8_numeric(),
+            _statement_eq9_zero(), _statement_eq10(), _statement_fig1(),
+            _statement_high_t_equality(), _statement_appendix_a(), _statement_populations(),
+            _statement_psi1(), thermal, *scaling, _statement_eqs_16_17_large_n(),
+            _statement_high_t_limits(), _statement_nbar_beta(), _statement_reduced_states()]
 
 
 # quantities, notes, build -------------------------------------------------------------------
 
 
 def quantities() -> list:
-    """Named derived expressions (emit.Quantity when available, else (name, expr, latex, text))."""
+    """Named derived expressions for the LaTeX and the kernels."""
     items = []
     model = MODELS["N2"]
     for part, tag in (("local", "loc"), ("nonlocal", "nl"), ("total", "")):
@@ -1114,10 +1025,6 @@ def quantities() -> list:
         items.append((f"ergotropy_ground_N{n}", dicke_ground_ergotropy(n)[0],
                       rf"\mathcal{{W}}^{{(N={n})}}",
                       f"ergotropy of the steady state from the all-ground state, $N = {n}$"))
-    try:
-        from symthermo.emit.quantity import Quantity
-    except ImportError:  # pragma: no cover - emitters not installed
-        return items
     return [Quantity(name, expr, latex, text) for name, expr, latex, text in items]
 
 

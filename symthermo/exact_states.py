@@ -34,10 +34,13 @@ from .numeric.matrices import monomial_matrix
 
 __all__ = [
     "ErgotropyFormula",
+    "LabelledFamily",
     "density_matrix",
     "ergotropy_formula",
     "ergotropy_formula_of_spectrum",
     "exact_eigenvalues",
+    "expectation_form",
+    "family_labelled_by",
     "ket",
     "l1_coherence",
     "lindblad_action",
@@ -235,3 +238,45 @@ def lindblad_action(model: object, rho: Operator) -> Operator:
                     prod = lb.dagger() * la
                     out = out + (la * rho * lb.dagger() - half * anticommutator(prod, rho)) * gab
     return out
+
+
+def expectation_form(matrix: sympy.Matrix, sites: tuple) -> sympy.Expr:
+    """Tr(O rho) for a unit-trace rho as o_0 + sum_P o_P <P> (:func:`pauli_coefficients`)."""
+    o0, coeffs = pauli_coefficients(matrix, sites)
+    return o0 + sum(v * e for e, v in coeffs.items())
+
+
+@dataclass(frozen=True)
+class LabelledFamily:
+    """A one-parameter stationary family labelled by a conserved linear functional.
+
+    ``label`` = offset + slope q with q the family's conserved quantity; ``values``: the
+    stationary expectations at label = ``value`` (the family's free constant eliminated)."""
+
+    values: dict
+    slope: sympy.Expr
+    offset: sympy.Expr
+
+
+def family_labelled_by(family: object, label: sympy.Expr, value: sympy.Symbol) -> LabelledFamily:
+    """The members of a stationary family (:class:`symthermo.closure.SteadyStateFamily` with
+    one free constant) as functions of a label: a linear function of the expectations that is
+    an affine function offset + slope q of the conserved quantity q (then the dynamics conserves
+    it and it fixes the member).  ValueError when the family has not exactly one conserved
+    quantity, the label is not such a function, or it does not fix the free constant."""
+    conserved = family.conserved  # type: ignore[attr-defined]
+    if len(conserved) != 1:
+        raise ValueError(f"expected one conserved quantity, got {conserved}")
+    q = conserved[0]
+    mu = label.xreplace({e: 0 for e in label.free_symbols if isinstance(e, Expectation)})
+    sym = next(e for e in sorted(q.free_symbols, key=str) if isinstance(e, Expectation))
+    lam = sympy.expand(label - mu).coeff(sym) / sympy.expand(q).coeff(sym)
+    if sympy.expand(label - mu - lam * q) != 0:
+        raise ValueError("the label is not a function of the conserved quantity")
+    k = family.free_constants[0]  # type: ignore[attr-defined]
+    sol = sympy.solve(sympy.Eq(mu + lam * q.xreplace(family.values), value), k)  # type: ignore
+    if len(sol) != 1:
+        raise ValueError("the label does not fix the free constant uniquely")
+    values = {e: sympy.factor(sympy.cancel(v.xreplace({k: sol[0]})))
+              for e, v in family.values.items()}  # type: ignore[attr-defined]
+    return LabelledFamily(values, lam, mu)
