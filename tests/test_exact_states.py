@@ -202,3 +202,39 @@ def test_stationary_populations_refuse_a_non_diagonal_hamiltonian():
     model = collision_model(qs, operator_sum([w * qs[0].x]), bt, None, name="test-x-field")
     with pytest.raises(ValueError, match="not diagonal"):
         symmetric_stationary_populations(model)
+
+
+# stationary families labelled by a conserved functional -----------------------------------------
+
+
+def test_expectation_form_is_the_trace_against_the_state():
+    ss = sites(2)
+    op = ex.projector(ex.ket({"00": 1})) + 2 * ex.projector(ex.ket({"01": 1, "10": 1}))
+    form = ex.expectation_form(op, ss)
+    rho = random_density_matrix(4, np.random.default_rng(8))
+    values = {e: float(np.trace(rho @ kron_string(e.monomial, ss)).real)
+              for e in form.free_symbols if isinstance(e, Expectation)}
+    expected = np.trace(np.array(op.evalf(), dtype=complex) @ rho).real
+    assert float(form.xreplace(values)) == pytest.approx(expected, abs=1e-12)
+
+
+def test_labelled_family_is_the_numeric_projection():
+    from symthermo.closure import symbolic_steady_state
+    from symthermo.numeric.steady import steady_state
+
+    model = collective(2)
+    ss = model.system_sites
+    family = symbolic_steady_state(model)
+    triplet = (ex.projector(ex.ket({"00": 1})) + ex.projector(ex.ket({"11": 1}))
+               + ex.projector(ex.ket({"01": 1 / sympy.sqrt(2), "10": 1 / sympy.sqrt(2)})))
+    label = sympy.Symbol("label", real=True)
+    member = ex.family_labelled_by(family, ex.expectation_form(triplet, ss), label)
+    rho0 = random_density_matrix(4, np.random.default_rng(9))
+    value = np.trace(np.array(triplet.evalf(), dtype=complex) @ rho0).real
+    rho = steady_state(lindblad_liouvillian_of(model, PARAMS), initial_state=rho0).rho
+    for e, v in member.values.items():
+        expected = np.trace(rho @ kron_string(e.monomial, ss)).real
+        assert float(v.xreplace({**PARAMS, label: value})) == pytest.approx(expected, abs=1e-10)
+    # a label that the dynamics does not conserve cannot label the members
+    with pytest.raises(ValueError, match="not a function of the conserved"):
+        ex.family_labelled_by(family, Expectation(((ss[0].name, 3),)), label)
