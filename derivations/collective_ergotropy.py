@@ -25,7 +25,7 @@ route (N = 10..100).  Figures: ``derivations/figures/collective_ergotropy.py``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 
 import numpy as np
@@ -254,7 +254,7 @@ def printed_block_state(n: int, rv: float) -> np.ndarray:
 # convention mappings --------------------------------------------------------------------------
 
 
-def collective_mapping(n: int):
+def collective_mapping(n: int) -> Callable[[sympy.Expr], sympy.Expr]:
     """The collective limit gamma_ij = gamma_0 = g^2, f_ij = f (Sec. III)."""
     sub = {gamma_symbol(i, j): g**2 for i in range(1, n + 1) for j in range(1, n + 1)}
     sub.update({f_symbol(i, j): f for i in range(1, n + 1) for j in range(1, n + 1) if i != j})
@@ -470,7 +470,10 @@ def _l1(rho: np.ndarray, p: Mapping) -> float:
     return float(l1_coherence(rho))
 
 
-def _limit_temperature(temperature: str):
+Measure = Callable[[np.ndarray, Mapping], float]
+
+
+def _limit_temperature(temperature: str) -> Callable[[dict], dict]:
     """beta*omega = 40 (low) or 1e-10 (high), g such that the rates are O(1)."""
     def at(p: dict) -> dict:
         x = 40.0 if temperature == "low" else 1e-10
@@ -478,7 +481,7 @@ def _limit_temperature(temperature: str):
     return at
 
 
-def two_qubit_route(kind: str, measure=_l1, temperature: str = "finite",
+def two_qubit_route(kind: str, measure: Measure = _l1, temperature: str = "finite",
                     pair: bool = False) -> SteadyStateMeasure:
     """A random initial state of the given kind, its c, and its stationary projection (collision
     generator at finite temperature; the derived Lindblad form at the limits)."""
@@ -489,7 +492,7 @@ def two_qubit_route(kind: str, measure=_l1, temperature: str = "finite",
         None if temperature == "finite" else _limit_temperature(temperature), pair)
 
 
-def ground_route(n: int, measure) -> SteadyStateMeasure:
+def ground_route(n: int, measure: Measure) -> SteadyStateMeasure:
     """The stationary projection of |0...0> (N = 2: collision generator; N > 2: sector)."""
     return SteadyStateMeasure(model_of(n) if n > 2 else MODELS["N2"],
                               lambda rng: ground_state(n),
