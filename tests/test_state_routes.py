@@ -122,3 +122,23 @@ def test_steady_state_measure_refuses_bad_declarations():
     with pytest.raises(ValueError, match="not both"):
         SteadyStateMeasure(model, lambda rng: None, lambda p, r: {}, lambda r, p: 0.0,
                            pair_observable=True)
+
+
+def test_the_matrix_routes_use_no_symbolic_products(monkeypatch):
+    """Independence: with the algebra's operator products disabled the routes still run."""
+    from symthermo.algebra import operator as operator_module
+
+    model = collective(2)
+    pairing = GeneratorPairing(model, SAMPLING)
+    route = pairing.matrix_route([pairing.derived()])
+    steady = SteadyStateMeasure(model, lambda rng: np.diag([1.0, 0, 0, 0]).astype(complex),
+                                lambda p, rho0: {}, lambda rho, p: float(rho[1, 2].real),
+                                SAMPLING, "direct").matrix_route()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a matrix route used the symbolic algebra's products")
+
+    monkeypatch.setattr(operator_module.Operator, "__mul__", refuse)
+    monkeypatch.setattr(operator_module.Operator, "__rmul__", refuse)
+    assert np.isfinite(route(np.random.default_rng(1))[1])
+    assert steady(np.random.default_rng(2))[1] > 1e-3
