@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from functools import reduce
-
 import numpy as np
 import pytest
 import sympy
+from collective_models import PARAMS, b, collective, g, kron_string, q_atom, sites, w
 
 from symthermo import exact_states as ex
-from symthermo.algebra import Expectation, boson, operator_sum, qubit
+from symthermo.algebra import Expectation, boson, operator_sum
 from symthermo.closure import pauli_strings
 from symthermo.model import bath, collision_model
 from symthermo.numeric.measures import ergotropy, l1_coherence
@@ -26,35 +25,6 @@ from symthermo.symmetric_subspace import (
     symmetric_state_measures,
     symmetric_stationary_populations,
 )
-
-w, b, g, f = sympy.symbols("w b g f", positive=True)
-q_atom = sympy.Symbol("q_atom", positive=True)
-# sigma_0..3 written out (|0> ground: sigma_z = diag(-1, 1), sigma_y = [[0, i], [-i, 0]])
-SIGMA = [np.eye(2), np.array([[0, 1], [1, 0]]), np.array([[0, 1j], [-1j, 0]]),
-         np.diag([-1.0, 1.0])]
-
-
-def sites(n):
-    return tuple(qubit(f"S{i}") for i in range(1, n + 1))
-
-
-def kron_string(mono, ss):
-    loc = dict(mono)
-    return reduce(np.kron, [SIGMA[loc.get(s.name, 0)] for s in ss])
-
-
-def collective(n, scheme="simultaneous"):
-    qs = sites(n)
-    r = boson("R")
-    h0 = operator_sum(w * s.plus * s.minus for s in qs)
-    hd = operator_sum(f * qs[i].plus * qs[j].minus for i in range(n) for j in range(n) if i != j)
-    bt = bath("R", ThermalOscillator(r, omega=w, beta=b), w * r.n,
-              {s.name: g * (s.plus * r.a + s.minus * r.adag) for s in qs}, scheme=scheme, beta=b)
-    return collision_model(qs, h0, bt, hd, name=f"test-collective-{n}-{scheme}")
-
-
-PARAMS = {w: 1.2, b: 0.7, g: 0.9, f: 0.4}
-
 
 # exact matrices ------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
+from collective_models import b, collective, g, w
 
 from symthermo.algebra import anticommutator, commutator
 from symthermo.numeric.matrices import monomial_matrix
@@ -18,7 +19,6 @@ from symthermo.papers.state_routes import (
     pauli_observable,
     pauli_state,
 )
-from tests.test_exact_states import b, collective, g, w
 
 SAMPLING = Sampling(ranges={"w": (0.8, 1.5), "b": (1.0, 2.0), "g": (0.5, 1.2),
                             "f": (-0.5, 0.5)}, cutoff=40)

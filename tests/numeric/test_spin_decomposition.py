@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from collective_models import PARAMS, collective
 
 from symthermo.errors import SymthermoError
 from symthermo.numeric.measures import ergotropy, l1_coherence
@@ -18,7 +19,6 @@ from symthermo.numeric.spin_decomposition import (
     stationary_projector,
 )
 from symthermo.numeric.steady import steady_state
-from tests.test_exact_states import PARAMS, collective
 
 
 @pytest.mark.parametrize("n", [2, 3, 4])
