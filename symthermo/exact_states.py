@@ -12,7 +12,12 @@ engine's monomials (:func:`symthermo.closure.pauli_strings` order).
 * :func:`exact_eigenvalues`: eigenvalues with multiplicity, chosen exponentials as atoms;
 * :func:`ergotropy_formula`, :func:`ergotropy_formula_of_spectrum`: the ergotropy
   W = Tr(rho H) - sum_j lambda_j^down e_j^up (Eq. (3) of Cakmak; Allahverdyan et al.) as one
-  closed formula on a region, the passive ordering decided at exact sample points.
+  closed formula on a region, the passive ordering decided at exact sample points;
+* :func:`expectation_form`, :func:`family_labelled_by`: Tr(O rho) in expectation values, and a
+  one-parameter stationary family of :func:`symthermo.closure.symbolic_steady_state` as a
+  function of a conserved label (e.g. Cakmak's c = Tr(Pi_c rho_0));
+* :func:`lindblad_action`: L(rho) of the derived Lindblad form on an exact state (a *derived*
+  side, made with the algebra, for statements such as L(|psi_-><psi_-|) = 0).
 
 The exact Pauli matrices are made from the numeric matrices of
 :func:`symthermo.numeric.matrices.monomial_matrix` (integer entries), never from the symbolic
@@ -79,8 +84,9 @@ def density_matrix(values: Mapping, sites: tuple) -> sympy.Matrix:
 
 
 def pauli_coefficients(matrix: sympy.Matrix, sites: tuple) -> tuple[sympy.Expr, dict]:
-    """op = o_0 + sum_P o_P P as (o_0, {Expectation(P): o_P}), o_P = Tr(op P)/2^N, so that
-    Tr(op rho) = 2^N o_0 Tr(rho)/2^N + sum_P o_P <P> = o_0 + sum_P o_P <P> for unit trace."""
+    """op = o_0 + sum_P o_P P as (o_0, {Expectation(P): o_P}), o_0 = Tr(op)/2^N and
+    o_P = Tr(op P)/2^N (rationalised), so that Tr(op rho) = o_0 + sum_P o_P <P> for a
+    unit-trace rho."""
     d = 2 ** len(sites)
     o0 = sympy.nsimplify(matrix.trace() / d)
     out = {}
