@@ -40,13 +40,28 @@ from symthermo.closure import symbolic_steady_state
 from symthermo.emit.quantity import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
 from symthermo.numeric.measures import ergotropy, ergotropy_split, l1_coherence
-from symthermo.numeric.model_dynamics import direct_liouvillian
 from symthermo.numeric.model_matrices import random_density_matrix
 from symthermo.numeric.sectors import sector_projection
-from symthermo.numeric.steady import steady_state
 from symthermo.papers import Check, Derivation, Sampling, Statement, compare
+from symthermo.papers.excitations import (
+    Measure,
+    all_ground_state,
+    ergotropy_measure,
+    excitation_block_state,
+    excitation_gibbs_state,
+    excitation_hamiltonian,
+    l1_measure,
+    product_grid,
+    random_state_in_range,
+)
 from symthermo.papers.figures import partial_trace_last
-from symthermo.papers.state_routes import GeneratorPairing, SteadyStateMeasure, pauli_observable
+from symthermo.papers.state_routes import (
+    GeneratorPairing,
+    SteadyStateMeasure,
+    closed_form_state_deviation,
+    direct_stationary_projection,
+    pauli_observable,
+)
 from symthermo.states import ThermalOscillator
 from symthermo.symmetric_subspace import (
     dicke_diagonal_matrix,
@@ -243,12 +258,7 @@ def printed_appendix_a() -> dict[str, sympy.Expr]:
 
 def printed_block_state(n: int, rv: float) -> np.ndarray:
     """Eqs. (14)-(15): blocks D_k = d_k U_k on the k-excitation states, d_k of Eq. (15)."""
-    exc = np.array([bin(i).count("1") for i in range(2**n)])
-    rho = np.zeros((2**n, 2**n), dtype=complex)
-    for k in range(n + 1):
-        idx = np.flatnonzero(exc == k)
-        rho[np.ix_(idx, idx)] = float(printed_d(k, n).subs(r, rv))
-    return rho
+    return excitation_block_state([float(printed_d(k, n).subs(r, rv)) for k in range(n + 1)])
 
 
 # convention mappings --------------------------------------------------------------------------
@@ -348,29 +358,17 @@ def passive_formula(rho: sympy.Matrix, samples: Sequence[Mapping]) -> tuple[symp
     return w.formula, w.note
 
 
-def _grid(cs: Sequence, xs: Sequence, omegas: Sequence = (1, sympy.Rational(3, 2))) -> list:
-    """Sample points {c, beta, omega} with beta*omega = x."""
-    return [{c: sympy.nsimplify(cv), omega: w, beta: sympy.nsimplify(x) / w}
-            for cv in cs for x in xs for w in omegas]
+def _grid(cs: Sequence, xs: Sequence) -> list[dict]:
+    """Sample points {c, omega, beta} with beta*omega = x, omega in {1, 3/2}."""
+    return product_grid({c: cs}, omega, beta, xs)
 
 
 def limit_on_pieces(pieces: Sequence[tuple[str, object]], xs: Sequence, point: object
                     ) -> tuple[sympy.Expr, str]:
-    """Limit beta -> point of the ergotropy, per piece of c (("interval", [c samples]) or
-    ("point", c0)): the formula passive at beta*omega in ``xs``; the pieces must agree."""
-    rho = derived_rho_c()
-    limits, notes = [], []
-    for kind, val in pieces:
-        if kind == "point":
-            cv = sympy.nsimplify(val)
-            w = passive_formula(rho.xreplace({c: cv}), _grid([val], xs))[0].xreplace({c: cv})
-        else:
-            w = passive_formula(rho, _grid(val, xs))[0]  # type: ignore[arg-type]
-        limits.append(sympy.factor(sympy.limit(w, beta, point)))
-        notes.append(f"{kind} {val}: W -> {sympy.sstr(limits[-1])}")
-    if any(sympy.simplify(x - limits[0]) != 0 for x in limits):
-        raise ValueError(f"the pieces have different limits: {notes}")
-    return limits[0], "; ".join(notes)
+    """Limit beta -> point of the ergotropy of rho_ss(c), per piece of c (("interval",
+    [c samples]) or ("point", c0)): the formula passive at beta*omega in ``xs``."""
+    return ex.ergotropy_limit_on_pieces(derived_rho_c(), energies(2), c, pieces,
+                                        lambda cs: _grid(cs, xs), beta, point, ATOMS, {omega: 1})
 
 
 @cache
@@ -416,42 +414,13 @@ X_SMALL = (sympy.Rational(1, 1000), sympy.Rational(1, 2000))
 # numeric routes (the engine's stationary projections) -----------------------------------------
 
 
-def h0_matrix(n: int, w: float) -> np.ndarray:
-    return np.diag([w * bin(i).count("1") for i in range(2**n)]).astype(complex)
-
-
-def ground_state(n: int) -> np.ndarray:
-    rho = np.zeros((2**n, 2**n), dtype=complex)
-    rho[0, 0] = 1
-    return rho
-
-
-def thermal_state(n: int, x: float) -> np.ndarray:
-    """Gibbs state of H_0 at beta*omega = x (product of thermal qubits)."""
-    p = np.exp(-x * np.array([bin(i).count("1") for i in range(2**n)], dtype=float))
-    return np.diag(p / p.sum()).astype(complex)
-
-
-def direct_steady_state(n: int, params: Mapping, rho0: np.ndarray) -> tuple[np.ndarray, int]:
-    """P rho0 for the collision generator built from matrices (oscillator cutoff CUTOFF)."""
-    ss = steady_state(direct_liouvillian(MODELS[f"N{n}"], {k: float(v) for k, v in
-                                                          params.items()}, CUTOFF), rho0)
-    return ss.rho, ss.stationary_dimension
-
-
-def sector_steady_state(n: int, params: Mapping, rho0: np.ndarray) -> tuple[np.ndarray, int]:
-    """P rho0 on the invariant sector of equal excitation numbers (engine)."""
-    return sector_projection(model_of(n), params, rho0)
-
-
 def _random_state_with_c(rng: np.random.Generator, kind: str) -> np.ndarray:
     """Random two-qubit states: 'any'; 'low' (c < 1/2); 'one' (c = 1: on the triplet);
     'upper' (1/2 < c < 1); 'three_quarters' (c = 3/4); 'high' (3/4 < c <= 1); 'below' (c < 3/4)."""
     p_minus = np.array(ex.projector(PSI_M).evalf(), dtype=complex)
     if kind == "any":
         return random_density_matrix(4, rng)
-    sigma = PI_C_NUM @ random_density_matrix(4, rng) @ PI_C_NUM
-    sigma = sigma / np.trace(sigma).real  # c = 1
+    sigma = random_state_in_range(PI_C_NUM, rng)  # c = 1
     if kind == "low":
         w = float(rng.uniform(0.55, 0.95))
         return w * p_minus + (1 - w) * random_density_matrix(4, rng)
@@ -462,15 +431,7 @@ def _random_state_with_c(rng: np.random.Generator, kind: str) -> np.ndarray:
     return sigma if kind == "one" else (1 - weight) * p_minus + weight * sigma
 
 
-def _ergo(rho: np.ndarray, p: Mapping) -> float:
-    return float(ergotropy(rho, h0_matrix(round(math.log2(rho.shape[0])), float(p[omega]))))
-
-
-def _l1(rho: np.ndarray, p: Mapping) -> float:
-    return float(l1_coherence(rho))
-
-
-Measure = Callable[[np.ndarray, Mapping], float]
+_ergo, _l1 = ergotropy_measure(omega), l1_measure
 
 
 def _limit_temperature(temperature: str) -> Callable[[dict], dict]:
@@ -495,7 +456,7 @@ def two_qubit_route(kind: str, measure: Measure = _l1, temperature: str = "finit
 def ground_route(n: int, measure: Measure) -> SteadyStateMeasure:
     """The stationary projection of |0...0> (N = 2: collision generator; N > 2: sector)."""
     return SteadyStateMeasure(model_of(n) if n > 2 else MODELS["N2"],
-                              lambda rng: ground_state(n),
+                              lambda rng: all_ground_state(n),
                               lambda p, rho0: {omega: p[omega], beta: p[beta]}, measure,
                               SAMPLING, "direct" if n == 2 else "sector")
 
@@ -669,7 +630,8 @@ def _statement_uniqueness() -> Statement:
              for e in ind.values}
     tanh_ok = ind.is_unique and all(sympy.simplify((v - gibbs[e]).rewrite(sympy.exp)) == 0
                                     for e, v in ind.values.items())
-    _, k3 = direct_steady_state(3, {omega: 1.0, beta: 1.0, g: 1.0, f: 0.3}, ground_state(3))
+    _, k3 = direct_stationary_projection(MODELS["N3"], {omega: 1.0, beta: 1.0, g: 1.0, f: 0.3},
+                                         all_ground_state(3), CUTOFF)
     return Statement(
         "Sec. III: collective vs individual coupling",
         "in the collective limit the steady state is not unique (it depends on the initial "
@@ -697,14 +659,8 @@ def _statement_psi_minus() -> Statement:
 
 
 def _statement_eq8_numeric() -> Statement:
-    rho_p = sympy.lambdify((c, beta, omega), printed_eq8(), "numpy")
-    worst = 0.0
-    for seed in (11, 12, 13):
-        rng = np.random.default_rng(seed)
-        p, rho0 = random_parameters(rng), random_density_matrix(4, rng)
-        rho, _ = direct_steady_state(2, p, rho0)
-        printed = np.array(rho_p(c_of(rho0), p[beta], p[omega]), dtype=complex)
-        worst = max(worst, float(np.abs(rho - printed).max()))
+    worst = closed_form_state_deviation(two_qubit_route("any", pair=True), printed_eq8(),
+                                        (11, 12, 13))
     return Statement(
         "Eq. (8): random initial states",
         "from any initial state the dynamics reaches Eq. (8) with c computed from rho_0",
@@ -740,7 +696,7 @@ def _statement_fig1() -> Statement:
     for b in (0.01, 1.0, 10.0):
         for cv in np.linspace(0, 1, 101):
             rho = np.array(_numeric_family()(cv, b, 1.0), dtype=complex)
-            diff = float(l1_coherence(rho)) - float(ergotropy(rho, h0_matrix(2, 1.0)))
+            diff = float(l1_coherence(rho)) - float(ergotropy(rho, excitation_hamiltonian(2, 1.0)))
             worst = min(worst, diff)
             high = max(high, abs(diff)) if b == 0.01 else high
     return Statement(
@@ -791,7 +747,7 @@ def _statement_populations() -> Statement:
     threshold = sympy.solve(sympy.Eq(rho[1, 1], rho[0, 0]), c)
     thr = sympy.factor(threshold[0]) if len(threshold) == 1 else None
     r0 = np.array(_numeric_family()(0.2, 1.0, 1.0), dtype=complex)
-    w_inc, w_coh = ergotropy_split(r0, h0_matrix(2, 1.0), basis=np.eye(4))
+    w_inc, w_coh = ergotropy_split(r0, excitation_hamiltonian(2, 1.0), basis=np.eye(4))
     thr_num = [float(thr.subs({beta: b, omega: 1})) for b in (0.01, 1.0, 10.0)] if thr else []
     return Statement(
         "Sec. IV A: populations not inverted",
@@ -828,13 +784,13 @@ def _statements_scaling() -> list[Statement]:
     for n in NUMERIC_N[:-1]:
         for x in (0.5, 1.0, 2.0):
             p, rv = {omega: 1.0, beta: x, g: 1.0, f: 0.3}, math.exp(-x)
-            th, _ = sector_steady_state(n, p, thermal_state(n, x))
-            rho, _ = sector_steady_state(n, p, ground_state(n))
-            l1, w = float(l1_coherence(rho)), float(ergotropy(rho, h0_matrix(n, 1.0)))
+            th, _ = sector_projection(model_of(n), p, excitation_gibbs_state(n, x))
+            rho, _ = sector_projection(model_of(n), p, all_ground_state(n))
+            l1, w = _l1(rho, p), _ergo(rho, p)
             (s16, c16), (s17, c17) = printed_eq16(n), printed_eq17(n)
             at = {r: rv, omega: 1}
             for key, value in (
-                    ("c", float(l1_coherence(th))), ("w", float(ergotropy(th, h0_matrix(n, 1.0)))),
+                    ("c", _l1(th, p)), ("w", _ergo(th, p)),
                     ("rho", float(np.abs(rho - printed_block_state(n, rv)).max())),
                     ("16", abs(l1 - float(c16.subs(r, rv)))), ("17", abs(w - float(c17.subs(at)))),
                     ("sum", max(abs(l1 - float(s16.subs(r, rv))), abs(w - float(s17.subs(at)))))):
@@ -908,7 +864,7 @@ def _statement_reduced_states() -> Statement:
         rho = dicke_diagonal_matrix([float(x.subs(at)) for x in dicke_ground_populations(n)])
         w_total = float(dicke_ground_ergotropy(n)[0].subs(at))
         one, two = partial_trace_last(rho, 2), partial_trace_last(rho, 4)
-        c2, w2 = float(l1_coherence(two)), float(ergotropy(two, h0_matrix(2, 1.0)))
+        c2, w2 = float(l1_coherence(two)), float(ergotropy(two, excitation_hamiltonian(2, 1.0)))
         ok &= abs(one[0, 1]) < 1e-12 and one[1, 1].real < one[0, 0].real
         ok &= c2 > 1e-6 and 0 < w2 < w_total
         lines.append(f"N = {n}: two-qubit C_l1 = {_num(c2, 4)}, W = {_num(w2, 4)} "

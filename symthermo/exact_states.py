@@ -13,6 +13,8 @@ engine's monomials (:func:`symthermo.closure.pauli_strings` order).
 * :func:`ergotropy_formula`, :func:`ergotropy_formula_of_spectrum`: the ergotropy
   W = Tr(rho H) - sum_j lambda_j^down e_j^up (Eq. (3) of Cakmak; Allahverdyan et al.) as one
   closed formula on a region, the passive ordering decided at exact sample points;
+* :func:`ergotropy_limit_on_pieces`: the limit of that formula (e.g. beta -> oo) over a
+  region of a label (e.g. c) made of intervals and points, the pieces required to agree;
 * :func:`expectation_form`, :func:`family_labelled_by`: Tr(O rho) in expectation values, and a
   one-parameter stationary family of :func:`symthermo.closure.symbolic_steady_state` as a
   function of a conserved label (e.g. Cakmak's c = Tr(Pi_c rho_0));
@@ -26,7 +28,7 @@ algebra's products, so that these routes stay independent of the algebra they ch
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -43,6 +45,7 @@ __all__ = [
     "density_matrix",
     "ergotropy_formula",
     "ergotropy_formula_of_spectrum",
+    "ergotropy_limit_on_pieces",
     "exact_eigenvalues",
     "expectation_form",
     "family_labelled_by",
@@ -286,3 +289,42 @@ def family_labelled_by(family: object, label: sympy.Expr, value: sympy.Symbol) -
     values = {e: sympy.factor(sympy.cancel(v.xreplace({k: sol[0]})))
               for e, v in family.values.items()}  # type: ignore[attr-defined]
     return LabelledFamily(values, lam, mu)
+
+
+def ergotropy_limit_on_pieces(
+    rho: sympy.Matrix,
+    levels: Sequence[sympy.Expr],
+    label: sympy.Symbol,
+    pieces: Sequence[tuple[str, object]],
+    grid: Callable[[Sequence], Sequence[Mapping]],
+    variable: sympy.Symbol,
+    point: object,
+    atoms: Mapping[sympy.Expr, sympy.Symbol] | None = None,
+    level_point: Mapping | None = None,
+) -> tuple[sympy.Expr, str]:
+    """lim_{variable -> point} W of a state family rho(label) over a region of the label.
+
+    The region is a list of pieces, ``("interval", [label samples])`` or ``("point", value)``.
+    On each piece W is the one formula passive at the samples ``grid(label values)``
+    (:func:`ergotropy_formula`; a point is substituted into rho first, so an eigenvalue
+    ordering that holds only at the point is allowed, and its limit is a number there); the
+    limit is taken with :func:`sympy.limit` and factored.  The pieces' limits must be the same
+    expression (e.g. 0 on the whole region; ValueError otherwise).  Returns the common limit
+    and a note ``"<kind> <value>: W -> <limit>; ..."``."""
+    limits: list[sympy.Expr] = []
+    notes = []
+    for kind, value in pieces:
+        if kind == "point":
+            at = sympy.nsimplify(value)
+            w = ergotropy_formula(rho.xreplace({label: at}), levels, grid([value]), atoms,
+                                  level_point).formula.xreplace({label: at})
+        elif kind == "interval":
+            w = ergotropy_formula(rho, levels, grid(value), atoms,  # type: ignore[arg-type]
+                                  level_point).formula
+        else:
+            raise ValueError(f"piece kind {kind!r}: use 'interval' or 'point'")
+        limits.append(sympy.factor(sympy.limit(w, variable, point)))
+        notes.append(f"{kind} {value}: W -> {sympy.sstr(limits[-1])}")
+    if any(sympy.simplify(x - limits[0]) != 0 for x in limits):
+        raise ValueError(f"the pieces have different limits: {notes}")
+    return limits[0], "; ".join(notes)

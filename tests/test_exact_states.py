@@ -208,3 +208,32 @@ def test_labelled_family_is_the_numeric_projection():
     # a label that the dynamics does not conserve cannot label the members
     with pytest.raises(ValueError, match="not a function of the conserved"):
         ex.family_labelled_by(family, Expectation(((ss[0].name, 3),)), label)
+
+
+def test_ergotropy_limit_on_pieces_against_numbers():
+    """A qubit mixing its thermal state with |1> (weight c): W -> omega (2c - 1) as beta -> oo
+    for c > 1/2 (numbers at beta omega = 40), and 0 for c < 1/2; pieces that disagree refuse."""
+    c, x = sympy.Symbol("c", positive=True), sympy.Symbol("x", positive=True)
+    q = sympy.exp(x)
+    rho = sympy.diag((1 - c) * q / (1 + q), c + (1 - c) / (1 + q))
+
+    def grid(cs):
+        return [{c: sympy.nsimplify(cv), x: xv} for cv in cs for xv in (12, 16)]
+
+    limit, note = ex.ergotropy_limit_on_pieces(
+        rho, [0, 1], c, [("interval", (sympy.Rational(3, 5), sympy.Rational(4, 5)))], grid, x,
+        sympy.oo, {q: q_atom})
+    assert sympy.simplify(limit - (2 * c - 1)) == 0 and note.startswith("interval")
+    for cv in (0.6, 0.8):
+        num = np.array(rho.xreplace({c: cv, x: 40}).evalf(), dtype=float)
+        assert ergotropy(num, np.diag([0.0, 1.0])) == pytest.approx(2 * cv - 1, abs=1e-12)
+    # at c = 1/2 the inverted ordering holds (W = omega/(1 + e^x)); its limit is 0 as below 1/2
+    low, note = ex.ergotropy_limit_on_pieces(
+        rho, [0, 1], c, [("interval", (0, sympy.Rational(1, 4))), ("point", sympy.Rational(1, 2))],
+        grid, x, sympy.oo, {q: q_atom})
+    assert low == 0 and note.endswith("point 1/2: W -> 0")
+    with pytest.raises(ValueError, match="different limits"):
+        ex.ergotropy_limit_on_pieces(rho, [0, 1], c, [("interval", (sympy.Rational(1, 4),)),
+                                                      ("point", 1)], grid, x, sympy.oo)
+    with pytest.raises(ValueError, match="piece kind"):
+        ex.ergotropy_limit_on_pieces(rho, [0, 1], c, [("range", (0,))], grid, x, sympy.oo)

@@ -11,7 +11,9 @@ from collective_models import b, collective, g, w
 from symthermo.algebra import anticommutator, commutator
 from symthermo.numeric.matrices import monomial_matrix
 from symthermo.numeric.model_dynamics import lindblad_liouvillian_of
+from symthermo.numeric.model_matrices import random_density_matrix
 from symthermo.numeric.steady import steady_state
+from symthermo.numeric.superop import unvec, vec
 from symthermo.papers import STATUS_DIFFERS, STATUS_HOLDS, Check, Sampling, compare
 from symthermo.papers.state_routes import (
     GeneratorPairing,
@@ -142,3 +144,44 @@ def test_the_matrix_routes_use_no_symbolic_products(monkeypatch):
     monkeypatch.setattr(operator_module.Operator, "__rmul__", refuse)
     assert np.isfinite(route(np.random.default_rng(1))[1])
     assert steady(np.random.default_rng(2))[1] > 1e-3
+
+
+def test_direct_stationary_projection_is_the_long_time_limit():
+    """P rho_0 against exp(L t) rho_0 at a long time t (scipy's expm of the numeric
+    Lindblad Liouvillian); the collective model keeps a two-dimensional stationary space."""
+    import scipy.linalg
+
+    from symthermo.papers.state_routes import direct_stationary_projection
+
+    model = collective(2)
+    rng = np.random.default_rng(8)
+    params = SAMPLING.parameters(model, rng)
+    rho0 = random_density_matrix(4, rng)
+    rho, dim = direct_stationary_projection(model, params, rho0, 40)
+    lv = lindblad_liouvillian_of(model, {k: float(v) for k, v in params.items()})
+    late = unvec(scipy.linalg.expm(lv * 400.0) @ vec(rho0), 4)
+    assert dim == 2
+    assert np.abs(rho - late).max() < 1e-8
+    _, dim_independent = direct_stationary_projection(collective(2, "independent"), params,
+                                                      rho0, 40)
+    assert dim_independent == 1
+
+
+def test_closed_form_state_deviation_separates_right_and_wrong_states():
+    """The independent scheme thermalises each qubit: the product Gibbs state deviates by
+    rounding only; the same state at the wrong temperature (b -> b/2) is far off."""
+    from symthermo.papers.state_routes import closed_form_state_deviation
+
+    model = collective(2, "independent")
+    gibbs1 = sympy.diag(1, sympy.exp(-b * w)) / (1 + sympy.exp(-b * w))
+    gibbs = sympy.kronecker_product(gibbs1, gibbs1)
+    route = SteadyStateMeasure(model, lambda rng: random_density_matrix(4, rng),
+                               lambda p, rho0: {w: p[w], b: p[b]}, l1_value, SAMPLING)
+    assert closed_form_state_deviation(route, gibbs, (1, 2)) < 1e-10
+    assert closed_form_state_deviation(route, gibbs.xreplace({b: b / 2}), (1, 2)) > 1e-2
+    with pytest.raises(ValueError, match="coordinates"):
+        closed_form_state_deviation(route, gibbs * g, (1,))
+
+
+def l1_value(rho, params):
+    return float(np.abs(rho).sum() - np.abs(np.diag(rho)).sum())

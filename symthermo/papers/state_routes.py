@@ -52,6 +52,8 @@ from .routes import DEFAULT_SAMPLING, Sampling
 __all__ = [
     "GeneratorPairing",
     "SteadyStateMeasure",
+    "closed_form_state_deviation",
+    "direct_stationary_projection",
     "pauli_observable",
     "pauli_state",
 ]
@@ -208,3 +210,45 @@ class SteadyStateMeasure:
         side of a ``pair_observable`` check)."""
         return sympy.Add(*[x * values[Expectation(mono)]
                            for mono, x in pauli_observable(self.model.system_sites).items()])
+
+
+def direct_stationary_projection(model: CollisionModel, params: Mapping, rho0: np.ndarray,
+                                 cutoff: Mapping[str, int] | int | None = None
+                                 ) -> tuple[np.ndarray, int]:
+    """(P rho_0, dim ker L): the stationary projection of rho_0 under the collision generator
+    built from the coupling matrices (:func:`symthermo.numeric.model_dynamics.direct_liouvillian`,
+    ancilla Fock cutoff ``cutoff``), and the dimension of the stationary space (> 1: the steady
+    state depends on the initial state)."""
+    lv = direct_liouvillian(model, {k: float(v) for k, v in params.items()}, cutoff)
+    ss = steady_state(lv, initial_state=rho0)
+    return ss.rho, ss.stationary_dimension
+
+
+def closed_form_state_deviation(route: SteadyStateMeasure, printed: sympy.Matrix,
+                                seeds: Sequence[int]) -> float:
+    """max over seeds of max_ij |rho_ss - rho_printed|: a printed closed-form steady state
+    against the engine's stationary projection.
+
+    For each seed the route draws, from ``numpy.random.default_rng(seed)``, its parameters and
+    initial state rho_0 (the order of :meth:`SteadyStateMeasure.matrix_route`), projects rho_0
+    (:meth:`SteadyStateMeasure.steady_state`) and evaluates ``printed`` at the route's
+    coordinates (e.g. the paper's c of rho_0, omega, beta), which must name every free symbol
+    of ``printed`` (else ValueError)."""
+    symbols = sorted(printed.free_symbols, key=str)
+    closed_form = sympy.lambdify(symbols, printed, "numpy")
+    worst = 0.0
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        params = route.sampling.parameters(route.model, rng)
+        rho0 = route.initial(rng)
+        if route.at is not None:
+            params = route.at(params)
+        point = route.coordinates(params, rho0)
+        missing = [s for s in symbols if s not in point]
+        if missing:
+            raise ValueError(f"the route's coordinates do not give {missing}: the printed state "
+                             "must be a function of the coordinates")
+        rho = route.steady_state(params, rho0)
+        value = np.array(closed_form(*(point[s] for s in symbols)), dtype=complex)
+        worst = max(worst, float(np.abs(rho - value).max()))
+    return worst

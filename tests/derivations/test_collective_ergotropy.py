@@ -17,6 +17,7 @@ from symthermo.numeric.model_matrices import (
     random_density_matrix,
     work_current_matrix,
 )
+from symthermo.numeric.sectors import sector_projection
 from symthermo.numeric.steady import steady_state
 from symthermo.numeric.superop import unvec, vec
 from symthermo.papers import (
@@ -27,6 +28,8 @@ from symthermo.papers import (
     expectation_values,
     render_report,
 )
+from symthermo.papers.excitations import excitation_gibbs_state, excitation_hamiltonian
+from symthermo.papers.state_routes import direct_stationary_projection
 from symthermo.thermo import PARTS, first_law_residual, heat_current, work_current
 
 EXPECTED_STATUS = {
@@ -183,7 +186,7 @@ def test_family_reproduces_projection_for_random_initial_states():
         rng = np.random.default_rng(100 + seed)
         p = ce.random_parameters(rng)
         rho0 = random_density_matrix(4, rng)
-        rho, dim = ce.direct_steady_state(2, p, rho0)
+        rho, dim = direct_stationary_projection(ce.MODELS["N2"], p, rho0, ce.CUTOFF)
         assert dim == 2
         expected = np.array(rho_c(ce.c_of(rho0), p[ce.beta], p[ce.omega]), dtype=complex)
         assert np.abs(rho - expected).max() < 1e-10
@@ -198,7 +201,7 @@ def test_sector_route_equals_full_projection():
         full = steady_state(lindblad_liouvillian_of(ce.MODELS[f"N{n}"],
                                                     {k: float(v) for k, v in p.items()}),
                             initial_state=rho0)
-        rho, k = ce.sector_steady_state(n, p, rho0)
+        rho, k = sector_projection(ce.model_of(n), p, rho0)
         assert k == full.stationary_dimension
         assert np.abs(rho - full.rho).max() < 1e-10
 
@@ -230,7 +233,7 @@ def test_independent_scheme_has_a_unique_gibbs_steady_state():
     lv = direct_liouvillian(ce.MODELS["N2_independent"], p, 40)
     ss = steady_state(lv)
     assert ss.stationary_dimension == 1
-    assert np.abs(ss.rho - ce.thermal_state(2, 1.3 * 0.9)).max() < 1e-10
+    assert np.abs(ss.rho - excitation_gibbs_state(2, 1.3 * 0.9)).max() < 1e-10
 
 
 def test_ergotropy_formula_against_numbers_in_the_crossing_region():
@@ -241,9 +244,9 @@ def test_ergotropy_formula_against_numbers_in_the_crossing_region():
     for _ in range(5):
         p = ce.random_parameters(rng)
         rho0 = ce._random_state_with_c(rng, "upper")
-        rho, _ = ce.direct_steady_state(2, p, rho0)
+        rho, _ = direct_stationary_projection(ce.MODELS["N2"], p, rho0, ce.CUTOFF)
         exact = np.array(rho_c(ce.c_of(rho0), p[ce.beta], p[ce.omega]), dtype=complex)
-        h = ce.h0_matrix(2, p[ce.omega])
+        h = excitation_hamiltonian(2, p[ce.omega])
         assert ergotropy(rho, h) == pytest.approx(ergotropy(exact, h), abs=1e-10)
         assert l1_coherence(rho) == pytest.approx(l1_coherence(exact), abs=1e-10)
 
