@@ -11,15 +11,18 @@ delta_ij.  Variants ``N2``, ``N3`` (collective), ``N2_independent``.
 
 This module declares the paper: models, parameters, the printed equations transcribed as sympy
 (never edited to agree), the convention mappings (collective limit, r = nbar/(nbar + 1)), the
-checks and the statements.  The routes are the engine's: Eqs. (5)-(7) through
-:class:`symthermo.papers.state_routes.GeneratorPairing`; Eq. (8) from the closure's
-stationary family (:func:`symthermo.closure.symbolic_steady_state`) fixed by the conserved c;
-Eqs. (9)-(13) with :mod:`symthermo.exact_states` (exact density matrix, l1 norm, ergotropy
-formula of one passive ordering decided at exact sample points of the region the paper
-states); Eqs. (16)-(17) for N = 3..6 on the symmetric subspace
+derived sides and routes the checks and statements share, the quantities and the notes.  The
+checks are in ``derivations/checks/collective_ergotropy.py``, the statements in
+``derivations/statements/collective_ergotropy.py``, the figures in
+``derivations/figures/collective_ergotropy.py``.  The routes are the engine's: Eqs. (5)-(7)
+through :class:`symthermo.papers.state_routes.GeneratorPairing`; Eq. (8) from the closure's
+stationary family labelled by the conserved c (:func:`symthermo.exact_states.
+labelled_steady_state`); Eqs. (9)-(13) with :mod:`symthermo.exact_states` (exact density
+matrix, l1 norm, ergotropy formula of one passive ordering decided at exact sample points of
+the region the paper states); Eqs. (16)-(17) for N = 3..6 on the symmetric subspace
 (:mod:`symthermo.symmetric_subspace`); the numbers from stationary projections
-(:class:`symthermo.papers.state_routes.SteadyStateMeasure`) and the permutation-invariant
-route (N = 10..100).  Figures: ``derivations/figures/collective_ergotropy.py``.
+(:class:`symthermo.papers.state_routes.SteadyStateMeasure`, :mod:`symthermo.papers.excitations`)
+and the permutation-invariant route (N = 10..100).
 """
 
 from __future__ import annotations
@@ -36,36 +39,24 @@ from derivations.references import REFERENCES
 from symthermo import exact_states as ex
 from symthermo.algebra import Expectation, boson, operator_sum, qubit
 from symthermo.algebra.operator import Operator, anticommutator, commutator
-from symthermo.closure import symbolic_steady_state
 from symthermo.emit.quantity import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
-from symthermo.numeric.measures import ergotropy, ergotropy_split, l1_coherence
 from symthermo.numeric.model_matrices import random_density_matrix
-from symthermo.numeric.sectors import sector_projection
 from symthermo.papers import Check, Derivation, Sampling, Statement, compare
 from symthermo.papers.excitations import (
     Measure,
     all_ground_state,
-    ergotropy_measure,
     excitation_block_state,
-    excitation_gibbs_state,
-    excitation_hamiltonian,
     l1_measure,
     product_grid,
     random_state_in_range,
 )
-from symthermo.papers.figures import partial_trace_last
 from symthermo.papers.state_routes import (
     GeneratorPairing,
     SteadyStateMeasure,
-    closed_form_state_deviation,
-    direct_stationary_projection,
-    pauli_observable,
 )
 from symthermo.states import ThermalOscillator
 from symthermo.symmetric_subspace import (
-    dicke_diagonal_matrix,
-    symmetric_invariance_defect,
     symmetric_state_measures,
     symmetric_stationary_populations,
 )
@@ -290,65 +281,37 @@ R_NOTE = (
 # derived (engine) sides ---------------------------------------------------------------------
 
 
-def observable_symbols(n: int) -> dict[tuple, sympy.Symbol]:
-    """Coefficients x_P of a generic observable X = sum_P x_P P (engine's pauli_observable)."""
-    return pauli_observable(system_sites(n))
-
-
 def printed_observable_rate(n: int) -> sympy.Expr:
     """Tr[X L(rho)] for the printed generator, X generic, rho generic (Expectation symbols)."""
     return GeneratorPairing(model_of(n)).pairing(lambda rho: printed_generator(n, rho))
 
 
 @cache
+def c_state() -> ex.LabelledSteadyState:
+    """The closure's stationary family of the collective two-qubit model labelled by the
+    paper's c = Tr(Pi_c rho_0) = mu + lambda q (q conserved: c fixes the member)."""
+    return ex.labelled_steady_state(MODELS["N2"], PI_C, c)
+
+
 def two_qubit_family():
     """The symbolic stationary family of the collective two-qubit model (engine closure)."""
-    return symbolic_steady_state(MODELS["N2"])
+    return c_state().family
 
 
-@cache
-def c_in_expectations() -> sympy.Expr:
-    """c = Tr(PI_C rho) in Pauli expectations: 3/4 + (<xx> + <yy> + <zz>)/4."""
-    return ex.expectation_form(PI_C, system_sites(2))
-
-
-@cache
-def _c_family() -> ex.LabelledFamily:
-    """The family labelled by c (c = mu + lambda q, q conserved: c fixes the member)."""
-    return ex.family_labelled_by(two_qubit_family(), c_in_expectations(), c)
-
-
-def conserved_c_relation() -> tuple[sympy.Expr, sympy.Expr]:
-    return _c_family().slope, _c_family().offset
-
-
-def derived_values_c() -> dict:
-    """Stationary Pauli expectations of the family as functions of c (exact)."""
-    return _c_family().values
-
-
-@cache
 def derived_rho_c() -> sympy.Matrix:
     """The engine's stationary state for a given c (4x4, computational basis)."""
-    return ex.density_matrix(derived_values_c(), system_sites(2))
+    return c_state().rho
 
 
 @cache
 def derived_rho_ground() -> sympy.Matrix:
     """Stationary state reached from |00> (the closure's family fixed at the initial state)."""
-    values = ex.pauli_coefficients(ex.projector(PSI_0), system_sites(2))[1]
-    fam = two_qubit_family()
-    initial = {e: sympy.sympify(4 * values.get(e, 0)) for e in fam.values}  # <P> = Tr(P |00><00|)
-    return ex.density_matrix(fam.fix(initial), system_sites(2))
+    return c_state().reached_from(ex.projector(PSI_0))
 
 
 def energies(n: int) -> list[sympy.Expr]:
     """Diagonal of H_0 = omega sum sigma^+ sigma^- in the computational basis."""
     return [omega * bin(i).count("1") for i in range(2**n)]
-
-
-def eigenvalues(rho: sympy.Matrix) -> list[sympy.Expr]:
-    return ex.exact_eigenvalues(rho, ATOMS)
 
 
 def passive_formula(rho: sympy.Matrix, samples: Sequence[Mapping]) -> tuple[sympy.Expr, str]:
@@ -358,7 +321,7 @@ def passive_formula(rho: sympy.Matrix, samples: Sequence[Mapping]) -> tuple[symp
     return w.formula, w.note
 
 
-def _grid(cs: Sequence, xs: Sequence) -> list[dict]:
+def sample_grid(cs: Sequence, xs: Sequence) -> list[dict]:
     """Sample points {c, omega, beta} with beta*omega = x, omega in {1, 3/2}."""
     return product_grid({c: cs}, omega, beta, xs)
 
@@ -368,17 +331,14 @@ def limit_on_pieces(pieces: Sequence[tuple[str, object]], xs: Sequence, point: o
     """Limit beta -> point of the ergotropy of rho_ss(c), per piece of c (("interval",
     [c samples]) or ("point", c0)): the formula passive at beta*omega in ``xs``."""
     return ex.ergotropy_limit_on_pieces(derived_rho_c(), energies(2), c, pieces,
-                                        lambda cs: _grid(cs, xs), beta, point, ATOMS, {omega: 1})
+                                        lambda cs: sample_grid(cs, xs), beta, point, ATOMS,
+                                        {omega: 1})
 
 
 @cache
 def dicke_ground_populations(n: int) -> tuple[sympy.Expr, ...]:
     """Stationary populations w_k of |D_k> reached from |0...0> = |D_0>, exact (engine)."""
     return symmetric_stationary_populations(make_model(n), ATOMS)
-
-
-def dicke_invariance_defect(n: int, params: Mapping) -> float:
-    return symmetric_invariance_defect(model_of(n), params)
 
 
 @cache
@@ -389,16 +349,16 @@ def dicke_ground_l1(n: int) -> sympy.Expr:
 @cache
 def dicke_ground_ergotropy(n: int) -> tuple[sympy.Expr, str]:
     _, lam, levels, energy = symmetric_state_measures(dicke_ground_populations(n), omega)
-    w = ex.ergotropy_formula_of_spectrum(energy, lam, levels, _grid([0], X_ALL), {omega: 1})
+    w = ex.ergotropy_formula_of_spectrum(energy, lam, levels, sample_grid([0], X_ALL), {omega: 1})
     return w.formula, w.note
 
 
 @cache
-def _eq11_derived() -> tuple[tuple[sympy.Expr, str], tuple[sympy.Expr, str]]:
+def eq11_derived() -> tuple[tuple[sympy.Expr, str], tuple[sympy.Expr, str]]:
     """Derived ergotropy on 0 <= c < 1/2 (all temperatures) and at c = 1, with notes."""
     rho = derived_rho_c()
-    return (passive_formula(rho, _grid(C_LOW, X_ALL)),
-            passive_formula(rho.xreplace({c: 1}), _grid([1], X_ALL)))
+    return (passive_formula(rho, sample_grid(C_LOW, X_ALL)),
+            passive_formula(rho.xreplace({c: 1}), sample_grid([1], X_ALL)))
 
 
 # sample points: c values and beta*omega values of the regions the paper states
@@ -431,9 +391,6 @@ def _random_state_with_c(rng: np.random.Generator, kind: str) -> np.ndarray:
     return sigma if kind == "one" else (1 - weight) * p_minus + weight * sigma
 
 
-_ergo, _l1 = ergotropy_measure(omega), l1_measure
-
-
 def _limit_temperature(temperature: str) -> Callable[[dict], dict]:
     """beta*omega = 40 (low) or 1e-10 (high), g such that the rates are O(1)."""
     def at(p: dict) -> dict:
@@ -442,7 +399,7 @@ def _limit_temperature(temperature: str) -> Callable[[dict], dict]:
     return at
 
 
-def two_qubit_route(kind: str, measure: Measure = _l1, temperature: str = "finite",
+def two_qubit_route(kind: str, measure: Measure = l1_measure, temperature: str = "finite",
                     pair: bool = False) -> SteadyStateMeasure:
     """A random initial state of the given kind, its c, and its stationary projection (collision
     generator at finite temperature; the derived Lindblad form at the limits)."""
@@ -461,489 +418,6 @@ def ground_route(n: int, measure: Measure) -> SteadyStateMeasure:
                               SAMPLING, "direct" if n == 2 else "sector")
 
 
-# checks -------------------------------------------------------------------------------------
-
-
-def _check_master_equation(n: int) -> Check:
-    pairing = GeneratorPairing(MODELS[f"N{n}"], SAMPLING)
-    return Check(
-        label="Eqs. (5)-(7)" + ("" if n == 2 else f", N = {n}"),
-        quantity=f"master equation, N = {n}: Tr[X L(rho)] for a generic observable X and state "
-        "rho (the derived side is the engine's Heisenberg equation d<X>/dt)",
-        printed=printed_observable_rate(n), of=pairing, mapping=collective_mapping(n),
-        mapping_note="collective limit gamma_ij = gamma_0 and f_ij = f (Sec. III), with "
-        "gamma_0 = g^2 for the coupling V_i = g(sigma_i^+ a + sigma_i^- a^dag) to a thermal "
-        "oscillator ancilla at the qubit frequency (rates Tr(rho_R a a^dag) = nbar + 1 for "
-        "sigma^-, Tr(rho_R a^dag a) = nbar for sigma^+)",
-        note="H_d is printed as 'f_ij sum_{i != j} sigma_i^+ sigma_j^-' and read as "
-        "sum_{i != j} f_ij sigma_i^+ sigma_j^- (f_ij = f_ji). X = sum_P x_P P over all Pauli "
-        "strings; rho = 2^-N (1 + sum_P <P> P). Matrix route: the collision generator "
-        "-i[H_S, rho] - (1/2) Tr_R[V, [V, rho (x) rho_R]] from matrices, oscillator cutoff "
-        f"{CUTOFF}.",
-    )
-
-
-def _check_eq8() -> Check:
-    xs = observable_symbols(2)
-    printed = sympy.Add(*[x * (ex.pauli_matrix(mono, system_sites(2)) * printed_eq8()).trace()
-                          for mono, x in xs.items()])
-    route = two_qubit_route("any", pair=True)
-    lam, mu = conserved_c_relation()
-    return Check(
-        label="Eq. (8)",
-        quantity="two-qubit steady state rho_ss(beta, c), compared through Tr[X rho_ss] for a "
-        "generic observable X = sum_P x_P P",
-        printed=sympy.expand(printed), derived=route.observable_expr(derived_values_c()),
-        note="derived: the engine's symbolic stationary family (one free constant) with its "
-        f"conserved quantity q = {sympy.sstr(two_qubit_family().conserved[0])}; the paper's c = "
-        f"Tr(Pi_c rho_0) is {sympy.sstr(mu)} + {sympy.sstr(lam)} q, so c is conserved and fixes "
-        "the member. Kets read as psi_pm = (|01> +- |10>)/sqrt(2). Matrix route: the stationary "
-        "projection of a random initial state under the collision generator built from matrices.",
-        matrix_route=route.matrix_route(),
-    )
-
-
-def _checks_eq9() -> list[Check]:
-    derived = ex.l1_coherence(derived_rho_c())
-    return [Check(
-        label=label, printed=printed, derived=derived,
-        quantity="l1 norm of coherence of rho_ss(beta, c) (computational basis = eigenbasis of "
-        "H_0)",
-        note="derived: sum_{i != j} |rho_ij| of the engine's stationary family; matrix route: "
-        "l1 norm of the numeric steady state from a random initial state.",
-        matrix_route=two_qubit_route("any", _l1).matrix_route(),
-    ) for label, printed in zip(("Eq. (9)", "Eq. (9), second form"), printed_eq9(), strict=True)]
-
-
-def _checks_eq11() -> list[Check]:
-    low, one = printed_eq11()
-    (w_low, note_low), (w_one, note_one) = _eq11_derived()
-    return [
-        Check(label="Eq. (11), 0 <= c < 1/2", quantity="ergotropy of rho_ss(beta, c) for "
-              "0 <= c < 1/2", printed=low, derived=w_low,
-              note=f"derived: Eq. (3) with the engine's eigenvalues; {note_low} (c in "
-              "{0, 0.1, 0.25, 0.4, 0.49}, beta*omega in {0.01, 0.1, 1, 3, 10}). Matrix route: "
-              "ergotropy of the numeric steady state from a random initial state with c < 1/2.",
-              matrix_route=two_qubit_route("low", _ergo).matrix_route()),
-        Check(label="Eq. (11), c = 1", quantity="ergotropy of rho_ss(beta, 1)", printed=one,
-              derived=w_one, difference_kind="paper error",
-              note="the printed omega/Z_+ has the exponents' sign flipped: the passive state "
-              "puts the eigenvalues 1/Z_+, e^{-x}/Z_+, e^{-2x}/Z_+ (x = beta omega) on 0, omega, "
-              "omega, so W = omega e^{-2x}/Z_+ = omega/(1 + e^{x} + e^{2x}). The printed form "
-              "tends to omega (not 0) as beta -> oo, contradicting the paper's own Eq. (12) "
-              "(W = 0 for c = 1 at low temperature) and Eq. (17) at N = 2 (the ground initial "
-              f"state has c = 1). Derived: {note_one}. Matrix route: ergotropy of the numeric "
-              "steady state from a random initial state supported on the triplet (c = 1).",
-              matrix_route=two_qubit_route("one", _ergo).matrix_route()),
-    ]
-
-
-def _limit_checks(label: str, quantity: str, xs: Sequence, point: object, temperature: str,
-                  rows: Sequence[tuple[str, sympy.Expr, list, str]]) -> list[Check]:
-    """Eqs. (12)-(13): the limit beta -> point of the passive formula, per region of c."""
-    words = {"low": ("{12, 16, 20}", "40"), "high": ("{1/1000, 1/2000}", "1e-10")}[temperature]
-    out = []
-    for region, printed, pieces, kind in rows:
-        derived, note = limit_on_pieces(pieces, xs, point)
-        out.append(Check(
-            label=f"{label}, {region}", quantity=quantity, printed=printed, derived=derived,
-            note=f"derived: limit beta -> {'oo' if point == sympy.oo else '0'} of the ergotropy "
-            f"formula that is passive at beta*omega in {words[0]}; {note}. Matrix route: the "
-            f"numeric steady state at beta*omega = {words[1]} (derived Lindblad form) from a "
-            "random initial state in the region.",
-            matrix_route=two_qubit_route(kind, _ergo, temperature).matrix_route()))
-    return out
-
-
-def _checks_limits() -> list[Check]:
-    low, upper = printed_eq12()
-    below, at, above = printed_eq13()
-    half, quarter3 = sympy.Rational(1, 2), sympy.Rational(3, 4)
-    c_below = (0, sympy.Rational(1, 4), half, sympy.Rational(7, 10))
-    c_above = (sympy.Rational(4, 5), sympy.Rational(9, 10), 1)
-    return [
-        *_limit_checks("Eq. (12)", "ergotropy, low temperature limit", X_LARGE, sympy.oo, "low", [
-            ("0 <= c < 1/2", low, [("interval", C_LOW)], "low"),
-            ("1/2 <= c <= 1", upper, [("point", half), ("interval", C_UPPER), ("point", 1)],
-             "upper")]),
-        *_limit_checks("Eq. (13)", "ergotropy, high temperature limit", X_SMALL, 0, "high", [
-            ("0 <= c < 3/4", below, [("interval", c_below)], "below"),
-            ("c = 3/4", at, [("point", quarter3)], "three_quarters"),
-            ("3/4 < c <= 1", above, [("interval", c_above)], "high")]),
-    ]
-
-
-def _checks_scaling() -> list[Check]:
-    """Eqs. (16)-(17) from |0...0>: N = 2 by the closure (sums and closed forms), N = 3..6 on
-    the symmetric subspace; matrix routes: stationary projections of |0...0>."""
-    rho = derived_rho_ground()
-    w2, note_w2 = passive_formula(rho, _grid([0], X_ALL))
-    rows = [(2, "Eq. (16), N = 2 (sum)", printed_eq16(2)[0], ex.l1_coherence(rho), "l1 norm."),
-            (2, "Eq. (16), N = 2", printed_eq16(2)[1], ex.l1_coherence(rho), "l1 norm."),
-            (2, "Eq. (17), N = 2 (sum)", printed_eq17(2)[0], w2, f"ergotropy; {note_w2}."),
-            (2, "Eq. (17), N = 2", printed_eq17(2)[1], w2, f"ergotropy; {note_w2}.")]
-    for n in SYMBOLIC_N:
-        w, note_w = dicke_ground_ergotropy(n)
-        rows += [(n, f"Eq. (16), N = {n}", printed_eq16(n)[1], dicke_ground_l1(n),
-                  "l1 norm = sum_k w_k (p_k - 1)."),
-                 (n, f"Eq. (17), N = {n}", printed_eq17(n)[1], w, f"ergotropy; {note_w}.")]
-    out = []
-    for n, label, printed, derived, extra in rows:
-        is_l1 = extra.startswith("l1")
-        if n == 2:
-            base = ("derived: the engine's stationary family fixed by the initial state |00> "
-                    "(SteadyStateFamily.fix); ")
-            route = (" Matrix route: numeric steady state from |00> (collision generator from "
-                     "matrices).")
-        else:
-            base = ("derived: the generator restricted exactly to the symmetric (Dicke) "
-                    "subspace, which contains |0...0> and is invariant (checked), and to its "
-                    "diagonal; its one-dimensional kernel gives populations w_k of |D_k>; ")
-            route = (" Matrix route: the stationary projection of |0...0> on the full 2^N space "
-                     "(sector of equal excitation numbers), derived Lindblad form at numbers.")
-        out.append(Check(
-            label=label, printed=printed, derived=derived, mapping=r_reading, mapping_note=R_NOTE,
-            quantity=("l1 coherence" if is_l1 else "ergotropy")
-            + f" of the steady state reached from the all-ground state, N = {n}",
-            note=base + extra + route,
-            matrix_route=ground_route(n, _l1 if is_l1 else _ergo).matrix_route()))
-    return out
-
-
-def _checks() -> list[Check]:
-    checks = [_check_master_equation(2), _check_master_equation(3), _check_eq8(),
-              *_checks_eq9(), *_checks_eq11(), *_checks_limits(), *_checks_scaling()]
-    return [compare(ch) for ch in checks]
-
-
-# statements ---------------------------------------------------------------------------------
-
-
-def _num(x: float, digits: int = 6) -> str:
-    return "0" if abs(float(x)) < 1e-12 else f"{float(x):.{digits}g}"
-
-
-def _statement_uniqueness() -> Statement:
-    fam, ind = two_qubit_family(), symbolic_steady_state(MODELS["N2_independent"])
-    zq = -sympy.tanh(beta * omega / 2)  # thermal qubit <sigma_z>; product Gibbs state:
-    gibbs = {e: zq ** len(e.monomial) if all(loc == 3 for _, loc in e.monomial) else 0
-             for e in ind.values}
-    tanh_ok = ind.is_unique and all(sympy.simplify((v - gibbs[e]).rewrite(sympy.exp)) == 0
-                                    for e, v in ind.values.items())
-    _, k3 = direct_stationary_projection(MODELS["N3"], {omega: 1.0, beta: 1.0, g: 1.0, f: 0.3},
-                                         all_ground_state(3), CUTOFF)
-    return Statement(
-        "Sec. III: collective vs individual coupling",
-        "in the collective limit the steady state is not unique (it depends on the initial "
-        "state); with individual coupling (gamma_ij = gamma_0 delta_ij) every qubit thermalises",
-        fam.dimension == 2 and ind.is_unique and tanh_ok and k3 > 1,
-        f"engine closure: collective N = 2 family of dimension {fam.dimension} "
-        f"(free constants {len(fam.free_constants)}, conserved {sympy.sstr(fam.conserved[0])}); "
-        f"independent scheme: unique, product Gibbs state <sigma_z> = -tanh(beta omega/2) "
-        f"({'yes' if tanh_ok else 'no'}); collective N = 3: stationary dimension {k3} "
-        "(numeric, collision generator from matrices)")
-
-
-def _statement_psi_minus() -> Statement:
-    out = ex.lindblad_action(MODELS["N2"],
-                             ex.operator_of_matrix(ex.projector(PSI_M), system_sites(2)))
-    lam, mu = conserved_c_relation()
-    q = two_qubit_family().conserved
-    return Statement(
-        "Sec. IV A: |psi_-> is stationary, c is conserved",
-        "L(|psi_-><psi_-|) = 0, and the steady state depends on rho_0 only through c",
-        out.is_zero() and len(q) == 1,
-        f"L(|psi_-><psi_-|) from the derived Lindblad form: {out} (exact); the only "
-        f"conserved quantity besides the trace is q = {sympy.sstr(q[0])}"
-        f" and c = Tr(Pi_c rho) = {sympy.sstr(mu)} + {sympy.sstr(lam)} q")
-
-
-def _statement_eq8_numeric() -> Statement:
-    worst = closed_form_state_deviation(two_qubit_route("any", pair=True), printed_eq8(),
-                                        (11, 12, 13))
-    return Statement(
-        "Eq. (8): random initial states",
-        "from any initial state the dynamics reaches Eq. (8) with c computed from rho_0",
-        worst < 1e-10,
-        f"three random rho_0 (seeds 11-13), random omega, beta, g, f: max |rho_ss - "
-        f"Eq. (8)| = {_num(worst, 3)} (stationary projection of the collision generator built "
-        f"from matrices, oscillator cutoff {CUTOFF})")
-
-
-def _statement_eq9_zero() -> Statement:
-    z_plus = 1 + sympy.exp(-omega * beta) + sympy.exp(-2 * omega * beta)
-    z = 1 + 2 * sympy.exp(-omega * beta) + sympy.exp(-2 * omega * beta)
-    l1_at = ex.l1_coherence(derived_rho_c().xreplace({c: z_plus / z}))
-    gibbs = sympy.diag(*[sympy.exp(-beta * omega * bin(i).count("1")) for i in range(4)]) / z
-    c_thermal = sympy.simplify((PI_C * gibbs).trace() - z_plus / z)
-    zero = sympy.simplify(l1_at.rewrite(sympy.exp)) == 0
-    return Statement(
-        "Eq. (9): no coherence from a thermal initial state",
-        "C_l1 vanishes at c = Z_+/Z, which is the c of the thermal (Gibbs) initial state",
-        zero and c_thermal == 0,
-        f"derived C_l1 at c = Z_+/Z simplifies to {'0' if zero else sympy.sstr(l1_at)};"
-        f" Tr(Pi_c rho_Gibbs) - Z_+/Z = {c_thermal} (exact)")
-
-
-@cache
-def _numeric_family():
-    """Lambdified derived rho(c, beta, omega)."""
-    return sympy.lambdify((c, beta, omega), derived_rho_c(), "numpy")
-
-
-def _statement_fig1() -> Statement:
-    worst, high = math.inf, 0.0
-    for b in (0.01, 1.0, 10.0):
-        for cv in np.linspace(0, 1, 101):
-            rho = np.array(_numeric_family()(cv, b, 1.0), dtype=complex)
-            diff = float(l1_coherence(rho)) - float(ergotropy(rho, excitation_hamiltonian(2, 1.0)))
-            worst = min(worst, diff)
-            high = max(high, abs(diff)) if b == 0.01 else high
-    return Statement(
-        "Fig. 1: C_l1 >= W",
-        "C_l1 is larger than W (omega = 1) for all c and bath temperatures, the two being "
-        "equal in the high temperature limit",
-        worst >= -1e-12 and high < 0.02,
-        f"derived family on c in [0, 1] (step 0.01), beta in {{0.01, 1, 10}}: "
-        f"min(C_l1 - W) = {_num(worst, 3)}; at beta = 0.01, max |C_l1 - W| = {_num(high, 3)} "
-        "(-> 0 as beta -> 0, see the next statement)")
-
-
-def _statement_high_t_equality() -> Statement:
-    inner = sympy.cancel(derived_rho_c()[1, 2] * 2)  # the two equal off-diagonals, signed
-    lim = sympy.factor(sympy.limit(inner, beta, 0))
-    eq13 = printed_eq13()
-    ok = (sympy.simplify(lim - (4 * c / 3 - 1)) == 0
-          and sympy.simplify(eq13[0] / omega - (1 - 4 * c / 3)) == 0
-          and sympy.simplify(eq13[2] / omega - (4 * c / 3 - 1)) == 0)
-    return Statement(
-        "Sec. IV A: W/omega = C_l1 at high temperature",
-        "as beta -> 0, C_l1 -> |4c/3 - 1|, the same as W/omega of Eq. (13)", ok,
-        f"limit beta -> 0 of the derived off-diagonal sum 2 rho_(01,10) = "
-        f"{sympy.sstr(lim)}, so C_l1 -> |4c/3 - 1|; Eq. (13) (checked above) gives "
-        "W/omega = 1 - 4c/3 (c < 3/4), 4c/3 - 1 (c > 3/4), 0 at 3/4")
-
-
-def _statement_eq10() -> Statement:
-    derived = eigenvalues(derived_rho_c())
-    remaining = list(derived)
-    for pv in printed_eq10():
-        k = next((k for k, dv in enumerate(remaining) if sympy.simplify(pv - dv) == 0), None)
-        if k is not None:
-            remaining.pop(k)
-    return Statement(
-        "Eq. (10): spectrum of rho_ss",
-        "the eigenvalues of Eq. (8) are {1-c, c e^{2x}/Z', c e^{x}/Z', c/Z'}, "
-        "Z' = 1 + e^{x} + e^{2x}, x = beta omega",
-        not remaining and len(derived) == 4,
-        "derived eigenvalues " + ", ".join(sympy.sstr(v) for v in derived)
-        + "; they match the printed list one to one (the printed eigenvector of the second "
-        "eigenvalue, [0, 0, 0, 1]^T/sqrt(2), and of the fourth carry a spurious 1/sqrt(2))")
-
-
-def _statement_populations() -> Statement:
-    rho = derived_rho_c()
-    # inversion: the one-excitation population exceeds the ground population
-    threshold = sympy.solve(sympy.Eq(rho[1, 1], rho[0, 0]), c)
-    thr = sympy.factor(threshold[0]) if len(threshold) == 1 else None
-    r0 = np.array(_numeric_family()(0.2, 1.0, 1.0), dtype=complex)
-    w_inc, w_coh = ergotropy_split(r0, excitation_hamiltonian(2, 1.0), basis=np.eye(4))
-    thr_num = [float(thr.subs({beta: b, omega: 1})) for b in (0.01, 1.0, 10.0)] if thr else []
-    return Statement(
-        "Sec. IV A: populations not inverted",
-        "the populations of Eq. (8) are not inverted, so its ergotropy is entirely due to "
-        "coherences", False,
-        f"derived populations: |01>, |10> exceed |00> for c < {sympy.sstr(thr)} "
-        f"(= {', '.join(_num(t, 4) for t in thr_num)} at beta omega = 0.01, 1, 10). At c = 0.2, "
-        f"beta omega = 1: populations (|00>, |01>, |10>, |11>) = "
-        f"({', '.join(_num(p_, 4) for p_ in np.real(np.diag(r0)))}); the dephased state alone "
-        f"has ergotropy {_num(w_inc, 4)} of the total {_num(w_inc + w_coh, 4)} omega "
-        "(incoherent/coherent split in the computational basis)")
-
-
-def _statement_psi1() -> Statement:
-    w_one = _eq11_derived()[1][0]
-    rr = sympy.Symbol("rr", positive=True)
-    w_r = sympy.simplify((w_one / omega).xreplace({beta: -sympy.log(rr) / omega}))
-    sup = sympy.limit(w_r, rr, 1)
-    positive = all(float(w_r.subs(rr, v)) > 0 for v in (1e-3, 0.1, 0.5, 0.9, 0.999))
-    return Statement(
-        "Sec. IV A: |psi_1> and |psi_0> initial states",
-        "both reach the c = 1 steady state; starting from |psi_1> (ergotropy 2 omega) the "
-        "final ergotropy is smaller at all temperatures, starting from |psi_0> (zero ergotropy) "
-        "it is non-zero at every finite temperature", bool(sup < 2) and positive,
-        f"c(|psi_1>) = c(|psi_0>) = 1; derived W(c = 1) = {sympy.sstr(w_one)} = "
-        f"omega r^2/(1 + r + r^2), increasing in r = e^(-beta omega) to {sympy.sstr(sup)} omega "
-        "(beta -> 0) < 2 omega, and > 0 for 0 < r")
-
-
-def _statements_scaling() -> list[Statement]:
-    """Thermal and ground initial states, N = 2..5, beta omega in {0.5, 1, 2} (N = 6: the
-    checks' matrix routes): sector projections against Eqs. (14)-(17)."""
-    worst = dict.fromkeys(("c", "w", "rho", "16", "17", "sum"), 0.0)
-    for n in NUMERIC_N[:-1]:
-        for x in (0.5, 1.0, 2.0):
-            p, rv = {omega: 1.0, beta: x, g: 1.0, f: 0.3}, math.exp(-x)
-            th, _ = sector_projection(model_of(n), p, excitation_gibbs_state(n, x))
-            rho, _ = sector_projection(model_of(n), p, all_ground_state(n))
-            l1, w = _l1(rho, p), _ergo(rho, p)
-            (s16, c16), (s17, c17) = printed_eq16(n), printed_eq17(n)
-            at = {r: rv, omega: 1}
-            for key, value in (
-                    ("c", _l1(th, p)), ("w", _ergo(th, p)),
-                    ("rho", float(np.abs(rho - printed_block_state(n, rv)).max())),
-                    ("16", abs(l1 - float(c16.subs(r, rv)))), ("17", abs(w - float(c17.subs(at)))),
-                    ("sum", max(abs(l1 - float(s16.subs(r, rv))), abs(w - float(s17.subs(at)))))):
-                worst[key] = max(worst[key], value)
-    exact = all(sympy.simplify(a - b) == 0
-                for n in range(2, 9) for a, b in (printed_eq16(n), printed_eq17(n)))
-    return [
-        Statement(
-            "Sec. IV B: thermal initial states",
-            "a thermal initial state gives a steady state without coherence and ergotropy, "
-            "for any number of qubits", worst["c"] < 1e-10 and worst["w"] < 1e-10,
-            f"N = 2..5, beta omega in {{0.5, 1, 2}}, Gibbs initial state at the "
-            f"bath temperature: max C_l1 = {_num(worst['c'], 3)}, max W = {_num(worst['w'], 3)} "
-            "(stationary projection on the full space, derived Lindblad form, f = 0.3)"),
-        Statement(
-            "Eqs. (14)-(15): ground initial state",
-            "from |0...0> the steady state is block diagonal, D_k = d_k U_k on the "
-            "k-excitation states with d_k of Eq. (15)", worst["rho"] < 1e-10,
-            f"N = 2..5, beta omega in {{0.5, 1, 2}} (N = 6: the matrix routes of "
-            f"Eqs. (16)-(17)): max |rho_ss - Eqs. (14)-(15)| = {_num(worst['rho'], 3)} "
-            "(stationary projection on the full space, derived Lindblad form at numbers, "
-            "f = 0.3)"),
-        Statement(
-            "Eqs. (16)-(17): N = 2..5, numeric",
-            "C_l1 and W of the steady state from |0...0> follow Eqs. (16) and (17) "
-            "(numbers from the full 2^N space)",
-            max(worst["16"], worst["17"], worst["sum"]) < 1e-10,
-            f"same points: max |C_l1 - Eq. (16)| = {_num(worst['16'], 3)}, "
-            f"max |W - Eq. (17)| = {_num(worst['17'], 3)}, sums of Eqs. (16)-(17) and (C5): "
-            f"{_num(worst['sum'], 3)}"),
-        Statement(
-            "Eqs. (16)-(17): sums = closed forms",
-            "sum_k d_k p_k (p_k - 1) and sum_k k p_{k+1} d_{k+1} omega equal the printed "
-            "closed forms", exact, "exact in r for N = 2..8"),
-    ]
-
-
-def _statement_high_t_limits() -> Statement:
-    def limits_ok(l1: sympy.Expr, w: sympy.Expr, n: int) -> bool:
-        return (sympy.simplify(l1 - sympy.Rational(2**n - n - 1, n + 1)) == 0
-                and sympy.simplify(w - omega * sympy.Rational(n * (n - 1), 2 * (n + 1))) == 0)
-
-    ok = all(limits_ok(sympy.limit(printed_eq16(n)[1], r, 1),
-                       sympy.limit(printed_eq17(n)[1], r, 1), n) for n in range(2, 8))
-    derived = []
-    for n in SYMBOLIC_N:
-        l1 = sympy.limit(dicke_ground_l1(n), beta, 0)
-        w = sympy.limit(dicke_ground_ergotropy(n)[0], beta, 0)
-        derived.append(f"N = {n}: {sympy.sstr(l1)}, {sympy.sstr(w)}")
-        ok &= limits_ok(l1, w, n)
-    return Statement(
-        "Sec. IV B, Fig. 2: high temperature limits",
-        "as r -> 1, C_l1 -> (2^N - N - 1)/(N + 1) and W -> omega N (N - 1)/(2 (N + 1))", ok,
-        "limits of the printed closed forms, N = 2..7 (exact); limits beta -> 0 of the "
-        "derived (Dicke-route) C_l1, W: " + "; ".join(derived))
-
-
-def _statement_nbar_beta() -> Statement:
-    slope = sympy.simplify(sympy.diff(NBAR, beta))
-    return Statement(
-        "Sec. IV B: nbar and beta", "increasing nbar corresponds to increasing beta",
-        bool(slope.is_positive),
-        f"d nbar/d beta = {sympy.sstr(slope)} < 0: nbar grows as beta decreases "
-        "(a slip of the text; the argument needs high temperature, small beta)")
-
-
-def _statement_reduced_states() -> Statement:
-    lines, ok = [], True
-    for n in (3, 4, 5, 6):
-        at = {beta: 1.0, omega: 1.0}
-        rho = dicke_diagonal_matrix([float(x.subs(at)) for x in dicke_ground_populations(n)])
-        w_total = float(dicke_ground_ergotropy(n)[0].subs(at))
-        one, two = partial_trace_last(rho, 2), partial_trace_last(rho, 4)
-        c2, w2 = float(l1_coherence(two)), float(ergotropy(two, excitation_hamiltonian(2, 1.0)))
-        ok &= abs(one[0, 1]) < 1e-12 and one[1, 1].real < one[0, 0].real
-        ok &= c2 > 1e-6 and 0 < w2 < w_total
-        lines.append(f"N = {n}: two-qubit C_l1 = {_num(c2, 4)}, W = {_num(w2, 4)} "
-                     f"(total W = {_num(w_total, 4)})")
-    return Statement(
-        "Sec. IV B: reduced states",
-        "the single-qubit reduced states of Eq. (14) are diagonal with non-inverted "
-        "populations (passive); for N > 2 two-qubit reduced states carry coherence and some "
-        "ergotropy, less than the global state's", bool(ok),
-        "derived Dicke-route steady state from |0...0> at beta omega = 1: single-qubit "
-        "states diagonal, not inverted; " + "; ".join(lines))
-
-
-def _statement_appendix_a() -> Statement:
-    """(A1): 1-c < t0 iff beta > A1 (1/2 < c <= 3/4), always (3/4 < c < 1); (A2): 1-c < t1 iff
-    beta < A2; (A3): 1-c < t2 iff beta < A3 (3/4 < c < 1); t0 > t1 > t2 the triplet eigenvalues.
-    Decided with the derived eigenvalues at 40 digits around each printed threshold."""
-    lam = eigenvalues(derived_rho_c())
-    s_val = next(v for v in lam if not v.has(sympy.exp))
-    probe = {c: sympy.Rational(1, 2), beta: 1, omega: 1}
-    t0, t1, t2 = sorted((v for v in lam if v.has(sympy.exp)),
-                        key=lambda v: -float(v.xreplace(probe)))
-    th, bad = printed_appendix_a(), []
-
-    def gap(t: sympy.Expr, cv: sympy.Expr, x: object) -> float:
-        return float(sympy.N((s_val - t).xreplace({c: cv, beta: sympy.Float(x, 40), omega: 1}),
-                             40))
-
-    for cv in (sympy.Rational(11, 20), sympy.Rational(3, 5), sympy.Rational(7, 10)):
-        x1 = float(sympy.N(th["A1"].xreplace({c: cv}), 30))
-        if not (gap(t0, cv, x1 * 1.01) < 0 < gap(t0, cv, x1 * 0.99)):
-            bad.append(f"A1 at c = {cv}")
-    for cv in (sympy.Rational(4, 5), sympy.Rational(9, 10), sympy.Rational(99, 100)):
-        if any(gap(t0, cv, x) >= 0 for x in (0, sympy.Rational(1, 2), 2, 10)):
-            bad.append(f"A1 at c = {cv}")
-        for key, t in (("A2", t1), ("A3", t2)):
-            xk = float(sympy.N(th[key].xreplace({c: cv, omega: 1}), 30))
-            if not (gap(t, cv, xk * 0.99) < 0 < gap(t, cv, xk * 1.01)):
-                bad.append(f"{key} at c = {cv}")
-    return Statement(
-        "Appendix A: eigenvalue ordering",
-        "the first eigenvalue of Eq. (10), 1 - c, drops below the second, third and fourth "
-        "at the temperatures of Eqs. (A1)-(A3)", not bad,
-        "derived eigenvalues compared just above and below each printed threshold "
-        "(omega = 1), c in {0.55, 0.6, 0.7} for (A1) and {0.8, 0.9, 0.99} for (A1)-(A3): "
-        + ("every inequality switches where printed" if not bad else "fails: " + ", ".join(bad))
-        + "; (A1) prints beta > log(...) without the 1/omega of (A2)-(A3) (same at omega = 1)")
-
-
-def _statement_eqs_16_17_large_n() -> Statement:
-    """Eqs. (16)-(17) at N = 10..100 by the permutation-invariant route (issue 14)."""
-    from symthermo.numeric import permutation as pi
-
-    gen = pi.collective_generator(make_model(3), {omega: 1.0, beta: 1.0, g: 1.0, f: 0.3})
-    worst, rv = 0.0, math.exp(-1.0)
-    for n in (10, 25, 50, 100):
-        st = pi.permutation_invariant_steady_state(
-            gen.with_qubits(n), pi.PermutationInvariantState.ground(n))
-        w = st.ergotropy(pi.excitation_number_blocks(n))
-        worst = max(worst, abs(st.l1_coherence() / float(printed_eq16(n)[1].subs(r, rv)) - 1),
-                    abs(w / float(printed_eq17(n)[1].subs({r: rv, omega: 1})) - 1))
-    return Statement(
-        "Eqs. (16)-(17): N = 10..100",
-        "C_l1 and W of the steady state from |0...0> follow Eqs. (16)-(17) for large N",
-        worst < 1e-6,
-        f"beta omega = 1, f = 0.3, N = 10, 25, 50, 100: max relative deviation "
-        f"{worst:.1e} (permutation-invariant route: spin blocks, projected stationary "
-        "state)")
-
-
-def _statements() -> list[Statement]:
-    thermal, *scaling = _statements_scaling()
-    return [_statement_uniqueness(), _statement_psi_minus(), _statement_eq8_numeric(),
-            _statement_eq9_zero(), _statement_eq10(), _statement_fig1(),
-            _statement_high_t_equality(), _statement_appendix_a(), _statement_populations(),
-            _statement_psi1(), thermal, *scaling, _statement_eqs_16_17_large_n(),
-            _statement_high_t_limits(), _statement_nbar_beta(), _statement_reduced_states()]
-
-
 # quantities, notes, build -------------------------------------------------------------------
 
 
@@ -959,11 +433,11 @@ def quantities() -> list:
                       "$N = 2$)"))
     items.append(("work_N2", work_current(model), r"\dot{W}",
                   "work current of the collisions (non-zero only through $H_d$, $f \\neq 0$)"))
-    items.append(("c_of_state", c_in_expectations(), "c",
+    items.append(("c_of_state", c_state().label, "c",
                   r"the paper's $c = \langle\psi_0|\rho|\psi_0\rangle + \langle\psi_1|\rho|\psi_1"
                   r"\rangle + \langle\psi_+|\rho|\psi_+\rangle$ (conserved by the collective "
                   "dynamics)"))
-    vals = derived_values_c()
+    vals = c_state().labelled.values
     for mono, name, latex in (
         ((("S1", 3),), "sigma_z_steady", r"\langle\sigma^z_{1}\rangle_{ss}"),
         ((("S1", 1), ("S2", 1)), "sigma_xx_steady", r"\langle\sigma^x_{1}\sigma^x_{2}\rangle_{ss}"),
@@ -973,7 +447,7 @@ def quantities() -> list:
                       "stationary value in the two-qubit family, as a function of $c$ (Eq. (8))"))
     items.append(("l1_coherence_c", ex.l1_coherence(derived_rho_c()), r"C_{l_1}",
                   "$l_1$ norm of coherence of the two-qubit steady state (Eq. (9))"))
-    (w_low, _), (w_one, _) = _eq11_derived()
+    (w_low, _), (w_one, _) = eq11_derived()
     items.append(("ergotropy_c_low", w_low, r"\mathcal{W}_{c \le 1/2}",
                   r"ergotropy of the two-qubit steady state for $0 \le c < 1/2$ (Eq. (11))"))
     items.append(("ergotropy_c_one", w_one, r"\mathcal{W}_{c = 1}",
@@ -1032,6 +506,22 @@ NOTES = [
 ]
 
 
+def checks() -> list[Check]:
+    """The printed equations against the engine, compared (derivations/checks/
+    collective_ergotropy.py; imported here, not at the top: that module imports this one)."""
+    from derivations.checks.collective_ergotropy import checks as paper_checks
+
+    return paper_checks()
+
+
+def statements() -> list[Statement]:
+    """The paper's statements (derivations/statements/collective_ergotropy.py; imported here,
+    not at the top: that module imports this one)."""
+    from derivations.statements.collective_ergotropy import statements as paper_statements
+
+    return paper_statements()
+
+
 def build() -> Derivation:
     return Derivation(
         name=NAME,
@@ -1040,8 +530,8 @@ def build() -> Derivation:
         models=dict(MODELS),
         parameters={k: dict(v) for k, v in PARAMETERS.items()},
         quantities=quantities(),
-        checks=[*_checks(), *[compare(c) for c in general_n.general_checks()]],  # issue 12
-        statements=_statements(),
+        checks=[*checks(), *[compare(c) for c in general_n.general_checks()]],  # issue 12
+        statements=statements(),
         notes=list(NOTES),
         kernel_sites=system_sites(2),
     )

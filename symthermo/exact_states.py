@@ -13,6 +13,10 @@ engine's monomials (:func:`symthermo.closure.pauli_strings` order).
 * :func:`ergotropy_formula`, :func:`ergotropy_formula_of_spectrum`: the ergotropy
   W = Tr(rho H) - sum_j lambda_j^down e_j^up (Eq. (3) of Cakmak; Allahverdyan et al.) as one
   closed formula on a region, the passive ordering decided at exact sample points;
+* :class:`LabelledSteadyState` (:func:`labelled_steady_state`): a model's exact stationary
+  family (:func:`symthermo.closure.symbolic_steady_state`) labelled by a conserved observable,
+  with its density matrix as a function of the label and the member reached from a given
+  initial state;
 * :func:`ergotropy_limit_on_pieces`: the limit of that formula (e.g. beta -> oo) over a
   region of a label (e.g. c) made of intervals and points, the pieces required to agree;
 * :func:`expectation_form`, :func:`family_labelled_by`: Tr(O rho) in expectation values, and a
@@ -42,6 +46,7 @@ from .numeric.matrices import monomial_matrix
 __all__ = [
     "ErgotropyFormula",
     "LabelledFamily",
+    "LabelledSteadyState",
     "density_matrix",
     "ergotropy_formula",
     "ergotropy_formula_of_spectrum",
@@ -51,6 +56,7 @@ __all__ = [
     "family_labelled_by",
     "ket",
     "l1_coherence",
+    "labelled_steady_state",
     "lindblad_action",
     "operator_of_matrix",
     "pauli_coefficients",
@@ -328,3 +334,47 @@ def ergotropy_limit_on_pieces(
     if any(sympy.simplify(x - limits[0]) != 0 for x in limits):
         raise ValueError(f"the pieces have different limits: {notes}")
     return limits[0], "; ".join(notes)
+
+
+@dataclass(frozen=True)
+class LabelledSteadyState:
+    """The exact stationary states of a qubit model with one conserved quantity q, labelled by
+    the value of a conserved observable O: label = Tr(O rho_0) = offset + slope q.
+
+    family:   :class:`symthermo.closure.SteadyStateFamily` (one free constant);
+    label:    Tr(O rho) in Pauli expectations (:func:`expectation_form`);
+    labelled: :class:`LabelledFamily`, the stationary expectations as functions of the label
+              symbol, and the slope and offset;
+    rho:      rho_ss(label) = 2^-N (1 + sum_P <P>_ss P), exact (:func:`density_matrix`).
+    """
+
+    family: object
+    label: sympy.Expr
+    labelled: LabelledFamily
+    rho: sympy.Matrix
+    sites: tuple
+
+    def reached_from(self, initial: sympy.Matrix) -> sympy.Matrix:
+        """rho_ss of the member fixed by an initial state (exact matrix, computational basis):
+        its Pauli expectations <P> = Tr(P rho_0) = 2^N p_P fix the family's free constant
+        (:meth:`symthermo.closure.SteadyStateFamily.fix`)."""
+        coeffs = pauli_coefficients(initial, self.sites)[1]
+        d = 2 ** len(self.sites)
+        start = {e: sympy.sympify(d * coeffs.get(e, 0))
+                 for e in self.family.values}  # type: ignore[attr-defined]
+        return density_matrix(self.family.fix(start), self.sites)  # type: ignore[attr-defined]
+
+
+def labelled_steady_state(model: object, observable: sympy.Matrix, value: sympy.Symbol
+                          ) -> LabelledSteadyState:
+    """The closure's stationary family of ``model`` labelled by Tr(observable rho) = ``value``
+    (see :class:`LabelledSteadyState`; ValueError from :func:`family_labelled_by` when the
+    observable is not conserved or does not fix the member)."""
+    from .closure import symbolic_steady_state
+
+    sites = tuple(model.system_sites)  # type: ignore[attr-defined]
+    family = symbolic_steady_state(model)  # type: ignore[arg-type]
+    label = expectation_form(observable, sites)
+    labelled = family_labelled_by(family, label, value)
+    return LabelledSteadyState(family, label, labelled,
+                               density_matrix(labelled.values, sites), sites)

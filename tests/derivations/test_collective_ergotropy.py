@@ -29,7 +29,8 @@ from symthermo.papers import (
     render_report,
 )
 from symthermo.papers.excitations import excitation_gibbs_state, excitation_hamiltonian
-from symthermo.papers.state_routes import direct_stationary_projection
+from symthermo.papers.state_routes import direct_stationary_projection, pauli_observable
+from symthermo.symmetric_subspace import symmetric_invariance_defect
 from symthermo.thermo import PARTS, first_law_residual, heat_current, work_current
 
 EXPECTED_STATUS = {
@@ -167,7 +168,7 @@ def test_master_equation_is_the_papers_as_liouvillians():
         assert np.abs(derived - direct).max() < 1e-12
         # printed generator applied to matrix units, gamma_ij = g^2, f_ij = f
         d = 2**n
-        xs = ce.observable_symbols(n)
+        xs = pauli_observable(ce.system_sites(n))
         rate = ce.collective_mapping(n)(ce.printed_observable_rate(n))
         rho = random_density_matrix(d, rng)
         xv = {x: float(rng.normal()) for x in xs.values()}
@@ -218,7 +219,7 @@ def test_dicke_route_agrees_with_closure_at_n2():
 @pytest.mark.parametrize("n", [3, 4, 5, 6])
 def test_symmetric_subspace_is_invariant(n):
     p = ce.random_parameters(np.random.default_rng(n))
-    assert ce.dicke_invariance_defect(n, p) < 1e-12
+    assert symmetric_invariance_defect(ce.model_of(n), p) < 1e-12
 
 
 def test_dicke_populations_are_thermal():
@@ -254,7 +255,8 @@ def test_ergotropy_formula_against_numbers_in_the_crossing_region():
 def test_passive_formula_refuses_a_level_crossing():
     rho = ce.derived_rho_c()
     with pytest.raises(ValueError):
-        ce.passive_formula(rho, ce._grid([sympy.Rational(1, 5), sympy.Rational(95, 100)], [1]))
+        ce.passive_formula(rho, ce.sample_grid([sympy.Rational(1, 5), sympy.Rational(95, 100)],
+                                               [1]))
 
 
 # statements, records ------------------------------------------------------------------------
