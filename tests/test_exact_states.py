@@ -237,3 +237,28 @@ def test_ergotropy_limit_on_pieces_against_numbers():
                                                       ("point", 1)], grid, x, sympy.oo)
     with pytest.raises(ValueError, match="piece kind"):
         ex.ergotropy_limit_on_pieces(rho, [0, 1], c, [("range", (0,))], grid, x, sympy.oo)
+
+
+def test_labelled_steady_state_matrices_are_the_numeric_projections():
+    """rho_ss(label) at the label of a random rho_0, and the member reached from |01>, against
+    the numeric Lindblad Liouvillian's stationary projections (numpy, no closure)."""
+    from symthermo.numeric.steady import steady_state
+
+    model = collective(2)
+    triplet = (ex.projector(ex.ket({"00": 1})) + ex.projector(ex.ket({"11": 1}))
+               + ex.projector(ex.ket({"01": 1 / sympy.sqrt(2), "10": 1 / sympy.sqrt(2)})))
+    label = sympy.Symbol("label", real=True)
+    state = ex.labelled_steady_state(model, triplet, label)
+    assert state.family.dimension == 2 and state.rho.shape == (4, 4)
+    lv = lindblad_liouvillian_of(model, PARAMS)
+    rho0 = random_density_matrix(4, np.random.default_rng(10))
+    value = np.trace(np.array(triplet.evalf(), dtype=complex) @ rho0).real
+    numeric = steady_state(lv, initial_state=rho0).rho
+    exact = np.array(state.rho.xreplace({**PARAMS, label: value}).evalf(), dtype=complex)
+    assert np.abs(exact - numeric).max() < 1e-10
+    start = ex.projector(ex.ket({"01": 1}))
+    numeric = steady_state(lv, initial_state=np.array(start, dtype=complex)).rho
+    reached = np.array(state.reached_from(start).xreplace(PARAMS).evalf(), dtype=complex)
+    assert np.abs(reached - numeric).max() < 1e-10
+    with pytest.raises(ValueError, match="not a function of the conserved"):
+        ex.labelled_steady_state(model, ex.projector(ex.ket({"00": 1})), label)
