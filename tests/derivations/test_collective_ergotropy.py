@@ -335,3 +335,16 @@ def test_report_renders(derivation):
     for label in EXPECTED_STATUS:
         assert f"| {label} |" in text
     assert "paper error" in text
+
+
+def test_checks_and_statements_packages_are_not_papers():
+    """derivations/checks/ and derivations/statements/ hold parts of a paper's declaration:
+    discovery (derivations.NAMES) lists the papers only, and each part names its paper."""
+    import derivations
+    from derivations.checks import collective_ergotropy as checks_part
+    from derivations.statements import collective_ergotropy as statements_part
+    from symthermo.papers import paper_modules
+
+    assert list(paper_modules()) == list(derivations.NAMES)
+    assert not {"checks", "statements"} & set(derivations.NAMES)
+    assert checks_part.MODELS is ce.MODELS and statements_part.MODELS is ce.MODELS
