@@ -343,11 +343,14 @@ def dicke_ground_populations(n: int) -> tuple[sympy.Expr, ...]:
 
 @cache
 def dicke_ground_l1(n: int) -> sympy.Expr:
+    """C_l1 = sum_k w_k (C(N, k) - 1) of the steady state reached from |0...0> (exact)."""
     return symmetric_state_measures(dicke_ground_populations(n), omega)[0]
 
 
 @cache
 def dicke_ground_ergotropy(n: int) -> tuple[sympy.Expr, str]:
+    """Ergotropy of the steady state reached from |0...0> w.r.t. H_0 (one formula passive at
+    beta*omega in X_ALL) and the note of how its ordering was decided."""
     _, lam, levels, energy = symmetric_state_measures(dicke_ground_populations(n), omega)
     w = ex.ergotropy_formula_of_spectrum(energy, lam, levels, sample_grid([0], X_ALL), {omega: 1})
     return w.formula, w.note

@@ -63,6 +63,7 @@ from symthermo.papers.state_routes import GeneratorPairing, pauli_observable
 
 l1_of, ergotropy_of = l1_measure, ergotropy_measure(omega)  # measure(rho, params) -> float
 
+
 def _check_master_equation(n: int) -> Check:
     pairing = GeneratorPairing(MODELS[f"N{n}"], SAMPLING)
     return Check(
@@ -214,5 +215,3 @@ def checks() -> list[Check]:
     checks = [_check_master_equation(2), _check_master_equation(3), _check_eq8(),
               *_checks_eq9(), *_checks_eq11(), *_checks_limits(), *_checks_scaling()]
     return [compare(ch) for ch in checks]
-
-

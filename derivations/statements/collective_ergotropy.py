@@ -68,7 +68,9 @@ from symthermo.symmetric_subspace import dicke_diagonal_matrix
 
 l1_of, ergotropy_of = l1_measure, ergotropy_measure(omega)  # measure(rho, params) -> float
 
+
 def _num(x: float, digits: int = 6) -> str:
+    """A number as printed in the evidence: ``digits`` significant digits, 0 below 1e-12."""
     return "0" if abs(float(x)) < 1e-12 else f"{float(x):.{digits}g}"
 
 
@@ -392,5 +394,3 @@ def statements() -> list[Statement]:
             _statement_high_t_equality(), _statement_appendix_a(), _statement_populations(),
             _statement_psi1(), thermal, *scaling, _statement_eqs_16_17_large_n(),
             _statement_high_t_limits(), _statement_nbar_beta(), _statement_reduced_states()]
-
-
