@@ -1,44 +1,28 @@
 """Cakmak: Ergotropy from coherences in an open quantum system (collective coupling).
 
 Paper: ../shared/papers/collective-ergotropy.md.  N qubits, H_0 = omega sum_i sigma_i^+ sigma_i^-,
-dipole-dipole H_d = sum_{i != j} f_ij sigma_i^+ sigma_j^-, coupled to one thermal field, Eqs.
-(5)-(7).  Here the master equation is *derived* from a collision model: every stroke the N
-qubits meet ONE fresh thermal oscillator ancilla R (H_R = omega a^dag a, mean number
-nbar = 1/(e^{beta omega} - 1)) simultaneously, through
+dipole-dipole H_d = sum_{i != j} f_ij sigma_i^+ sigma_j^-, one thermal field, Eqs. (5)-(7),
+derived here from a collision model: every stroke the N qubits meet ONE fresh thermal
+oscillator ancilla R (H_R = omega a^dag a, nbar = 1/(e^{beta omega} - 1)) simultaneously,
+V_i = g (sigma_i^+ a + sigma_i^- a^dag).  The engine's rates are g^2 (nbar + 1) for sigma^- and
+g^2 nbar for sigma^+ with all cross terms: Eqs. (6)-(7) in the collective limit gamma_ij =
+gamma_0 = g^2, f_ij = f.  The independent scheme (one ancilla per qubit) is gamma_ij = gamma_0
+delta_ij.  Variants ``N2``, ``N3`` (collective), ``N2_independent``.
 
-    V_i = g (sigma_i^+ a + sigma_i^- a^dag),     V = sum_i V_i,   V / sqrt(tau).
-
-The engine's Lindblad form has jump operators g sigma_i^- (rates Tr(rho_R a a^dag) = nbar + 1)
-and g sigma_i^+ (rates Tr(rho_R a^dag a) = nbar) with *all* cross rates i != j equal: Eqs.
-(6)-(7) in the collective limit gamma_ij = gamma_0 with gamma_0 = g^2, and H_S = H_0 + H_d with
-f_ij = f.  The "independent" scheme (one ancilla per qubit) gives the other limit,
-gamma_ij = gamma_0 delta_ij.  Variants: ``N2``, ``N3`` (collective), ``N2_independent``.
-
-What is decided here (see ``build``):
-
-* Eqs. (5)-(7): Tr[X L(rho)] for a generic observable X and state rho, printed generator vs the
-  engine's Heisenberg equations, N = 2 and 3; the matrix route is the collision dissipator
-  -(1/2) Tr_R[V, [V, rho (x) rho_R]] built from matrices (truncated oscillator).
-* Eq. (8): the engine's symbolic stationary family (:func:`symthermo.closure.
-  symbolic_steady_state`: one free constant, one conserved quantity besides the trace), with
-  the free constant fixed by the paper's c = <psi_0|rho_0|psi_0> + <psi_1|..> + <psi_+|..>;
-  matrix route: the numeric steady state projected from a random initial state.
-* Eq. (9): the l1 norm of that family in the computational basis (the eigenbasis of H_0).
-* Eqs. (11)-(13): the ergotropy of the family.  Its eigenvalues are symbolic; the passive
-  ordering is decided at exact sample points of the region the paper states (high-precision
-  evaluation), and the ergotropy formula of that ordering is checked at every sample against
-  the sorted spectrum (Appendix A: the ordering changes for 1/2 < c < 1).  Limits beta -> oo
-  and beta -> 0 are taken with sympy.
-* Eqs. (16)-(17): the steady state from the all-ground initial state, symbolic for N = 2
-  (the closure's family fixed by |00>, c = 1) and N = 3..6 (the generator restricted exactly
-  to the symmetric Dicke subspace, invariant and containing |0...0>); the matrix routes are
-  numeric stationary projections on the full 2^N space (on the sector of density-matrix
-  elements with equal excitation numbers, which the generator leaves invariant: checked for
-  every jump operator), compared with the printed closed forms and sums.
-* Statements: non-uniqueness, |psi_-> dark, c conserved, Eq. (10), Appendix A, Fig. 1
-  (C_l1 >= W), W/omega = C_l1 at high temperature, the "non-inverted populations" claim
-  (it fails), thermal initial states, Eqs. (14)-(15), high temperature limits of Sec. IV B,
-  reduced states.
+This module declares the paper: models, parameters, the printed equations transcribed as sympy
+(never edited to agree), the convention mappings (collective limit, r = nbar/(nbar + 1)), the
+derived sides and routes the checks and statements share, the quantities and the notes.  The
+checks are in ``derivations/checks/collective_ergotropy.py``, the statements in
+``derivations/statements/collective_ergotropy.py``, the figures in
+``derivations/figures/collective_ergotropy.py``.  The routes are the engine's: Eqs. (5)-(7)
+through :class:`symthermo.papers.state_routes.GeneratorPairing`; Eq. (8) from the closure's
+stationary family labelled by the conserved c (:func:`symthermo.exact_states.
+labelled_steady_state`); Eqs. (9)-(13) with :mod:`symthermo.exact_states` (exact density
+matrix, l1 norm, ergotropy formula of one passive ordering decided at exact sample points of
+the region the paper states); Eqs. (16)-(17) for N = 3..6 on the symmetric subspace
+(:mod:`symthermo.symmetric_subspace`); the numbers from stationary projections
+(:class:`symthermo.papers.state_routes.SteadyStateMeasure`, :mod:`symthermo.papers.excitations`)
+and the permutation-invariant route (N = 10..100).
 """
 
 from __future__ import annotations
@@ -49,31 +33,40 @@ from functools import cache
 
 import numpy as np
 import sympy
-from sympy.polys.matrices import DomainMatrix
 
 from derivations.general_n import collective_ergotropy as general_n
 from derivations.references import REFERENCES
+from symthermo import exact_states as ex
 from symthermo.algebra import Expectation, boson, operator_sum, qubit
-from symthermo.algebra.operator import Operator, anticommutator, commutator, monomial_operator
-from symthermo.closure import pauli_strings, symbolic_steady_state
+from symthermo.algebra.operator import Operator, anticommutator, commutator
+from symthermo.emit.quantity import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
-from symthermo.numeric.matrices import monomial_matrix
-from symthermo.numeric.measures import ergotropy, l1_coherence
-from symthermo.numeric.model_dynamics import direct_liouvillian, lindblad_liouvillian_of
 from symthermo.numeric.model_matrices import random_density_matrix
-from symthermo.numeric.sectors import lindblad_parts, sector_projection
-from symthermo.numeric.steady import steady_state
-from symthermo.numeric.superop import unvec, vec
-from symthermo.papers import Check, Derivation, Statement, compare, expectation_values
+from symthermo.papers import Check, Derivation, Sampling, Statement, compare
+from symthermo.papers.excitations import (
+    Measure,
+    all_ground_state,
+    excitation_block_state,
+    l1_measure,
+    product_grid,
+    random_state_in_range,
+)
+from symthermo.papers.state_routes import (
+    GeneratorPairing,
+    SteadyStateMeasure,
+)
 from symthermo.states import ThermalOscillator
-from symthermo.thermo import heat_current, heisenberg_equation, lindblad_form, work_current
+from symthermo.symmetric_subspace import (
+    symmetric_state_measures,
+    symmetric_stationary_populations,
+)
+from symthermo.thermo import heat_current, work_current
 
 NAME = "collective_ergotropy"
 TITLE = "Ergotropy from coherences in an open quantum system"
 REFERENCE = REFERENCES["collective_ergotropy"]  # cited in the report, the LaTeX and references.bib
 SOURCES = ("collective-ergotropy.md",)
 
-# symbols ------------------------------------------------------------------------------------
 omega = sympy.Symbol("omega", positive=True)  # qubit (and ancilla) frequency
 beta = sympy.Symbol("beta", positive=True)  # inverse temperature of the field
 g = sympy.Symbol("g", positive=True)  # collision coupling: gamma_0 = g^2
@@ -82,12 +75,12 @@ c = sympy.Symbol("c", real=True)  # the paper's initial-state parameter (Eq. (8)
 r = sympy.Symbol("r", positive=True)  # the paper's r = nbar/(nbar + 1) (Eq. (15))
 gamma_0 = sympy.Symbol("gamma_0", positive=True)
 NBAR = 1 / (sympy.exp(beta * omega) - 1)  # nbar = (exp(beta hbar omega) - 1)^-1, hbar = 1
+Q = sympy.Symbol("q_exp", positive=True)  # exp(beta omega) as an atom in exact eigenproblems
+ATOMS = {sympy.exp(beta * omega): Q}
 
-MAX_N = 3  # declared models; the numeric scaling goes to N = 6 (NUMERIC_N)
 NUMERIC_N = (2, 3, 4, 5, 6)
 SYMBOLIC_N = (3, 4, 5, 6)  # Eqs. (16)-(17) from the Dicke-subspace route (N = 2: closure)
 CUTOFF = 40  # Fock levels of the ancilla oscillator in the direct (collision) matrix route
-
 R = boson("R")
 
 
@@ -97,107 +90,54 @@ def system_sites(n: int) -> tuple:
 
 def gamma_symbol(i: int, j: int) -> sympy.Symbol:
     """gamma_ij of Eqs. (6)-(7) (gamma_ij = gamma_ji)."""
-    a, b = sorted((i, j))
-    return sympy.Symbol(f"gamma_{a}{b}", positive=True)
+    return sympy.Symbol("gamma_{}{}".format(*sorted((i, j))), positive=True)
 
 
 def f_symbol(i: int, j: int) -> sympy.Symbol:
     """f_ij of H_d (f_ij = f_ji, as Hermiticity of H_d requires)."""
-    a, b = sorted((i, j))
-    return sympy.Symbol(f"f_{a}{b}", real=True)
+    return sympy.Symbol("f_{}{}".format(*sorted((i, j))), real=True)
 
 
 def make_model(n: int, scheme: str = "simultaneous") -> CollisionModel:
     """N qubits meeting one thermal oscillator ancilla per stroke (see module docstring)."""
     qs = system_sites(n)
     h0 = operator_sum(omega * s.plus * s.minus for s in qs)
-    hd = operator_sum(
-        f * qs[i].plus * qs[j].minus for i in range(n) for j in range(n) if i != j
-    )
-    b = bath(
-        "R",
-        ThermalOscillator(R, omega=omega, beta=beta),
-        omega * R.n,
-        {s.name: g * (s.plus * R.a + s.minus * R.adag) for s in qs},
-        scheme=scheme,  # type: ignore[arg-type]
-        beta=beta,
-    )
+    hd = operator_sum(f * qs[i].plus * qs[j].minus for i in range(n) for j in range(n) if i != j)
+    b = bath("R", ThermalOscillator(R, omega=omega, beta=beta), omega * R.n,
+             {s.name: g * (s.plus * R.a + s.minus * R.adag) for s in qs},
+             scheme=scheme, beta=beta)  # type: ignore[arg-type]
     name = f"{NAME}:N{n}" + ("" if scheme == "simultaneous" else f"[{scheme}]")
     return collision_model(qs, h0, b, hd, name=name)
 
 
-MODELS = {
-    "N2": make_model(2),
-    "N3": make_model(3),
-    "N2_independent": make_model(2, "independent"),
-}
-
+MODELS = {"N2": make_model(2), "N3": make_model(3), "N2_independent": make_model(2, "independent")}
 # Fig. 1: omega = 1, beta in {0.01, 1, 10}; beta = 1 is the default.  gamma_0 = g^2 only sets
 # the time scale (the paper gives no value); H_d does not change the steady states (f = 0).
 PARAMETERS = {v: {omega: 1.0, beta: 1.0, g: 1.0, f: 0.0} for v in MODELS}
 
 
-# exact matrices -----------------------------------------------------------------------------
-
-
-def _exact(z: complex) -> sympy.Expr:
-    re, im = round(z.real), round(z.imag)
-    assert abs(z - complex(re, im)) < 1e-12
-    return sympy.Integer(re) + sympy.I * sympy.Integer(im)
-
-
 @cache
-def pauli_matrix(mono: tuple, n: int) -> sympy.Matrix:
-    """Exact sympy matrix of a Pauli string on S1..SN (engine basis, S1 leftmost)."""
-    m = monomial_matrix(mono, system_sites(n))
-    return sympy.Matrix(m.shape[0], m.shape[1], lambda i, j: _exact(m[i, j]))
+def model_of(n: int) -> CollisionModel:
+    """The collective model of N qubits (the declared MODELS hold N = 2, 3)."""
+    return make_model(n)
 
 
-def density_matrix(values: Mapping, n: int) -> sympy.Matrix:
-    """rho = 2^-N (1 + sum_P <P> P) from Pauli expectations (missing ones are 0)."""
-    d = 2**n
-    rho = sympy.eye(d)
-    for mono in pauli_strings(system_sites(n)):
-        v = values.get(Expectation(mono), 0)
-        if v != 0:
-            rho = rho + v * pauli_matrix(mono, n)
-    return (rho / d).applyfunc(sympy.cancel)
+def random_parameters(rng: np.random.Generator, x_range=(0.8, 2.5)) -> dict:
+    """omega, beta (beta*omega in x_range: the oscillator cutoff converges), g, f."""
+    w = float(rng.uniform(0.6, 1.6))
+    return {omega: w, beta: float(rng.uniform(*x_range)) / w,
+            g: float(rng.uniform(0.5, 1.5)), f: float(rng.uniform(-1.0, 1.0))}
 
 
-def pauli_coefficients(op: sympy.Matrix, n: int) -> tuple[sympy.Expr, dict]:
-    """op = o_0 + sum_P o_P P: (o_0, {Expectation(P): o_P}), so Tr(op rho) = o_0 + sum o_P <P>."""
-    d = 2**n
-    o0 = sympy.nsimplify(op.trace() / d)
-    out = {}
-    for mono in pauli_strings(system_sites(n)):
-        v = sympy.nsimplify(sympy.expand((op * pauli_matrix(mono, n)).trace() / d))
-        if v != 0:
-            out[Expectation(mono)] = v
-    return o0, out
-
-
-def _ket(*amplitudes: tuple[str, object]) -> sympy.Matrix:
-    """Two-qubit ket from (bits, amplitude) pairs; bits '01' = S1 in |0>, S2 in |1>."""
-    v = sympy.zeros(4, 1)
-    for bits, a in amplitudes:
-        v[int(bits, 2)] = a
-    return v
-
+SAMPLING = Sampling(draw=lambda rng, _symbols: random_parameters(rng), cutoff=CUTOFF)
 
 # the paper's two-qubit states (Sec. IV A): psi_0 = |00>, psi_1 = |11>, psi_pm = (|01> +- |10>)/
 # sqrt(2) (printed "|01> +- |10>/sqrt(2)"; read with the normalising parentheses)
-PSI_0 = _ket(("00", 1))
-PSI_1 = _ket(("11", 1))
-PSI_P = _ket(("01", 1 / sympy.sqrt(2)), ("10", 1 / sympy.sqrt(2)))
-PSI_M = _ket(("01", 1 / sympy.sqrt(2)), ("10", -1 / sympy.sqrt(2)))
-
-
-def _proj(v: sympy.Matrix) -> sympy.Matrix:
-    return v * v.H
-
-
+PSI_0, PSI_1 = ex.ket({"00": 1}), ex.ket({"11": 1})
+PSI_P = ex.ket({"01": 1 / sympy.sqrt(2), "10": 1 / sympy.sqrt(2)})
+PSI_M = ex.ket({"01": 1 / sympy.sqrt(2), "10": -1 / sympy.sqrt(2)})
 # c = <psi_0|rho_0|psi_0> + <psi_1|rho_0|psi_1> + <psi_+|rho_0|psi_+> = Tr(PI_C rho_0)
-PI_C = _proj(PSI_0) + _proj(PSI_1) + _proj(PSI_P)
+PI_C = ex.projector(PSI_0) + ex.projector(PSI_1) + ex.projector(PSI_P)
 PI_C_NUM = np.array(PI_C.evalf(), dtype=complex)
 
 
@@ -209,25 +149,51 @@ def c_of(rho0: np.ndarray) -> float:
 # printed equations --------------------------------------------------------------------------
 
 
+def printed_generator(n: int, rho: Operator) -> Operator:
+    """Eqs. (5)-(7): -i[H_0 + H_d, rho] + D_-(rho) + D_+(rho), as printed (f_ij, gamma_ij)."""
+    qs = system_sites(n)
+    h0 = operator_sum(omega * s.plus * s.minus for s in qs)
+    # H_d = f_ij sum_{i != j} sigma_i^+ sigma_j^- (f_ij printed outside the sum; read inside)
+    hd = operator_sum(f_symbol(i + 1, j + 1) * qs[i].plus * qs[j].minus
+                      for i in range(n) for j in range(n) if i != j)
+    out = commutator(h0 + hd, rho) * (-sympy.I)
+    half = sympy.Rational(1, 2)
+    for i in range(n):
+        for j in range(n):
+            gij = gamma_symbol(i + 1, j + 1)
+            sp_i, sm_i, sp_j, sm_j = qs[i].plus, qs[i].minus, qs[j].plus, qs[j].minus
+            # Eq. (6): gamma_ij (nbar + 1)(sigma_j^- rho sigma_i^+ - {sigma_i^+ sigma_j^-, rho}/2)
+            out = out + (sm_j * rho * sp_i - half * anticommutator(sp_i * sm_j, rho)) * (
+                gij * (NBAR + 1))
+            # Eq. (7): gamma_ij nbar (sigma_j^+ rho sigma_i^- - {sigma_i^- sigma_j^+, rho}/2)
+            out = out + (sp_j * rho * sm_i - half * anticommutator(sm_i * sp_j, rho)) * (
+                gij * NBAR)
+    return out
+
+
 def printed_eq8() -> sympy.Matrix:
     """Eq. (8): (1-c)|psi_-><psi_-| + c Z_+^-1 (e^{-2 omega beta}|psi_1><psi_1|
-    + e^{-omega beta}|psi_+><psi_+| + |psi_0><psi_0|),
-    Z_+ = 1 + e^{-omega beta} + e^{-2 omega beta}."""
+    + e^{-omega beta}|psi_+><psi_+| + |psi_0><psi_0|), Z_+ = 1 + e^{-omega beta}
+    + e^{-2 omega beta}."""
     z_plus = 1 + sympy.exp(-omega * beta) + sympy.exp(-2 * omega * beta)
-    return (1 - c) * _proj(PSI_M) + c / z_plus * (
-        sympy.exp(-2 * omega * beta) * _proj(PSI_1)
-        + sympy.exp(-omega * beta) * _proj(PSI_P)
-        + _proj(PSI_0)
-    )
+    return (1 - c) * ex.projector(PSI_M) + c / z_plus * (
+        sympy.exp(-2 * omega * beta) * ex.projector(PSI_1)
+        + sympy.exp(-omega * beta) * ex.projector(PSI_P) + ex.projector(PSI_0))
 
 
 def printed_eq9() -> tuple[sympy.Expr, sympy.Expr]:
     """Eq. (9): |c Z/Z_+ - 1| = |-1 + c + c/(1 + 2 cosh(beta omega))| (two printed forms)."""
     z_plus = 1 + sympy.exp(-omega * beta) + sympy.exp(-2 * omega * beta)
     z = 1 + 2 * sympy.exp(-omega * beta) + sympy.exp(-2 * omega * beta)
-    first = sympy.Abs(c * z / z_plus - 1)
-    second = sympy.Abs(-1 + c + c / (1 + 2 * sympy.cosh(beta * omega)))
-    return first, second
+    return (sympy.Abs(c * z / z_plus - 1),
+            sympy.Abs(-1 + c + c / (1 + 2 * sympy.cosh(beta * omega))))
+
+
+def printed_eq10() -> list[sympy.Expr]:
+    """Eq. (10): eigenvalues 1-c, c e^{2x}/Z', c e^{x}/Z', c/Z', Z' = 1 + e^x + e^{2x}."""
+    x = beta * omega
+    den = 1 + sympy.exp(x) + sympy.exp(2 * x)
+    return [1 - c, c * sympy.exp(2 * x) / den, c * sympy.exp(x) / den, c / den]
 
 
 def printed_eq11() -> tuple[sympy.Expr, sympy.Expr]:
@@ -235,8 +201,7 @@ def printed_eq11() -> tuple[sympy.Expr, sympy.Expr]:
     omega/(1 + e^{-omega beta} + e^{-2 omega beta})."""
     x = beta * omega
     low = omega * (1 - c * (1 + 3 * sympy.cosh(x) + sympy.sinh(x)) / (1 + 2 * sympy.cosh(x)))
-    one = omega / (1 + sympy.exp(-omega * beta) + sympy.exp(-2 * omega * beta))
-    return low, one
+    return low, omega / (1 + sympy.exp(-omega * beta) + sympy.exp(-2 * omega * beta))
 
 
 def printed_eq12() -> tuple[sympy.Expr, sympy.Expr]:
@@ -260,8 +225,7 @@ def printed_eq16(n: int) -> tuple[sympy.Expr, sympy.Expr]:
     for k in range(0, n + 1):
         p_k = sympy.binomial(n, k)
         total += printed_d(k, n) * p_k * (p_k - 1)
-    closed = (r - 1) * (r + 1) ** n / (r ** (n + 1) - 1) - 1
-    return total, closed
+    return total, (r - 1) * (r + 1) ** n / (r ** (n + 1) - 1) - 1
 
 
 def printed_eq17(n: int) -> tuple[sympy.Expr, sympy.Expr]:
@@ -270,1168 +234,7 @@ def printed_eq17(n: int) -> tuple[sympy.Expr, sympy.Expr]:
     total = sympy.Integer(0)
     for k in range(1, n):
         total += k * sympy.binomial(n, k + 1) * printed_d(k + 1, n) * omega
-    closed = omega * (n + (n + r) / (r ** (n + 1) - 1) + r / (1 - r))
-    return total, closed
-
-
-def r_reading(expr: sympy.Expr) -> sympy.Expr:
-    """The paper's r = nbar/(nbar + 1) (printed "r = nbar/nbar + 1"); with
-    nbar = 1/(e^{beta omega} - 1) that is r = e^{-beta omega} (simplified here, exactly)."""
-    return expr.xreplace({r: _r_value()})
-
-
-@cache
-def _r_value() -> sympy.Expr:
-    value = sympy.exp(-beta * omega)
-    if sympy.simplify(NBAR / (NBAR + 1) - value) != 0:  # pragma: no cover - identity
-        raise AssertionError("nbar/(nbar + 1) != exp(-beta omega)")
-    return value
-
-
-R_NOTE = (
-    "r = nbar/(nbar + 1) with nbar = 1/(exp(beta omega) - 1), i.e. r = exp(-beta omega); the "
-    "paper prints 'r = nbar/nbar + 1' (parentheses lost), read as the only form consistent "
-    "with its limits r -> 0 (T -> 0) and r -> 1 (T -> oo)"
-)
-
-
-# Eqs. (5)-(7): the printed generator ------------------------------------------------------------
-
-
-def observable_symbols(n: int) -> dict[tuple, sympy.Symbol]:
-    """Coefficients x_P of a generic observable X = sum_P x_P P (P: Pauli strings on S1..SN)."""
-    out = {}
-    for mono in pauli_strings(system_sites(n)):
-        loc = dict(mono)
-        label = "".join("0xyz"[loc.get(s.name, 0)] for s in system_sites(n))
-        out[mono] = sympy.Symbol(f"x_{label}", real=True)
-    return out
-
-
-def generic_observable(n: int) -> Operator:
-    return operator_sum(
-        x * monomial_operator(mono) for mono, x in observable_symbols(n).items()
-    )
-
-
-def generic_state(n: int) -> Operator:
-    """rho = 2^-N (1 + sum_P <P> P) with Expectation symbols."""
-    rho = Operator.scalar(1) + operator_sum(
-        Expectation(mono) * monomial_operator(mono) for mono in pauli_strings(system_sites(n))
-    )
-    return rho * sympy.Rational(1, 2**n)
-
-
-def printed_generator(n: int, rho: Operator) -> Operator:
-    """Eqs. (5)-(7): -i[H_0 + H_d, rho] + D_-(rho) + D_+(rho), as printed (f_ij, gamma_ij)."""
-    qs = system_sites(n)
-    h0 = operator_sum(omega * s.plus * s.minus for s in qs)
-    # H_d = f_ij sum_{i != j} sigma_i^+ sigma_j^- (f_ij printed outside the sum; read inside)
-    hd = operator_sum(
-        f_symbol(i + 1, j + 1) * qs[i].plus * qs[j].minus
-        for i in range(n) for j in range(n) if i != j
-    )
-    out = commutator(h0 + hd, rho) * (-sympy.I)
-    half = sympy.Rational(1, 2)
-    nbar = NBAR
-    for i in range(n):
-        for j in range(n):
-            gij = gamma_symbol(i + 1, j + 1)
-            sp_i, sm_i, sp_j, sm_j = qs[i].plus, qs[i].minus, qs[j].plus, qs[j].minus
-            # Eq. (6): gamma_ij (nbar + 1)(sigma_j^- rho sigma_i^+ - {sigma_i^+ sigma_j^-, rho}/2)
-            out = out + (sm_j * rho * sp_i - half * anticommutator(sp_i * sm_j, rho)) * (
-                gij * (nbar + 1)
-            )
-            # Eq. (7): gamma_ij nbar (sigma_j^+ rho sigma_i^- - {sigma_i^- sigma_j^+, rho}/2)
-            out = out + (sp_j * rho * sm_i - half * anticommutator(sm_i * sp_j, rho)) * (
-                gij * nbar
-            )
-    return out
-
-
-def printed_observable_rate(n: int) -> sympy.Expr:
-    """Tr[X L(rho)] for the printed generator, X generic, rho generic (Expectation symbols)."""
-    lrho = printed_generator(n, generic_state(n))
-    xs = observable_symbols(n)
-    terms = lrho.terms
-    return sympy.expand(
-        sum(2**n * x * terms.get(mono, 0) for mono, x in xs.items())
-    )
-
-
-def collective_mapping(n: int) -> Callable[[sympy.Expr], sympy.Expr]:
-    sub = {}
-    for i in range(1, n + 1):
-        for j in range(1, n + 1):
-            sub[gamma_symbol(i, j)] = g**2
-            if i != j:
-                sub[f_symbol(i, j)] = f
-
-    def mapping(expr: sympy.Expr) -> sympy.Expr:
-        return sympy.expand(expr.xreplace(sub))
-
-    return mapping
-
-
-# the engine's stationary family (two qubits) -----------------------------------------------------
-
-
-@cache
-def two_qubit_family():
-    """The symbolic stationary family of the collective two-qubit model (engine closure)."""
-    return symbolic_steady_state(MODELS["N2"])
-
-
-@cache
-def c_in_expectations() -> sympy.Expr:
-    """c = Tr(PI_C rho) in Pauli expectations: 3/4 + (<xx> + <yy> + <zz>)/4."""
-    o0, coeffs = pauli_coefficients(PI_C, 2)
-    return o0 + sum(v * e for e, v in coeffs.items())
-
-
-@cache
-def conserved_c_relation() -> tuple[sympy.Expr, sympy.Expr]:
-    """(lambda, mu) with c = mu + lambda * q for the family's conserved quantity q.
-
-    Raises if c is not a function of the conserved quantities (then c could not label the
-    stationary states)."""
-    fam = two_qubit_family()
-    if len(fam.conserved) != 1:
-        raise ValueError(f"expected one conserved quantity, got {fam.conserved}")
-    q = fam.conserved[0]
-    ce = c_in_expectations()
-    mu = ce.xreplace({e: 0 for e in ce.free_symbols if isinstance(e, Expectation)})
-    sym = next(e for e in sorted(q.free_symbols, key=str) if isinstance(e, Expectation))
-    lam = sympy.expand(ce - mu).coeff(sym) / sympy.expand(q).coeff(sym)
-    if sympy.expand(ce - mu - lam * q) != 0:
-        raise ValueError("c is not a function of the conserved quantity")
-    return lam, mu
-
-
-@cache
-def derived_values_c() -> dict:
-    """Stationary Pauli expectations of the family as functions of c (exact)."""
-    fam = two_qubit_family()
-    lam, mu = conserved_c_relation()
-    q = fam.conserved[0]
-    # stationarity keeps q: c = mu + lam q(rho_ss) fixes the free constant
-    sol = sympy.solve(sympy.Eq(mu + lam * q.xreplace(fam.values), c), fam.free_constants[0])
-    if len(sol) != 1:
-        raise ValueError("c does not fix the free constant uniquely")
-    k = fam.free_constants[0]
-    return {e: sympy.factor(sympy.cancel(v.xreplace({k: sol[0]})))
-            for e, v in fam.values.items()}
-
-
-@cache
-def derived_rho_c() -> sympy.Matrix:
-    """The engine's stationary state for a given c (4x4, computational basis)."""
-    return density_matrix(derived_values_c(), 2)
-
-
-@cache
-def derived_rho_ground(n: int = 2) -> sympy.Matrix:
-    """Stationary state reached from |0...0> (the closure's family fixed at the initial state)."""
-    if n != 2:
-        raise ValueError("symbolic ground-state steady state only for N = 2")
-    fam = two_qubit_family()
-    ground = np.zeros((4, 4), dtype=complex)
-    ground[0, 0] = 1
-    initial = {e: sympy.Integer(round(float(np.trace(monomial_matrix(e.monomial, system_sites(2))
-                                                     @ ground).real)))
-               for e in fam.values}
-    return density_matrix(fam.fix(initial), 2)
-
-
-def energies(n: int) -> list[sympy.Expr]:
-    """Diagonal of H_0 = omega sum sigma^+ sigma^- in the computational basis."""
-    return [omega * bin(i).count("1") for i in range(2**n)]
-
-
-def l1_symbolic(rho: sympy.Matrix) -> sympy.Expr:
-    """C_l1 = sum_{i != j} |rho_ij| in the computational basis (the eigenbasis of H_0)."""
-    d = rho.rows
-    return sympy.Add(*[sympy.Abs(rho[i, j]) for i in range(d) for j in range(d) if i != j])
-
-
-Q = sympy.Symbol("q_exp", positive=True)  # stands for exp(beta omega) in eigenvalue computations
-
-
-def eigenvalues(rho: sympy.Matrix) -> list[sympy.Expr]:
-    """Symbolic eigenvalues with multiplicity (exp(beta omega) as an atom while solving)."""
-    rq = rho.xreplace({sympy.exp(beta * omega): Q}).applyfunc(sympy.cancel)
-    out = []
-    for val, mult in rq.eigenvals().items():
-        out.extend([sympy.factor(val).xreplace({Q: sympy.exp(beta * omega)})] * mult)
-    return out
-
-
-def passive_formula(
-    rho: sympy.Matrix, samples: Sequence[Mapping], digits: int = 50
-) -> tuple[sympy.Expr, str]:
-    """Ergotropy of rho (computational basis, H_0 diagonal) on a region, as one formula.
-
-    See :func:`passive_formula_spectrum`; here the spectrum is rho's (symbolic eigenvalues)."""
-    n = round(math.log2(rho.rows))
-    energy = sympy.Add(*[rho[i, i] * energies(n)[i] for i in range(rho.rows)])
-    return passive_formula_spectrum(energy, eigenvalues(rho), energies(n), samples, digits)
-
-
-def passive_formula_spectrum(
-    energy: sympy.Expr,
-    lam: Sequence[sympy.Expr],
-    levels: Sequence[sympy.Expr],
-    samples: Sequence[Mapping],
-    digits: int = 50,
-) -> tuple[sympy.Expr, str]:
-    """W = Tr(rho H) - sum_j lambda_sigma(j) e_j (Eq. (3)) with one assignment sigma.
-
-    ``energy`` = Tr(rho H); ``lam`` the eigenvalues of rho; ``levels`` those of H (any order).
-    The assignment (eigenvalues in decreasing order against energies in increasing order) is
-    read off at exact sample points with ``digits`` digits; the formula of one assignment must
-    reproduce the sorted-spectrum ergotropy at *every* sample (else the region contains a level
-    crossing and ValueError is raised).  Returns (formula, note).
-    """
-    eps = sorted(levels, key=lambda e: float(e.subs(omega, 1)))
-
-    def formula(order: Sequence[int]) -> sympy.Expr:
-        return energy - sympy.Add(*[lam[k] * eps[j] for j, k in enumerate(order)])
-
-    numeric = []
-    candidates: list[tuple[int, ...]] = []
-    for s in samples:
-        vals = [sympy.N(v.xreplace(dict(s)), digits) for v in lam]
-        order = tuple(sorted(range(len(lam)), key=lambda k: -vals[k]))
-        true = sympy.N(energy.xreplace(dict(s)), digits) - sum(
-            vals[k] * sympy.N(eps[j].xreplace(dict(s)), digits) for j, k in enumerate(order))
-        numeric.append(true)
-        if order not in candidates:
-            candidates.append(order)
-    tol = sympy.Float(10) ** (-(digits - 15))
-    for order in candidates:
-        w = formula(order)
-        if all(abs(sympy.N(w.xreplace(dict(s)), digits) - t) <= tol
-               for s, t in zip(samples, numeric, strict=True)):
-            note = (f"one eigenvalue ordering is passive at all {len(samples)} sample points "
-                    f"({len(candidates)} orderings seen)")
-            return sympy.factor(sympy.cancel(w)), note
-    raise ValueError("no single eigenvalue ordering is passive over the sample points")
-
-
-def _grid(cs: Sequence, xs: Sequence, omegas: Sequence = (1, sympy.Rational(3, 2))) -> list:
-    """Sample points {c, beta, omega} with beta*omega = x."""
-    out = []
-    for cv in cs:
-        for x in xs:
-            for w in omegas:
-                out.append({c: sympy.nsimplify(cv), omega: w, beta: sympy.nsimplify(x) / w})
-    return out
-
-
-def limit_on_pieces(
-    pieces: Sequence[tuple[str, object]], xs: Sequence, point: object
-) -> tuple[sympy.Expr, str]:
-    """The ergotropy of the family as beta -> point, over pieces of c.
-
-    ``pieces``: ("interval", [sample c values]) or ("point", c0).  Per piece, the passive
-    formula is found at sample points with beta*omega in ``xs`` (close to the limit); the
-    derived value of a piece is its sympy limit; the pieces must agree (ValueError otherwise:
-    then one printed branch cannot hold on the whole region).
-    """
-    rho = derived_rho_c()
-    limits = []
-    notes = []
-    for kind, val in pieces:
-        if kind == "point":
-            rho_p = rho.xreplace({c: sympy.nsimplify(val)})
-            w, _ = passive_formula(rho_p, _grid([val], xs))
-            w = w.xreplace({c: sympy.nsimplify(val)})
-        else:
-            w, _ = passive_formula(rho, _grid(val, xs))  # type: ignore[arg-type]
-        lim = sympy.factor(sympy.limit(w, beta, point))
-        limits.append(lim)
-        notes.append(f"{kind} {val}: W -> {sympy.sstr(lim)}")
-    if any(sympy.simplify(x - limits[0]) != 0 for x in limits):
-        raise ValueError(f"the pieces have different limits: {notes}")
-    return limits[0], "; ".join(notes)
-
-
-# numeric routes -----------------------------------------------------------------------------
-
-
-def _floats(params: Mapping) -> dict:
-    return {k: float(v) for k, v in params.items()}
-
-
-def h0_matrix(n: int, w: float) -> np.ndarray:
-    return np.diag([w * bin(i).count("1") for i in range(2**n)]).astype(complex)
-
-
-def random_parameters(rng: np.random.Generator, x_range=(0.8, 2.5)) -> dict:
-    """omega, beta (beta*omega in x_range: the oscillator cutoff converges), g, f."""
-    w = float(rng.uniform(0.6, 1.6))
-    return {omega: w, beta: float(rng.uniform(*x_range)) / w,
-            g: float(rng.uniform(0.5, 1.5)), f: float(rng.uniform(-1.0, 1.0))}
-
-
-def direct_steady_state(n: int, params: Mapping, rho0: np.ndarray) -> tuple[np.ndarray, int]:
-    """P rho0 for the generator built directly from the collision (matrices, oscillator cutoff)."""
-    lv = direct_liouvillian(MODELS[f"N{n}"], _floats(params), CUTOFF)
-    ss = steady_state(lv, initial_state=rho0)
-    return ss.rho, ss.stationary_dimension
-
-
-@cache
-def model_of(n: int) -> CollisionModel:
-    """The collective model of N qubits (the declared MODELS hold N = 2, 3)."""
-    return make_model(n)
-
-
-def sector_steady_state(n: int, params: Mapping, rho0: np.ndarray) -> tuple[np.ndarray, int]:
-    """P rho0 on the invariant sector of equal excitation numbers (the engine's
-    :func:`symthermo.numeric.sectors.sector_projection`, which checks the excitation structure
-    of the derived Lindblad form); returns (rho_ss, kernel dimension in the sector)."""
-    return sector_projection(model_of(n), params, rho0)
-
-
-def ground_state(n: int) -> np.ndarray:
-    rho = np.zeros((2**n, 2**n), dtype=complex)
-    rho[0, 0] = 1
-    return rho
-
-
-def thermal_state(n: int, x: float) -> np.ndarray:
-    """Gibbs state of H_0 at beta*omega = x (product of thermal qubits)."""
-    p = np.exp(-x * np.array([bin(i).count("1") for i in range(2**n)], dtype=float))
-    return np.diag(p / p.sum()).astype(complex)
-
-
-def printed_block_state(n: int, rv: float) -> np.ndarray:
-    """Eqs. (14)-(15): blocks D_k = d_k U_k on the k-excitation states, d_k of Eq. (15)."""
-    exc = np.array([bin(i).count("1") for i in range(2**n)])
-    rho = np.zeros((2**n, 2**n), dtype=complex)
-    for k in range(n + 1):
-        dk = float(printed_d(k, n).subs(r, rv))
-        idx = np.flatnonzero(exc == k)
-        rho[np.ix_(idx, idx)] = dk
-    return rho
-
-
-# checks -------------------------------------------------------------------------------------
-
-
-def _x_values(n: int, rng: np.random.Generator) -> dict:
-    return {x: float(rng.normal()) for x in observable_symbols(n).values()}
-
-
-def _x_matrix(n: int, xs: Mapping) -> np.ndarray:
-    sites = system_sites(n)
-    return sum(xs[x] * monomial_matrix(mono, sites) for mono, x in observable_symbols(n).items())
-
-
-def _check_master_equation(n: int) -> Check:
-    model = MODELS[f"N{n}"]
-    derived = sympy.expand(heisenberg_equation(model, generic_observable(n)))
-    printed = printed_observable_rate(n)
-
-    def route(rng: np.random.Generator):
-        p = random_parameters(rng)
-        d = 2**n
-        rho = random_density_matrix(d, rng)
-        xs = _x_values(n, rng)
-        lv = direct_liouvillian(model, _floats(p), CUTOFF)
-        value = float(np.trace(_x_matrix(n, xs) @ unvec(lv @ vec(rho), d)).real)
-        subs = {**p, **xs, **expectation_values([derived], rho, model.system_sites)}
-        return subs, value
-
-    return Check(
-        label="Eqs. (5)-(7)" + ("" if n == 2 else f", N = {n}"),
-        quantity=f"master equation, N = {n}: Tr[X L(rho)] for a generic observable X and state "
-        "rho (the derived side is the engine's Heisenberg equation d<X>/dt)",
-        printed=printed,
-        derived=derived,
-        mapping=collective_mapping(n),
-        mapping_note="collective limit gamma_ij = gamma_0 and f_ij = f (Sec. III), with "
-        "gamma_0 = g^2 for the coupling V_i = g(sigma_i^+ a + sigma_i^- a^dag) to a thermal "
-        "oscillator ancilla at the qubit frequency (rates Tr(rho_R a a^dag) = nbar + 1 for "
-        "sigma^-, Tr(rho_R a^dag a) = nbar for sigma^+)",
-        note="H_d is printed as 'f_ij sum_{i != j} sigma_i^+ sigma_j^-' and read as "
-        "sum_{i != j} f_ij sigma_i^+ sigma_j^- (f_ij = f_ji). X = sum_P x_P P over all Pauli "
-        "strings; rho = 2^-N (1 + sum_P <P> P). Matrix route: the collision generator "
-        "-i[H_S, rho] - (1/2) Tr_R[V, [V, rho (x) rho_R]] from matrices, oscillator cutoff "
-        f"{CUTOFF}.",
-        matrix_route=route,
-    )
-
-
-def _random_state_with_c(rng: np.random.Generator, kind: str) -> np.ndarray:
-    """Random two-qubit states: 'any'; 'low' (c < 1/2); 'one' (c = 1: supported on the
-    triplet); 'upper' (1/2 < c < 1); 'three_quarters' (c = 3/4 exactly)."""
-    d = 4
-    p_minus = np.array(_proj(PSI_M).evalf(), dtype=complex)
-    if kind == "any":
-        return random_density_matrix(d, rng)
-    sigma = PI_C_NUM @ random_density_matrix(d, rng) @ PI_C_NUM
-    sigma = sigma / np.trace(sigma).real  # c = 1
-    if kind == "one":
-        return sigma
-    if kind == "low":
-        w = float(rng.uniform(0.55, 0.95))
-        return w * p_minus + (1 - w) * random_density_matrix(d, rng)
-    if kind == "upper":
-        w = float(rng.uniform(0.55, 0.95))
-        return (1 - w) * p_minus + w * sigma
-    if kind == "three_quarters":
-        return 0.25 * p_minus + 0.75 * sigma
-    if kind == "high":  # 3/4 < c <= 1
-        w = float(rng.uniform(0.8, 1.0))
-        return (1 - w) * p_minus + w * sigma
-    if kind == "below":  # c < 3/4
-        w = float(rng.uniform(0.0, 0.7))
-        return (1 - w) * p_minus + w * sigma
-    raise ValueError(kind)
-
-
-def _two_qubit_route(kind: str, measure: Callable[[np.ndarray, Mapping], float],
-                     temperature: str = "finite") -> Callable:
-    """Matrix route for two-qubit steady-state quantities: a random initial state of the given
-    kind, its c, and the steady state projected from it (direct collision generator at finite
-    temperature; the derived Lindblad form at beta*omega = 40 or 1e-10 for the limits)."""
-
-    def route(rng: np.random.Generator):
-        p = random_parameters(rng)
-        rho0 = _random_state_with_c(rng, kind)
-        if temperature == "finite":
-            rho, _ = direct_steady_state(2, p, rho0)
-        else:
-            x = 40.0 if temperature == "low" else 1e-10
-            p[beta] = x / p[omega]
-            nb = 1.0 / math.expm1(x)
-            p[g] = 1.0 / math.sqrt(nb + 1.0)  # rates O(1): the steady state does not depend on g
-            lv = lindblad_liouvillian_of(MODELS["N2"], _floats(p))
-            rho = steady_state(lv, initial_state=rho0).rho
-        subs = {c: c_of(rho0), omega: p[omega], beta: p[beta]}
-        return subs, measure(rho, p)
-
-    return route
-
-
-def _ergo(rho: np.ndarray, p: Mapping) -> float:
-    n = round(math.log2(rho.shape[0]))
-    return float(ergotropy(rho, h0_matrix(n, float(p[omega]))))
-
-
-def _l1(rho: np.ndarray, p: Mapping) -> float:
-    return float(l1_coherence(rho))
-
-
-def _check_eq8() -> Check:
-    xs = observable_symbols(2)
-    rho_p = printed_eq8()
-    printed = sympy.Add(*[x * (pauli_matrix(mono, 2) * rho_p).trace() for mono, x in xs.items()])
-    vals = derived_values_c()
-    derived = sympy.Add(*[x * vals[Expectation(mono)] for mono, x in xs.items()])
-
-    def route(rng: np.random.Generator):
-        p = random_parameters(rng)
-        rho0 = random_density_matrix(4, rng)
-        rho, _ = direct_steady_state(2, p, rho0)
-        xv = _x_values(2, rng)
-        value = float(np.trace(_x_matrix(2, xv) @ rho).real)
-        return {c: c_of(rho0), omega: p[omega], beta: p[beta], **xv}, value
-
-    lam, mu = conserved_c_relation()
-    q = two_qubit_family().conserved[0]
-    return Check(
-        label="Eq. (8)",
-        quantity="two-qubit steady state rho_ss(beta, c), compared through Tr[X rho_ss] for a "
-        "generic observable X = sum_P x_P P",
-        printed=sympy.expand(printed),
-        derived=derived,
-        note="derived: the engine's symbolic stationary family (one free constant) with its "
-        f"conserved quantity q = {sympy.sstr(q)}; the paper's c = Tr(Pi_c rho_0) is "
-        f"{sympy.sstr(mu)} + {sympy.sstr(lam)} q, so c is conserved and fixes the member. "
-        "Kets read as psi_pm = (|01> +- |10>)/sqrt(2). Matrix route: the stationary projection "
-        "of a random initial state under the collision generator built from matrices.",
-        matrix_route=route,
-    )
-
-
-def _checks_eq9() -> list[Check]:
-    first, second = printed_eq9()
-    derived = l1_symbolic(derived_rho_c())
-    out = []
-    for label, printed in (("Eq. (9)", first), ("Eq. (9), second form", second)):
-        out.append(Check(
-            label=label,
-            quantity="l1 norm of coherence of rho_ss(beta, c) (computational basis = "
-            "eigenbasis of H_0)",
-            printed=printed,
-            derived=derived,
-            note="derived: sum_{i != j} |rho_ij| of the engine's stationary family; matrix "
-            "route: l1 norm of the numeric steady state from a random initial state.",
-            matrix_route=_two_qubit_route("any", _l1),
-        ))
-    return out
-
-
-# sample points: c values and beta*omega values of the regions the paper states
-C_LOW = (0, sympy.Rational(1, 10), sympy.Rational(1, 4), sympy.Rational(2, 5),
-         sympy.Rational(49, 100))
-C_UPPER = (sympy.Rational(51, 100), sympy.Rational(3, 5), sympy.Rational(3, 4),
-           sympy.Rational(9, 10), sympy.Rational(99, 100))
-X_ALL = (sympy.Rational(1, 100), sympy.Rational(1, 10), 1, 3, 10)
-X_LARGE = (12, 16, 20)
-X_SMALL = (sympy.Rational(1, 1000), sympy.Rational(1, 2000))
-
-
-def _checks_eq11() -> list[Check]:
-    low, one = printed_eq11()
-    (w_low, note_low), (w_one, note_one) = _eq11_derived()
-    return [
-        Check(
-            label="Eq. (11), 0 <= c < 1/2",
-            quantity="ergotropy of rho_ss(beta, c) for 0 <= c < 1/2",
-            printed=low,
-            derived=w_low,
-            note=f"derived: Eq. (3) with the engine's eigenvalues; {note_low} (c in "
-            "{0, 0.1, 0.25, 0.4, 0.49}, beta*omega in {0.01, 0.1, 1, 3, 10}). Matrix route: "
-            "ergotropy of the numeric steady state from a random initial state with c < 1/2.",
-            matrix_route=_two_qubit_route("low", _ergo),
-        ),
-        Check(
-            label="Eq. (11), c = 1",
-            quantity="ergotropy of rho_ss(beta, 1)",
-            printed=one,
-            derived=w_one,
-            difference_kind="paper error",
-            note="the printed omega/Z_+ has the exponents' sign flipped: the passive state puts "
-            "the eigenvalues 1/Z_+, e^{-x}/Z_+, e^{-2x}/Z_+ (x = beta omega) on 0, omega, omega, "
-            "so W = omega e^{-2x}/Z_+ = omega/(1 + e^{x} + e^{2x}). The printed form tends to "
-            "omega (not 0) as beta -> oo, contradicting the paper's own Eq. (12) (W = 0 for "
-            "c = 1 at low temperature) and Eq. (17) at N = 2 (the ground initial state has "
-            f"c = 1). Derived: {note_one}. Matrix route: ergotropy of the numeric steady state "
-            "from a random initial state supported on the triplet (c = 1).",
-            matrix_route=_two_qubit_route("one", _ergo),
-        ),
-    ]
-
-
-def _checks_eq12() -> list[Check]:
-    low, upper = printed_eq12()
-    d_low, n_low = limit_on_pieces([("interval", C_LOW)], X_LARGE, sympy.oo)
-    d_up, n_up = limit_on_pieces(
-        [("point", sympy.Rational(1, 2)), ("interval", C_UPPER), ("point", 1)], X_LARGE,
-        sympy.oo)
-    common = ("derived: limit beta -> oo of the ergotropy formula that is passive at "
-              "beta*omega in {12, 16, 20}; ")
-    route_note = (" Matrix route: the numeric steady state at beta*omega = 40 (derived Lindblad "
-                  "form) from a random initial state in the region.")
-    return [
-        Check(label="Eq. (12), 0 <= c < 1/2", quantity="ergotropy, low temperature limit",
-              printed=low, derived=d_low, note=common + n_low + "." + route_note,
-              matrix_route=_two_qubit_route("low", _ergo, "low")),
-        Check(label="Eq. (12), 1/2 <= c <= 1", quantity="ergotropy, low temperature limit",
-              printed=upper, derived=d_up, note=common + n_up + "." + route_note,
-              matrix_route=_two_qubit_route("upper", _ergo, "low")),
-    ]
-
-
-def _checks_eq13() -> list[Check]:
-    below, at, above = printed_eq13()
-    c_below = (0, sympy.Rational(1, 4), sympy.Rational(1, 2), sympy.Rational(7, 10))
-    c_above = (sympy.Rational(4, 5), sympy.Rational(9, 10), 1)
-    d_below, n_below = limit_on_pieces([("interval", c_below)], X_SMALL, 0)
-    d_at, n_at = limit_on_pieces([("point", sympy.Rational(3, 4))], X_SMALL, 0)
-    d_above, n_above = limit_on_pieces([("interval", c_above)], X_SMALL, 0)
-    common = ("derived: limit beta -> 0 of the ergotropy formula that is passive at "
-              "beta*omega in {1/1000, 1/2000}; ")
-    route_note = (" Matrix route: the numeric steady state at beta*omega = 1e-10 (derived "
-                  "Lindblad form) from a random initial state in the region.")
-    return [
-        Check(label="Eq. (13), 0 <= c < 3/4", quantity="ergotropy, high temperature limit",
-              printed=below, derived=d_below, note=common + n_below + "." + route_note,
-              matrix_route=_two_qubit_route("below", _ergo, "high")),
-        Check(label="Eq. (13), c = 3/4", quantity="ergotropy, high temperature limit",
-              printed=at, derived=d_at, note=common + n_at + "." + route_note,
-              matrix_route=_two_qubit_route("three_quarters", _ergo, "high")),
-        Check(label="Eq. (13), 3/4 < c <= 1", quantity="ergotropy, high temperature limit",
-              printed=above, derived=d_above, note=common + n_above + "." + route_note,
-              matrix_route=_two_qubit_route("high", _ergo, "high")),
-    ]
-
-
-def _ground_route(measure: Callable[[np.ndarray, Mapping], float]) -> Callable:
-    def route(rng: np.random.Generator):
-        p = random_parameters(rng)
-        rho, _ = direct_steady_state(2, p, ground_state(2))
-        return {omega: p[omega], beta: p[beta]}, measure(rho, p)
-
-    return route
-
-
-def _checks_scaling_n2() -> list[Check]:
-    rho = derived_rho_ground()
-    l1 = l1_symbolic(rho)
-    w, note_w = passive_formula(rho, _grid([0], X_ALL))
-    s16, c16 = printed_eq16(2)
-    s17, c17 = printed_eq17(2)
-    base = ("derived: the engine's stationary family fixed by the initial state |00> "
-            "(SteadyStateFamily.fix); ")
-    route = " Matrix route: numeric steady state from |00> (collision generator from matrices)."
-    out = []
-    for label, printed, derived, extra, measure in (
-        ("Eq. (16), N = 2 (sum)", s16, l1, "l1 norm.", _l1),
-        ("Eq. (16), N = 2", c16, l1, "l1 norm.", _l1),
-        ("Eq. (17), N = 2 (sum)", s17, w, f"ergotropy; {note_w}.", _ergo),
-        ("Eq. (17), N = 2", c17, w, f"ergotropy; {note_w}.", _ergo),
-    ):
-        out.append(Check(
-            label=label,
-            quantity=("l1 coherence" if measure is _l1 else "ergotropy")
-            + " of the steady state reached from the all-ground state, N = 2",
-            printed=printed,
-            derived=derived,
-            mapping=r_reading,
-            mapping_note=R_NOTE,
-            note=base + extra + route,
-            matrix_route=_ground_route(measure),
-        ))
-    return out
-
-
-def _sector_ground_route(n: int, measure: Callable[[np.ndarray, Mapping], float]) -> Callable:
-    def route(rng: np.random.Generator):
-        p = random_parameters(rng)
-        rho, _ = sector_steady_state(n, p, ground_state(n))
-        return {omega: p[omega], beta: p[beta]}, measure(rho, p)
-
-    return route
-
-
-def _checks_scaling_dicke() -> list[Check]:
-    out = []
-    for n in SYMBOLIC_N:
-        l1 = dicke_ground_l1(n)
-        w, note_w = dicke_ground_ergotropy(n)
-        _, c16 = printed_eq16(n)
-        _, c17 = printed_eq17(n)
-        base = ("derived: the generator restricted exactly to the symmetric (Dicke) subspace, "
-                "which contains |0...0> and is invariant (checked), and to its diagonal; its "
-                "one-dimensional kernel gives populations w_k of |D_k>; ")
-        route = (" Matrix route: the stationary projection of |0...0> on the full 2^N space "
-                 "(sector of equal excitation numbers), derived Lindblad form at numbers.")
-        for label, printed, derived, extra, measure in (
-            (f"Eq. (16), N = {n}", c16, l1, "l1 norm = sum_k w_k (p_k - 1).", _l1),
-            (f"Eq. (17), N = {n}", c17, w, f"ergotropy; {note_w}.", _ergo),
-        ):
-            out.append(Check(
-                label=label,
-                quantity=("l1 coherence" if measure is _l1 else "ergotropy")
-                + f" of the steady state reached from the all-ground state, N = {n}",
-                printed=printed,
-                derived=derived,
-                mapping=r_reading,
-                mapping_note=R_NOTE,
-                note=base + extra + route,
-                matrix_route=_sector_ground_route(n, measure),
-            ))
-    return out
-
-
-def _checks() -> list[Check]:
-    checks = [_check_master_equation(2), _check_master_equation(3), _check_eq8(),
-              *_checks_eq9(), *_checks_eq11(), *_checks_eq12(), *_checks_eq13(),
-              *_checks_scaling_n2(), *_checks_scaling_dicke()]
-    return [compare(ch) for ch in checks]
-
-
-# the symmetric (Dicke) subspace: exact steady state from the all-ground state, any N ------------
-
-
-@cache
-def _dicke_pattern(n: int) -> np.ndarray:
-    """Unnormalised isometry V_u (2^N x (N+1)): column k = sum of the k-excitation states."""
-    vu = np.zeros((2**n, n + 1))
-    for i in range(2**n):
-        vu[i, bin(i).count("1")] = 1.0
-    return vu
-
-
-def restrict_to_dicke(op: Operator, n: int) -> sympy.Matrix:
-    """V^dag op V exactly, V = V_u diag(p_k)^-1/2 (|D_k> = uniform superposition of the
-    k-excitation states)."""
-    vu = _dicke_pattern(n)
-    sites = system_sites(n)
-    out = sympy.zeros(n + 1, n + 1)
-    for mono, coeff in op.terms.items():
-        m = vu.T @ monomial_matrix(mono, sites) @ vu
-        out += coeff * sympy.Matrix([[_exact(x) for x in row] for row in m])
-    norm = sympy.diag(*[1 / sympy.sqrt(sympy.binomial(n, k)) for k in range(n + 1)])
-    return (norm * out * norm).applyfunc(sympy.expand)
-
-
-def _lindblad_map(n: int, params: Mapping) -> Callable[[np.ndarray], np.ndarray]:
-    """rho -> L(rho) with the derived Lindblad form at numbers (full 2^N space)."""
-    _, left, right, sandwiches = lindblad_parts(model_of(n), params)
-
-    def apply(rho: np.ndarray) -> np.ndarray:
-        out = left @ rho + rho @ right
-        for a_mat, b_mat in sandwiches:
-            out = out + a_mat @ rho @ b_mat
-        return out
-
-    return apply
-
-
-def dicke_invariance_defect(n: int, params: Mapping) -> float:
-    """max |Q L(V E_kl V^dag)|, |L(V E_kl V^dag) Q| over the Dicke basis (Q = 1 - V V^dag):
-    zero when the generator leaves the operators on the symmetric subspace invariant."""
-    vu = _dicke_pattern(n)
-    v = vu / np.sqrt(vu.sum(axis=0))
-    q = np.eye(2**n) - v @ v.T
-    apply = _lindblad_map(n, params)
-    worst = 0.0
-    for k in range(n + 1):
-        for m in range(n + 1):
-            e = np.outer(v[:, k], v[:, m]).astype(complex)
-            out = apply(e)
-            worst = max(worst, float(np.abs(q @ out).max()), float(np.abs(out @ q).max()))
-    return worst
-
-
-@cache
-def dicke_ground_populations(n: int) -> tuple[sympy.Expr, ...]:
-    """Stationary populations w_k of |D_k> reached from |0...0> = |D_0>, exact.
-
-    The generator restricted to the symmetric subspace (exact: V^dag L(V rho_D V^dag) V, valid
-    because the subspace is invariant, :func:`dicke_invariance_defect`) and to its diagonal
-    (the excitation-number sector of |D_0><D_0|) is an (N+1) x (N+1) matrix; its kernel must be
-    one-dimensional (ValueError otherwise), normalised to unit trace."""
-    model = make_model(n)
-    lf = lindblad_form(model)
-    h = restrict_to_dicke(lf.hamiltonian, n)
-    size = n + 1
-    gen = sympy.zeros(size, size)  # d w_m / dt = sum_i gen[m, i] w_i  (diagonal rho_D)
-    for i in range(size):  # commutator part: [H_D, diag]_mm = 0 if H_D is diagonal
-        for m in range(size):
-            if m != i and (h[m, i] != 0):
-                raise ValueError("H_0 + H_d is not diagonal in the Dicke basis")
-    for ch in lf.channels:
-        ops = ch.jump_operators
-        a_m = [restrict_to_dicke(la, n) for la in ops]  # V^dag L_a V
-        b_m = [restrict_to_dicke(la.dagger(), n) for la in ops]  # V^dag L_b^dag V
-        # sum_ab gamma_ab V^dag L_b^dag L_a V, from one operator G (engine algebra)
-        g_op = operator_sum(ch.rates[a, b] * (lb.dagger() * la)
-                            for a, la in enumerate(ops) for b, lb in enumerate(ops)
-                            if ch.rates[a, b] != 0)
-        g_m = restrict_to_dicke(g_op, n)
-        for m in range(size):
-            gen[m, m] -= g_m[m, m]
-            for i in range(size):
-                for a in range(len(ops)):
-                    if a_m[a][m, i] == 0:
-                        continue
-                    for b in range(len(ops)):
-                        rate = ch.rates[a, b]
-                        if rate != 0 and b_m[b][i, m] != 0:
-                            gen[m, i] += rate * a_m[a][m, i] * b_m[b][i, m]
-    to_q = {sympy.exp(beta * omega): Q}
-    gen = gen.applyfunc(lambda e: sympy.cancel(sympy.together(e.xreplace(to_q))))
-    kernel = DomainMatrix.from_Matrix(gen).to_field().nullspace().to_Matrix()
-    if kernel.rows != 1:
-        raise ValueError(f"the symmetric diagonal sector has {kernel.rows} stationary states")
-    w = kernel.row(0)
-    total = sympy.cancel(sum(w))
-    back = {Q: sympy.exp(beta * omega)}
-    return tuple(sympy.factor(sympy.cancel(x / total)).xreplace(back) for x in w)
-
-
-@cache
-def dicke_ground_l1(n: int) -> sympy.Expr:
-    """l1 norm of V diag(w) V^dag in the computational basis: block k has p_k^2 entries w_k/p_k,
-    p_k^2 - p_k of them off the diagonal (w_k >= 0: populations of a state)."""
-    w = dicke_ground_populations(n)  # populations of a state: w_k >= 0, so |w_k/p_k| = w_k/p_k
-    return sympy.Add(*[w[k] / sympy.binomial(n, k) * (sympy.binomial(n, k) ** 2
-                                                       - sympy.binomial(n, k))
-                       for k in range(n + 1)])
-
-
-@cache
-def dicke_ground_ergotropy(n: int) -> tuple[sympy.Expr, str]:
-    """Ergotropy of V diag(w) V^dag: eigenvalues w_k and 2^N - N - 1 zeros; H_0 levels k omega
-    with multiplicity p_k; the passive ordering decided at sample temperatures."""
-    w = dicke_ground_populations(n)
-    lam = list(w) + [sympy.Integer(0)] * (2**n - n - 1)
-    energy = sympy.Add(*[k * omega * w[k] for k in range(n + 1)])
-    return passive_formula_spectrum(energy, lam, energies(n), _grid([0], X_ALL))
-
-
-# statements ---------------------------------------------------------------------------------
-
-
-def _num(x: float, digits: int = 6) -> str:
-    x = float(x)
-    if abs(x) < 1e-12:
-        return "0"
-    return f"{x:.{digits}g}"
-
-
-def _schrodinger(model: CollisionModel, rho: Operator) -> Operator:
-    """L(rho) = -i[H, rho] + sum gamma_ab (L_a rho L_b^dag - {L_b^dag L_a, rho}/2), derived form."""
-    lf = lindblad_form(model)
-    out = commutator(lf.hamiltonian, rho) * (-sympy.I)
-    half = sympy.Rational(1, 2)
-    for ch in lf.channels:
-        for a, la in enumerate(ch.jump_operators):
-            for b, lb in enumerate(ch.jump_operators):
-                gab = ch.rates[a, b]
-                if gab != 0:
-                    prod = lb.dagger() * la
-                    out = out + (la * rho * lb.dagger() - half * anticommutator(prod, rho)) * gab
-    return out
-
-
-def _operator_of(mat: sympy.Matrix, n: int) -> Operator:
-    o0, coeffs = pauli_coefficients(mat, n)
-    return Operator.scalar(o0) + operator_sum(v * monomial_operator(e.monomial)
-                                              for e, v in coeffs.items())
-
-
-def _statement_uniqueness() -> Statement:
-    fam = two_qubit_family()
-    ind = symbolic_steady_state(MODELS["N2_independent"])
-    zq = -sympy.tanh(beta * omega / 2)  # thermal qubit <sigma_z>
-
-    def gibbs_value(e: Expectation) -> sympy.Expr:  # product of thermal qubits
-        return zq ** len(e.monomial) if all(loc == 3 for _, loc in e.monomial) else 0
-
-    tanh_ok = ind.is_unique and all(
-        sympy.simplify((v - gibbs_value(e)).rewrite(sympy.exp)) == 0
-        for e, v in ind.values.items())
-    p = {omega: 1.0, beta: 1.0, g: 1.0, f: 0.3}
-    _, k3 = direct_steady_state(3, p, ground_state(3))
-    holds = (fam.dimension == 2 and ind.is_unique and tanh_ok and k3 > 1)
-    return Statement(
-        label="Sec. III: collective vs individual coupling",
-        claim="in the collective limit the steady state is not unique (it depends on the initial "
-        "state); with individual coupling (gamma_ij = gamma_0 delta_ij) every qubit thermalises",
-        holds=holds,
-        evidence=f"engine closure: collective N = 2 family of dimension {fam.dimension} "
-        f"(free constants {len(fam.free_constants)}, conserved {sympy.sstr(fam.conserved[0])}); "
-        f"independent scheme: unique, product Gibbs state <sigma_z> = -tanh(beta omega/2) "
-        f"({'yes' if tanh_ok else 'no'}); collective N = 3: stationary dimension {k3} "
-        "(numeric, collision generator from matrices)",
-    )
-
-
-def _statement_psi_minus() -> Statement:
-    out = _schrodinger(MODELS["N2"], _operator_of(_proj(PSI_M), 2))
-    lam, mu = conserved_c_relation()
-    return Statement(
-        label="Sec. IV A: |psi_-> is stationary, c is conserved",
-        claim="L(|psi_-><psi_-|) = 0, and the steady state depends on rho_0 only through c",
-        holds=out.is_zero() and len(two_qubit_family().conserved) == 1,
-        evidence=f"L(|psi_-><psi_-|) from the derived Lindblad form: {out} (exact); the only "
-        f"conserved quantity besides the trace is q = {sympy.sstr(two_qubit_family().conserved[0])}"
-        f" and c = Tr(Pi_c rho) = {sympy.sstr(mu)} + {sympy.sstr(lam)} q",
-    )
-
-
-def _statement_eq8_numeric() -> Statement:
-    worst = 0.0
-    rho_p = sympy.lambdify((c, beta, omega), printed_eq8(), "numpy")
-    for seed in (11, 12, 13):
-        rng = np.random.default_rng(seed)
-        p = random_parameters(rng)
-        rho0 = random_density_matrix(4, rng)
-        rho, _ = direct_steady_state(2, p, rho0)
-        worst = max(worst, float(np.abs(rho - np.array(rho_p(c_of(rho0), p[beta], p[omega]),
-                                                       dtype=complex)).max()))
-    return Statement(
-        label="Eq. (8): random initial states",
-        claim="from any initial state the dynamics reaches Eq. (8) with c computed from rho_0",
-        holds=worst < 1e-10,
-        evidence=f"three random rho_0 (seeds 11-13), random omega, beta, g, f: max |rho_ss - "
-        f"Eq. (8)| = {_num(worst, 3)} (stationary projection of the collision generator built "
-        f"from matrices, oscillator cutoff {CUTOFF})",
-    )
-
-
-def _statement_eq9_zero() -> Statement:
-    z_plus = 1 + sympy.exp(-omega * beta) + sympy.exp(-2 * omega * beta)
-    z = 1 + 2 * sympy.exp(-omega * beta) + sympy.exp(-2 * omega * beta)
-    l1_at = l1_symbolic(derived_rho_c().xreplace({c: z_plus / z}))
-    gibbs = sympy.diag(*[sympy.exp(-beta * omega * bin(i).count("1")) for i in range(4)]) / z
-    c_thermal = sympy.simplify((PI_C * gibbs).trace() - z_plus / z)
-    zero = sympy.simplify(l1_at.rewrite(sympy.exp)) == 0
-    return Statement(
-        label="Eq. (9): no coherence from a thermal initial state",
-        claim="C_l1 vanishes at c = Z_+/Z, which is the c of the thermal (Gibbs) initial state",
-        holds=zero and c_thermal == 0,
-        evidence=f"derived C_l1 at c = Z_+/Z simplifies to {'0' if zero else sympy.sstr(l1_at)};"
-        f" Tr(Pi_c rho_Gibbs) - Z_+/Z = {c_thermal} (exact)",
-    )
-
-
-@cache
-def _numeric_family():
-    """Lambdified derived rho(c, beta, omega)."""
-    return sympy.lambdify((c, beta, omega), derived_rho_c(), "numpy")
-
-
-def _statement_fig1() -> Statement:
-    fam = _numeric_family()
-    worst = math.inf
-    high = 0.0
-    for b in (0.01, 1.0, 10.0):
-        for cv in np.linspace(0, 1, 101):
-            rho = np.array(fam(cv, b, 1.0), dtype=complex)
-            diff = float(l1_coherence(rho)) - float(ergotropy(rho, h0_matrix(2, 1.0)))
-            worst = min(worst, diff)
-            if b == 0.01:
-                high = max(high, abs(diff))
-    return Statement(
-        label="Fig. 1: C_l1 >= W",
-        claim="C_l1 is larger than W (omega = 1) for all c and bath temperatures, the two being "
-        "equal in the high temperature limit",
-        holds=worst >= -1e-12 and high < 0.02,
-        evidence=f"derived family on c in [0, 1] (step 0.01), beta in {{0.01, 1, 10}}: "
-        f"min(C_l1 - W) = {_num(worst, 3)}; at beta = 0.01, max |C_l1 - W| = {_num(high, 3)} "
-        "(-> 0 as beta -> 0, see the next statement)",
-    )
-
-
-def _statement_high_t_equality() -> Statement:
-    rho = derived_rho_c()
-    inner = sympy.cancel(rho[1, 2] * 2)  # the two equal off-diagonal elements, signed
-    lim = sympy.factor(sympy.limit(inner, beta, 0))
-    ok_abs = sympy.simplify(lim - (4 * c / 3 - 1)) == 0
-    eq13 = printed_eq13()
-    ok_w = (sympy.simplify(eq13[0] / omega - (1 - 4 * c / 3)) == 0
-            and sympy.simplify(eq13[2] / omega - (4 * c / 3 - 1)) == 0)
-    return Statement(
-        label="Sec. IV A: W/omega = C_l1 at high temperature",
-        claim="as beta -> 0, C_l1 -> |4c/3 - 1|, the same as W/omega of Eq. (13)",
-        holds=ok_abs and ok_w,
-        evidence=f"limit beta -> 0 of the derived off-diagonal sum 2 rho_(01,10) = "
-        f"{sympy.sstr(lim)}, so C_l1 -> |4c/3 - 1|; Eq. (13) (checked above) gives "
-        "W/omega = 1 - 4c/3 (c < 3/4), 4c/3 - 1 (c > 3/4), 0 at 3/4",
-    )
-
-
-def _statement_eq10() -> Statement:
-    x = beta * omega
-    den = 1 + sympy.exp(x) + sympy.exp(2 * x)
-    printed = [1 - c, c * sympy.exp(2 * x) / den, c * sympy.exp(x) / den, c / den]
-    derived = eigenvalues(derived_rho_c())
-    remaining = list(derived)
-    for pv in printed:
-        for k, dv in enumerate(remaining):
-            if sympy.simplify(pv - dv) == 0:
-                remaining.pop(k)
-                break
-    return Statement(
-        label="Eq. (10): spectrum of rho_ss",
-        claim="the eigenvalues of Eq. (8) are {1-c, c e^{2x}/Z', c e^{x}/Z', c/Z'}, "
-        "Z' = 1 + e^{x} + e^{2x}, x = beta omega",
-        holds=not remaining and len(derived) == 4,
-        evidence="derived eigenvalues "
-        + ", ".join(sympy.sstr(v) for v in derived)
-        + "; they match the printed list one to one (the printed eigenvector of the second "
-        "eigenvalue, [0, 0, 0, 1]^T/sqrt(2), and of the fourth carry a spurious 1/sqrt(2))",
-    )
-
-
-def _statement_populations() -> Statement:
-    rho = derived_rho_c()
-    # inversion: the one-excitation population exceeds the ground population
-    threshold = sympy.solve(sympy.Eq(rho[1, 1], rho[0, 0]), c)
-    thr = sympy.factor(threshold[0]) if len(threshold) == 1 else None
-    fam = _numeric_family()
-    from symthermo.numeric.measures import ergotropy_split
-
-    r0 = np.array(fam(0.2, 1.0, 1.0), dtype=complex)
-    w_inc, w_coh = ergotropy_split(r0, h0_matrix(2, 1.0), basis=np.eye(4))
-    pops = np.real(np.diag(r0))
-    thr_num = [float(thr.subs({beta: b, omega: 1})) for b in (0.01, 1.0, 10.0)] if thr else []
-    return Statement(
-        label="Sec. IV A: populations not inverted",
-        claim="the populations of Eq. (8) are not inverted, so its ergotropy is entirely due to "
-        "coherences",
-        holds=False,
-        evidence=f"derived populations: |01>, |10> exceed |00> for c < {sympy.sstr(thr)} "
-        f"(= {', '.join(_num(t, 4) for t in thr_num)} at beta omega = 0.01, 1, 10). At c = 0.2, "
-        f"beta omega = 1: populations (|00>, |01>, |10>, |11>) = "
-        f"({', '.join(_num(p_, 4) for p_ in pops)}); the dephased state alone has ergotropy "
-        f"{_num(w_inc, 4)} of the total {_num(w_inc + w_coh, 4)} omega (incoherent/coherent "
-        "split in the computational basis)",
-    )
-
-
-def _statement_psi1() -> Statement:
-    w_one = _eq11_derived()[1][0]
-    rr = sympy.Symbol("rr", positive=True)
-    w_r = sympy.simplify((w_one / omega).xreplace({beta: -sympy.log(rr) / omega}))
-    sup = sympy.limit(w_r, rr, 1)
-    positive = all(float(w_r.subs(rr, v)) > 0 for v in (1e-3, 0.1, 0.5, 0.9, 0.999))
-    return Statement(
-        label="Sec. IV A: |psi_1> and |psi_0> initial states",
-        claim="both reach the c = 1 steady state; starting from |psi_1> (ergotropy 2 omega) the "
-        "final ergotropy is smaller at all temperatures, starting from |psi_0> (zero ergotropy) "
-        "it is non-zero at every finite temperature",
-        holds=bool(sup < 2) and positive,
-        evidence=f"c(|psi_1>) = c(|psi_0>) = 1; derived W(c = 1) = {sympy.sstr(w_one)} = "
-        f"omega r^2/(1 + r + r^2), increasing in r = e^(-beta omega) to {sympy.sstr(sup)} omega "
-        "(beta -> 0) < 2 omega, and > 0 for 0 < r",
-    )
-
-
-@cache
-def _eq11_derived() -> tuple[tuple[sympy.Expr, str], tuple[sympy.Expr, str]]:
-    """Derived ergotropy on 0 <= c < 1/2 (all temperatures) and at c = 1, with notes."""
-    rho = derived_rho_c()
-    return (passive_formula(rho, _grid(C_LOW, X_ALL)),
-            passive_formula(rho.xreplace({c: 1}), _grid([1], X_ALL)))
-
-
-def _scaling_points() -> list[tuple[int, float]]:
-    """(N, beta omega) of the numeric scaling statements (N = 6: the checks' matrix routes)."""
-    return [(n, x) for n in NUMERIC_N if n < 6 for x in (0.5, 1.0, 2.0)]
-
-
-def _statement_thermal() -> Statement:
-    worst_c, worst_w = 0.0, 0.0
-    for n, x in _scaling_points():
-        p = {omega: 1.0, beta: x, g: 1.0, f: 0.3}
-        rho, _ = sector_steady_state(n, p, thermal_state(n, x))
-        worst_c = max(worst_c, float(l1_coherence(rho)))
-        worst_w = max(worst_w, float(ergotropy(rho, h0_matrix(n, 1.0))))
-    return Statement(
-        label="Sec. IV B: thermal initial states",
-        claim="a thermal initial state gives a steady state without coherence and ergotropy, "
-        "for any number of qubits",
-        holds=worst_c < 1e-10 and worst_w < 1e-10,
-        evidence=f"N = 2..5, beta omega in {{0.5, 1, 2}}, Gibbs initial state at the "
-        f"bath temperature: max C_l1 = {_num(worst_c, 3)}, max W = {_num(worst_w, 3)} "
-        "(stationary projection on the full space, derived Lindblad form, f = 0.3)",
-    )
-
-
-def _statement_blocks_and_scaling() -> list[Statement]:
-    worst_rho, worst_16, worst_17, worst_sum = 0.0, 0.0, 0.0, 0.0
-    for n, x in _scaling_points():
-        p = {omega: 1.0, beta: x, g: 1.0, f: 0.3}
-        rho, _ = sector_steady_state(n, p, ground_state(n))
-        rv = math.exp(-x)
-        worst_rho = max(worst_rho, float(np.abs(rho - printed_block_state(n, rv)).max()))
-        s16, c16 = printed_eq16(n)
-        s17, c17 = printed_eq17(n)
-        l1 = float(l1_coherence(rho))
-        w = float(ergotropy(rho, h0_matrix(n, 1.0)))
-        worst_16 = max(worst_16, abs(l1 - float(c16.subs(r, rv))))
-        worst_17 = max(worst_17, abs(w - float(c17.subs({r: rv, omega: 1}))))
-        worst_sum = max(worst_sum, abs(l1 - float(s16.subs(r, rv))),
-                        abs(w - float(s17.subs({r: rv, omega: 1}))))
-    exact = all(sympy.simplify(a - b) == 0
-                for n in range(2, 9) for a, b in (printed_eq16(n), printed_eq17(n)))
-    return [
-        Statement(
-            label="Eqs. (14)-(15): ground initial state",
-            claim="from |0...0> the steady state is block diagonal, D_k = d_k U_k on the "
-            "k-excitation states with d_k of Eq. (15)",
-            holds=worst_rho < 1e-10,
-            evidence=f"N = 2..5, beta omega in {{0.5, 1, 2}} (N = 6: the matrix routes of "
-            f"Eqs. (16)-(17)): max |rho_ss - Eqs. "
-            f"(14)-(15)| = {_num(worst_rho, 3)} (stationary projection on the full space, "
-            "derived Lindblad form at numbers, f = 0.3)",
-        ),
-        Statement(
-            label="Eqs. (16)-(17): N = 2..5, numeric",
-            claim="C_l1 and W of the steady state from |0...0> follow Eqs. (16) and (17) "
-            "(numbers from the full 2^N space)",
-            holds=max(worst_16, worst_17, worst_sum) < 1e-10,
-            evidence=f"same points: max |C_l1 - Eq. (16)| = {_num(worst_16, 3)}, "
-            f"max |W - Eq. (17)| = {_num(worst_17, 3)}, sums of Eqs. (16)-(17) and (C5): "
-            f"{_num(worst_sum, 3)}",
-        ),
-        Statement(
-            label="Eqs. (16)-(17): sums = closed forms",
-            claim="sum_k d_k p_k (p_k - 1) and sum_k k p_{k+1} d_{k+1} omega equal the printed "
-            "closed forms",
-            holds=exact,
-            evidence="exact in r for N = 2..8",
-        ),
-    ]
-
-
-def _statement_high_t_limits() -> Statement:
-    ok_printed = True
-    for n in range(2, 8):
-        _, c16 = printed_eq16(n)
-        _, c17 = printed_eq17(n)
-        ok_printed &= sympy.simplify(sympy.limit(c16, r, 1)
-                                     - sympy.Rational(2**n - n - 1, n + 1)) == 0
-        ok_printed &= sympy.simplify(sympy.limit(c17, r, 1)
-                                     - omega * sympy.Rational(n * (n - 1), 2 * (n + 1))) == 0
-    derived = []
-    ok_derived = True
-    for n in SYMBOLIC_N:
-        l1 = sympy.limit(dicke_ground_l1(n), beta, 0)
-        w = sympy.limit(dicke_ground_ergotropy(n)[0], beta, 0)
-        derived.append(f"N = {n}: {sympy.sstr(l1)}, {sympy.sstr(w)}")
-        ok_derived &= sympy.simplify(l1 - sympy.Rational(2**n - n - 1, n + 1)) == 0
-        ok_derived &= sympy.simplify(w - omega * sympy.Rational(n * (n - 1), 2 * (n + 1))) == 0
-    return Statement(
-        label="Sec. IV B, Fig. 2: high temperature limits",
-        claim="as r -> 1, C_l1 -> (2^N - N - 1)/(N + 1) and W -> omega N (N - 1)/(2 (N + 1))",
-        holds=ok_printed and ok_derived,
-        evidence="limits of the printed closed forms, N = 2..7 (exact); limits beta -> 0 of the "
-        "derived (Dicke-route) C_l1, W: " + "; ".join(derived),
-    )
-
-
-def _statement_nbar_beta() -> Statement:
-    slope = sympy.simplify(sympy.diff(NBAR, beta))
-    return Statement(
-        label="Sec. IV B: nbar and beta",
-        claim="increasing nbar corresponds to increasing beta",
-        holds=bool(slope.is_positive),
-        evidence=f"d nbar/d beta = {sympy.sstr(slope)} < 0: nbar grows as beta decreases "
-        "(a slip of the text; the argument needs high temperature, small beta)",
-    )
-
-
-def _statement_reduced_states() -> Statement:
-    lines = []
-    ok = True
-    for n in (3, 4, 5, 6):
-        w = [float(x.subs({beta: 1.0, omega: 1.0})) for x in dicke_ground_populations(n)]
-        w_total = float(dicke_ground_ergotropy(n)[0].subs({beta: 1.0, omega: 1.0}))
-        rho = np.zeros((2**n, 2**n), dtype=complex)
-        exc = np.array([bin(i).count("1") for i in range(2**n)])
-        for k in range(n + 1):
-            idx = np.flatnonzero(exc == k)
-            rho[np.ix_(idx, idx)] = w[k] / math.comb(n, k)
-        t = rho.reshape([2] * (2 * n))  # ket indices 0..n-1, bra indices n..2n-1
-        ket = list(range(n))
-        one = np.einsum(t, [*ket, n, *ket[1:]], [0, n]).reshape(2, 2)
-        two = np.einsum(t, [*ket, n, n + 1, *ket[2:]], [0, 1, n, n + 1]).reshape(4, 4)
-        ok &= abs(one[0, 1]) < 1e-12 and one[1, 1].real < one[0, 0].real
-        c2 = float(l1_coherence(two))
-        w2 = float(ergotropy(two, h0_matrix(2, 1.0)))
-        ok &= c2 > 1e-6 and 0 < w2 < w_total
-        lines.append(f"N = {n}: two-qubit C_l1 = {_num(c2, 4)}, W = {_num(w2, 4)} "
-                     f"(total W = {_num(w_total, 4)})")
-    return Statement(
-        label="Sec. IV B: reduced states",
-        claim="the single-qubit reduced states of Eq. (14) are diagonal with non-inverted "
-        "populations (passive); for N > 2 two-qubit reduced states carry coherence and some "
-        "ergotropy, less than the global state's",
-        holds=bool(ok),
-        evidence="derived Dicke-route steady state from |0...0> at beta omega = 1: single-qubit "
-        "states diagonal, not inverted; " + "; ".join(lines),
-    )
+    return total, omega * (n + (n + r) / (r ** (n + 1) - 1) + r / (1 - r))
 
 
 def printed_appendix_a() -> dict[str, sympy.Expr]:
@@ -1444,91 +247,185 @@ def printed_appendix_a() -> dict[str, sympy.Expr]:
     return {"A1": a1, "A2": a2, "A3": a3}
 
 
-def _statement_appendix_a() -> Statement:
-    """(A1): 1-c < t0 iff beta > A1 (1/2 < c <= 3/4), always (3/4 < c < 1); (A2): 1-c < t1 iff
-    beta < A2; (A3): 1-c < t2 iff beta < A3 (3/4 < c < 1); t0 > t1 > t2 the triplet eigenvalues.
-    Decided with the derived eigenvalues at 40 digits around each printed threshold."""
-    lam = eigenvalues(derived_rho_c())
-    s_val = next(v for v in lam if not v.has(sympy.exp))
-    probe = {c: sympy.Rational(1, 2), beta: 1, omega: 1}
-    t0, t1, t2 = sorted((v for v in lam if v.has(sympy.exp)),
-                        key=lambda v: -float(v.xreplace(probe)))
-    th = printed_appendix_a()
-    bad = []
-
-    def gap(t: sympy.Expr, cv: sympy.Expr, x: object) -> float:
-        sub = {c: cv, beta: sympy.Float(x, 40), omega: 1}
-        return float(sympy.N((s_val - t).xreplace(sub), 40))
-
-    for cv in (sympy.Rational(11, 20), sympy.Rational(3, 5), sympy.Rational(7, 10)):
-        x1 = float(sympy.N(th["A1"].xreplace({c: cv}), 30))
-        if not (gap(t0, cv, x1 * 1.01) < 0 < gap(t0, cv, x1 * 0.99)):
-            bad.append(f"A1 at c = {cv}")
-    for cv in (sympy.Rational(4, 5), sympy.Rational(9, 10), sympy.Rational(99, 100)):
-        if any(gap(t0, cv, x) >= 0 for x in (0, sympy.Rational(1, 2), 2, 10)):
-            bad.append(f"A1 at c = {cv}")
-        for key, t in (("A2", t1), ("A3", t2)):
-            xk = float(sympy.N(th[key].xreplace({c: cv, omega: 1}), 30))
-            if not (gap(t, cv, xk * 0.99) < 0 < gap(t, cv, xk * 1.01)):
-                bad.append(f"{key} at c = {cv}")
-    return Statement(
-        label="Appendix A: eigenvalue ordering",
-        claim="the first eigenvalue of Eq. (10), 1 - c, drops below the second, third and fourth "
-        "at the temperatures of Eqs. (A1)-(A3)",
-        holds=not bad,
-        evidence="derived eigenvalues compared just above and below each printed threshold "
-        "(omega = 1), c in {0.55, 0.6, 0.7} for (A1) and {0.8, 0.9, 0.99} for (A1)-(A3): "
-        + ("every inequality switches where printed" if not bad else "fails: " + ", ".join(bad))
-        + "; (A1) prints beta > log(...) without the 1/omega of (A2)-(A3) (same at omega = 1)",
-    )
+def printed_block_state(n: int, rv: float) -> np.ndarray:
+    """Eqs. (14)-(15): blocks D_k = d_k U_k on the k-excitation states, d_k of Eq. (15)."""
+    return excitation_block_state([float(printed_d(k, n).subs(r, rv)) for k in range(n + 1)])
 
 
-def _statement_eqs_16_17_large_n() -> Statement:
-    """Eqs. (16)-(17) at N = 10..100 by the permutation-invariant route (issue 14)."""
-    from symthermo.numeric import permutation as pi
-
-    gen = pi.collective_generator(make_model(3), {omega: 1.0, beta: 1.0, g: 1.0, f: 0.3})
-    worst, rv = 0.0, math.exp(-1.0)
-    for n in (10, 25, 50, 100):
-        st = pi.permutation_invariant_steady_state(
-            gen.with_qubits(n), pi.PermutationInvariantState.ground(n))
-        w = st.ergotropy(pi.excitation_number_blocks(n))
-        worst = max(worst, abs(st.l1_coherence() / float(printed_eq16(n)[1].subs(r, rv)) - 1),
-                    abs(w / float(printed_eq17(n)[1].subs({r: rv, omega: 1})) - 1))
-    return Statement(
-        label="Eqs. (16)-(17): N = 10..100", holds=worst < 1e-6,
-        claim="C_l1 and W of the steady state from |0...0> follow Eqs. (16)-(17) for large N",
-        evidence=f"beta omega = 1, f = 0.3, N = 10, 25, 50, 100: max relative deviation "
-        f"{worst:.1e} (permutation-invariant route: spin blocks, projected stationary "
-        "state)")
+# convention mappings --------------------------------------------------------------------------
 
 
-def _statements() -> list[Statement]:
-    return [
-        _statement_uniqueness(),
-        _statement_psi_minus(),
-        _statement_eq8_numeric(),
-        _statement_eq9_zero(),
-        _statement_eq10(),
-        _statement_fig1(),
-        _statement_high_t_equality(),
-        _statement_appendix_a(),
-        _statement_populations(),
-        _statement_psi1(),
-        _statement_thermal(),
-        *_statement_blocks_and_scaling(),
-        _statement_eqs_16_17_large_n(),
-        _statement_high_t_limits(),
-        _statement_nbar_beta(),
-        _statement_reduced_states(),
-    ]
+def collective_mapping(n: int) -> Callable[[sympy.Expr], sympy.Expr]:
+    """The collective limit gamma_ij = gamma_0 = g^2, f_ij = f (Sec. III)."""
+    sub = {gamma_symbol(i, j): g**2 for i in range(1, n + 1) for j in range(1, n + 1)}
+    sub.update({f_symbol(i, j): f for i in range(1, n + 1) for j in range(1, n + 1) if i != j})
+    return lambda expr: sympy.expand(expr.xreplace(sub))
+
+
+def r_reading(expr: sympy.Expr) -> sympy.Expr:
+    """The paper's r = nbar/(nbar + 1) (printed "r = nbar/nbar + 1"); with
+    nbar = 1/(e^{beta omega} - 1) that is r = e^{-beta omega} (checked exactly)."""
+    value = sympy.exp(-beta * omega)
+    if sympy.simplify(NBAR / (NBAR + 1) - value) != 0:  # pragma: no cover - identity
+        raise AssertionError("nbar/(nbar + 1) != exp(-beta omega)")
+    return expr.xreplace({r: value})
+
+
+R_NOTE = (
+    "r = nbar/(nbar + 1) with nbar = 1/(exp(beta omega) - 1), i.e. r = exp(-beta omega); the "
+    "paper prints 'r = nbar/nbar + 1' (parentheses lost), read as the only form consistent "
+    "with its limits r -> 0 (T -> 0) and r -> 1 (T -> oo)"
+)
+
+
+# derived (engine) sides ---------------------------------------------------------------------
+
+
+def printed_observable_rate(n: int) -> sympy.Expr:
+    """Tr[X L(rho)] for the printed generator, X generic, rho generic (Expectation symbols)."""
+    return GeneratorPairing(model_of(n)).pairing(lambda rho: printed_generator(n, rho))
+
+
+@cache
+def c_state() -> ex.LabelledSteadyState:
+    """The closure's stationary family of the collective two-qubit model labelled by the
+    paper's c = Tr(Pi_c rho_0) = mu + lambda q (q conserved: c fixes the member)."""
+    return ex.labelled_steady_state(MODELS["N2"], PI_C, c)
+
+
+def two_qubit_family():
+    """The symbolic stationary family of the collective two-qubit model (engine closure)."""
+    return c_state().family
+
+
+def derived_rho_c() -> sympy.Matrix:
+    """The engine's stationary state for a given c (4x4, computational basis)."""
+    return c_state().rho
+
+
+@cache
+def derived_rho_ground() -> sympy.Matrix:
+    """Stationary state reached from |00> (the closure's family fixed at the initial state)."""
+    return c_state().reached_from(ex.projector(PSI_0))
+
+
+def energies(n: int) -> list[sympy.Expr]:
+    """Diagonal of H_0 = omega sum sigma^+ sigma^- in the computational basis."""
+    return [omega * bin(i).count("1") for i in range(2**n)]
+
+
+def passive_formula(rho: sympy.Matrix, samples: Sequence[Mapping]) -> tuple[sympy.Expr, str]:
+    """Ergotropy of rho w.r.t. H_0 on a region, one formula (engine's ergotropy_formula)."""
+    w = ex.ergotropy_formula(rho, energies(round(math.log2(rho.rows))), samples, ATOMS,
+                             {omega: 1})
+    return w.formula, w.note
+
+
+def sample_grid(cs: Sequence, xs: Sequence) -> list[dict]:
+    """Sample points {c, omega, beta} with beta*omega = x, omega in {1, 3/2}."""
+    return product_grid({c: cs}, omega, beta, xs)
+
+
+def limit_on_pieces(pieces: Sequence[tuple[str, object]], xs: Sequence, point: object
+                    ) -> tuple[sympy.Expr, str]:
+    """Limit beta -> point of the ergotropy of rho_ss(c), per piece of c (("interval",
+    [c samples]) or ("point", c0)): the formula passive at beta*omega in ``xs``."""
+    return ex.ergotropy_limit_on_pieces(derived_rho_c(), energies(2), c, pieces,
+                                        lambda cs: sample_grid(cs, xs), beta, point, ATOMS,
+                                        {omega: 1})
+
+
+@cache
+def dicke_ground_populations(n: int) -> tuple[sympy.Expr, ...]:
+    """Stationary populations w_k of |D_k> reached from |0...0> = |D_0>, exact (engine)."""
+    return symmetric_stationary_populations(make_model(n), ATOMS)
+
+
+@cache
+def dicke_ground_l1(n: int) -> sympy.Expr:
+    """C_l1 = sum_k w_k (C(N, k) - 1) of the steady state reached from |0...0> (exact)."""
+    return symmetric_state_measures(dicke_ground_populations(n), omega)[0]
+
+
+@cache
+def dicke_ground_ergotropy(n: int) -> tuple[sympy.Expr, str]:
+    """Ergotropy of the steady state reached from |0...0> w.r.t. H_0 (one formula passive at
+    beta*omega in X_ALL) and the note of how its ordering was decided."""
+    _, lam, levels, energy = symmetric_state_measures(dicke_ground_populations(n), omega)
+    w = ex.ergotropy_formula_of_spectrum(energy, lam, levels, sample_grid([0], X_ALL), {omega: 1})
+    return w.formula, w.note
+
+
+@cache
+def eq11_derived() -> tuple[tuple[sympy.Expr, str], tuple[sympy.Expr, str]]:
+    """Derived ergotropy on 0 <= c < 1/2 (all temperatures) and at c = 1, with notes."""
+    rho = derived_rho_c()
+    return (passive_formula(rho, sample_grid(C_LOW, X_ALL)),
+            passive_formula(rho.xreplace({c: 1}), sample_grid([1], X_ALL)))
+
+
+# sample points: c values and beta*omega values of the regions the paper states
+C_LOW = (0, sympy.Rational(1, 10), sympy.Rational(1, 4), sympy.Rational(2, 5),
+         sympy.Rational(49, 100))
+C_UPPER = (sympy.Rational(51, 100), sympy.Rational(3, 5), sympy.Rational(3, 4),
+           sympy.Rational(9, 10), sympy.Rational(99, 100))
+X_ALL = (sympy.Rational(1, 100), sympy.Rational(1, 10), 1, 3, 10)
+X_LARGE = (12, 16, 20)
+X_SMALL = (sympy.Rational(1, 1000), sympy.Rational(1, 2000))
+
+
+# numeric routes (the engine's stationary projections) -----------------------------------------
+
+
+def _random_state_with_c(rng: np.random.Generator, kind: str) -> np.ndarray:
+    """Random two-qubit states: 'any'; 'low' (c < 1/2); 'one' (c = 1: on the triplet);
+    'upper' (1/2 < c < 1); 'three_quarters' (c = 3/4); 'high' (3/4 < c <= 1); 'below' (c < 3/4)."""
+    p_minus = np.array(ex.projector(PSI_M).evalf(), dtype=complex)
+    if kind == "any":
+        return random_density_matrix(4, rng)
+    sigma = random_state_in_range(PI_C_NUM, rng)  # c = 1
+    if kind == "low":
+        w = float(rng.uniform(0.55, 0.95))
+        return w * p_minus + (1 - w) * random_density_matrix(4, rng)
+    weight = {"one": lambda: 1.0, "three_quarters": lambda: 0.75,
+              "upper": lambda: float(rng.uniform(0.55, 0.95)),
+              "high": lambda: float(rng.uniform(0.8, 1.0)),
+              "below": lambda: float(rng.uniform(0.0, 0.7))}[kind]()
+    return sigma if kind == "one" else (1 - weight) * p_minus + weight * sigma
+
+
+def _limit_temperature(temperature: str) -> Callable[[dict], dict]:
+    """beta*omega = 40 (low) or 1e-10 (high), g such that the rates are O(1)."""
+    def at(p: dict) -> dict:
+        x = 40.0 if temperature == "low" else 1e-10
+        return {**p, beta: x / p[omega], g: 1.0 / math.sqrt(1.0 / math.expm1(x) + 1.0)}
+    return at
+
+
+def two_qubit_route(kind: str, measure: Measure = l1_measure, temperature: str = "finite",
+                    pair: bool = False) -> SteadyStateMeasure:
+    """A random initial state of the given kind, its c, and its stationary projection (collision
+    generator at finite temperature; the derived Lindblad form at the limits)."""
+    return SteadyStateMeasure(
+        MODELS["N2"], lambda rng: _random_state_with_c(rng, kind),
+        lambda p, rho0: {c: c_of(rho0), omega: p[omega], beta: p[beta]},
+        None if pair else measure, SAMPLING, "direct" if temperature == "finite" else "lindblad",
+        None if temperature == "finite" else _limit_temperature(temperature), pair)
+
+
+def ground_route(n: int, measure: Measure) -> SteadyStateMeasure:
+    """The stationary projection of |0...0> (N = 2: collision generator; N > 2: sector)."""
+    return SteadyStateMeasure(model_of(n) if n > 2 else MODELS["N2"],
+                              lambda rng: all_ground_state(n),
+                              lambda p, rho0: {omega: p[omega], beta: p[beta]}, measure,
+                              SAMPLING, "direct" if n == 2 else "sector")
 
 
 # quantities, notes, build -------------------------------------------------------------------
 
 
 def quantities() -> list:
-    """Named derived expressions (emit.Quantity when available, else (name, expr, latex, text))."""
+    """Named derived expressions for the LaTeX and the kernels."""
     items = []
     model = MODELS["N2"]
     for part, tag in (("local", "loc"), ("nonlocal", "nl"), ("total", "")):
@@ -1539,11 +436,11 @@ def quantities() -> list:
                       "$N = 2$)"))
     items.append(("work_N2", work_current(model), r"\dot{W}",
                   "work current of the collisions (non-zero only through $H_d$, $f \\neq 0$)"))
-    items.append(("c_of_state", c_in_expectations(), "c",
+    items.append(("c_of_state", c_state().label, "c",
                   r"the paper's $c = \langle\psi_0|\rho|\psi_0\rangle + \langle\psi_1|\rho|\psi_1"
                   r"\rangle + \langle\psi_+|\rho|\psi_+\rangle$ (conserved by the collective "
                   "dynamics)"))
-    vals = derived_values_c()
+    vals = c_state().labelled.values
     for mono, name, latex in (
         ((("S1", 3),), "sigma_z_steady", r"\langle\sigma^z_{1}\rangle_{ss}"),
         ((("S1", 1), ("S2", 1)), "sigma_xx_steady", r"\langle\sigma^x_{1}\sigma^x_{2}\rangle_{ss}"),
@@ -1551,9 +448,9 @@ def quantities() -> list:
     ):
         items.append((name, vals[Expectation(mono)], latex,
                       "stationary value in the two-qubit family, as a function of $c$ (Eq. (8))"))
-    items.append(("l1_coherence_c", l1_symbolic(derived_rho_c()), r"C_{l_1}",
+    items.append(("l1_coherence_c", ex.l1_coherence(derived_rho_c()), r"C_{l_1}",
                   "$l_1$ norm of coherence of the two-qubit steady state (Eq. (9))"))
-    (w_low, _), (w_one, _) = _eq11_derived()
+    (w_low, _), (w_one, _) = eq11_derived()
     items.append(("ergotropy_c_low", w_low, r"\mathcal{W}_{c \le 1/2}",
                   r"ergotropy of the two-qubit steady state for $0 \le c < 1/2$ (Eq. (11))"))
     items.append(("ergotropy_c_one", w_one, r"\mathcal{W}_{c = 1}",
@@ -1564,10 +461,6 @@ def quantities() -> list:
         items.append((f"ergotropy_ground_N{n}", dicke_ground_ergotropy(n)[0],
                       rf"\mathcal{{W}}^{{(N={n})}}",
                       f"ergotropy of the steady state from the all-ground state, $N = {n}$"))
-    try:
-        from symthermo.emit.quantity import Quantity
-    except ImportError:  # pragma: no cover - emitters not installed
-        return items
     return [Quantity(name, expr, latex, text) for name, expr, latex, text in items]
 
 
@@ -1616,6 +509,22 @@ NOTES = [
 ]
 
 
+def checks() -> list[Check]:
+    """The printed equations against the engine, compared (derivations/checks/
+    collective_ergotropy.py; imported here, not at the top: that module imports this one)."""
+    from derivations.checks.collective_ergotropy import checks as paper_checks
+
+    return paper_checks()
+
+
+def statements() -> list[Statement]:
+    """The paper's statements (derivations/statements/collective_ergotropy.py; imported here,
+    not at the top: that module imports this one)."""
+    from derivations.statements.collective_ergotropy import statements as paper_statements
+
+    return paper_statements()
+
+
 def build() -> Derivation:
     return Derivation(
         name=NAME,
@@ -1624,8 +533,8 @@ def build() -> Derivation:
         models=dict(MODELS),
         parameters={k: dict(v) for k, v in PARAMETERS.items()},
         quantities=[*general_n.general_quantities(), *quantities()],  # issue 12
-        checks=[*_checks(), *[compare(c) for c in general_n.general_checks()]],  # issue 12
-        statements=_statements(),
+        checks=[*checks(), *[compare(c) for c in general_n.general_checks()]],  # issue 12
+        statements=statements(),
         notes=list(NOTES),
         kernel_sites=system_sites(2),
     )

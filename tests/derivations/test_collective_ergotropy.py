@@ -9,6 +9,7 @@ import pytest
 import sympy
 
 from derivations import collective_ergotropy as ce
+from symthermo.numeric.matrices import monomial_matrix
 from symthermo.numeric.measures import ergotropy, l1_coherence
 from symthermo.numeric.model_dynamics import direct_liouvillian, lindblad_liouvillian_of
 from symthermo.numeric.model_matrices import (
@@ -16,6 +17,7 @@ from symthermo.numeric.model_matrices import (
     random_density_matrix,
     work_current_matrix,
 )
+from symthermo.numeric.sectors import sector_projection
 from symthermo.numeric.steady import steady_state
 from symthermo.numeric.superop import unvec, vec
 from symthermo.papers import (
@@ -26,6 +28,9 @@ from symthermo.papers import (
     expectation_values,
     render_report,
 )
+from symthermo.papers.excitations import excitation_gibbs_state, excitation_hamiltonian
+from symthermo.papers.state_routes import direct_stationary_projection, pauli_observable
+from symthermo.symmetric_subspace import symmetric_invariance_defect
 from symthermo.thermo import PARTS, first_law_residual, heat_current, work_current
 
 EXPECTED_STATUS = {
@@ -163,12 +168,13 @@ def test_master_equation_is_the_papers_as_liouvillians():
         assert np.abs(derived - direct).max() < 1e-12
         # printed generator applied to matrix units, gamma_ij = g^2, f_ij = f
         d = 2**n
-        xs = ce.observable_symbols(n)
+        xs = pauli_observable(ce.system_sites(n))
         rate = ce.collective_mapping(n)(ce.printed_observable_rate(n))
         rho = random_density_matrix(d, rng)
         xv = {x: float(rng.normal()) for x in xs.values()}
         subs = {**p, **xv, **expectation_values([rate], rho, ce.system_sites(n))}
-        value = np.trace(ce._x_matrix(n, xv) @ unvec(derived @ vec(rho), d)).real
+        x_matrix = sum(xv[x] * monomial_matrix(mono, ce.system_sites(n)) for mono, x in xs.items())
+        value = np.trace(x_matrix @ unvec(derived @ vec(rho), d)).real
         assert _value(rate, subs) == pytest.approx(value, abs=1e-10)
 
 
@@ -181,7 +187,7 @@ def test_family_reproduces_projection_for_random_initial_states():
         rng = np.random.default_rng(100 + seed)
         p = ce.random_parameters(rng)
         rho0 = random_density_matrix(4, rng)
-        rho, dim = ce.direct_steady_state(2, p, rho0)
+        rho, dim = direct_stationary_projection(ce.MODELS["N2"], p, rho0, ce.CUTOFF)
         assert dim == 2
         expected = np.array(rho_c(ce.c_of(rho0), p[ce.beta], p[ce.omega]), dtype=complex)
         assert np.abs(rho - expected).max() < 1e-10
@@ -196,7 +202,7 @@ def test_sector_route_equals_full_projection():
         full = steady_state(lindblad_liouvillian_of(ce.MODELS[f"N{n}"],
                                                     {k: float(v) for k, v in p.items()}),
                             initial_state=rho0)
-        rho, k = ce.sector_steady_state(n, p, rho0)
+        rho, k = sector_projection(ce.model_of(n), p, rho0)
         assert k == full.stationary_dimension
         assert np.abs(rho - full.rho).max() < 1e-10
 
@@ -213,7 +219,7 @@ def test_dicke_route_agrees_with_closure_at_n2():
 @pytest.mark.parametrize("n", [3, 4, 5, 6])
 def test_symmetric_subspace_is_invariant(n):
     p = ce.random_parameters(np.random.default_rng(n))
-    assert ce.dicke_invariance_defect(n, p) < 1e-12
+    assert symmetric_invariance_defect(ce.model_of(n), p) < 1e-12
 
 
 def test_dicke_populations_are_thermal():
@@ -228,7 +234,7 @@ def test_independent_scheme_has_a_unique_gibbs_steady_state():
     lv = direct_liouvillian(ce.MODELS["N2_independent"], p, 40)
     ss = steady_state(lv)
     assert ss.stationary_dimension == 1
-    assert np.abs(ss.rho - ce.thermal_state(2, 1.3 * 0.9)).max() < 1e-10
+    assert np.abs(ss.rho - excitation_gibbs_state(2, 1.3 * 0.9)).max() < 1e-10
 
 
 def test_ergotropy_formula_against_numbers_in_the_crossing_region():
@@ -239,9 +245,9 @@ def test_ergotropy_formula_against_numbers_in_the_crossing_region():
     for _ in range(5):
         p = ce.random_parameters(rng)
         rho0 = ce._random_state_with_c(rng, "upper")
-        rho, _ = ce.direct_steady_state(2, p, rho0)
+        rho, _ = direct_stationary_projection(ce.MODELS["N2"], p, rho0, ce.CUTOFF)
         exact = np.array(rho_c(ce.c_of(rho0), p[ce.beta], p[ce.omega]), dtype=complex)
-        h = ce.h0_matrix(2, p[ce.omega])
+        h = excitation_hamiltonian(2, p[ce.omega])
         assert ergotropy(rho, h) == pytest.approx(ergotropy(exact, h), abs=1e-10)
         assert l1_coherence(rho) == pytest.approx(l1_coherence(exact), abs=1e-10)
 
@@ -249,7 +255,8 @@ def test_ergotropy_formula_against_numbers_in_the_crossing_region():
 def test_passive_formula_refuses_a_level_crossing():
     rho = ce.derived_rho_c()
     with pytest.raises(ValueError):
-        ce.passive_formula(rho, ce._grid([sympy.Rational(1, 5), sympy.Rational(95, 100)], [1]))
+        ce.passive_formula(rho, ce.sample_grid([sympy.Rational(1, 5), sympy.Rational(95, 100)],
+                                               [1]))
 
 
 # statements, records ------------------------------------------------------------------------
@@ -332,3 +339,16 @@ def test_report_renders(derivation):
     for label in EXPECTED_STATUS:
         assert f"| {label} |" in text
     assert "paper error" in text
+
+
+def test_checks_and_statements_packages_are_not_papers():
+    """derivations/checks/ and derivations/statements/ hold parts of a paper's declaration:
+    discovery (derivations.NAMES) lists the papers only, and each part names its paper."""
+    import derivations
+    from derivations.checks import collective_ergotropy as checks_part
+    from derivations.statements import collective_ergotropy as statements_part
+    from symthermo.papers import paper_modules
+
+    assert list(paper_modules()) == list(derivations.NAMES)
+    assert not {"checks", "statements"} & set(derivations.NAMES)
+    assert checks_part.MODELS is ce.MODELS and statements_part.MODELS is ce.MODELS
