@@ -43,23 +43,22 @@ from symthermo.algebra import (
     boson,
     commutator,
     expectation,
-    identity,
     operator_sum,
     qubit,
 )
 from symthermo.emit import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
-from symthermo.numeric.matrices import monomial_matrix
-from symthermo.numeric.model_dynamics import LiouvillianBuilder
-from symthermo.numeric.model_matrices import random_density_matrix
-from symthermo.numeric.sectors import sector_steady_state
+from symthermo.numeric.measures import operating_regime
 from symthermo.papers import (
     STATUS_HOLDS,
     Check,
     Derivation,
+    ExpectationPolynomial,
+    HeatCurrent,
+    Rescaled,
     Statement,
+    WorkCurrent,
     compare,
-    expectation_values,
 )
 from symthermo.states import ThermalOscillator
 
@@ -249,13 +248,8 @@ def uniform_couplings(variant: str) -> dict:
 
 
 # --------------------------------------------------------------------------------------------
-# numeric helpers: random points, matrix route, steady states
+# random points of the matrix routes, steady states (the engine's)
 # --------------------------------------------------------------------------------------------
-
-PARAMETER_SYMBOLS = tuple(
-    sorted({*omega.values(), *T.values(), *g.values(), *Omega1.values(), *Omega2.values(),
-            g_u, Omega_u}, key=str)
-)
 
 
 def random_parameters(rng: np.random.Generator, uniform: bool = False) -> dict:
@@ -282,109 +276,19 @@ def random_parameters(rng: np.random.Generator, uniform: bool = False) -> dict:
 CUTOFF = 8  # Fock levels of the ancillas in the matrix route at random points
 
 
-def random_state(rng: np.random.Generator, dim: int = 16) -> np.ndarray:
-    return random_density_matrix(dim, rng)
-
-
-def _point(exprs: list[sympy.Expr], rho: np.ndarray, params: Mapping, sites=SYSTEM_SITES) -> dict:
-    subs = dict(params)
-    subs.update(expectation_values(exprs, rho, sites))
-    return subs
-
-
-def _values(params: Mapping) -> list[float]:
-    return [float(params.get(s, 0.0)) for s in PARAMETER_SYMBOLS]
-
-
-class NumericOperator:
-    """Matrix of an operator with symbolic coefficients: sum_k c_k(params) M_k (lambdified)."""
-
-    def __init__(self, op: Operator, sites, cutoff: int | None = None) -> None:
-        terms = list(op.terms.items())
-        d = int(np.prod([2 if s.kind == "qubit" else cutoff for s in sites]))
-        self.mats = (
-            np.array([monomial_matrix(m, sites, cutoff) for m, _ in terms])
-            if terms else np.zeros((0, d, d), dtype=complex)
-        )
-        self.f = sympy.lambdify(PARAMETER_SYMBOLS, [c for _, c in terms], "numpy")
-        self.dim = d
-
-    def __call__(self, params: Mapping) -> np.ndarray:
-        if not len(self.mats):
-            return np.zeros((self.dim, self.dim), dtype=complex)
-        c = np.array(self.f(*_values(params)), dtype=complex)
-        return np.tensordot(c, self.mats, axes=1)
-
-
-def thermal_populations(i: str, params: Mapping, levels: int) -> np.ndarray:
-    nb = 1.0 / np.expm1(float(params[omega[i]]) / float(params[T[i]]))
-    pops = np.array([nb**k / (1 + nb) ** (k + 1) for k in range(levels)])
-    return pops / pops.sum()
-
-
-def _sampling(uniform: bool = False) -> papers.Sampling:
+def sampling(uniform: bool = False) -> papers.Sampling:
     """Random points of the matrix routes (:func:`random_parameters`; ancillas at CUTOFF)."""
     return papers.Sampling(draw=lambda rng, _: random_parameters(rng, uniform=uniform),
                            cutoff={a.name: CUTOFF for a in ANCILLA.values()})
 
 
-# ---- steady states --------------------------------------------------------------------------
-
-
-@cache
-def _liouvillian_builder(variant: str) -> tuple[LiouvillianBuilder, frozenset]:
-    model = MODELS[variant]
-    return LiouvillianBuilder(model), frozenset(str(x) for x in papers.model_parameters(model))
-
-
-def liouvillian(variant: str, params: Mapping) -> np.ndarray:
-    """Column-stacking Liouvillian (vec(A rho B) = (B^T (x) A) vec(rho)) of the derived
-    Lindblad form, from the engine's :class:`~symthermo.numeric.model_dynamics.
-    LiouvillianBuilder`."""
-    builder, names = _liouvillian_builder(variant)
-    return builder({str(k): float(v) for k, v in params.items() if str(k) in names})
-
-
-def stationary_dimension(variant: str, params: Mapping) -> int:
-    """Dimension of the kernel of the full Liouvillian (SVD, s <= 1e-10 s_max)."""
-    s = np.linalg.svd(liouvillian(variant, params), compute_uv=False)
-    return int(np.sum(s <= 1e-10 * s[0]))
-
-
-def steady_state(variant: str, params: Mapping) -> tuple[np.ndarray, int]:
-    """The steady state (trace 1) and the kernel dimension within the sector of coherences
-    between equal total excitation numbers.  The Liouvillian conserves that sector (H_S, H_I,
-    H_cas conserve N; rates pair sigma^- with sigma^- and sigma^+ with sigma^+ only), and every
-    steady state of a trace-preserving L has a component there, so a unique steady state lies in
-    it (:func:`symthermo.numeric.sectors.sector_steady_state`); :func:`stationary_dimension`
-    counts the full kernel."""
-    return sector_steady_state(liouvillian(variant, params), len(SYSTEM_SITES))
-
-
-@cache
-def _current_operators(variant: str) -> dict:
-    model = make_model(variant)
-    ops = {
-        "Qh": thermo.heat_current_operator(model, "h", "total"),
-        "Qc": thermo.heat_current_operator(model, "c", "total"),
-        "W": thermo.work_current_operator(model, None, "total"),
-        "Wloc": thermo.work_current_operator(model, None, "local"),
-        "Wnonloc": thermo.work_current_operator(model, None, "nonlocal"),
-    }
-    return {k: NumericOperator(v, SYSTEM_SITES) for k, v in ops.items()}
-
-
 def steady_currents(variant: str, params: Mapping) -> dict:
-    """Derived currents (Qh, Qc, W, Wloc, Wnonloc) at the numeric steady state (their
-    operators from symthermo.thermo, as matrices, traced with rho_ss)."""
-    rho, kernel = steady_state(variant, params)
-    out = {
-        k: float(np.einsum("ij,ji->", rho, op(params)).real)
-        for k, op in _current_operators(variant).items()
-    }
-    out["kernel"] = kernel
-    out["rho"] = rho
-    return out
+    """Derived currents Qh, Qc, W, Wloc, Wnonloc at the steady state of the derived generator
+    (the engine's :func:`symthermo.papers.sector_steady_summary`), its sector kernel and rho."""
+    s = papers.sector_steady_summary(MODELS[variant], params)
+    c = s.currents
+    return {"Qh": c["Q_h,total"], "Qc": c["Q_c,total"], "W": c["W_total"],
+            "Wloc": c["W_local"], "Wnonloc": c["W_nonlocal"], "kernel": s.dimension, "rho": s.rho}
 
 
 def fig_point(variant: str, ratio: float) -> dict:
@@ -394,218 +298,23 @@ def fig_point(variant: str, ratio: float) -> dict:
     return p
 
 
+REGIME_LETTER = {"accelerator": "A", "engine": "E", "refrigerator": "R"}
+
+
 def regime(cur: Mapping, tol: float = 1e-12) -> str:
-    """Operating regime from the signs (Sec. IV): R (W>0, Qh<0, Qc>0), E (W<0, Qh>0, Qc<0),
-    A (W>0, Qh>0, Qc<0); '-' otherwise."""
-    w, qh, qc = cur["W"], cur["Qh"], cur["Qc"]
-    if w > tol and qh < -tol and qc > tol:
-        return "R"
-    if w < -tol and qh > tol and qc < -tol:
-        return "E"
-    if w > tol and qh > tol and qc < -tol:
-        return "A"
-    return "-"
+    """Operating regime from the signs (Sec. IV, :func:`symthermo.numeric.measures.
+    operating_regime`): R (W>0, Qh<0, Qc>0), E (W<0, Qh>0, Qc<0), A (W>0, Qh>0, Qc<0)."""
+    return REGIME_LETTER.get(operating_regime(cur["W"], cur["Qh"], cur["Qc"], tol).name, "-")
 
 
-# --------------------------------------------------------------------------------------------
-# dissipators: generic two-qubit state of one ensemble, printed vs derived
-# --------------------------------------------------------------------------------------------
-
-PAULI_LETTER = {0: "o", 1: "x", 2: "y", 3: "z"}
+SAMPLING, SAMPLING_U = sampling(), sampling(uniform=True)  # uniform: g_{i,n} = g, Omega's = Omega
 
 
-def _pauli(site, k: int) -> Operator:
-    return identity() if k == 0 else (site.x, site.y, site.z)[k - 1]
+def dissipator(variant: str, part: str) -> papers.BathDissipator:
+    """sum_i Tr[sigma_i D^(i)(rho_i)] of baths h and c, rho_i = (1/4) sum r^{ab}_i P_a P_b on
+    S_{i,1} S_{i,2} (the engine's per-bath dissipator quantity and matrix route)."""
+    return papers.BathDissipator(MODELS[variant], BATHS, part, sampling())
 
-
-@cache
-def generic_state(i: str) -> tuple[Operator, dict]:
-    """rho = (1/4) sum_{a,b} r^{ab}_i P_a (x) P_b on S_{i,1} S_{i,2} (r^{oo}_i = 1).
-
-    Returns the operator and {Pauli monomial: r symbol}."""
-    s1, s2 = SITE[i, 1], SITE[i, 2]
-    terms = []
-    symbols = {}
-    for a in range(4):
-        for b in range(4):
-            p = _pauli(s1, a) * _pauli(s2, b)
-            if a == b == 0:
-                terms.append(p)
-                continue
-            r = sympy.Symbol(f"r^{PAULI_LETTER[a]}{PAULI_LETTER[b]}_{i}", real=True)
-            symbols[p.monomials[0]] = r
-            terms.append(p * r)
-    return operator_sum(terms) / 4, symbols
-
-
-def _pairing(op: Operator) -> sympy.Expr:
-    """Tr[sigma op] for a generic state sigma with expectation values <P> (Expectation)."""
-    return ev(op)
-
-
-@cache
-def derived_dissipator_pairing(
-    variant: str, i: str, part: str, round_duration: str = "tau"
-) -> sympy.Expr:
-    """Tr[sigma D(rho)] = Tr[D^dag(sigma) rho] from the engine's Lindblad form (adjoint),
-    restricted to the channels of bath i.  ``part`` "local": local rate entries; "nonlocal":
-    the cross rate entries plus the cascaded Hamiltonian H_cas of those channels."""
-    model = make_model(variant)
-    if round_duration != model.round_duration:
-        model = model.replace(round_duration=round_duration)
-    lf = thermo.lindblad_form(model)
-    channels = tuple(ch for ch in lf.channels if ch.bath == i)
-    h_cas = operator_sum(ch.hamiltonian for ch in channels)
-    sub = thermo.LindbladForm(h_cas, channels)
-    _, rsym = generic_state(i)
-    out = []
-    for mono in rsym:
-        p = Operator.from_monomial(mono)
-        dag = sub.adjoint(p, part)
-        if part == "nonlocal":
-            dag = dag + commutator(h_cas, p) * sympy.I
-        tr = [c if m == () else c * rsym[m] for m, c in dag.terms.items()]
-        out.append(Expectation(mono) * sympy.Add(*tr) / 4)
-    return sympy.expand(sympy.Add(*out))
-
-
-def _ptrace_last(x: np.ndarray, d_s: int, d_r: int) -> np.ndarray:
-    return np.trace(x.reshape(d_s, d_r, d_s, d_r), axis1=1, axis2=3)
-
-
-@cache
-def _bath_couplings(i: str) -> dict:
-    sites = (SITE[i, 1], SITE[i, 2], ANCILLA[i])
-    return {n: NumericOperator(coupling(i, n), sites, CUTOFF) for n in INDICES}
-
-
-def collision_dissipator_matrix(
-    i: str, scheme: str, part: str, rho: np.ndarray, params: Mapping
-) -> np.ndarray:
-    """The collision dissipator of bath i on rho (two qubits of ensemble i), from matrices:
-    local  -1/2 sum_n Tr_E[V_n, [V_n, rho (x) rho_E]]                     (Eq. (5));
-    non-local, simultaneous: -1/2 sum_{n != n'} Tr_E[V_n', [V_n, rho (x) rho_E]] (Eq. (6));
-    non-local, cascaded: - sum_{n' > n} Tr_E[V_n', [V_n, rho (x) rho_E]]          (Eq. (14))."""
-    v = {n: op(params) for n, op in _bath_couplings(i).items()}
-    rho_se = np.kron(rho, np.diag(thermal_populations(i, params, CUTOFF)))
-
-    def dc(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
-        x = inner @ rho_se - rho_se @ inner
-        return outer @ x - x @ outer
-
-    out = np.zeros((4, 4), dtype=complex)
-    for n in INDICES:
-        for m in INDICES:
-            if part == "local" and n == m:
-                out += -0.5 * _ptrace_last(dc(v[n], v[n]), 4, CUTOFF)
-            elif part == "nonlocal" and n != m:
-                if scheme == "simultaneous":
-                    out += -0.5 * _ptrace_last(dc(v[m], v[n]), 4, CUTOFF)
-                elif scheme == "cascaded" and m > n:
-                    out += -_ptrace_last(dc(v[m], v[n]), 4, CUTOFF)
-    return out
-
-
-def _pauli_matrix(i: str, mono) -> np.ndarray:
-    return monomial_matrix(mono, (SITE[i, 1], SITE[i, 2]))
-
-
-def dissipator_matrix_route(variant: str, part: str) -> Callable:
-    """Matrix route of a dissipator pairing: random rho_i, sigma_i (i = h, c), random
-    parameters; value = sum_i Tr[sigma_i D^(i)(rho_i)] from the collision matrices."""
-    scheme = SCHEMES[variant[:3]]
-
-    def route(rng: np.random.Generator):
-        params = random_parameters(rng)
-        subs = dict(params)
-        value = 0.0
-        for i in BATHS:
-            rho = random_state(rng, 4)
-            sigma = random_state(rng, 4)
-            _, rsym = generic_state(i)
-            for mono, r in rsym.items():
-                pm = _pauli_matrix(i, mono)
-                subs[r] = float(np.trace(rho @ pm).real)
-                subs[Expectation(mono)] = float(np.trace(sigma @ pm).real)
-            value += float(
-                np.trace(sigma @ collision_dissipator_matrix(i, scheme, part, rho, params)).real
-            )
-        return subs, value
-
-    return route
-
-
-# --------------------------------------------------------------------------------------------
-# matrix routes of currents
-# --------------------------------------------------------------------------------------------
-
-
-def heat_route(variant: str, i: str, part: str, exprs: Callable[[], list]) -> Callable:
-    """The engine's matrix route of the heat current of bath i (Tr[(rho_S (x) rho_E)
-    [V_n', [V_n, H_Ei]]] summed with the scheme's pair weights) at a random point."""
-    return papers.HeatCurrent(MODELS[variant], i, part, _sampling()).matrix_route(exprs())
-
-
-def work_route(
-    variant: str, part: str, exprs: Callable[[], list], transform: Callable | None = None,
-    uniform: bool = False,
-) -> Callable:
-    """The engine's matrix route of the work current (or of transform(W, params) for C
-    quantities)."""
-    base = papers.WorkCurrent(MODELS[variant], None, part, _sampling(uniform)).matrix_route(
-        exprs())
-    if transform is None:
-        return base
-
-    def route(rng: np.random.Generator):
-        subs, value = base(rng)
-        return subs, transform(value, subs)
-
-    return route
-
-
-def operator_route(op_numeric: Callable[[Mapping], np.ndarray], exprs: Callable[[], list],
-                   uniform: bool = False) -> Callable:
-    """Matrix route of <op> at a random state (op as a numpy matrix on h1 h2 c1 c2)."""
-
-    def route(rng: np.random.Generator):
-        params = random_parameters(rng, uniform=uniform)
-        rho = random_state(rng)
-        value = float(np.trace(rho @ op_numeric(params)).real)
-        return _point(exprs(), rho, params), value
-
-    return route
-
-
-# plain numpy ladder operators on h1 h2 c1 c2 (independent of the algebra)
-_SP = np.array([[0, 0], [1, 0]], dtype=complex)  # |1><0|
-_SM = _SP.T.copy()
-_SZ = np.diag([-1.0, 1.0]).astype(complex)
-_ORDER = {("h", 1): 0, ("h", 2): 1, ("c", 1): 2, ("c", 2): 3}
-
-
-def _embed(factors: Mapping) -> np.ndarray:
-    mats = [np.eye(2, dtype=complex) for _ in range(4)]
-    for k, m in factors.items():
-        mats[_ORDER[k]] = m
-    out = np.ones((1, 1), dtype=complex)
-    for m in mats:
-        out = np.kron(out, m)
-    return out
-
-
-def np_pair_plus(a: tuple, b: tuple) -> np.ndarray:
-    """(sigma^+_a sigma^-_b)_+ as a numpy matrix."""
-    return _embed({a: _SP, b: _SM}) + _embed({a: _SM, b: _SP})
-
-
-def np_sz(a: tuple) -> np.ndarray:
-    return _embed({a: _SZ})
-
-
-# --------------------------------------------------------------------------------------------
-# the checks
-# --------------------------------------------------------------------------------------------
 
 
 def _other(i: str) -> str:
@@ -618,10 +327,8 @@ def _checks() -> list[Check]:
     cur = {v: derived_currents(v) for v in VARIANTS}
 
     # ---------------- Eq. (10): local dissipator --------------------------------------------
-    printed10 = 0
-    for i in BATHS:
-        rho, _ = generic_state(i)
-        d_loc = operator_sum(
+    def d_loc(i: str, rho: Operator) -> Operator:
+        return operator_sum(
             gamma_minus(i, n, n)
             * (sm(i, n) * rho * sp(i, n)
                - sympy.Rational(1, 2) * (sp(i, n) * sm(i, n) * rho + rho * sp(i, n) * sm(i, n)))
@@ -630,12 +337,12 @@ def _checks() -> list[Check]:
                - sympy.Rational(1, 2) * (sm(i, n) * sp(i, n) * rho + rho * sm(i, n) * sp(i, n)))
             for n in INDICES
         )
-        printed10 += _pairing(d_loc)
-    derived10 = sum(derived_dissipator_pairing("com1", i, "local") for i in BATHS)
+
+    q10 = dissipator("com1", "local")
     checks.append(Check(
         "Eq. (10)",
         "local dissipator D_loc^(i) (i = h, c), Tr[sigma D(rho)] for generic two-TLS rho, sigma",
-        printed10, derived10,
+        q10.pairing(d_loc), of=q10,
         note=(
             "Compared as the pairing sum_i Tr[sigma_i D_loc^(i)(rho_i)] with a generic state "
             "rho_i = (1/4) sum r^{ab}_i P_a P_b of the two TLSs of ensemble i and a generic "
@@ -643,13 +350,10 @@ def _checks() -> list[Check]:
             "(adjoint, local rate entries). The derived local dissipator is the same for the "
             "simultaneous, cascaded and independent schemes (tested)."
         ),
-        matrix_route=dissipator_matrix_route("com1", "local"),
     ))
 
     # ---------------- Eq. (11): non-local dissipator, simultaneous --------------------------
-    printed11 = 0
-    for i in BATHS:
-        rho, _ = generic_state(i)
+    def d_com(i: str, rho: Operator) -> Operator:
         terms = []
         for n2 in INDICES:  # sum_{n' != n}
             for n in INDICES:
@@ -665,12 +369,13 @@ def _checks() -> list[Check]:
                        - sympy.Rational(1, 2)
                        * (sm(i, n) * sp(i, n2) * rho + rho * sm(i, n) * sp(i, n2)))
                 )
-        printed11 += _pairing(operator_sum(terms))
-    derived11 = sum(derived_dissipator_pairing("com1", i, "nonlocal") for i in BATHS)
+        return operator_sum(terms)
+
+    q11 = dissipator("com1", "nonlocal")
     checks.append(Check(
         "Eq. (11)",
         "non-local dissipator D_non-loc^(i), simultaneous (common) bath",
-        printed11, derived11,
+        q11.pairing(d_com), of=q11,
         note=(
             "Sum over n' != n as in the .md (the .txt extraction renders the symbol != as a "
             "comma, 'n',n=1', everywhere in the paper; read literally it would include n = n' "
@@ -678,13 +383,10 @@ def _checks() -> list[Check]:
             "differs term by term from the Lindblad form {L_b^dag L_a, rho} = "
             "{s^+_n' s^-_n, rho}, but the sum over n != n' is symmetric, so they agree."
         ),
-        matrix_route=dissipator_matrix_route("com1", "nonlocal"),
     ))
 
     # ---------------- Eq. (15): non-local dissipator, cascaded ------------------------------
-    printed15 = 0
-    for i in BATHS:
-        rho, _ = generic_state(i)
+    def d_cas(i: str, rho: Operator) -> Operator:
         terms = []
         for n in INDICES:
             for n2 in INDICES:
@@ -698,19 +400,19 @@ def _checks() -> list[Check]:
                     * (sp(i, n) * commutator(rho, sm(i, n2))
                        + commutator(sp(i, n2), rho) * sm(i, n))
                 )
-        printed15 += _pairing(operator_sum(terms))
-    derived15 = sum(derived_dissipator_pairing("cas1", i, "nonlocal") for i in BATHS)
+        return operator_sum(terms)
+
+    q15 = dissipator("cas1", "nonlocal")
     checks.append(Check(
         "Eq. (15)",
         "non-local dissipator D_non-loc^(i), cascaded bath (S_{i,1} first)",
-        printed15, derived15,
+        q15.pairing(d_cas), of=q15,
         note=(
             "Derived non-local part = the engine's cross rate entries plus its cascaded "
             "Hamiltonian H_cas = (i/2) Tr_E[V_1, V_2] (the antisymmetric part of the ordered "
             "cross term), per round of duration tau (round_duration='tau', the paper's "
             "normalisation; with one tau per stroke every dissipator would carry 1/N)."
         ),
-        matrix_route=dissipator_matrix_route("cas1", "nonlocal"),
     ))
 
     # ---------------- Eq. (25), (26), (43): heat currents -----------------------------------
@@ -725,7 +427,7 @@ def _checks() -> list[Check]:
             f"Eq. (25), i = {i}", f"local heat current from bath E_{i} (all schemes)",
             printed25, d,
             note="The derived local heat current is the same for all six scenarios.",
-            matrix_route=heat_route("com1", i, "local", lambda p=printed25, d=d: [p, d]),
+            of=HeatCurrent(MODELS["com1"], i, "local", SAMPLING),
         ))
     for i in BATHS:
         printed26 = sympy.Rational(1, 2) * omega[i] * sum(
@@ -737,7 +439,7 @@ def _checks() -> list[Check]:
             f"Eq. (26), i = {i}", f"non-local heat current from bath E_{i}, simultaneous",
             printed26, d,
             note="Sum over n' != n (.md; the .txt shows 'n',n=1', its rendering of !=).",
-            matrix_route=heat_route("com1", i, "nonlocal", lambda p=printed26, d=d: [p, d]),
+            of=HeatCurrent(MODELS["com1"], i, "nonlocal", SAMPLING),
         ))
     # the .txt read literally (sum over all n', n) for Eq. (26), i = h: a conversion slip
     printed26_txt = sympy.Rational(1, 2) * omega["h"] * sum(
@@ -755,7 +457,7 @@ def _checks() -> list[Check]:
             "'it is n' != n in Eq. (6)') has n' != n: the PDF extraction turns != into a comma. "
             "Read literally it adds the n = n' terms (populations); the .md reading holds."
         ),
-        matrix_route=heat_route("com1", "h", "nonlocal", lambda p=printed26_txt, d=d: [p, d]),
+        of=HeatCurrent(MODELS["com1"], "h", "nonlocal", SAMPLING),
     ))
     for i in BATHS:
         printed43 = omega[i] * sum(
@@ -771,7 +473,7 @@ def _checks() -> list[Check]:
                 "cross terms differ by Tr_E[[V_1, V_2], H_E] = 0 (Jacobi; [V_1, V_2] acts on "
                 "the system only)."
             ),
-            matrix_route=heat_route("cas1", i, "nonlocal", lambda p=printed43, d=d: [p, d]),
+            of=HeatCurrent(MODELS["cas1"], i, "nonlocal", SAMPLING),
         ))
 
     # ---------------- Eqs. (27), (28), (42): work currents with F_{i,n} ---------------------
@@ -790,7 +492,7 @@ def _checks() -> list[Check]:
             f"Eq. (27) [H_I^({kind})]", f"local work current, F_(i,n) = [H_I^({kind}), s^-_(i,n)]",
             printed27, d,
             note="The derived local work current is the same for all three schemes.",
-            matrix_route=work_route(f"com{kind}", "local", lambda p=printed27, d=d: [p, d]),
+            of=WorkCurrent(MODELS[f"com{kind}"], None, "local", SAMPLING),
         ))
         x = sympy.Rational(1, 2) * sum(
             gamma_minus(i, n, n2) * ev(sp(i, n) * f_op(h_i, i, n2))
@@ -802,7 +504,7 @@ def _checks() -> list[Check]:
         checks.append(Check(
             f"Eq. (28) [H_I^({kind})]", "non-local work current, simultaneous",
             printed28, d,
-            matrix_route=work_route(f"com{kind}", "nonlocal", lambda p=printed28, d=d: [p, d]),
+            of=WorkCurrent(MODELS[f"com{kind}"], None, "nonlocal", SAMPLING),
         ))
         x = sum(
             gamma_minus(i, n, n2) * ev(sp(i, n) * f_op(h_i, i, n2))
@@ -814,7 +516,7 @@ def _checks() -> list[Check]:
         checks.append(Check(
             f"Eq. (42) [H_I^({kind})]", "non-local work current, cascaded",
             printed42, d,
-            matrix_route=work_route(f"cas{kind}", "nonlocal", lambda p=printed42, d=d: [p, d]),
+            of=WorkCurrent(MODELS[f"cas{kind}"], None, "nonlocal", SAMPLING),
         ))
 
     # ---------------- Eq. (30) vs Eq. (29) ---------------------------------------------------
@@ -829,10 +531,6 @@ def _checks() -> list[Check]:
     printed30 = ev(h30)
     derived30 = ev(h29)
 
-    def h29_numeric(params):
-        w = params[Omega_u]
-        return w * sum(np_pair_plus(("h", n), ("c", m)) for n in INDICES for m in INDICES)
-
     checks.append(Check(
         "Eq. (30) vs (29)",
         "H_I^(1) with Omega_nn' = Omega rewritten with collective S^+-: <H_I> at any state",
@@ -846,7 +544,9 @@ def _checks() -> list[Check]:
             "(i.e. S^+- = sum_n sigma^+-_n), which is not the paper's stated definition. The "
             "printed - derived difference is 3 H_I^(1). Nothing downstream uses Eq. (30)."
         ),
-        matrix_route=operator_route(h29_numeric, lambda: [printed30, derived30], uniform=True),
+        # matrix route: Tr[rho H_I^(1)] with the declared interaction's matrix at Omega_nn' = Omega
+        of=ExpectationPolynomial(MODELS["com1"], ((1, (MODELS["com1"].interaction,)),),
+                                 SAMPLING_U),
     ))
 
     # ---------------- Eq. (32), (36): local work for H_I^(1), H_I^(2) -----------------------
@@ -864,7 +564,7 @@ def _checks() -> list[Check]:
     checks.append(Check(
         "Eq. (32)", "local work current, H_I^(1) (simultaneous; same for cascaded, independent)",
         printed32, d,
-        matrix_route=work_route("com1", "local", lambda p=printed32, d=d: [p, d]),
+        of=WorkCurrent(MODELS["com1"], None, "local", SAMPLING),
     ))
     printed36 = -sympy.Rational(1, 2) * (
         Omega2[1] * big_gamma(1, 1) * ev(sp_sm_plus("h", 1, "c", 1))
@@ -874,7 +574,7 @@ def _checks() -> list[Check]:
     checks.append(Check(
         "Eq. (36)", "local work current, H_I^(2) (simultaneous; same for cascaded, independent)",
         printed36, d,
-        matrix_route=work_route("com2", "local", lambda p=printed36, d=d: [p, d]),
+        of=WorkCurrent(MODELS["com2"], None, "local", SAMPLING),
     ))
 
     # ---------------- Eqs. (34), (38), (44), (45): non-local work ---------------------------
@@ -899,7 +599,7 @@ def _checks() -> list[Check]:
     checks.append(Check(
         "Eq. (34)", "non-local work current, simultaneous, H_I^(1)",
         printed34, d,
-        matrix_route=work_route("com1", "nonlocal", lambda p=printed34, d=d: [p, d]),
+        of=WorkCurrent(MODELS["com1"], None, "nonlocal", SAMPLING),
     ))
     printed38 = half * dg["h"] * (
         Omega2[1] * zpp("h", 1, "h", 2, "c", 1) + Omega2[2] * zpp("h", 2, "h", 1, "c", 2)
@@ -910,7 +610,7 @@ def _checks() -> list[Check]:
     checks.append(Check(
         "Eq. (38)", "non-local work current, simultaneous, H_I^(2)",
         printed38, d,
-        matrix_route=work_route("com2", "nonlocal", lambda p=printed38, d=d: [p, d]),
+        of=WorkCurrent(MODELS["com2"], None, "nonlocal", SAMPLING),
     ))
     printed44 = dg["h"] * (
         Omega1[2, 1] * zpp("h", 2, "h", 1, "c", 1) + Omega1[2, 2] * zpp("h", 2, "h", 1, "c", 2)
@@ -925,7 +625,7 @@ def _checks() -> list[Check]:
             "Only sigma^z of the later TLS S_{i,2} appears (one-way effect of the cascade); "
             "coefficient gamma^- - gamma^+ without the 1/2 of Eq. (34)."
         ),
-        matrix_route=work_route("cas1", "nonlocal", lambda p=printed44, d=d: [p, d]),
+        of=WorkCurrent(MODELS["cas1"], None, "nonlocal", SAMPLING),
     ))
     printed45 = (Omega2[2] * dg["h"] * zpp("h", 2, "h", 1, "c", 2)
                  + Omega2[2] * dg["c"] * zpp("c", 2, "c", 1, "h", 2))
@@ -933,7 +633,7 @@ def _checks() -> list[Check]:
     checks.append(Check(
         "Eq. (45)", "non-local work current, cascaded, H_I^(2) (.txt reading)",
         printed45, d,
-        matrix_route=work_route("cas2", "nonlocal", lambda p=printed45, d=d: [p, d]),
+        of=WorkCurrent(MODELS["cas2"], None, "nonlocal", SAMPLING),
     ))
     printed45_md = (Omega2[2] * dg["h"] * zpp("h", 2, "h", 1, "c", 2)
                     + Omega2[2] * dg["c"] * zpp("c", 2, "h", 1, "h", 2))
@@ -946,7 +646,7 @@ def _checks() -> list[Check]:
             "has <s^z_{c,2}(s^+_{c,1} s^-_{h,2})_+> (which holds, row above, and mirrors the "
             "first term and Eq. (44)): the conversion garbled the indices."
         ),
-        matrix_route=work_route("cas2", "nonlocal", lambda p=printed45_md, d=d: [p, d]),
+        of=WorkCurrent(MODELS["cas2"], None, "nonlocal", SAMPLING),
     ))
 
     # ---------------- coherence-related quantities C: Eqs. (33), (35), (37), (39), (46)-(49)
@@ -970,14 +670,6 @@ def _checks() -> list[Check]:
             for e in sorted(w.free_symbols, key=str) if isinstance(e, Expectation)
         ])
 
-    def c_transform(factor: sympy.Expr) -> Callable:
-        f = sympy.lambdify(PARAMETER_SYMBOLS, factor, "numpy")
-
-        def tr(value: float, params: Mapping) -> float:
-            return value / float(f(*_values(params)))
-
-        return tr
-
     printed33 = -2 * sum(
         sympy.re(ev(sp("h", n) * sm("c", n2))) for n in INDICES for n2 in INDICES
     )
@@ -991,8 +683,7 @@ def _checks() -> list[Check]:
             "sum of the same four coherences, not proportional to C_loc. Same for the cascaded "
             "and independent schemes (identical local work)."
         ),
-        matrix_route=work_route("com1", "local", lambda p=printed33, d=d: [p, d],
-                                transform=c_transform(loc_factor), uniform=True),
+        of=Rescaled(WorkCurrent(MODELS["com1"], None, "local", SAMPLING_U), loc_factor),
     ))
     printed37 = -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n))) for n in INDICES)
     d = derived_c("com2", "local", loc_factor)
@@ -1000,8 +691,7 @@ def _checks() -> list[Check]:
         "Eq. (37)", "C_loc^com(2): the coherence combination of W_loc^com(2) (uniform couplings)",
         printed37, d,
         note="Derived as 2 W_loc/(Omega Gamma) at g_{i,n} = g, Omega_n = Omega.",
-        matrix_route=work_route("com2", "local", lambda p=printed37, d=d: [p, d],
-                                transform=c_transform(loc_factor), uniform=True),
+        of=Rescaled(WorkCurrent(MODELS["com2"], None, "local", SAMPLING_U), loc_factor),
     ))
 
     def c_sum(terms) -> sympy.Expr:
@@ -1020,8 +710,7 @@ def _checks() -> list[Check]:
             "2 W_non-loc/((gamma^-_{i,12} - gamma^+_{i,12}) Omega) at uniform couplings "
             "(gamma^- - gamma^+ = g^2 for both baths)."
         ),
-        matrix_route=work_route("com1", "nonlocal", lambda p=printed35, d=d35: [p, d],
-                                transform=c_transform(com_factor), uniform=True),
+        of=Rescaled(WorkCurrent(MODELS["com1"], None, "nonlocal", SAMPLING_U), com_factor),
     ))
     printed35_md = sympy.Add(*[
         ev(sz(i, n) * (sz(i, nb) * sm(_other(i), n2) + (sz(i, nb) * sm(_other(i), n2)).dagger()))
@@ -1036,8 +725,7 @@ def _checks() -> list[Check]:
             "The .md has sigma^z_{i,nbar} inside the bracket where the .txt has sigma^+_{i,nbar} "
             "(which holds, row above; the bracket (.)_+ is defined for s^+ s^- only)."
         ),
-        matrix_route=work_route("com1", "nonlocal", lambda p=printed35_md, d=d35: [p, d],
-                                transform=c_transform(com_factor), uniform=True),
+        of=Rescaled(WorkCurrent(MODELS["com1"], None, "nonlocal", SAMPLING_U), com_factor),
     ))
     # Eq. (39): sum_{i != i'} sum_{n != nbar} <s^z_{i,n} (s^+_{i,nbar} s^-_{i',n})_+>
     terms39 = [(i, n, i, nb, _other(i), n) for i in BATHS for n in INDICES for nb in INDICES
@@ -1048,8 +736,7 @@ def _checks() -> list[Check]:
         "Eq. (39)", "C_non-loc^com(2): coherence combination of W_non-loc^com(2) (uniform)",
         printed39, d39,
         note="Derived as 2 W_non-loc/(g^2 Omega) at uniform couplings.",
-        matrix_route=work_route("com2", "nonlocal", lambda p=printed39, d=d39: [p, d],
-                                transform=c_transform(com_factor), uniform=True),
+        of=Rescaled(WorkCurrent(MODELS["com2"], None, "nonlocal", SAMPLING_U), com_factor),
     ))
     # Eq. (46): sum_{i != i'} sum_n <s^z_{i,2} (s^+_{i,1} s^-_{i',n})_+>
     terms46 = [(i, 2, i, 1, _other(i), n) for i in BATHS for n in INDICES]
@@ -1059,8 +746,7 @@ def _checks() -> list[Check]:
         "Eq. (46)", "C_non-loc^cas(1): coherence combination of W_non-loc^cas(1) (uniform)",
         printed46, d46,
         note="Derived as W_non-loc/(g^2 Omega) at uniform couplings.",
-        matrix_route=work_route("cas1", "nonlocal", lambda p=printed46, d=d46: [p, d],
-                                transform=c_transform(cas_factor), uniform=True),
+        of=Rescaled(WorkCurrent(MODELS["cas1"], None, "nonlocal", SAMPLING_U), cas_factor),
     ))
     # Eq. (47): sum_{i != i'} <s^z_{i,2} (s^+_{i,1} s^-_{i',2})_+>
     terms47 = [(i, 2, i, 1, _other(i), 2) for i in BATHS]
@@ -1070,8 +756,7 @@ def _checks() -> list[Check]:
         "Eq. (47)", "C_non-loc^cas(2): coherence combination of W_non-loc^cas(2) (uniform)",
         printed47, d47,
         note="Derived as W_non-loc/(g^2 Omega) at uniform couplings.",
-        matrix_route=work_route("cas2", "nonlocal", lambda p=printed47, d=d47: [p, d],
-                                transform=c_transform(cas_factor), uniform=True),
+        of=Rescaled(WorkCurrent(MODELS["cas2"], None, "nonlocal", SAMPLING_U), cas_factor),
     ))
 
     # Eqs. (48), (49): the product forms C~ (each <s^z X> replaced by <s^z><X>)
@@ -1087,24 +772,9 @@ def _checks() -> list[Check]:
 
         return sympy.expand(thermo.map_expectations(expr, split))
 
-    def tilde_numeric(terms):
-        def value(rho: np.ndarray) -> float:
-            return float(sum(
-                np.trace(rho @ np_sz((i, n))).real
-                * np.trace(rho @ np_pair_plus((j, nb), (k, m))).real
-                for (i, n, j, nb, k, m) in terms
-            ))
-        return value
-
-    def tilde_route(terms, exprs):
-        f = tilde_numeric(terms)
-
-        def route(rng):
-            params = random_parameters(rng, uniform=True)
-            rho = random_state(rng)
-            return _point(exprs(), rho, params), f(rho)
-
-        return route
+    def products(terms) -> ExpectationPolynomial:  # sum <s^z_{i,n}> <(s^+_{j,nb} s^-_{k,m})_+>
+        return ExpectationPolynomial(MODELS["com2"], tuple(
+            (1, (sz(i, n), sp_sm_plus(j, nb, k, m))) for (i, n, j, nb, k, m) in terms), SAMPLING_U)
 
     printed48 = sympy.Add(*[
         ev(sz(i, n)) * ev(sp_sm_plus(j, nb, k, m)) for (i, n, j, nb, k, m) in terms39
@@ -1117,7 +787,7 @@ def _checks() -> list[Check]:
             "Derived: the derived C_non-loc^com(2) with every <s^z_a X> replaced by "
             "<s^z_a><X> (the paper's 'x' between expectation values is a product of numbers)."
         ),
-        matrix_route=tilde_route(terms39, lambda p=printed48, d=d48: [p, d]),
+        of=products(terms39),
     ))
     printed49 = sympy.Add(*[
         ev(sz(i, n)) * ev(sp_sm_plus(j, nb, k, m)) for (i, n, j, nb, k, m) in terms47
@@ -1127,7 +797,7 @@ def _checks() -> list[Check]:
         "Eq. (49)", "C~_non-loc^cas(2): product form of C_non-loc^cas(2)",
         printed49, d49,
         note="Derived: the derived C_non-loc^cas(2) with <s^z_a X> -> <s^z_a><X>.",
-        matrix_route=tilde_route(terms47, lambda p=printed49, d=d49: [p, d]),
+        of=products(terms47),
     ))
 
     # ---------------- Sec. IV: efficiency and COPs -------------------------------------------
@@ -1192,7 +862,7 @@ def _machine_route(quantity: str, lo: float, hi: float) -> Callable:
         params[T["c"]] = params[T["h"]] / 2.0
         for k in g:
             params[g[k]] = float(rng.uniform(0.3, 0.7))
-        rho, _ = steady_state(variant, params)
+        rho = papers.sector_steady_summary(MODELS[variant], params).rho
         c = papers.currents_at(MODELS[variant], rho, params,
                                {a.name: STEADY_CUTOFF for a in ANCILLA.values()})
         qh = c["Q_h,local"] + c["Q_h,nonlocal"]
@@ -1348,7 +1018,8 @@ def _regime_statements(sweep: Mapping) -> list[Statement]:
             holds &= all(x == expected for x in got.values())
             same = len(set(got.values())) == 1
             rows.append(f"{r}: {got['com1']} (all six)" if same else f"{r}: {got}")
-    full = sorted({stationary_dimension(v, fig_point(v, 1.5)) for v in VARIANTS})
+    full = sorted({papers.kernel_dimension(papers.derived_liouvillian(MODELS[v], fig_point(v, 1.5)))
+                   for v in VARIANTS})
     out.append(Statement(
         "Sec. IV, regimes",
         "accelerator for 0 < omega_h/omega_c < 1, engine for 1 < omega_h/omega_c < 2, "
@@ -1479,29 +1150,25 @@ def _performance_statements(sweep: Mapping) -> list[Statement]:
     return out
 
 
+@cache
+def c_quantities() -> dict[str, sympy.Expr]:
+    """The coherence-related quantities of Fig. 2 (H_I^(2)) as the paper defines them:
+    C_loc^(2) (Eq. (37)), C_non-loc^com(2), C_non-loc^cas(2) (Eqs. (39), (47)) and their product
+    forms C~ (Eqs. (48), (49))."""
+    com = [(i, n, nb) for i in BATHS for n in INDICES for nb in INDICES if n != nb]
+    return {k: sympy.expand(v) for k, v in {
+        "C_loc": -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n))) for n in INDICES),
+        "C_com": sympy.Add(*[ev(sz(i, n) * sp_sm_plus(i, nb, _other(i), n)) for i, n, nb in com]),
+        "C_cas": sympy.Add(*[ev(sz(i, 2) * sp_sm_plus(i, 1, _other(i), 2)) for i in BATHS]),
+        "Ct_com": sympy.Add(*[ev(sz(i, n)) * ev(sp_sm_plus(i, nb, _other(i), n))
+                              for i, n, nb in com]),
+        "Ct_cas": sympy.Add(*[ev(sz(i, 2)) * ev(sp_sm_plus(i, 1, _other(i), 2)) for i in BATHS]),
+    }.items()}
+
+
 def _c_values(rho: np.ndarray) -> dict:
-    """C_loc^(2) (Eq. (37)), C_non-loc^com(2), C_non-loc^cas(2) (Eqs. (39), (47)) and their
-    product forms C~ (Eqs. (48), (49)) at a state, with plain numpy operators."""
-
-    def ev_np(m: np.ndarray) -> float:
-        return float(np.einsum("ij,ji->", rho, m).real)
-
-    com = [(i, n, i, nb, _other(i), n) for i in BATHS for n in INDICES for nb in INDICES
-           if n != nb]
-    cas = [(i, 2, i, 1, _other(i), 2) for i in BATHS]
-
-    def c(terms):
-        return sum(ev_np(np_sz((i, n)) @ np_pair_plus((j, nb), (k, m)))
-                   for (i, n, j, nb, k, m) in terms)
-
-    def ct(terms):
-        return sum(ev_np(np_sz((i, n))) * ev_np(np_pair_plus((j, nb), (k, m)))
-                   for (i, n, j, nb, k, m) in terms)
-
-    return {
-        "C_loc": -sum(ev_np(np_pair_plus(("h", n), ("c", n))) for n in INDICES),
-        "C_com": c(com), "Ct_com": ct(com), "C_cas": c(cas), "Ct_cas": ct(cas),
-    }
+    """The C quantities at a state (:func:`symthermo.papers.evaluate_at`)."""
+    return {k: papers.evaluate_at(e, rho, SYSTEM_SITES) for k, e in c_quantities().items()}
 
 
 def _fig2_statements(sweep: Mapping) -> list[Statement]:
@@ -1565,26 +1232,8 @@ def efficiency_at_maximum_power(variant: str, iterations: int = 8) -> tuple[floa
     """(omega_h/omega_c, eta) at the maximum of the extracted power -W over 1 < ratio < 2
     (golden-section search, then a parabola through the last three points)."""
 
-    def power(r: float) -> float:
-        return -steady_currents(variant, fig_point(variant, r))["W"]
-
-    a, b = 1.0, 2.0
-    gr = (np.sqrt(5.0) - 1.0) / 2.0
-    c, d = b - gr * (b - a), a + gr * (b - a)
-    fc, fd = power(c), power(d)
-    for _ in range(iterations):
-        if fc > fd:
-            b, d, fd = d, c, fc
-            c = b - gr * (b - a)
-            fc = power(c)
-        else:
-            a, c, fc = c, d, fd
-            d = a + gr * (b - a)
-            fd = power(d)
-    xs = np.array([c, (c + d) / 2, d])
-    ys = np.array([fc, power(xs[1]), fd])
-    coef = np.polyfit(xs, ys, 2)
-    r = float(-coef[1] / (2 * coef[0])) if coef[0] < 0 else float(xs[np.argmax(ys)])
+    r = papers.golden_section_maximum(
+        lambda x: -steady_currents(variant, fig_point(variant, x))["W"], 1.0, 2.0, iterations)
     return r, 1.0 - 1.0 / r
 
 
@@ -1616,8 +1265,8 @@ def _normalisation_statement(checks: list[Check]) -> Statement:
     status = {c.label: c.status for c in checks}
     halves = all(
         sympy.expand(
-            derived_dissipator_pairing("cas1", i, part, "strokes")
-            - derived_dissipator_pairing("cas1", i, part) / 2
+            papers.BathDissipator(MODELS["cas1"].replace(round_duration="strokes"), (i,), part)
+            .derived() - papers.BathDissipator(MODELS["cas1"], (i,), part).derived() / 2
         ) == 0
         for i in BATHS for part in ("local", "nonlocal")
     )
@@ -1673,27 +1322,17 @@ def quantities() -> list[Quantity]:
                 f"{part} work current, scenario {v}",
             ))
     # coherence-related quantities of Fig. 2 (second interaction)
-    c_loc = -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n))) for n in INDICES)
-    c_com = sympy.Add(*[
-        ev(sz(i, n) * sp_sm_plus(i, nb, _other(i), n))
-        for i in BATHS for n in INDICES for nb in INDICES if n != nb
-    ])
-    c_cas = sympy.Add(*[ev(sz(i, 2) * sp_sm_plus(i, 1, _other(i), 2)) for i in BATHS])
-    ct_com = sympy.Add(*[
-        ev(sz(i, n)) * ev(sp_sm_plus(i, nb, _other(i), n))
-        for i in BATHS for n in INDICES for nb in INDICES if n != nb
-    ])
-    ct_cas = sympy.Add(*[ev(sz(i, 2)) * ev(sp_sm_plus(i, 1, _other(i), 2)) for i in BATHS])
+    c = c_quantities()
     items += [
-        ("C_loc_2", sympy.expand(c_loc), r"C^{(2)}_{\mathrm{loc}}",
+        ("C_loc_2", c["C_loc"], r"C^{(2)}_{\mathrm{loc}}",
          "coherence-related quantity of the local work, H_I^(2) (Eq. (37))"),
-        ("C_nonloc_com2", sympy.expand(c_com), r"C^{\mathrm{com}(2)}_{\mathrm{non-loc}}",
+        ("C_nonloc_com2", c["C_com"], r"C^{\mathrm{com}(2)}_{\mathrm{non-loc}}",
          "coherence-related quantity of the non-local work, common bath (Eq. (39))"),
-        ("C_nonloc_cas2", sympy.expand(c_cas), r"C^{\mathrm{cas}(2)}_{\mathrm{non-loc}}",
+        ("C_nonloc_cas2", c["C_cas"], r"C^{\mathrm{cas}(2)}_{\mathrm{non-loc}}",
          "coherence-related quantity of the non-local work, cascaded (Eq. (47))"),
-        ("Ctilde_nonloc_com2", sympy.expand(ct_com),
+        ("Ctilde_nonloc_com2", c["Ct_com"],
          r"\tilde{C}^{\mathrm{com}(2)}_{\mathrm{non-loc}}", "product form, Eq. (48)"),
-        ("Ctilde_nonloc_cas2", sympy.expand(ct_cas),
+        ("Ctilde_nonloc_cas2", c["Ct_cas"],
          r"\tilde{C}^{\mathrm{cas}(2)}_{\mathrm{non-loc}}", "product form, Eq. (49)"),
     ]
     return [Quantity(name, expr, latex, desc) for name, expr, latex, desc in items]
