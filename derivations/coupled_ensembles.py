@@ -1,29 +1,21 @@
 """Coupled ensembles: two ensembles of N = 2 two-level systems, each coupled to its own bath.
 
 Source: "coupled-ensembles" (../shared/papers/coupled-ensembles.txt, a PDF text extraction, and
-coupled-ensembles.md, a machine conversion of the same paper).  Model of Secs. II-IV:
+coupled-ensembles.md, a machine conversion of the same paper).  Model of Secs. II-IV: TLSs
+S_{h,1}, S_{h,2}, S_{c,1}, S_{c,2} (sites ``h1 h2 c1 c2``), H_{S_{i,n}} = omega_i s^+ s^-
+(Eq. (7)), intra-system interaction H_I^(1) (Eq. (29), strengths Omega_{nn'}) or H_I^(2)
+(Eq. (31), strengths Omega_n); one thermal oscillator ancilla per bath (``Eh``, ``Ec``, Eq. (8))
+with V_{i,n} = g_{i,n}(s^+_{i,n} a_i + s^-_{i,n} a_i^dag) (Eq. (9)); simultaneous ("com"),
+cascaded ("cas") or independent ("ind") collisions: six variants ``com1 ... ind2``.
 
-* system: TLSs S_{h,1}, S_{h,2}, S_{c,1}, S_{c,2} (sites ``h1 h2 c1 c2``), H_{S_{i,n}} =
-  omega_i sigma^+_{i,n} sigma^-_{i,n} (Eq. (7)), intra-system interaction H_I^(1) (Eq. (29),
-  every h-TLS with every c-TLS, strengths Omega_{nn'}) or H_I^(2) (Eq. (31), h,n with c,n only,
-  strengths Omega_n);
-* baths: one harmonic-oscillator ancilla per bath (sites ``Eh``, ``Ec``), H_{E_i} = omega_i
-  a^dag a (Eq. (8)), thermal at T_i (n_i = 1/(e^{omega_i/T_i} - 1)), coupling
-  V_{i,n} = g_{i,n}(sigma^+_{i,n} a_i + sigma^-_{i,n} a_i^dag) (Eq. (9));
-* schemes: simultaneous (common bath, "com"), cascaded (S_{i,1} then S_{i,2}, "cas") and
-  independent (one ancilla per TLS, "ind"), for both interactions: six variants
-  ``com1 com2 cas1 cas2 ind1 ind2``.
+Conventions (DESIGN.md): hbar = k_B = 1, |0> ground, sigma_z = |1><1| - |0><0|, sigma^+ =
+|1><0|; expectation values are Expectation symbols of Pauli strings (the paper's ladder-basis
+combinations are derived with the operator algebra, never converted by hand).
+``round_duration="tau"``: one round counts as one tau, the paper's normalisation (notes).
 
-Conventions (DESIGN.md): hbar = k_B = 1, |0> ground, sigma_z = |1><1| - |0><0|,
-sigma^+ = |1><0|; expectation values are Expectation symbols of Pauli strings (the ladder-basis
-combinations of the paper, e.g. <(sigma^+_a sigma^-_b)_+> = <x_a x_b + y_a y_b>/2, are derived
-with the operator algebra, never converted by hand).  Time normalisation: ``round_duration =
-"tau"``: one round of collisions counts as one tau, which is the paper's normalisation for the
-cascaded model too (Sec. II B: the round lasts N tau but the master equation is written per tau;
-see the notes).
-
-The printed equations are transcribed under their equation numbers in :func:`_checks` with the
-paper's own symbols and sums (Python loops over the printed indices); the engine decides.
+A declaration: the printed equations are transcribed in :func:`_checks` with the paper's own
+symbols and sums (Python loops over the printed indices); the engine supplies the derived sides
+and the matrix routes (:mod:`symthermo.papers`), and decides.
 """
 
 from __future__ import annotations
@@ -67,9 +59,7 @@ TITLE = "Coupled ensembles: local and non-local heat and work currents (coupled-
 REFERENCE = REFERENCES["coupled_ensembles"]  # cited in the report, the LaTeX and references.bib
 SOURCES = ("coupled-ensembles.txt", "coupled-ensembles.md")
 
-# --------------------------------------------------------------------------------------------
-# sites, symbols
-# --------------------------------------------------------------------------------------------
+# ---- sites, symbols, parameters ------------------------------------------------------------
 
 BATHS = ("h", "c")
 INDICES = (1, 2)  # N = 2
@@ -82,24 +72,15 @@ T = {i: sympy.Symbol(f"T_{i}", positive=True) for i in BATHS}
 g = {(i, n): sympy.Symbol(f"g_{i}{n}", positive=True) for i in BATHS for n in INDICES}
 Omega1 = {(n, m): sympy.Symbol(f"Omega_{n}{m}", real=True) for n in INDICES for m in INDICES}
 Omega2 = {n: sympy.Symbol(f"Omega_{n}", real=True) for n in INDICES}
-# uniform couplings (for the coherence-related quantities C)
-g_u = sympy.Symbol("g", positive=True)
+g_u = sympy.Symbol("g", positive=True)  # uniform couplings (coherence-related quantities C)
 Omega_u = sympy.Symbol("Omega", real=True)
 
 SCHEMES = {"com": "simultaneous", "cas": "cascaded", "ind": "independent"}
 VARIANTS = tuple(f"{s}{k}" for s in SCHEMES for k in (1, 2))
 
 # the paper's Fig. 2/3 parameters (omega_c = 1); omega_h is the swept variable of the figures
-FIG_PARAMETERS = {
-    omega["c"]: 1.0,
-    omega["h"]: 1.5,
-    T["h"]: 2.0,
-    T["c"]: 1.0,
-    g["h", 1]: 0.5,
-    g["c", 1]: 0.5,
-    g["h", 2]: 0.55,
-    g["c", 2]: 0.55,
-}
+FIG_PARAMETERS = {omega["c"]: 1.0, omega["h"]: 1.5, T["h"]: 2.0, T["c"]: 1.0, g["h", 1]: 0.5,
+                  g["c", 1]: 0.5, g["h", 2]: 0.55, g["c", 2]: 0.55}
 OMEGA_VALUE = 0.1
 
 
@@ -118,34 +99,24 @@ def gamma_plus(i: str, k: int, l: int) -> sympy.Expr:
     return g[i, k] * g[i, l] * n_thermal(i)
 
 
-# --------------------------------------------------------------------------------------------
-# operators in the paper's notation
-# --------------------------------------------------------------------------------------------
+# ---- operators in the paper's notation ------------------------------------------------------
 
 
 def sp(i: str, n: int) -> Operator:
-    """sigma^+_{i,n}."""
-    return SITE[i, n].plus
+    return SITE[i, n].plus  # sigma^+_{i,n}
 
 
 def sm(i: str, n: int) -> Operator:
-    """sigma^-_{i,n}."""
-    return SITE[i, n].minus
+    return SITE[i, n].minus  # sigma^-_{i,n}
 
 
 def sz(i: str, n: int) -> Operator:
-    """sigma^z_{i,n}."""
-    return SITE[i, n].z
-
-
-def pair_plus(a: Operator, b: Operator, ad: Operator, bd: Operator) -> Operator:
-    """(sigma^+_mu sigma^-_nu)_+ = sigma^+_mu sigma^-_nu + sigma^-_mu sigma^+_nu (after (26))."""
-    return a * b + ad * bd
+    return SITE[i, n].z  # sigma^z_{i,n}
 
 
 def sp_sm_plus(i: str, n: int, j: str, m: int) -> Operator:
-    """(sigma^+_{i,n} sigma^-_{j,m})_+."""
-    return pair_plus(sp(i, n), sm(j, m), sm(i, n), sp(j, m))
+    """(sigma^+_{i,n} sigma^-_{j,m})_+ = s^+_{i,n} s^-_{j,m} + s^-_{i,n} s^+_{j,m} (after (26))."""
+    return sp(i, n) * sm(j, m) + sm(i, n) * sp(j, m)
 
 
 def ev(op: Operator) -> sympy.Expr:
@@ -153,86 +124,51 @@ def ev(op: Operator) -> sympy.Expr:
     return expectation(op)
 
 
-def local_hamiltonian() -> Operator:
-    """sum_{i,n} omega_i sigma^+_{i,n} sigma^-_{i,n} (Eqs. (1), (7))."""
-    return operator_sum(omega[i] * sp(i, n) * sm(i, n) for i in BATHS for n in INDICES)
+def _other(i: str) -> str:
+    return "c" if i == "h" else "h"
 
 
 def interaction_1() -> Operator:
     """H_I^(1), Eq. (29): sum_{n,n'} Omega_{nn'}(sigma^+_{h,n} sigma^-_{c,n'} + h.c.)."""
-    return operator_sum(
-        Omega1[n, m] * (sp("h", n) * sm("c", m) + sm("h", n) * sp("c", m))
-        for n in INDICES
-        for m in INDICES
-    )
+    return operator_sum(Omega1[n, m] * (sp("h", n) * sm("c", m) + sm("h", n) * sp("c", m))
+                        for n in INDICES for m in INDICES)
 
 
 def interaction_2() -> Operator:
     """H_I^(2), Eq. (31): sum_n Omega_n (sigma^+_{h,n} sigma^-_{c,n} + h.c.)."""
-    return operator_sum(
-        Omega2[n] * (sp("h", n) * sm("c", n) + sm("h", n) * sp("c", n)) for n in INDICES
-    )
+    return operator_sum(Omega2[n] * (sp("h", n) * sm("c", n) + sm("h", n) * sp("c", n))
+                        for n in INDICES)
 
 
 def coupling(i: str, n: int) -> Operator:
     """V_{i,n} = g_{i,n}(sigma^+_{i,n} a_i + sigma^-_{i,n} a_i^dag), Eq. (9)."""
-    a = ANCILLA[i]
-    return g[i, n] * (sp(i, n) * a.a + sm(i, n) * a.adag)
+    return g[i, n] * (sp(i, n) * ANCILLA[i].a + sm(i, n) * ANCILLA[i].adag)
 
 
-# --------------------------------------------------------------------------------------------
-# models
-# --------------------------------------------------------------------------------------------
+# ---- models ---------------------------------------------------------------------------------
 
 
 @cache
 def make_model(variant: str) -> CollisionModel:
     """The model of one scenario: ``com|cas|ind`` + ``1|2`` (interaction of Eq. (29) or (31))."""
-    scheme, kind = SCHEMES[variant[:3]], variant[3]
-    baths = []
-    for i in BATHS:
-        a = ANCILLA[i]
-        baths.append(
-            bath(
-                i,
-                ThermalOscillator(a, omega=omega[i], beta=1 / T[i]),
-                omega[i] * a.adag * a.a,
-                [(f"{i}{n}", coupling(i, n)) for n in INDICES],  # collision order 1, 2
-                scheme=scheme,
-                beta=1 / T[i],
-            )
-        )
-    return collision_model(
-        SYSTEM_SITES,
-        local_hamiltonian(),
-        baths,
-        interaction_1() if kind == "1" else interaction_2(),
-        round_duration="tau",
-        name=f"coupled_ensembles[{variant}]",
-    )
+    baths = [bath(i, ThermalOscillator(ANCILLA[i], omega=omega[i], beta=1 / T[i]),
+                  omega[i] * ANCILLA[i].adag * ANCILLA[i].a,
+                  [(f"{i}{n}", coupling(i, n)) for n in INDICES],  # collision order 1, 2
+                  scheme=SCHEMES[variant[:3]], beta=1 / T[i]) for i in BATHS]
+    local = operator_sum(omega[i] * sp(i, n) * sm(i, n) for i in BATHS for n in INDICES)
+    return collision_model(SYSTEM_SITES, local, baths,  # Eqs. (1), (7)
+                           interaction_1() if variant[3] == "1" else interaction_2(),
+                           round_duration="tau", name=f"coupled_ensembles[{variant}]")
 
 
 def default_parameters(variant: str) -> dict:
     """Fig. 2/3 parameters: g_{h,1}=g_{c,1}=0.5, g_{h,2}=g_{c,2}=0.55, Omega=0.1, T_h=2, T_c=1."""
-    out = dict(FIG_PARAMETERS)
-    if variant.endswith("1"):
-        out.update({Omega1[k]: OMEGA_VALUE for k in Omega1})
-    else:
-        out.update({Omega2[k]: OMEGA_VALUE for k in Omega2})
-    return out
+    strengths = Omega1 if variant.endswith("1") else Omega2
+    return {**FIG_PARAMETERS, **{strengths[k]: OMEGA_VALUE for k in strengths}}
 
 
-def build_models() -> dict[str, CollisionModel]:
-    """The six scenarios (for ``symthermo list/steady/sweep``, without running the checks)."""
-    return {v: make_model(v) for v in VARIANTS}
-
-
-MODELS = build_models()
-
-
-def build_parameters() -> dict[str, dict]:
-    """Default parameters of each scenario (Figs. 2-3)."""
-    return {v: default_parameters(v) for v in VARIANTS}
+MODELS = {v: make_model(v) for v in VARIANTS}
+PARAMETERS = {v: default_parameters(v) for v in VARIANTS}
 
 
 @cache
@@ -242,14 +178,11 @@ def derived_currents(variant: str) -> thermo.Currents:
 
 def uniform_couplings(variant: str) -> dict:
     """g_{i,n} -> g and Omega_{nn'} (or Omega_n) -> Omega."""
-    out = {g[k]: g_u for k in g}
-    out.update({s: Omega_u for s in (Omega1 if variant.endswith("1") else Omega2).values()})
-    return out
+    strengths = Omega1 if variant.endswith("1") else Omega2
+    return {**{g[k]: g_u for k in g}, **{s: Omega_u for s in strengths.values()}}
 
 
-# --------------------------------------------------------------------------------------------
-# random points of the matrix routes, steady states (the engine's)
-# --------------------------------------------------------------------------------------------
+# ---- random points of the matrix routes, steady states (both the engine's) ------------------
 
 
 def random_parameters(rng: np.random.Generator, uniform: bool = False) -> dict:
@@ -259,17 +192,13 @@ def random_parameters(rng: np.random.Generator, uniform: bool = False) -> dict:
     for i in BATHS:
         out[omega[i]] = float(rng.uniform(0.5, 2.0))
         out[T[i]] = out[omega[i]] / float(rng.uniform(4.0, 6.0))
-    for k in g:
-        out[g[k]] = float(rng.uniform(0.2, 1.0))
-    for s in [*Omega1.values(), *Omega2.values()]:
-        out[s] = float(rng.uniform(-0.5, 0.5))
+    out.update({g[k]: float(rng.uniform(0.2, 1.0)) for k in g})
+    out.update({s: float(rng.uniform(-0.5, 0.5)) for s in [*Omega1.values(), *Omega2.values()]})
     out[g_u] = float(rng.uniform(0.2, 1.0))
     out[Omega_u] = float(rng.uniform(0.05, 0.5))
     if uniform:
-        for k in g:
-            out[g[k]] = out[g_u]
-        for s in [*Omega1.values(), *Omega2.values()]:
-            out[s] = out[Omega_u]
+        out.update({g[k]: out[g_u] for k in g})
+        out.update({s: out[Omega_u] for s in [*Omega1.values(), *Omega2.values()]})
     return out
 
 
@@ -280,6 +209,9 @@ def sampling(uniform: bool = False) -> papers.Sampling:
     """Random points of the matrix routes (:func:`random_parameters`; ancillas at CUTOFF)."""
     return papers.Sampling(draw=lambda rng, _: random_parameters(rng, uniform=uniform),
                            cutoff={a.name: CUTOFF for a in ANCILLA.values()})
+
+
+SAMPLING, SAMPLING_U = sampling(), sampling(uniform=True)  # uniform: g_{i,n} = g, Omega's = Omega
 
 
 def steady_currents(variant: str, params: Mapping) -> dict:
@@ -293,406 +225,250 @@ def steady_currents(variant: str, params: Mapping) -> dict:
 
 def fig_point(variant: str, ratio: float) -> dict:
     """Fig. 2/3 parameters at omega_h/omega_c = ratio."""
-    p = default_parameters(variant)
-    p[omega["h"]] = ratio * p[omega["c"]]
-    return p
-
-
-REGIME_LETTER = {"accelerator": "A", "engine": "E", "refrigerator": "R"}
+    return {**default_parameters(variant), omega["h"]: ratio * FIG_PARAMETERS[omega["c"]]}
 
 
 def regime(cur: Mapping, tol: float = 1e-12) -> str:
     """Operating regime from the signs (Sec. IV, :func:`symthermo.numeric.measures.
     operating_regime`): R (W>0, Qh<0, Qc>0), E (W<0, Qh>0, Qc<0), A (W>0, Qh>0, Qc<0)."""
-    return REGIME_LETTER.get(operating_regime(cur["W"], cur["Qh"], cur["Qc"], tol).name, "-")
+    name = operating_regime(cur["W"], cur["Qh"], cur["Qc"], tol).name
+    return {"accelerator": "A", "engine": "E", "refrigerator": "R"}.get(name, "-")
 
 
-SAMPLING, SAMPLING_U = sampling(), sampling(uniform=True)  # uniform: g_{i,n} = g, Omega's = Omega
+# ---- the checks: one block per printed equation, in the paper's order -----------------------
 
 
 def dissipator(variant: str, part: str) -> papers.BathDissipator:
     """sum_i Tr[sigma_i D^(i)(rho_i)] of baths h and c, rho_i = (1/4) sum r^{ab}_i P_a P_b on
     S_{i,1} S_{i,2} (the engine's per-bath dissipator quantity and matrix route)."""
-    return papers.BathDissipator(MODELS[variant], BATHS, part, sampling())
+    return papers.BathDissipator(MODELS[variant], BATHS, part, SAMPLING)
 
 
+def _lind(a: Operator, rho: Operator, b: Operator, anti: Operator) -> Operator:
+    """a rho b - {anti, rho}/2 (the bracket of Eqs. (10), (11))."""
+    return a * rho * b - sympy.Rational(1, 2) * (anti * rho + rho * anti)
 
-def _other(i: str) -> str:
-    return "c" if i == "h" else "h"
 
-
-def _checks() -> list[Check]:
-    """One block per printed equation, in the paper's order."""
-    checks: list[Check] = []
-    cur = {v: derived_currents(v) for v in VARIANTS}
-
-    # ---------------- Eq. (10): local dissipator --------------------------------------------
-    def d_loc(i: str, rho: Operator) -> Operator:
+def _dissipator_checks() -> list[Check]:
+    def d_loc(i: str, rho: Operator) -> Operator:  # Eq. (10)
         return operator_sum(
-            gamma_minus(i, n, n)
-            * (sm(i, n) * rho * sp(i, n)
-               - sympy.Rational(1, 2) * (sp(i, n) * sm(i, n) * rho + rho * sp(i, n) * sm(i, n)))
-            + gamma_plus(i, n, n)
-            * (sp(i, n) * rho * sm(i, n)
-               - sympy.Rational(1, 2) * (sm(i, n) * sp(i, n) * rho + rho * sm(i, n) * sp(i, n)))
-            for n in INDICES
-        )
+            gamma_minus(i, n, n) * _lind(sm(i, n), rho, sp(i, n), sp(i, n) * sm(i, n))
+            + gamma_plus(i, n, n) * _lind(sp(i, n), rho, sm(i, n), sm(i, n) * sp(i, n))
+            for n in INDICES)
 
-    q10 = dissipator("com1", "local")
-    checks.append(Check(
-        "Eq. (10)",
-        "local dissipator D_loc^(i) (i = h, c), Tr[sigma D(rho)] for generic two-TLS rho, sigma",
-        q10.pairing(d_loc), of=q10,
-        note=(
-            "Compared as the pairing sum_i Tr[sigma_i D_loc^(i)(rho_i)] with a generic state "
-            "rho_i = (1/4) sum r^{ab}_i P_a P_b of the two TLSs of ensemble i and a generic "
-            "sigma_i (expectation symbols); derived side from the engine's Lindblad form "
-            "(adjoint, local rate entries). The derived local dissipator is the same for the "
-            "simultaneous, cascaded and independent schemes (tested)."
-        ),
-    ))
+    def d_com(i: str, rho: Operator) -> Operator:  # Eq. (11), sum_{n' != n}
+        return operator_sum(
+            gamma_minus(i, n, n2) * _lind(sm(i, n), rho, sp(i, n2), sp(i, n) * sm(i, n2))
+            + gamma_plus(i, n, n2) * _lind(sp(i, n), rho, sm(i, n2), sm(i, n) * sp(i, n2))
+            for n2 in INDICES for n in INDICES if n2 != n)
 
-    # ---------------- Eq. (11): non-local dissipator, simultaneous --------------------------
-    def d_com(i: str, rho: Operator) -> Operator:
-        terms = []
-        for n2 in INDICES:  # sum_{n' != n}
-            for n in INDICES:
-                if n2 == n:
-                    continue
-                terms.append(
-                    gamma_minus(i, n, n2)
-                    * (sm(i, n) * rho * sp(i, n2)
-                       - sympy.Rational(1, 2)
-                       * (sp(i, n) * sm(i, n2) * rho + rho * sp(i, n) * sm(i, n2)))
-                    + gamma_plus(i, n, n2)
-                    * (sp(i, n) * rho * sm(i, n2)
-                       - sympy.Rational(1, 2)
-                       * (sm(i, n) * sp(i, n2) * rho + rho * sm(i, n) * sp(i, n2)))
-                )
-        return operator_sum(terms)
+    def d_cas(i: str, rho: Operator) -> Operator:  # Eq. (15), sum_{n' > n}
+        return operator_sum(
+            gamma_minus(i, n, n2) * (sm(i, n) * commutator(rho, sp(i, n2))
+                                     + commutator(sm(i, n2), rho) * sp(i, n))
+            + gamma_plus(i, n, n2) * (sp(i, n) * commutator(rho, sm(i, n2))
+                                      + commutator(sp(i, n2), rho) * sm(i, n))
+            for n in INDICES for n2 in INDICES if n2 > n)
 
-    q11 = dissipator("com1", "nonlocal")
-    checks.append(Check(
-        "Eq. (11)",
-        "non-local dissipator D_non-loc^(i), simultaneous (common) bath",
-        q11.pairing(d_com), of=q11,
-        note=(
-            "Sum over n' != n as in the .md (the .txt extraction renders the symbol != as a "
-            "comma, 'n',n=1', everywhere in the paper; read literally it would include n = n' "
-            "and double the local dissipator). The printed anticommutator {s^+_n s^-_n', rho} "
-            "differs term by term from the Lindblad form {L_b^dag L_a, rho} = "
-            "{s^+_n' s^-_n, rho}, but the sum over n != n' is symmetric, so they agree."
-        ),
-    ))
+    q10, q11, q15 = (dissipator("com1", "local"), dissipator("com1", "nonlocal"),
+                     dissipator("cas1", "nonlocal"))
+    return [
+        Check("Eq. (10)", "local dissipator D_loc^(i) (i = h, c), Tr[sigma D(rho)] for generic "
+              "two-TLS rho, sigma", q10.pairing(d_loc), of=q10, note=(
+                  "Compared as the pairing sum_i Tr[sigma_i D_loc^(i)(rho_i)] with a generic state "
+                  "rho_i = (1/4) sum r^{ab}_i P_a P_b of the two TLSs of ensemble i and a generic "
+                  "sigma_i (expectation symbols); derived side from the engine's Lindblad form "
+                  "(adjoint, local rate entries). The derived local dissipator is the same for the "
+                  "simultaneous, cascaded and independent schemes (tested).")),
+        Check("Eq. (11)", "non-local dissipator D_non-loc^(i), simultaneous (common) bath",
+              q11.pairing(d_com), of=q11, note=(
+                  "Sum over n' != n as in the .md (the .txt extraction renders the symbol != as a "
+                  "comma, 'n',n=1', everywhere in the paper; read literally it would include n = "
+                  "n' and double the local dissipator). The printed anticommutator {s^+_n s^-_n', "
+                  "rho} differs term by term from the Lindblad form {L_b^dag L_a, rho} = "
+                  "{s^+_n' s^-_n, rho}, but the sum over n != n' is symmetric, so they agree.")),
+        Check("Eq. (15)", "non-local dissipator D_non-loc^(i), cascaded bath (S_{i,1} first)",
+              q15.pairing(d_cas), of=q15, note=(
+                  "Derived non-local part = the engine's cross rate entries plus its cascaded "
+                  "Hamiltonian H_cas = (i/2) Tr_E[V_1, V_2] (the antisymmetric part of the "
+                  "ordered cross term), per round of duration tau (round_duration='tau', the "
+                  "paper's normalisation; with one tau per stroke every dissipator would carry "
+                  "1/N).")),
+    ]
 
-    # ---------------- Eq. (15): non-local dissipator, cascaded ------------------------------
-    def d_cas(i: str, rho: Operator) -> Operator:
-        terms = []
-        for n in INDICES:
-            for n2 in INDICES:
-                if not n2 > n:  # sum_{n' > n}
-                    continue
-                terms.append(
-                    gamma_minus(i, n, n2)
-                    * (sm(i, n) * commutator(rho, sp(i, n2))
-                       + commutator(sm(i, n2), rho) * sp(i, n))
-                    + gamma_plus(i, n, n2)
-                    * (sp(i, n) * commutator(rho, sm(i, n2))
-                       + commutator(sp(i, n2), rho) * sm(i, n))
-                )
-        return operator_sum(terms)
 
-    q15 = dissipator("cas1", "nonlocal")
-    checks.append(Check(
-        "Eq. (15)",
-        "non-local dissipator D_non-loc^(i), cascaded bath (S_{i,1} first)",
-        q15.pairing(d_cas), of=q15,
-        note=(
-            "Derived non-local part = the engine's cross rate entries plus its cascaded "
-            "Hamiltonian H_cas = (i/2) Tr_E[V_1, V_2] (the antisymmetric part of the ordered "
-            "cross term), per round of duration tau (round_duration='tau', the paper's "
-            "normalisation; with one tau per stroke every dissipator would carry 1/N)."
-        ),
-    ))
+def _heat_checks() -> list[Check]:
+    def heat(variant: str, i: str, part: str) -> HeatCurrent:
+        return HeatCurrent(MODELS[variant], i, part, SAMPLING)
 
-    # ---------------- Eq. (25), (26), (43): heat currents -----------------------------------
-    for i in BATHS:
-        printed25 = omega[i] * sum(
-            gamma_plus(i, n, n) * ev(sm(i, n) * sp(i, n))
-            - gamma_minus(i, n, n) * ev(sp(i, n) * sm(i, n))
-            for n in INDICES
-        )
-        d = cur["com1"].heat[i]["local"]
-        checks.append(Check(
-            f"Eq. (25), i = {i}", f"local heat current from bath E_{i} (all schemes)",
-            printed25, d,
-            note="The derived local heat current is the same for all six scenarios.",
-            of=HeatCurrent(MODELS["com1"], i, "local", SAMPLING),
-        ))
-    for i in BATHS:
-        printed26 = sympy.Rational(1, 2) * omega[i] * sum(
+    def eq26(i: str, pairs) -> sympy.Expr:
+        return sympy.Rational(1, 2) * omega[i] * sum(
             (gamma_plus(i, n, n2) - gamma_minus(i, n, n2)) * ev(sp_sm_plus(i, n, i, n2))
-            for n2 in INDICES for n in INDICES if n2 != n
-        )
-        d = cur["com1"].heat[i]["nonlocal"]
-        checks.append(Check(
-            f"Eq. (26), i = {i}", f"non-local heat current from bath E_{i}, simultaneous",
-            printed26, d,
-            note="Sum over n' != n (.md; the .txt shows 'n',n=1', its rendering of !=).",
-            of=HeatCurrent(MODELS["com1"], i, "nonlocal", SAMPLING),
-        ))
-    # the .txt read literally (sum over all n', n) for Eq. (26), i = h: a conversion slip
-    printed26_txt = sympy.Rational(1, 2) * omega["h"] * sum(
-        (gamma_plus("h", n, n2) - gamma_minus("h", n, n2)) * ev(sp_sm_plus("h", n, "h", n2))
-        for n2 in INDICES for n in INDICES
-    )
-    d = cur["com1"].heat["h"]["nonlocal"]
-    checks.append(Check(
+            for n2, n in pairs)
+
+    out = [Check(f"Eq. (25), i = {i}", f"local heat current from bath E_{i} (all schemes)",
+                 omega[i] * sum(gamma_plus(i, n, n) * ev(sm(i, n) * sp(i, n))
+                                - gamma_minus(i, n, n) * ev(sp(i, n) * sm(i, n)) for n in INDICES),
+                 of=heat("com1", i, "local"),
+                 note="The derived local heat current is the same for all six scenarios.")
+           for i in BATHS]
+    distinct = [(n2, n) for n2 in INDICES for n in INDICES if n2 != n]
+    out += [Check(f"Eq. (26), i = {i}", f"non-local heat current from bath E_{i}, simultaneous",
+                  eq26(i, distinct), of=heat("com1", i, "nonlocal"),
+                  note="Sum over n' != n (.md; the .txt shows 'n',n=1', its rendering of !=).")
+            for i in BATHS]
+    out.append(Check(  # the .txt read literally (sum over all n', n): a conversion slip
         "Eq. (26), i = h, .txt read literally",
         "non-local heat current with the sum over all n', n (as the .txt extraction shows it)",
-        printed26_txt, d,
-        difference_kind="conversion slip",
-        note=(
+        eq26("h", [(n2, n) for n2 in INDICES for n in INDICES]), of=heat("com1", "h", "nonlocal"),
+        difference_kind="conversion slip", note=(
             "The .txt prints the sum as 'n',n=1' where the .md (and the text after Eq. (14): "
             "'it is n' != n in Eq. (6)') has n' != n: the PDF extraction turns != into a comma. "
-            "Read literally it adds the n = n' terms (populations); the .md reading holds."
-        ),
-        of=HeatCurrent(MODELS["com1"], "h", "nonlocal", SAMPLING),
-    ))
-    for i in BATHS:
-        printed43 = omega[i] * sum(
-            (gamma_plus(i, n, n2) - gamma_minus(i, n, n2)) * ev(sp_sm_plus(i, n, i, n2))
-            for n in INDICES for n2 in INDICES if n2 > n
-        )
-        d = cur["cas1"].heat[i]["nonlocal"]
-        checks.append(Check(
-            f"Eq. (43), i = {i}", f"non-local heat current from bath E_{i}, cascaded",
-            printed43, d,
-            note=(
-                "Equal to the simultaneous one (Eq. (26)): the ordered and the symmetrised "
-                "cross terms differ by Tr_E[[V_1, V_2], H_E] = 0 (Jacobi; [V_1, V_2] acts on "
-                "the system only)."
-            ),
-            of=HeatCurrent(MODELS["cas1"], i, "nonlocal", SAMPLING),
-        ))
+            "Read literally it adds the n = n' terms (populations); the .md reading holds.")))
+    out += [Check(f"Eq. (43), i = {i}", f"non-local heat current from bath E_{i}, cascaded",
+                  omega[i] * sum((gamma_plus(i, n, n2) - gamma_minus(i, n, n2))
+                                 * ev(sp_sm_plus(i, n, i, n2))
+                                 for n in INDICES for n2 in INDICES if n2 > n),
+                  of=heat("cas1", i, "nonlocal"), note=(
+                      "Equal to the simultaneous one (Eq. (26)): the ordered and the symmetrised "
+                      "cross terms differ by Tr_E[[V_1, V_2], H_E] = 0 (Jacobi; [V_1, V_2] acts on "
+                      "the system only)."))
+            for i in BATHS]
+    return out
 
-    # ---------------- Eqs. (27), (28), (42): work currents with F_{i,n} ---------------------
-    def f_op(h_i: Operator, i: str, n: int) -> Operator:
-        return commutator(h_i, sm(i, n))  # F_{i,n} = [H_I, sigma^-_{i,n}]
 
+def _work(variant: str, part: str, sampling: papers.Sampling = SAMPLING) -> WorkCurrent:
+    return WorkCurrent(MODELS[variant], None, part, sampling)
+
+
+def zpp(i: str, n: int, j: str, nb: int, k: str, m: int) -> sympy.Expr:
+    """<sigma^z_{i,n} (sigma^+_{j,nb} sigma^-_{k,m})_+>."""
+    return ev(sz(i, n) * sp_sm_plus(j, nb, k, m))
+
+
+def _work_checks() -> list[Check]:
+    out = []
     for kind, h_i in (("1", interaction_1()), ("2", interaction_2())):
-        x = sympy.Rational(1, 2) * sum(
-            gamma_minus(i, n, n) * ev(sp(i, n) * f_op(h_i, i, n))
-            - gamma_plus(i, n, n) * ev(f_op(h_i, i, n) * sp(i, n))
-            for i in BATHS for n in INDICES
-        )
-        printed27 = x + sympy.conjugate(x)  # "+ c.c."
-        d = cur[f"com{kind}"].work["local"]
-        checks.append(Check(
-            f"Eq. (27) [H_I^({kind})]", f"local work current, F_(i,n) = [H_I^({kind}), s^-_(i,n)]",
-            printed27, d,
-            note="The derived local work current is the same for all three schemes.",
-            of=WorkCurrent(MODELS[f"com{kind}"], None, "local", SAMPLING),
-        ))
-        x = sympy.Rational(1, 2) * sum(
-            gamma_minus(i, n, n2) * ev(sp(i, n) * f_op(h_i, i, n2))
-            - gamma_plus(i, n, n2) * ev(f_op(h_i, i, n2) * sp(i, n))
-            for i in BATHS for n in INDICES for n2 in INDICES if n != n2
-        )
-        printed28 = x + sympy.conjugate(x)
-        d = cur[f"com{kind}"].work["nonlocal"]
-        checks.append(Check(
-            f"Eq. (28) [H_I^({kind})]", "non-local work current, simultaneous",
-            printed28, d,
-            of=WorkCurrent(MODELS[f"com{kind}"], None, "nonlocal", SAMPLING),
-        ))
-        x = sum(
-            gamma_minus(i, n, n2) * ev(sp(i, n) * f_op(h_i, i, n2))
-            - gamma_plus(i, n, n2) * ev(f_op(h_i, i, n2) * sp(i, n))
-            for i in BATHS for n in INDICES for n2 in INDICES if n2 > n
-        )
-        printed42 = x + sympy.conjugate(x)
-        d = cur[f"cas{kind}"].work["nonlocal"]
-        checks.append(Check(
-            f"Eq. (42) [H_I^({kind})]", "non-local work current, cascaded",
-            printed42, d,
-            of=WorkCurrent(MODELS[f"cas{kind}"], None, "nonlocal", SAMPLING),
-        ))
+        f = {(i, n): commutator(h_i, sm(i, n)) for i in BATHS for n in INDICES}  # F_{i,n}
 
-    # ---------------- Eq. (30) vs Eq. (29) ---------------------------------------------------
-    s_op = {
-        (i, a): operator_sum((SITE[i, n].x, SITE[i, n].y, SITE[i, n].z)[a] for n in INDICES)
-        for i in BATHS for a in range(3)
-    }  # S^alpha_i = sum_n sigma^alpha_{i,n}
-    s_plus = {i: s_op[i, 0] + sympy.I * s_op[i, 1] for i in BATHS}  # S^+ = S^x + i S^y
-    s_minus = {i: s_op[i, 0] - sympy.I * s_op[i, 1] for i in BATHS}
-    h30 = Omega_u * (s_plus["h"] * s_minus["c"] + s_minus["h"] * s_plus["c"])
-    h29 = interaction_1().subs({Omega1[k]: Omega_u for k in Omega1})
-    printed30 = ev(h30)
-    derived30 = ev(h29)
+        def x(pairs, f=f) -> sympy.Expr:  # sum gamma^- <s^+_n F_n'> - gamma^+ <F_n' s^+_n>
+            return sum(gamma_minus(i, n, n2) * ev(sp(i, n) * f[i, n2])
+                       - gamma_plus(i, n, n2) * ev(f[i, n2] * sp(i, n)) for i, n, n2 in pairs)
 
-    checks.append(Check(
-        "Eq. (30) vs (29)",
-        "H_I^(1) with Omega_nn' = Omega rewritten with collective S^+-: <H_I> at any state",
-        printed30, derived30,
-        difference_kind="paper error",
-        note=(
-            "Eq. (30) claims H_I^(1)|_(Omega_nn'=Omega) = Omega(S_h^+ S_c^- + S_h^- S_c^+) with "
-            "S^+- = S^x +- i S^y, S^alpha = sum_n sigma^alpha_n (both texts). Then "
-            "S^+- = 2 sum_n sigma^+-_n and the right-hand side is 4 times Eq. (29): (30) holds "
-            "only with spin-1/2 collective operators S^alpha = (1/2) sum_n sigma^alpha_n "
-            "(i.e. S^+- = sum_n sigma^+-_n), which is not the paper's stated definition. The "
-            "printed - derived difference is 3 H_I^(1). Nothing downstream uses Eq. (30)."
-        ),
-        # matrix route: Tr[rho H_I^(1)] with the declared interaction's matrix at Omega_nn' = Omega
-        of=ExpectationPolynomial(MODELS["com1"], ((1, (MODELS["com1"].interaction,)),),
-                                 SAMPLING_U),
-    ))
+        local = sympy.Rational(1, 2) * x([(i, n, n) for i in BATHS for n in INDICES])
+        com = sympy.Rational(1, 2) * x([(i, n, n2) for i in BATHS for n in INDICES
+                                        for n2 in INDICES if n != n2])
+        cas = x([(i, n, n2) for i in BATHS for n in INDICES for n2 in INDICES if n2 > n])
+        out += [  # "+ c.c."
+            Check(f"Eq. (27) [H_I^({kind})]",
+                  f"local work current, F_(i,n) = [H_I^({kind}), s^-_(i,n)]",
+                  local + sympy.conjugate(local), of=_work(f"com{kind}", "local"),
+                  note="The derived local work current is the same for all three schemes."),
+            Check(f"Eq. (28) [H_I^({kind})]", "non-local work current, simultaneous",
+                  com + sympy.conjugate(com), of=_work(f"com{kind}", "nonlocal")),
+            Check(f"Eq. (42) [H_I^({kind})]", "non-local work current, cascaded",
+                  cas + sympy.conjugate(cas), of=_work(f"cas{kind}", "nonlocal")),
+        ]
 
-    # ---------------- Eq. (32), (36): local work for H_I^(1), H_I^(2) -----------------------
     def big_gamma(n: int, m: int) -> sympy.Expr:  # Gamma_{h n c m}
         return (gamma_minus("h", n, n) + gamma_plus("h", n, n)
                 + gamma_minus("c", m, m) + gamma_plus("c", m, m))
 
-    printed32 = -sympy.Rational(1, 2) * (
-        Omega1[1, 1] * big_gamma(1, 1) * ev(sp_sm_plus("h", 1, "c", 1))
-        + Omega1[2, 2] * big_gamma(2, 2) * ev(sp_sm_plus("h", 2, "c", 2))
-        + Omega1[1, 2] * big_gamma(1, 2) * ev(sp_sm_plus("h", 1, "c", 2))
-        + Omega1[2, 1] * big_gamma(2, 1) * ev(sp_sm_plus("h", 2, "c", 1))
-    )
-    d = cur["com1"].work["local"]
-    checks.append(Check(
-        "Eq. (32)", "local work current, H_I^(1) (simultaneous; same for cascaded, independent)",
-        printed32, d,
-        of=WorkCurrent(MODELS["com1"], None, "local", SAMPLING),
-    ))
-    printed36 = -sympy.Rational(1, 2) * (
-        Omega2[1] * big_gamma(1, 1) * ev(sp_sm_plus("h", 1, "c", 1))
-        + Omega2[2] * big_gamma(2, 2) * ev(sp_sm_plus("h", 2, "c", 2))
-    )
-    d = cur["com2"].work["local"]
-    checks.append(Check(
-        "Eq. (36)", "local work current, H_I^(2) (simultaneous; same for cascaded, independent)",
-        printed36, d,
-        of=WorkCurrent(MODELS["com2"], None, "local", SAMPLING),
-    ))
-
-    # ---------------- Eqs. (34), (38), (44), (45): non-local work ---------------------------
-    def zpp(i: str, n: int, j: str, nb: int, k: str, m: int) -> sympy.Expr:
-        """<sigma^z_{i,n} (sigma^+_{j,nb} sigma^-_{k,m})_+>."""
-        return ev(sz(i, n) * sp_sm_plus(j, nb, k, m))
-
     dg = {i: gamma_minus(i, 1, 2) - gamma_plus(i, 1, 2) for i in BATHS}
     half = sympy.Rational(1, 2)
-    printed34 = half * dg["h"] * (
-        Omega1[1, 1] * zpp("h", 1, "h", 2, "c", 1)
-        + Omega1[1, 2] * zpp("h", 1, "h", 2, "c", 2)
-        + Omega1[2, 1] * zpp("h", 2, "h", 1, "c", 1)
-        + Omega1[2, 2] * zpp("h", 2, "h", 1, "c", 2)
-    ) + half * dg["c"] * (
-        Omega1[1, 1] * zpp("c", 1, "c", 2, "h", 1)
-        + Omega1[2, 1] * zpp("c", 1, "c", 2, "h", 2)
-        + Omega1[1, 2] * zpp("c", 2, "c", 1, "h", 1)
-        + Omega1[2, 2] * zpp("c", 2, "c", 1, "h", 2)
-    )
-    d = cur["com1"].work["nonlocal"]
-    checks.append(Check(
-        "Eq. (34)", "non-local work current, simultaneous, H_I^(1)",
-        printed34, d,
-        of=WorkCurrent(MODELS["com1"], None, "nonlocal", SAMPLING),
-    ))
-    printed38 = half * dg["h"] * (
-        Omega2[1] * zpp("h", 1, "h", 2, "c", 1) + Omega2[2] * zpp("h", 2, "h", 1, "c", 2)
-    ) + half * dg["c"] * (
-        Omega2[1] * zpp("c", 1, "c", 2, "h", 1) + Omega2[2] * zpp("c", 2, "c", 1, "h", 2)
-    )
-    d = cur["com2"].work["nonlocal"]
-    checks.append(Check(
-        "Eq. (38)", "non-local work current, simultaneous, H_I^(2)",
-        printed38, d,
-        of=WorkCurrent(MODELS["com2"], None, "nonlocal", SAMPLING),
-    ))
-    printed44 = dg["h"] * (
-        Omega1[2, 1] * zpp("h", 2, "h", 1, "c", 1) + Omega1[2, 2] * zpp("h", 2, "h", 1, "c", 2)
-    ) + dg["c"] * (
-        Omega1[1, 2] * zpp("c", 2, "c", 1, "h", 1) + Omega1[2, 2] * zpp("c", 2, "c", 1, "h", 2)
-    )
-    d = cur["cas1"].work["nonlocal"]
-    checks.append(Check(
-        "Eq. (44)", "non-local work current, cascaded, H_I^(1)",
-        printed44, d,
-        note=(
+    printed45 = Omega2[2] * dg["h"] * zpp("h", 2, "h", 1, "c", 2)
+    out += [
+        Check("Eq. (30) vs (29)",
+              "H_I^(1) with Omega_nn' = Omega rewritten with collective S^+-: <H_I> at any state",
+              ev(_h30()), ev(interaction_1().subs({Omega1[k]: Omega_u for k in Omega1})),
+              difference_kind="paper error", note=(
+                  "Eq. (30) claims H_I^(1)|_(Omega_nn'=Omega) = Omega(S_h^+ S_c^- + S_h^- S_c^+) "
+                  "with S^+- = S^x +- i S^y, S^alpha = sum_n sigma^alpha_n (both texts). Then "
+                  "S^+- = 2 sum_n sigma^+-_n and the right-hand side is 4 times Eq. (29): (30) "
+                  "holds only with spin-1/2 collective operators S^alpha = (1/2) sum_n "
+                  "sigma^alpha_n (i.e. S^+- = sum_n sigma^+-_n), which is not the paper's stated "
+                  "definition. The printed - derived difference is 3 H_I^(1). Nothing downstream "
+                  "uses Eq. (30)."),
+              # matrix route: Tr[rho H_I^(1)], the declared interaction's matrix, Omega_nn' = Omega
+              of=ExpectationPolynomial(MODELS["com1"], ((1, (MODELS["com1"].interaction,)),),
+                                       SAMPLING_U)),
+        Check("Eq. (32)", "local work current, H_I^(1) (simultaneous; same for cascaded, "
+              "independent)", -half * (
+                  Omega1[1, 1] * big_gamma(1, 1) * ev(sp_sm_plus("h", 1, "c", 1))
+                  + Omega1[2, 2] * big_gamma(2, 2) * ev(sp_sm_plus("h", 2, "c", 2))
+                  + Omega1[1, 2] * big_gamma(1, 2) * ev(sp_sm_plus("h", 1, "c", 2))
+                  + Omega1[2, 1] * big_gamma(2, 1) * ev(sp_sm_plus("h", 2, "c", 1))),
+              of=_work("com1", "local")),
+        Check("Eq. (36)", "local work current, H_I^(2) (simultaneous; same for cascaded, "
+              "independent)", -half * (
+                  Omega2[1] * big_gamma(1, 1) * ev(sp_sm_plus("h", 1, "c", 1))
+                  + Omega2[2] * big_gamma(2, 2) * ev(sp_sm_plus("h", 2, "c", 2))),
+              of=_work("com2", "local")),
+        Check("Eq. (34)", "non-local work current, simultaneous, H_I^(1)", half * dg["h"] * (
+            Omega1[1, 1] * zpp("h", 1, "h", 2, "c", 1) + Omega1[1, 2] * zpp("h", 1, "h", 2, "c", 2)
+            + Omega1[2, 1] * zpp("h", 2, "h", 1, "c", 1)
+            + Omega1[2, 2] * zpp("h", 2, "h", 1, "c", 2)
+        ) + half * dg["c"] * (
+            Omega1[1, 1] * zpp("c", 1, "c", 2, "h", 1) + Omega1[2, 1] * zpp("c", 1, "c", 2, "h", 2)
+            + Omega1[1, 2] * zpp("c", 2, "c", 1, "h", 1)
+            + Omega1[2, 2] * zpp("c", 2, "c", 1, "h", 2)
+        ), of=_work("com1", "nonlocal")),
+        Check("Eq. (38)", "non-local work current, simultaneous, H_I^(2)", half * dg["h"] * (
+            Omega2[1] * zpp("h", 1, "h", 2, "c", 1) + Omega2[2] * zpp("h", 2, "h", 1, "c", 2)
+        ) + half * dg["c"] * (
+            Omega2[1] * zpp("c", 1, "c", 2, "h", 1) + Omega2[2] * zpp("c", 2, "c", 1, "h", 2)
+        ), of=_work("com2", "nonlocal")),
+        Check("Eq. (44)", "non-local work current, cascaded, H_I^(1)", dg["h"] * (
+            Omega1[2, 1] * zpp("h", 2, "h", 1, "c", 1) + Omega1[2, 2] * zpp("h", 2, "h", 1, "c", 2)
+        ) + dg["c"] * (
+            Omega1[1, 2] * zpp("c", 2, "c", 1, "h", 1) + Omega1[2, 2] * zpp("c", 2, "c", 1, "h", 2)
+        ), of=_work("cas1", "nonlocal"), note=(
             "Only sigma^z of the later TLS S_{i,2} appears (one-way effect of the cascade); "
-            "coefficient gamma^- - gamma^+ without the 1/2 of Eq. (34)."
-        ),
-        of=WorkCurrent(MODELS["cas1"], None, "nonlocal", SAMPLING),
-    ))
-    printed45 = (Omega2[2] * dg["h"] * zpp("h", 2, "h", 1, "c", 2)
-                 + Omega2[2] * dg["c"] * zpp("c", 2, "c", 1, "h", 2))
-    d = cur["cas2"].work["nonlocal"]
-    checks.append(Check(
-        "Eq. (45)", "non-local work current, cascaded, H_I^(2) (.txt reading)",
-        printed45, d,
-        of=WorkCurrent(MODELS["cas2"], None, "nonlocal", SAMPLING),
-    ))
-    printed45_md = (Omega2[2] * dg["h"] * zpp("h", 2, "h", 1, "c", 2)
-                    + Omega2[2] * dg["c"] * zpp("c", 2, "h", 1, "h", 2))
-    checks.append(Check(
-        "Eq. (45), .md reading", "non-local work current, cascaded, H_I^(2) (.md reading)",
-        printed45_md, d,
-        difference_kind="conversion slip",
-        note=(
-            "The .md's second term reads <s^z_{c,2}(s^+_{h,1} s^-_{h,2})_+> where the .txt "
-            "has <s^z_{c,2}(s^+_{c,1} s^-_{h,2})_+> (which holds, row above, and mirrors the "
-            "first term and Eq. (44)): the conversion garbled the indices."
-        ),
-        of=WorkCurrent(MODELS["cas2"], None, "nonlocal", SAMPLING),
-    ))
+            "coefficient gamma^- - gamma^+ without the 1/2 of Eq. (34).")),
+        Check("Eq. (45)", "non-local work current, cascaded, H_I^(2) (.txt reading)",
+              printed45 + Omega2[2] * dg["c"] * zpp("c", 2, "c", 1, "h", 2),
+              of=_work("cas2", "nonlocal")),
+        Check("Eq. (45), .md reading", "non-local work current, cascaded, H_I^(2) (.md reading)",
+              printed45 + Omega2[2] * dg["c"] * zpp("c", 2, "h", 1, "h", 2),
+              of=_work("cas2", "nonlocal"), difference_kind="conversion slip", note=(
+                  "The .md's second term reads <s^z_{c,2}(s^+_{h,1} s^-_{h,2})_+> where the .txt "
+                  "has <s^z_{c,2}(s^+_{c,1} s^-_{h,2})_+> (which holds, row above, and mirrors the "
+                  "first term and Eq. (44)): the conversion garbled the indices.")),
+    ]
+    return out
 
-    # ---------------- coherence-related quantities C: Eqs. (33), (35), (37), (39), (46)-(49)
-    # Derived C = the combination of expectation values that the work current is proportional
-    # to at uniform couplings (g_{i,n} = g, all Omega = Omega), divided by the paper's own
-    # prefactor: W_loc = (Omega Gamma / 2) C_loc with Gamma = gamma^-_h + gamma^+_h + gamma^-_c
-    # + gamma^+_c (Eqs. (32), (36)); W_non-loc^com = (1/2)(gamma^- - gamma^+) Omega C (Eqs.
-    # (34), (38)); W_non-loc^cas = (gamma^- - gamma^+) Omega C (Eqs. (44), (45)).
-    gam_u = {i: {k: v.subs({g[i, 1]: g_u, g[i, 2]: g_u}) for k, v in
-                 (("-", gamma_minus(i, 1, 1)), ("+", gamma_plus(i, 1, 1)))} for i in BATHS}
-    big_gamma_u = gam_u["h"]["-"] + gam_u["h"]["+"] + gam_u["c"]["-"] + gam_u["c"]["+"]
-    dg_u = g_u**2  # gamma^-_{i,12} - gamma^+_{i,12} = g_{i,1} g_{i,2}
-    loc_factor = Omega_u * big_gamma_u / 2
-    com_factor = Omega_u * dg_u / 2
-    cas_factor = Omega_u * dg_u
 
-    def derived_c(variant: str, part: str, factor: sympy.Expr) -> sympy.Expr:
-        w = sympy.expand(cur[variant].work[part].subs(uniform_couplings(variant)))
-        return sympy.Add(*[
-            sympy.cancel(w.coeff(e) / factor) * e
-            for e in sorted(w.free_symbols, key=str) if isinstance(e, Expectation)
-        ])
+def _h30() -> Operator:
+    """Omega(S_h^+ S_c^- + S_h^- S_c^+), S^+- = S^x +- i S^y, S^alpha_i = sum_n sigma^alpha_{i,n}
+    (Eq. (30))."""
+    s = {(i, a): operator_sum((SITE[i, n].x, SITE[i, n].y)[a] for n in INDICES)
+         for i in BATHS for a in range(2)}
+    s_plus = {i: s[i, 0] + sympy.I * s[i, 1] for i in BATHS}
+    s_minus = {i: s[i, 0] - sympy.I * s[i, 1] for i in BATHS}
+    return Omega_u * (s_plus["h"] * s_minus["c"] + s_minus["h"] * s_plus["c"])
 
-    printed33 = -2 * sum(
-        sympy.re(ev(sp("h", n) * sm("c", n2))) for n in INDICES for n2 in INDICES
-    )
-    d = derived_c("com1", "local", loc_factor)
-    checks.append(Check(
-        "Eq. (33)", "C_loc^com(1): the coherence combination of W_loc^com(1) (uniform couplings)",
-        printed33, d,
-        note=(
-            "Derived as 2 W_loc/(Omega Gamma) at g_{i,n} = g, Omega_nn' = Omega (then all "
-            "Gamma_{hncm} are equal); with unequal couplings (Figs. 2, 3) W_loc is a weighted "
-            "sum of the same four coherences, not proportional to C_loc. Same for the cascaded "
-            "and independent schemes (identical local work)."
-        ),
-        of=Rescaled(WorkCurrent(MODELS["com1"], None, "local", SAMPLING_U), loc_factor),
-    ))
-    printed37 = -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n))) for n in INDICES)
-    d = derived_c("com2", "local", loc_factor)
-    checks.append(Check(
-        "Eq. (37)", "C_loc^com(2): the coherence combination of W_loc^com(2) (uniform couplings)",
-        printed37, d,
-        note="Derived as 2 W_loc/(Omega Gamma) at g_{i,n} = g, Omega_n = Omega.",
-        of=Rescaled(WorkCurrent(MODELS["com2"], None, "local", SAMPLING_U), loc_factor),
-    ))
+
+def _c_checks() -> list[Check]:
+    """Coherence-related quantities C: Eqs. (33), (35), (37), (39), (46)-(49).
+
+    Derived C = the combination of expectation values that the work current is proportional to
+    at uniform couplings (g_{i,n} = g, all Omega = Omega), divided by the paper's own prefactor:
+    W_loc = (Omega Gamma / 2) C_loc with Gamma = gamma^-_h + gamma^+_h + gamma^-_c + gamma^+_c
+    (Eqs. (32), (36)); W_non-loc^com = (1/2)(gamma^- - gamma^+) Omega C (Eqs. (34), (38));
+    W_non-loc^cas = (gamma^- - gamma^+) Omega C (Eqs. (44), (45)).  Matrix route: the work
+    current's divided by the same factor (:class:`symthermo.papers.Rescaled`)."""
+    gam_u = {i: [v.subs({g[i, 1]: g_u, g[i, 2]: g_u})
+                 for v in (gamma_minus(i, 1, 1), gamma_plus(i, 1, 1))] for i in BATHS}
+    factor = {"local": Omega_u * (gam_u["h"][0] + gam_u["h"][1] + gam_u["c"][0] + gam_u["c"][1])
+              / 2, "com": Omega_u * g_u**2 / 2, "cas": Omega_u * g_u**2}  # dg = g_{i,1} g_{i,2}
+
+    def c(label, quantity, printed, variant, part, note, key=None, **kw) -> Check:
+        w = sympy.expand(derived_currents(variant).work[part].subs(uniform_couplings(variant)))
+        f = factor[key or part]
+        derived = sympy.Add(*[sympy.cancel(w.coeff(e) / f) * e for e in
+                              sorted(w.free_symbols, key=str) if isinstance(e, Expectation)])
+        return Check(label, quantity, printed, derived, note=note,
+                     of=Rescaled(_work(variant, part, SAMPLING_U), f), **kw)
 
     def c_sum(terms) -> sympy.Expr:
         return sympy.Add(*[zpp(*t) for t in terms])
@@ -700,66 +476,46 @@ def _checks() -> list[Check]:
     # Eq. (35): sum_{i != i'} sum_{n != nbar, n'} <s^z_{i,n} (s^+_{i,nbar} s^-_{i',n'})_+>
     terms35 = [(i, n, i, nb, _other(i), n2) for i in BATHS for n in INDICES for nb in INDICES
                if n != nb for n2 in INDICES]
-    printed35 = c_sum(terms35)
-    d35 = derived_c("com1", "nonlocal", com_factor)
-    checks.append(Check(
-        "Eq. (35)", "C_non-loc^com(1): coherence combination of W_non-loc^com(1) (uniform)",
-        printed35, d35,
-        note=(
-            "Sums i != i', n != nbar as in the .md (the .txt shows commas for !=). Derived as "
-            "2 W_non-loc/((gamma^-_{i,12} - gamma^+_{i,12}) Omega) at uniform couplings "
-            "(gamma^- - gamma^+ = g^2 for both baths)."
-        ),
-        of=Rescaled(WorkCurrent(MODELS["com1"], None, "nonlocal", SAMPLING_U), com_factor),
-    ))
-    printed35_md = sympy.Add(*[
-        ev(sz(i, n) * (sz(i, nb) * sm(_other(i), n2) + (sz(i, nb) * sm(_other(i), n2)).dagger()))
-        for (i, n, _, nb, _, n2) in terms35
-    ])
-    checks.append(Check(
-        "Eq. (35), .md reading",
-        "C_non-loc^com(1) as the .md shows it: (s^z_{i,nbar} s^-_{i',n'})_+",
-        printed35_md, d35,
-        difference_kind="conversion slip",
-        note=(
-            "The .md has sigma^z_{i,nbar} inside the bracket where the .txt has sigma^+_{i,nbar} "
-            "(which holds, row above; the bracket (.)_+ is defined for s^+ s^- only)."
-        ),
-        of=Rescaled(WorkCurrent(MODELS["com1"], None, "nonlocal", SAMPLING_U), com_factor),
-    ))
     # Eq. (39): sum_{i != i'} sum_{n != nbar} <s^z_{i,n} (s^+_{i,nbar} s^-_{i',n})_+>
     terms39 = [(i, n, i, nb, _other(i), n) for i in BATHS for n in INDICES for nb in INDICES
                if n != nb]
-    printed39 = c_sum(terms39)
-    d39 = derived_c("com2", "nonlocal", com_factor)
-    checks.append(Check(
-        "Eq. (39)", "C_non-loc^com(2): coherence combination of W_non-loc^com(2) (uniform)",
-        printed39, d39,
-        note="Derived as 2 W_non-loc/(g^2 Omega) at uniform couplings.",
-        of=Rescaled(WorkCurrent(MODELS["com2"], None, "nonlocal", SAMPLING_U), com_factor),
-    ))
-    # Eq. (46): sum_{i != i'} sum_n <s^z_{i,2} (s^+_{i,1} s^-_{i',n})_+>
-    terms46 = [(i, 2, i, 1, _other(i), n) for i in BATHS for n in INDICES]
-    printed46 = c_sum(terms46)
-    d46 = derived_c("cas1", "nonlocal", cas_factor)
-    checks.append(Check(
-        "Eq. (46)", "C_non-loc^cas(1): coherence combination of W_non-loc^cas(1) (uniform)",
-        printed46, d46,
-        note="Derived as W_non-loc/(g^2 Omega) at uniform couplings.",
-        of=Rescaled(WorkCurrent(MODELS["cas1"], None, "nonlocal", SAMPLING_U), cas_factor),
-    ))
-    # Eq. (47): sum_{i != i'} <s^z_{i,2} (s^+_{i,1} s^-_{i',2})_+>
-    terms47 = [(i, 2, i, 1, _other(i), 2) for i in BATHS]
-    printed47 = c_sum(terms47)
-    d47 = derived_c("cas2", "nonlocal", cas_factor)
-    checks.append(Check(
-        "Eq. (47)", "C_non-loc^cas(2): coherence combination of W_non-loc^cas(2) (uniform)",
-        printed47, d47,
-        note="Derived as W_non-loc/(g^2 Omega) at uniform couplings.",
-        of=Rescaled(WorkCurrent(MODELS["cas2"], None, "nonlocal", SAMPLING_U), cas_factor),
-    ))
+    terms46 = [(i, 2, i, 1, _other(i), n) for i in BATHS for n in INDICES]  # sum_{i != i'} sum_n
+    terms47 = [(i, 2, i, 1, _other(i), 2) for i in BATHS]  # sum_{i != i'}
+    out = [
+        c("Eq. (33)", "C_loc^com(1): the coherence combination of W_loc^com(1) (uniform "
+          "couplings)", -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n2)))
+                                 for n in INDICES for n2 in INDICES), "com1", "local", (
+              "Derived as 2 W_loc/(Omega Gamma) at g_{i,n} = g, Omega_nn' = Omega (then all "
+              "Gamma_{hncm} are equal); with unequal couplings (Figs. 2, 3) W_loc is a weighted "
+              "sum of the same four coherences, not proportional to C_loc. Same for the cascaded "
+              "and independent schemes (identical local work).")),
+        c("Eq. (37)", "C_loc^com(2): the coherence combination of W_loc^com(2) (uniform "
+          "couplings)", -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n))) for n in INDICES),
+          "com2", "local", "Derived as 2 W_loc/(Omega Gamma) at g_{i,n} = g, Omega_n = Omega."),
+        c("Eq. (35)", "C_non-loc^com(1): coherence combination of W_non-loc^com(1) (uniform)",
+          c_sum(terms35), "com1", "nonlocal", (
+              "Sums i != i', n != nbar as in the .md (the .txt shows commas for !=). Derived as "
+              "2 W_non-loc/((gamma^-_{i,12} - gamma^+_{i,12}) Omega) at uniform couplings "
+              "(gamma^- - gamma^+ = g^2 for both baths)."), key="com"),
+        c("Eq. (35), .md reading",
+          "C_non-loc^com(1) as the .md shows it: (s^z_{i,nbar} s^-_{i',n'})_+", sympy.Add(*[
+              ev(sz(i, n) * (sz(i, nb) * sm(_other(i), n2)
+                             + (sz(i, nb) * sm(_other(i), n2)).dagger()))
+              for (i, n, _, nb, _, n2) in terms35]), "com1", "nonlocal", (
+              "The .md has sigma^z_{i,nbar} inside the bracket where the .txt has "
+              "sigma^+_{i,nbar} (which holds, row above; the bracket (.)_+ is defined for s^+ s^- "
+              "only)."), key="com", difference_kind="conversion slip"),
+        c("Eq. (39)", "C_non-loc^com(2): coherence combination of W_non-loc^com(2) (uniform)",
+          c_sum(terms39), "com2", "nonlocal",
+          "Derived as 2 W_non-loc/(g^2 Omega) at uniform couplings.", key="com"),
+        c("Eq. (46)", "C_non-loc^cas(1): coherence combination of W_non-loc^cas(1) (uniform)",
+          c_sum(terms46), "cas1", "nonlocal",
+          "Derived as W_non-loc/(g^2 Omega) at uniform couplings.", key="cas"),
+        c("Eq. (47)", "C_non-loc^cas(2): coherence combination of W_non-loc^cas(2) (uniform)",
+          c_sum(terms47), "cas2", "nonlocal",
+          "Derived as W_non-loc/(g^2 Omega) at uniform couplings.", key="cas"),
+    ]
 
-    # Eqs. (48), (49): the product forms C~ (each <s^z X> replaced by <s^z><X>)
     def factorised(expr: sympy.Expr) -> sympy.Expr:
         """Replace <s^z_a X> (a three-site Pauli string with one z) by <s^z_a> <X>."""
 
@@ -767,68 +523,46 @@ def _checks() -> list[Check]:
             zs = [p for p in e.monomial if p[1] == 3]
             if len(e.monomial) != 3 or len(zs) != 1:
                 raise ValueError(f"unexpected monomial in C: {e}")
-            rest = tuple(p for p in e.monomial if p[1] != 3)
-            return Expectation(zs) * Expectation(rest)
+            return Expectation(zs) * Expectation(tuple(p for p in e.monomial if p[1] != 3))
 
         return sympy.expand(thermo.map_expectations(expr, split))
 
     def products(terms) -> ExpectationPolynomial:  # sum <s^z_{i,n}> <(s^+_{j,nb} s^-_{k,m})_+>
         return ExpectationPolynomial(MODELS["com2"], tuple(
-            (1, (sz(i, n), sp_sm_plus(j, nb, k, m))) for (i, n, j, nb, k, m) in terms), SAMPLING_U)
+            (1, (sz(i, n), sp_sm_plus(j, nb, k, m))) for (i, n, j, nb, k, m) in terms),
+            SAMPLING_U)
 
-    printed48 = sympy.Add(*[
-        ev(sz(i, n)) * ev(sp_sm_plus(j, nb, k, m)) for (i, n, j, nb, k, m) in terms39
-    ])
-    d48 = factorised(d39)
-    checks.append(Check(
-        "Eq. (48)", "C~_non-loc^com(2): product form of C_non-loc^com(2)",
-        printed48, d48,
-        note=(
-            "Derived: the derived C_non-loc^com(2) with every <s^z_a X> replaced by "
-            "<s^z_a><X> (the paper's 'x' between expectation values is a product of numbers)."
-        ),
-        of=products(terms39),
-    ))
-    printed49 = sympy.Add(*[
-        ev(sz(i, n)) * ev(sp_sm_plus(j, nb, k, m)) for (i, n, j, nb, k, m) in terms47
-    ])
-    d49 = factorised(d47)
-    checks.append(Check(
-        "Eq. (49)", "C~_non-loc^cas(2): product form of C_non-loc^cas(2)",
-        printed49, d49,
-        note="Derived: the derived C_non-loc^cas(2) with <s^z_a X> -> <s^z_a><X>.",
-        of=products(terms47),
-    ))
-
-    # ---------------- Sec. IV: efficiency and COPs -------------------------------------------
-    checks.extend(_machine_checks())
-    return checks
+    # Eqs. (48), (49): the product forms C~ (each <s^z X> replaced by <s^z><X>)
+    for label, quantity, terms, c_check, note in (
+        ("Eq. (48)", "C~_non-loc^com(2): product form of C_non-loc^com(2)", terms39, out[4],
+         "Derived: the derived C_non-loc^com(2) with every <s^z_a X> replaced by <s^z_a><X> "
+         "(the paper's 'x' between expectation values is a product of numbers)."),
+        ("Eq. (49)", "C~_non-loc^cas(2): product form of C_non-loc^cas(2)", terms47, out[6],
+         "Derived: the derived C_non-loc^cas(2) with <s^z_a X> -> <s^z_a><X>."),
+    ):
+        printed = sympy.Add(*[ev(sz(i, n)) * ev(sp_sm_plus(j, nb, k, m))
+                              for (i, n, j, nb, k, m) in terms])
+        out.append(Check(label, quantity, printed, factorised(c_check.derived), note=note,
+                         of=products(terms)))
+    return out
 
 
-# --------------------------------------------------------------------------------------------
-# Sec. IV: efficiency and COPs from the steady-state balance laws
-# --------------------------------------------------------------------------------------------
-
-
-def excitation_number() -> Operator:
-    """N = sum_{i,n} sigma^+_{i,n} sigma^-_{i,n}: conserved by H_I^(1), H_I^(2), H_cas."""
-    return operator_sum(sp(i, n) * sm(i, n) for i in BATHS for n in INDICES)
+# ---- Sec. IV: efficiency and COPs from the steady-state balance laws -----------------------
 
 
 @cache
 def balance_identities() -> dict:
     """For every variant: d<N>/dt - (Qdot_h/omega_h + Qdot_c/omega_c) and the first-law
-    residual, both exactly 0 (then, at a steady state, Qdot_c = -(omega_c/omega_h) Qdot_h and
-    Wdot = -(Qdot_h + Qdot_c))."""
+    residual, both exactly 0 (N = sum_{i,n} s^+_{i,n} s^-_{i,n}, conserved by H_I^(1), H_I^(2),
+    H_cas; then, at a steady state, Qdot_c = -(omega_c/omega_h) Qdot_h, Wdot = -(Qdot_h +
+    Qdot_c))."""
+    n_exc = operator_sum(sp(i, n) * sm(i, n) for i in BATHS for n in INDICES)
     out = {}
     for v in VARIANTS:
-        model = make_model(v)
         cur = derived_currents(v)
-        dn = thermo.heisenberg_equation(model, excitation_number())
-        res = sympy.expand(
-            dn - cur.heat["h"]["total"] / omega["h"] - cur.heat["c"]["total"] / omega["c"]
-        )
-        out[v] = (res, sympy.expand(cur.first_law_residual))
+        dn = thermo.heisenberg_equation(make_model(v), n_exc)
+        res = dn - cur.heat["h"]["total"] / omega["h"] - cur.heat["c"]["total"] / omega["c"]
+        out[v] = (sympy.expand(res), sympy.expand(cur.first_law_residual))
     return out
 
 
@@ -838,38 +572,34 @@ def machine_formulas() -> dict:
     qh = sympy.Symbol("Qdot_h", real=True)
     qc = -omega["c"] / omega["h"] * qh
     w = -(qh + qc)
-    return {
-        "eta": sympy.cancel(-w / qh),
-        "COP_R": sympy.cancel(qc / w),
-        "COP_A": sympy.cancel(qh / w),
-    }
+    return {"eta": sympy.cancel(-w / qh), "COP_R": sympy.cancel(qc / w),
+            "COP_A": sympy.cancel(qh / w)}
 
 
 STEADY_CUTOFF = 10
 
 
 def _machine_route(quantity: str, lo: float, hi: float) -> Callable:
-    """Steady state of a random scenario at random omega_h/omega_c in (lo, hi), T_h = 2 T_c,
-    temperatures scaled down (omega_h/T_h = 5) so that the ancilla cutoff converges; the
-    currents at rho_ss from plain matrices (:func:`symthermo.papers.currents_at`)."""
+    """Steady state (:func:`symthermo.papers.sector_steady_summary`) of a random scenario at
+    random omega_h/omega_c in (lo, hi), T_h = 2 T_c, temperatures scaled down (omega_h/T_h = 5)
+    so that the ancilla cutoff converges; the currents at rho_ss from plain matrices
+    (:func:`symthermo.papers.currents_at`)."""
 
-    def route(rng: np.random.Generator):
+    def route(rng: np.random.Generator) -> tuple[dict, float]:
         variant = VARIANTS[int(rng.integers(len(VARIANTS)))]
-        params = default_parameters(variant)
-        params[omega["c"]] = 1.0
-        params[omega["h"]] = float(rng.uniform(lo, hi))
-        params[T["h"]] = params[omega["h"]] / 5.0
-        params[T["c"]] = params[T["h"]] / 2.0
-        for k in g:
-            params[g[k]] = float(rng.uniform(0.3, 0.7))
-        rho = papers.sector_steady_summary(MODELS[variant], params).rho
-        c = papers.currents_at(MODELS[variant], rho, params,
+        p = default_parameters(variant)
+        p[omega["c"]] = 1.0
+        p[omega["h"]] = float(rng.uniform(lo, hi))
+        p[T["h"]] = p[omega["h"]] / 5.0
+        p[T["c"]] = p[T["h"]] / 2.0
+        p.update({g[k]: float(rng.uniform(0.3, 0.7)) for k in g})
+        rho = papers.sector_steady_summary(MODELS[variant], p).rho
+        c = papers.currents_at(MODELS[variant], rho, p,
                                {a.name: STEADY_CUTOFF for a in ANCILLA.values()})
-        qh = c["Q_h,local"] + c["Q_h,nonlocal"]
-        qc = c["Q_c,local"] + c["Q_c,nonlocal"]
+        qh, qc = (c[f"Q_{i},local"] + c[f"Q_{i},nonlocal"] for i in BATHS)
         w = c["W_local"] + c["W_nonlocal"]
         value = {"eta": -w / qh, "COP_R": qc / w, "COP_A": qh / w}[quantity]
-        return {omega["h"]: params[omega["h"]], omega["c"]: params[omega["c"]]}, value
+        return {omega["h"]: p[omega["h"]], omega["c"]: p[omega["c"]]}, value
 
     return route
 
@@ -886,29 +616,24 @@ def _machine_checks() -> list[Check]:
     )
     wh, wc = omega["h"], omega["c"]
     return [
-        Check(
-            "Sec. IV, eta", "engine efficiency eta = |W|/Qdot_h (1 < omega_h/omega_c < 2)",
-            1 - wc / wh, f["eta"], note=basis,
-            matrix_route=_machine_route("eta", 1.1, 1.9),
-        ),
-        Check(
-            "Sec. IV, COP_R", "refrigerator COP_R = Qdot_c/W (omega_h/omega_c > 2)",
-            wc / (wh - wc), f["COP_R"], note=basis,
-            matrix_route=_machine_route("COP_R", 2.2, 3.0),
-        ),
-        Check(
-            "Sec. IV, COP_A", "accelerator COP_A = Qdot_h/W (0 < omega_h/omega_c < 1)",
-            wh / (wh - wc), f["COP_A"],
-            difference_kind="paper error",
-            note=(
-                basis + " Then Qdot_h/W = omega_h/(omega_c - omega_h) > 0 in the accelerator "
-                "regime (W > 0 and Qdot_h > 0 as the paper defines it), whereas the printed "
-                "omega_h/(omega_h - omega_c) is negative there: a sign slip (both texts). It "
-                "holds for |Qdot_h/W| only."
-            ),
-            matrix_route=_machine_route("COP_A", 0.5, 0.9),
-        ),
+        Check("Sec. IV, eta", "engine efficiency eta = |W|/Qdot_h (1 < omega_h/omega_c < 2)",
+              1 - wc / wh, f["eta"], note=basis, matrix_route=_machine_route("eta", 1.1, 1.9)),
+        Check("Sec. IV, COP_R", "refrigerator COP_R = Qdot_c/W (omega_h/omega_c > 2)",
+              wc / (wh - wc), f["COP_R"], note=basis,
+              matrix_route=_machine_route("COP_R", 2.2, 3.0)),
+        Check("Sec. IV, COP_A", "accelerator COP_A = Qdot_h/W (0 < omega_h/omega_c < 1)",
+              wh / (wh - wc), f["COP_A"], difference_kind="paper error", note=(
+                  basis + " Then Qdot_h/W = omega_h/(omega_c - omega_h) > 0 in the accelerator "
+                  "regime (W > 0 and Qdot_h > 0 as the paper defines it), whereas the printed "
+                  "omega_h/(omega_h - omega_c) is negative there: a sign slip (both texts). It "
+                  "holds for |Qdot_h/W| only."), matrix_route=_machine_route("COP_A", 0.5, 0.9)),
     ]
+
+
+def _checks() -> list[Check]:
+    """Every printed equation, in the paper's order."""
+    return [*_dissipator_checks(), *_heat_checks(), *_work_checks(), *_c_checks(),
+            *_machine_checks()]
 
 
 # --------------------------------------------------------------------------------------------
