@@ -636,23 +636,16 @@ def _checks() -> list[Check]:
             *_machine_checks()]
 
 
-# --------------------------------------------------------------------------------------------
-# Table I, regimes and other statements
-# --------------------------------------------------------------------------------------------
+# ---- Table I ---------------------------------------------------------------------------------
 
 KIND_COLUMNS = (
     ("population", "Population"),
     ("coherence_same_bath", "Coherence of subsystems in the same bath"),
     ("coherence_across_baths", "Coherence of subsystems across two baths"),
 )
-TABLE_ROWS = (
-    ("local heat", "heat", "local"),
-    ("non-local heat", "heat", "nonlocal"),
-    ("local work", "work", "local"),
-    ("non-local work", "work", "nonlocal"),
-)
-# Table I as printed (both texts agree)
-PRINTED_TABLE = {
+TABLE_ROWS = (("local heat", "heat", "local"), ("non-local heat", "heat", "nonlocal"),
+              ("local work", "work", "local"), ("non-local work", "work", "nonlocal"))
+PRINTED_TABLE = {  # Table I as printed (both texts agree)
     "local heat": {"population"},
     "non-local heat": {"coherence_same_bath"},
     "local work": {"coherence_across_baths"},
@@ -665,59 +658,52 @@ def generated_table() -> dict:
     """Row -> set of expectation kinds over all six scenarios (thermo.decompose)."""
     table: dict[str, set] = {row: set() for row, _, _ in TABLE_ROWS}
     for v in VARIANTS:
-        model = make_model(v)
         cur = derived_currents(v)
         for row, what, part in TABLE_ROWS:
-            exprs = [cur.heat[i][part] for i in BATHS] if what == "heat" else [cur.work[part]]
-            for e in exprs:
-                for term in thermo.decompose(model, e):
-                    if term.kind != "constant":
-                        table[row].add(term.kind)
+            for e in [cur.heat[i][part] for i in BATHS] if what == "heat" else [cur.work[part]]:
+                table[row] |= {t.kind for t in thermo.decompose(MODELS[v], e)} - {"constant"}
     return table
 
 
 def table_markdown(table: Mapping) -> str:
-    head = "| thermodynamic quantity | " + " | ".join(c for _, c in KIND_COLUMNS) + " |"
-    lines = [head, "|---|---|---|---|"]
+    lines = ["| thermodynamic quantity | " + " | ".join(c for _, c in KIND_COLUMNS) + " |",
+             "|---|---|---|---|"]
     for row, _, _ in TABLE_ROWS:
         cells = ["yes" if k in table[row] else "" for k, _ in KIND_COLUMNS]
         lines.append(f"| {row} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.5g}"
-
-
-def _table_statements() -> tuple[list[Statement], str]:
-    table = generated_table()
-    out = []
+def _table_statements() -> list[Statement]:
+    table, names, out = generated_table(), dict(KIND_COLUMNS), []
     for row, _, _ in TABLE_ROWS:
         gen, pr = table[row], PRINTED_TABLE[row]
-        names = {k: c for k, c in KIND_COLUMNS}
-        ev_text = (
-            f"generated from thermo.decompose over the six scenarios: "
-            f"{', '.join(names[k] for k, _ in KIND_COLUMNS if k in gen) or 'nothing'}"
-        )
+        text = ("generated from thermo.decompose over the six scenarios: "
+                f"{', '.join(names[k] for k, _ in KIND_COLUMNS if k in gen) or 'nothing'}")
         if row == "non-local work" and gen != pr:
-            ev_text += (
+            text += (
                 "; every term is <s^z_{i,n} (s^+_{i,nbar} s^-_{i',n'})_+>, i.e. x/y factors on "
                 "one TLS of each bath and a population (s^z) factor on the second TLS of bath "
                 "i: a coherence across the baths weighted by a population. The paper counts "
                 "the s^z factor as coherence 'in the same bath' (text after Eq. (34)); by the "
                 "engine's rule (off-diagonal factors only) it is not. The same-bath coherence "
-                "enters W_non-loc only through the dynamics, not term by term."
-            )
+                "enters W_non-loc only through the dynamics, not term by term.")
         out.append(Statement(
             f"Table I, {row}",
             f"{row} depends on: {', '.join(names[k] for k, _ in KIND_COLUMNS if k in pr)}",
-            gen == pr, ev_text,
-        ))
-    return out, table_markdown(table)
+            gen == pr, text))
+    return out
 
+
+# ---- statements about steady states (Secs. III C, IV) ---------------------------------------
 
 REGIME_POINTS = {"A": (0.5, 0.8), "E": (1.2, 1.5, 1.8), "R": (2.5, 3.0)}
+POINTS = sorted({r for rs in REGIME_POINTS.values() for r in rs})
 TOLERANCE = 1e-9  # ratios of steady-state currents vs the formulas (numbers are ~1e-13)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.5g}"
 
 
 def _bound(x: float, tol: float = TOLERANCE) -> str:
@@ -725,36 +711,17 @@ def _bound(x: float, tol: float = TOLERANCE) -> str:
     return f"< {tol:.0e}" if abs(x) < tol else _fmt(x)
 
 
-def _sweep() -> dict:
-    """Steady-state currents of the six scenarios at the regime points (Fig. 2/3 parameters)."""
-    return {
-        (v, r): steady_currents(v, fig_point(v, r))
-        for v in VARIANTS for ratios in REGIME_POINTS.values() for r in ratios
-    }
-
-
 def _regime_statements(sweep: Mapping) -> list[Statement]:
-    out = []
     rows, holds, kernels = [], True, set()
     for expected, ratios in REGIME_POINTS.items():
         for r in ratios:
             got = {v: regime(sweep[v, r]) for v in VARIANTS}
             kernels |= {sweep[v, r]["kernel"] for v in VARIANTS}
             holds &= all(x == expected for x in got.values())
-            same = len(set(got.values())) == 1
-            rows.append(f"{r}: {got['com1']} (all six)" if same else f"{r}: {got}")
+            rows.append(f"{r}: {got['com1']} (all six)" if len(set(got.values())) == 1
+                        else f"{r}: {got}")
     full = sorted({papers.kernel_dimension(papers.derived_liouvillian(MODELS[v], fig_point(v, 1.5)))
                    for v in VARIANTS})
-    out.append(Statement(
-        "Sec. IV, regimes",
-        "accelerator for 0 < omega_h/omega_c < 1, engine for 1 < omega_h/omega_c < 2, "
-        "refrigerator for omega_h/omega_c > 2 (Fig. 2/3 parameters, all six scenarios)",
-        holds,
-        "regime from the signs of the steady-state W, Qdot_h, Qdot_c at omega_h/omega_c = "
-        + "; ".join(rows)
-        + f". Unique steady states: kernel dimension {sorted(kernels)} in the sector of equal "
-        f"excitation numbers at every point, {full} for the full Liouvillian at 1.5",
-    ))
     f = machine_formulas()
     devs = {"eta": 0.0, "COP_R": 0.0, "COP_A": 0.0}
     for (_v, r), c in sweep.items():
@@ -766,47 +733,50 @@ def _regime_statements(sweep: Mapping) -> list[Statement]:
         if r in REGIME_POINTS["A"]:
             devs["COP_A"] = max(devs["COP_A"],
                                 abs(c["Qh"] / c["W"] - float(f["COP_A"].subs(vals))))
-    out.append(Statement(
-        "Sec. IV, eta",
-        "eta = |W|/Qdot_h = 1 - omega_c/omega_h in the engine regime, all scenarios",
-        devs["eta"] < TOLERANCE,
-        "max |(-W/Qdot_h) - (1 - omega_c/omega_h)| over the six scenarios at omega_h/omega_c in "
-        f"{REGIME_POINTS['E']}: {_bound(devs['eta'])}",
-    ))
-    out.append(Statement(
-        "Sec. IV, COP_R",
-        "COP_R = Qdot_c/W = omega_c/(omega_h - omega_c) in the refrigerator regime, all scenarios",
-        devs["COP_R"] < TOLERANCE,
-        f"max deviation over the six scenarios at omega_h/omega_c in {REGIME_POINTS['R']}: "
-        f"{_bound(devs['COP_R'])}",
-    ))
-    cop_a_printed = max(
-        abs(sweep[v, r]["Qh"] / sweep[v, r]["W"] - r / (r - 1))
-        for v in VARIANTS for r in REGIME_POINTS["A"]
-    )
-    out.append(Statement(
-        "Sec. IV, COP_A",
-        "COP_A = Qdot_h/W = omega_h/(omega_h - omega_c) in the accelerator regime",
-        cop_a_printed < TOLERANCE,
-        "the steady states give Qdot_h/W = omega_h/(omega_c - omega_h) (max deviation "
-        f"{_bound(devs['COP_A'])}); the printed formula has the opposite sign (e.g. at "
-        f"omega_h/omega_c = 0.5: Qdot_h/W = "
-        f"{_fmt(sweep['com1', 0.5]['Qh'] / sweep['com1', 0.5]['W'])} in every scenario, printed "
-        f"{_fmt(0.5 / (0.5 - 1))}); it holds for |Qdot_h/W| only",
-    ))
-    w1 = {v: steady_currents(v, fig_point(v, 1.0)) for v in VARIANTS}
-    mx = max(abs(c["W"]) for c in w1.values())
-    bal = max(abs(c["Qh"] + c["Qc"]) for c in w1.values())
-    out.append(Statement(
-        "Sec. IV, omega_h = omega_c",
-        "at omega_h/omega_c = 1 the work current vanishes and the heat Qdot_h > 0 taken from the "
-        "hot bath is given to the cold one",
-        mx < TOLERANCE and bal < TOLERANCE and min(c["Qh"] for c in w1.values()) > 0,
-        f"max |W| {_bound(mx)}, max |Qdot_h + Qdot_c| {_bound(bal)}, Qdot_h from "
-        f"{_fmt(min(c['Qh'] for c in w1.values()))} to {_fmt(max(c['Qh'] for c in w1.values()))} "
-        "(the work-current operator vanishes identically at resonance)",
-    ))
-    return out
+    cop_a_printed = max(abs(sweep[v, r]["Qh"] / sweep[v, r]["W"] - r / (r - 1))
+                        for v in VARIANTS for r in REGIME_POINTS["A"])
+    w1 = [steady_currents(v, fig_point(v, 1.0)) for v in VARIANTS]
+    mx, bal = max(abs(c["W"]) for c in w1), max(abs(c["Qh"] + c["Qc"]) for c in w1)
+    qh1 = [c["Qh"] for c in w1]
+    return [
+        Statement(
+            "Sec. IV, regimes",
+            "accelerator for 0 < omega_h/omega_c < 1, engine for 1 < omega_h/omega_c < 2, "
+            "refrigerator for omega_h/omega_c > 2 (Fig. 2/3 parameters, all six scenarios)", holds,
+            "regime from the signs of the steady-state W, Qdot_h, Qdot_c at omega_h/omega_c = "
+            + "; ".join(rows)
+            + f". Unique steady states: kernel dimension {sorted(kernels)} in the sector of equal "
+            f"excitation numbers at every point, {full} for the full Liouvillian at 1.5"),
+        Statement(
+            "Sec. IV, eta",
+            "eta = |W|/Qdot_h = 1 - omega_c/omega_h in the engine regime, all scenarios",
+            devs["eta"] < TOLERANCE,
+            "max |(-W/Qdot_h) - (1 - omega_c/omega_h)| over the six scenarios at omega_h/omega_c "
+            f"in {REGIME_POINTS['E']}: {_bound(devs['eta'])}"),
+        Statement(
+            "Sec. IV, COP_R",
+            "COP_R = Qdot_c/W = omega_c/(omega_h - omega_c) in the refrigerator regime, all "
+            "scenarios", devs["COP_R"] < TOLERANCE,
+            f"max deviation over the six scenarios at omega_h/omega_c in {REGIME_POINTS['R']}: "
+            f"{_bound(devs['COP_R'])}"),
+        Statement(
+            "Sec. IV, COP_A",
+            "COP_A = Qdot_h/W = omega_h/(omega_h - omega_c) in the accelerator regime",
+            cop_a_printed < TOLERANCE,
+            "the steady states give Qdot_h/W = omega_h/(omega_c - omega_h) (max deviation "
+            f"{_bound(devs['COP_A'])}); the printed formula has the opposite sign (e.g. at "
+            f"omega_h/omega_c = 0.5: Qdot_h/W = "
+            f"{_fmt(sweep['com1', 0.5]['Qh'] / sweep['com1', 0.5]['W'])} in every scenario, "
+            f"printed {_fmt(0.5 / (0.5 - 1))}); it holds for |Qdot_h/W| only"),
+        Statement(
+            "Sec. IV, omega_h = omega_c",
+            "at omega_h/omega_c = 1 the work current vanishes and the heat Qdot_h > 0 taken from "
+            "the hot bath is given to the cold one",
+            mx < TOLERANCE and bal < TOLERANCE and min(qh1) > 0,
+            f"max |W| {_bound(mx)}, max |Qdot_h + Qdot_c| {_bound(bal)}, Qdot_h from "
+            f"{_fmt(min(qh1))} to {_fmt(max(qh1))} "
+            "(the work-current operator vanishes identically at resonance)"),
+    ]
 
 
 def _listing(sweep: Mapping, r: float, key: str, sign: float = 1.0) -> str:
@@ -815,64 +785,49 @@ def _listing(sweep: Mapping, r: float, key: str, sign: float = 1.0) -> str:
 
 def _performance_statements(sweep: Mapping) -> list[Statement]:
     """Comparisons of Sec. IV (Fig. 3) and Sec. III C (Fig. 2) at Fig. 2/3 parameters."""
-    out = []
-    qh = {(v, r): sweep[v, r]["Qh"] for v in VARIANTS for r in REGIME_POINTS["A"]}
-    a = REGIME_POINTS["A"]
-    out.append(Statement(
-        "Sec. IV, accelerator: H_I^(1) vs H_I^(2)",
-        "Qdot_h with H_I^(1) is larger than with H_I^(2), for each of com, cas, ind",
-        all(qh[f"{s}1", r] > qh[f"{s}2", r] for s in SCHEMES for r in a),
-        "; ".join(f"omega_h/omega_c = {r}: {_listing(sweep, r, 'Qh')}" for r in a),
-    ))
-    out.append(Statement(
-        "Sec. IV, accelerator: non-local vs independent",
-        "Qdot_h under non-local dissipation (com, cas) is slightly smaller than under "
-        "independent dissipation (ind), for both interactions",
-        all(qh[f"{s}{k}", r] < qh[f"ind{k}", r] for s in ("com", "cas") for k in "12" for r in a),
-        "see the values above",
-    ))
-    out.append(Statement(
-        "Sec. IV, accelerator: com vs cas",
-        "Qdot_h^com(1) > Qdot_h^cas(1), whereas Qdot_h^cas(2) > Qdot_h^com(2)",
-        all(qh["com1", r] > qh["cas1", r] and qh["cas2", r] > qh["com2", r] for r in a),
-        "see the values above",
-    ))
-    r = 1.8
-    out.append(Statement(
-        "Sec. IV, engine: |W^ind(1)| < |W^cas(1)| for 1.5 < omega_h/omega_c < 2",
-        "with H_I^(1) the independent dissipation extracts slightly less work than the "
-        "cascaded one",
-        abs(sweep["ind1", r]["W"]) < abs(sweep["cas1", r]["W"]),
-        f"|W| at omega_h/omega_c = {r}: {_listing(sweep, r, 'W', -1.0)}",
-    ))
-    rr = REGIME_POINTS["R"]
-    out.append(Statement(
-        "Sec. IV, refrigerator: non-local vs independent, H_I^(1)",
-        "cooling power Qdot_c^com(1) and Qdot_c^cas(1) larger than Qdot_c^ind(1)",
-        all(sweep[f"{s}1", r]["Qc"] > sweep["ind1", r]["Qc"] for s in ("com", "cas") for r in rr),
-        "; ".join(f"omega_h/omega_c = {r}: {_listing(sweep, r, 'Qc')}" for r in rr),
-    ))
-    pts = sorted({r for rs in REGIME_POINTS.values() for r in rs})
-    out.append(Statement(
-        "Sec. III C, Fig. 2(a)",
-        "|W_loc^cas(2)| > |W_loc^com(2)| (generally, over omega_h/omega_c)",
-        all(abs(sweep["cas2", r]["Wloc"]) > abs(sweep["com2", r]["Wloc"]) for r in pts),
-        "; ".join(
-            f"{r}: cas2 {_fmt(sweep['cas2', r]['Wloc'])}, com2 {_fmt(sweep['com2', r]['Wloc'])}"
-            for r in pts
-        ),
-    ))
-    out.append(Statement(
-        "Sec. III C, Fig. 2(b)",
-        "W_non-loc^com(2) and W_non-loc^cas(2) can have opposite signs in the same interval",
-        any(sweep["cas2", r]["Wnonloc"] * sweep["com2", r]["Wnonloc"] < 0 for r in pts),
-        "; ".join(
-            f"{r}: com2 {_fmt(sweep['com2', r]['Wnonloc'])}, "
-            f"cas2 {_fmt(sweep['cas2', r]['Wnonloc'])}"
-            for r in pts
-        ),
-    ))
-    return out
+    a, rr, r = REGIME_POINTS["A"], REGIME_POINTS["R"], 1.8
+    qh = {(v, x): sweep[v, x]["Qh"] for v in VARIANTS for x in a}
+    return [
+        Statement(
+            "Sec. IV, accelerator: H_I^(1) vs H_I^(2)",
+            "Qdot_h with H_I^(1) is larger than with H_I^(2), for each of com, cas, ind",
+            all(qh[f"{s}1", x] > qh[f"{s}2", x] for s in SCHEMES for x in a),
+            "; ".join(f"omega_h/omega_c = {x}: {_listing(sweep, x, 'Qh')}" for x in a)),
+        Statement(
+            "Sec. IV, accelerator: non-local vs independent",
+            "Qdot_h under non-local dissipation (com, cas) is slightly smaller than under "
+            "independent dissipation (ind), for both interactions",
+            all(qh[f"{s}{k}", x] < qh[f"ind{k}", x] for s in ("com", "cas") for k in "12"
+                for x in a), "see the values above"),
+        Statement(
+            "Sec. IV, accelerator: com vs cas",
+            "Qdot_h^com(1) > Qdot_h^cas(1), whereas Qdot_h^cas(2) > Qdot_h^com(2)",
+            all(qh["com1", x] > qh["cas1", x] and qh["cas2", x] > qh["com2", x] for x in a),
+            "see the values above"),
+        Statement(
+            "Sec. IV, engine: |W^ind(1)| < |W^cas(1)| for 1.5 < omega_h/omega_c < 2",
+            "with H_I^(1) the independent dissipation extracts slightly less work than the "
+            "cascaded one", abs(sweep["ind1", r]["W"]) < abs(sweep["cas1", r]["W"]),
+            f"|W| at omega_h/omega_c = {r}: {_listing(sweep, r, 'W', -1.0)}"),
+        Statement(
+            "Sec. IV, refrigerator: non-local vs independent, H_I^(1)",
+            "cooling power Qdot_c^com(1) and Qdot_c^cas(1) larger than Qdot_c^ind(1)",
+            all(sweep[f"{s}1", x]["Qc"] > sweep["ind1", x]["Qc"] for s in ("com", "cas")
+                for x in rr),
+            "; ".join(f"omega_h/omega_c = {x}: {_listing(sweep, x, 'Qc')}" for x in rr)),
+        Statement(
+            "Sec. III C, Fig. 2(a)",
+            "|W_loc^cas(2)| > |W_loc^com(2)| (generally, over omega_h/omega_c)",
+            all(abs(sweep["cas2", x]["Wloc"]) > abs(sweep["com2", x]["Wloc"]) for x in POINTS),
+            "; ".join(f"{x}: cas2 {_fmt(sweep['cas2', x]['Wloc'])}, com2 "
+                      f"{_fmt(sweep['com2', x]['Wloc'])}" for x in POINTS)),
+        Statement(
+            "Sec. III C, Fig. 2(b)",
+            "W_non-loc^com(2) and W_non-loc^cas(2) can have opposite signs in the same interval",
+            any(sweep["cas2", x]["Wnonloc"] * sweep["com2", x]["Wnonloc"] < 0 for x in POINTS),
+            "; ".join(f"{x}: com2 {_fmt(sweep['com2', x]['Wnonloc'])}, "
+                      f"cas2 {_fmt(sweep['cas2', x]['Wnonloc'])}" for x in POINTS)),
+    ]
 
 
 @cache
@@ -891,72 +846,47 @@ def c_quantities() -> dict[str, sympy.Expr]:
     }.items()}
 
 
-def _c_values(rho: np.ndarray) -> dict:
-    """The C quantities at a state (:func:`symthermo.papers.evaluate_at`)."""
-    return {k: papers.evaluate_at(e, rho, SYSTEM_SITES) for k, e in c_quantities().items()}
-
-
 def _fig2_statements(sweep: Mapping) -> list[Statement]:
-    pts = sorted({r for rs in REGIME_POINTS.values() for r in rs})
-    cv = {(v, r): _c_values(sweep[v, r]["rho"]) for v in ("com2", "cas2") for r in pts}
+    cv = {(v, r): {k: papers.evaluate_at(e, sweep[v, r]["rho"], SYSTEM_SITES)
+                   for k, e in c_quantities().items()} for v in ("com2", "cas2") for r in POINTS}
     p = default_parameters("com2")
     k_com = p[g["h", 1]] * p[g["h", 2]] * p[Omega2[1]] / 2  # = g_c1 g_c2 Omega / 2 as well
-    ratio_dev = max(
-        max(abs(sweep["com2", r]["Wnonloc"] - k_com * cv["com2", r]["C_com"]),
-            abs(sweep["cas2", r]["Wnonloc"] - 2 * k_com * cv["cas2", r]["C_cas"]))
-        for r in pts
-    )
-    loc_signs = all(
-        np.sign(sweep[v, r]["Wloc"]) == np.sign(cv[v, r]["C_loc"]) for v in ("com2", "cas2")
-        for r in pts
-    )
-    gap = min(
-        min(abs(cv["com2", r]["C_com"] - cv["com2", r]["Ct_com"]),
-            abs(cv["cas2", r]["C_cas"] - cv["cas2", r]["Ct_cas"]))
-        for r in pts
-    )
+    ratio_dev = max(max(abs(sweep["com2", r]["Wnonloc"] - k_com * cv["com2", r]["C_com"]),
+                        abs(sweep["cas2", r]["Wnonloc"] - 2 * k_com * cv["cas2", r]["C_cas"]))
+                    for r in POINTS)
+    loc_signs = all(np.sign(sweep[v, r]["Wloc"]) == np.sign(cv[v, r]["C_loc"])
+                    for v in ("com2", "cas2") for r in POINTS)
+    gap = min(min(abs(cv["com2", r]["C_com"] - cv["com2", r]["Ct_com"]),
+                  abs(cv["cas2", r]["C_cas"] - cv["cas2", r]["Ct_cas"])) for r in POINTS)
     return [
         Statement(
             "Sec. III C, Fig. 2(c)",
             "the coherence-related quantities C_loc^com(2), C_loc^cas(2) follow the local work "
-            "currents",
-            loc_signs,
+            "currents", loc_signs,
             "sign(W_loc) = sign(C_loc) at every point; W_loc is not exactly proportional to "
             "C_loc because Gamma_h1c1 != Gamma_h2c2 (g_{i,1} != g_{i,2}); "
-            + "; ".join(
-                f"{r}: com2 C_loc {_fmt(cv['com2', r]['C_loc'])}, cas2 C_loc "
-                f"{_fmt(cv['cas2', r]['C_loc'])}"
-                for r in pts
-            ),
-        ),
+            + "; ".join(f"{r}: com2 C_loc {_fmt(cv['com2', r]['C_loc'])}, cas2 C_loc "
+                        f"{_fmt(cv['cas2', r]['C_loc'])}" for r in POINTS)),
         Statement(
             "Sec. III C, Fig. 2(d): C_non-loc determines W_non-loc",
             "C_non-loc^com(2) (Eq. (39)) and C_non-loc^cas(2) (Eq. (47)) behave as the non-local "
-            "work currents",
-            ratio_dev < TOLERANCE,
+            "work currents", ratio_dev < TOLERANCE,
             "at the Fig. 2 couplings g_{h,1} g_{h,2} = g_{c,1} g_{c,2}, so exactly "
             "W_non-loc^com(2) = (g_{h,1} g_{h,2} Omega/2) C_non-loc^com(2) and W_non-loc^cas(2) "
             f"= g_{{h,1}} g_{{h,2}} Omega C_non-loc^cas(2) at the steady states (max deviation "
-            f"{_bound(ratio_dev)})",
-        ),
+            f"{_bound(ratio_dev)})"),
         Statement(
             "Sec. III C, Fig. 2(d): no product form",
-            "C_non-loc differs from its product form C~_non-loc (Eqs. (48), (49))",
-            gap > 1e-6,
-            "; ".join(
-                f"{r}: C^com {_fmt(cv['com2', r]['C_com'])}, C~^com "
-                f"{_fmt(cv['com2', r]['Ct_com'])}, C^cas {_fmt(cv['cas2', r]['C_cas'])}, C~^cas "
-                f"{_fmt(cv['cas2', r]['Ct_cas'])}"
-                for r in pts
-            ),
-        ),
+            "C_non-loc differs from its product form C~_non-loc (Eqs. (48), (49))", gap > 1e-6,
+            "; ".join(f"{r}: C^com {_fmt(cv['com2', r]['C_com'])}, C~^com "
+                      f"{_fmt(cv['com2', r]['Ct_com'])}, C^cas {_fmt(cv['cas2', r]['C_cas'])}, "
+                      f"C~^cas {_fmt(cv['cas2', r]['Ct_cas'])}" for r in POINTS)),
     ]
 
 
 def efficiency_at_maximum_power(variant: str, iterations: int = 8) -> tuple[float, float]:
     """(omega_h/omega_c, eta) at the maximum of the extracted power -W over 1 < ratio < 2
-    (golden-section search, then a parabola through the last three points)."""
-
+    (:func:`symthermo.papers.golden_section_maximum`)."""
     r = papers.golden_section_maximum(
         lambda x: -steady_currents(variant, fig_point(variant, x))["W"], 1.0, 2.0, iterations)
     return r, 1.0 - 1.0 / r
@@ -965,89 +895,64 @@ def efficiency_at_maximum_power(variant: str, iterations: int = 8) -> tuple[floa
 def _fig4_statements() -> list[Statement]:
     eta = {v: efficiency_at_maximum_power(v)[1] for v in VARIANTS}
     listing = ", ".join(f"{v} {eta[v]:.3f}" for v in VARIANTS)
-    named = ("ind1", "ind2", "cas2")
     return [
         Statement(
             "Sec. IV, Fig. 4: eta_max",
             "the efficiency at maximum power is eta_max ~ 0.275 for ind1, ind2 and cas2",
-            all(abs(eta[v] - 0.275) < 0.005 for v in named),
+            all(abs(eta[v] - 0.275) < 0.005 for v in ("ind1", "ind2", "cas2")),
             f"eta at maximum power: {listing}; the three named scenarios are the three lowest "
             f"({', '.join(sorted(VARIANTS, key=eta.get)[:3])}), within 0.005 of 0.275, but "
-            "com2 is close too",
-        ),
+            "com2 is close too"),
         Statement(
             "Sec. IV, Fig. 4: eta_max with H_I^(1)",
             "for H_I^(1), eta_max under non-local dissipation (com, cas) is larger than under "
-            "independent dissipation",
-            eta["com1"] > eta["ind1"] and eta["cas1"] > eta["ind1"],
-            f"eta at maximum power: {listing}",
-        ),
+            "independent dissipation", eta["com1"] > eta["ind1"] and eta["cas1"] > eta["ind1"],
+            f"eta at maximum power: {listing}"),
     ]
 
 
 def _normalisation_statement(checks: list[Check]) -> Statement:
     """Sec. II B: a cascaded round lasts N tau, the master equation is written per tau."""
     status = {c.label: c.status for c in checks}
-    halves = all(
-        sympy.expand(
-            papers.BathDissipator(MODELS["cas1"].replace(round_duration="strokes"), (i,), part)
-            .derived() - papers.BathDissipator(MODELS["cas1"], (i,), part).derived() / 2
-        ) == 0
-        for i in BATHS for part in ("local", "nonlocal")
-    )
-    holds = halves and status["Eq. (10)"] == status["Eq. (15)"] == STATUS_HOLDS
+    strokes = MODELS["cas1"].replace(round_duration="strokes")
+    halves = all(sympy.expand(papers.BathDissipator(strokes, (i,), part).derived()
+                              - papers.BathDissipator(MODELS["cas1"], (i,), part).derived() / 2)
+                 == 0 for i in BATHS for part in ("local", "nonlocal"))
     return Statement(
         "Sec. II B, time normalisation of the cascaded model",
         "each collision lasts tau, a round N tau (Eq. (13)), and the master equation (Eqs. (4), "
         "(5), (14), (15)) is the change per round divided by tau",
-        holds,
+        halves and status["Eq. (10)"] == status["Eq. (15)"] == STATUS_HOLDS,
         "with round_duration='tau' (one tau per round) the derived cascaded dissipators equal "
         f"Eqs. (10) and (15) (checks: {status['Eq. (10)']}, {status['Eq. (15)']}); with "
         "'strokes' (a round lasts N tau = 2 tau) every derived dissipator is exactly half of "
-        f"that: {halves}. So the printed equations are rates per tau, not per N tau",
-    )
+        f"that: {halves}. So the printed equations are rates per tau, not per N tau")
 
 
 def _steady_statements() -> list[Statement]:
-    sweep = _sweep()
-    return [
-        *_regime_statements(sweep),
-        *_performance_statements(sweep),
-        *_fig2_statements(sweep),
-        *_fig4_statements(),
-    ]
+    sweep = {(v, r): steady_currents(v, fig_point(v, r)) for v in VARIANTS for r in
+             [x for ratios in REGIME_POINTS.values() for x in ratios]}
+    return [*_regime_statements(sweep), *_performance_statements(sweep),
+            *_fig2_statements(sweep), *_fig4_statements()]
 
 
-# --------------------------------------------------------------------------------------------
-# quantities for LaTeX and kernels
-# --------------------------------------------------------------------------------------------
-
-_SCHEME_TEX = {"com": "com", "cas": "cas", "ind": "ind"}
+# ---- quantities for LaTeX and kernels, notes, build -----------------------------------------
 
 
 def quantities() -> list[Quantity]:
     """Named derived expressions for the emitters: the currents of the six scenarios and the
     coherence-related quantities of Fig. 2."""
     items = []
+    tags = (("local", r"_{\mathrm{loc}}"), ("nonlocal", r"_{\mathrm{non-loc}}"), ("total", ""))
     for v in VARIANTS:
-        cur = derived_currents(v)
-        sup = rf"{_SCHEME_TEX[v[:3]]}({v[3]})"
-        for i in BATHS:
-            for part, tag in (("local", "loc"), ("nonlocal", "non-loc"), ("total", "")):
-                sub = rf"_{{\mathrm{{{tag}}}}}" if tag else ""
-                items.append((
-                    f"Qdot_{i}_{part}_{v}", cur.heat[i][part],
-                    rf"\dot{{Q}}^{{\mathrm{{{sup}}}({i})}}{sub}",
-                    f"{part} heat current from bath E_{i}, scenario {v}",
-                ))
-        for part, tag in (("local", "loc"), ("nonlocal", "non-loc"), ("total", "")):
-            sub = rf"_{{\mathrm{{{tag}}}}}" if tag else ""
-            items.append((
-                f"Wdot_{part}_{v}", cur.work[part], rf"\dot{{W}}^{{\mathrm{{{sup}}}}}{sub}",
-                f"{part} work current, scenario {v}",
-            ))
-    # coherence-related quantities of Fig. 2 (second interaction)
-    c = c_quantities()
+        cur, sup = derived_currents(v), rf"{v[:3]}({v[3]})"
+        items += [(f"Qdot_{i}_{part}_{v}", cur.heat[i][part],
+                   rf"\dot{{Q}}^{{\mathrm{{{sup}}}({i})}}{sub}",
+                   f"{part} heat current from bath E_{i}, scenario {v}")
+                  for i in BATHS for part, sub in tags]
+        items += [(f"Wdot_{part}_{v}", cur.work[part], rf"\dot{{W}}^{{\mathrm{{{sup}}}}}{sub}",
+                   f"{part} work current, scenario {v}") for part, sub in tags]
+    c = c_quantities()  # coherence-related quantities of Fig. 2 (second interaction)
     items += [
         ("C_loc_2", c["C_loc"], r"C^{(2)}_{\mathrm{loc}}",
          "coherence-related quantity of the local work, H_I^(2) (Eq. (37))"),
@@ -1062,10 +967,6 @@ def quantities() -> list[Quantity]:
     ]
     return [Quantity(name, expr, latex, desc) for name, expr, latex, desc in items]
 
-
-# --------------------------------------------------------------------------------------------
-# build
-# --------------------------------------------------------------------------------------------
 
 NOTES = (
     "Sites h1 h2 c1 c2 are S_{h,1} S_{h,2} S_{c,1} S_{c,2}; ancillas Eh, Ec are thermal "
@@ -1104,30 +1005,18 @@ NOTES = (
 
 
 def build() -> Derivation:
-    models = {v: make_model(v) for v in VARIANTS}
-    parameters = {v: default_parameters(v) for v in VARIANTS}
-    checks = [compare(c) for c in _checks()]
-    checks += [compare(c) for c in general_n.general_checks()]  # issue 12: symbolic N rows
-    table_statements, _ = _table_statements()
-    statements = [_normalisation_statement(checks), *table_statements, *_steady_statements()]
-    notes = [
-        *NOTES,
-        "Table I generated from thermo.decompose / classify_expectation (union over the six "
-        "scenarios; constants left out): "
-        + "; ".join(
-            f"{row}: {', '.join(k for k in sorted(generated_table()[row]))}"
-            for row, _, _ in TABLE_ROWS
-        ),
-    ]
+    """The decided derivation: the checks (with the general-N rows of issue 12), the statements
+    (the time normalisation one reads the checks' statuses), notes with the generated Table I."""
+    checks = [compare(c) for c in [*_checks(), *general_n.general_checks()]]
+    table = "; ".join(f"{row}: {', '.join(sorted(generated_table()[row]))}"
+                      for row, _, _ in TABLE_ROWS)
     return Derivation(
-        name=NAME,
-        title=TITLE,
-        sources=SOURCES,
-        models=models,
-        parameters=parameters,
-        quantities=[*general_n.general_quantities(), *quantities()],
-        checks=checks,
-        statements=statements,
-        notes=notes,
+        name=NAME, title=TITLE, sources=SOURCES, models=dict(MODELS),
+        parameters={v: default_parameters(v) for v in VARIANTS},
+        quantities=[*general_n.general_quantities(), *quantities()], checks=checks,
+        statements=[_normalisation_statement(checks), *_table_statements(),
+                    *_steady_statements()],
+        notes=[*NOTES, "Table I generated from thermo.decompose / classify_expectation (union "
+               "over the six scenarios; constants left out): " + table],
         kernel_sites=SYSTEM_SITES,
     )
