@@ -37,6 +37,7 @@ from symthermo.papers import (
     evaluate_at,
     golden_section_maximum,
     kernel_dimension,
+    parabolic_maximum,
     sector_steady_summary,
 )
 from symthermo.states import ThermalQubit
@@ -234,3 +235,16 @@ def test_kernel_dimension_and_golden_section_maximum() -> None:
                                                                                         abs=1e-9)
     x = golden_section_maximum(lambda x: np.sin(x), 0.0, 3.0, iterations=20)
     assert x == pytest.approx(np.pi / 2, abs=1e-6)
+
+
+def test_parabolic_maximum() -> None:
+    x = np.linspace(0.0, 2.0, 11)
+    r, top = parabolic_maximum(x, 3.0 - (x - 0.73) ** 2)
+    assert r == pytest.approx(0.73, abs=1e-12) and top == pytest.approx(3.0, abs=1e-12)
+    x3 = np.linspace(0.0, 3.0, 31)
+    r, top = parabolic_maximum(x3, np.cos(3 * x3), where=x3 > 1.2)  # the one at 2 pi / 3
+    assert r == pytest.approx(2 * np.pi / 3, abs=2e-2) and top == pytest.approx(1.0, abs=1e-2)
+    r, _ = parabolic_maximum(x, (x - 1.0) ** 2)  # opens upwards: the grid maximum itself
+    assert r in (x[1], x[-2])
+    with pytest.raises(ValueError, match="at least three"):
+        parabolic_maximum(x[:2], x[:2])

@@ -13,6 +13,10 @@ framework does the rest:
   parameters), so a check names the physical quantity (``of=HeatCurrent(model, "R")``) instead
   of carrying a hand-written route; :mod:`.routes` also has the steady-state helpers
   statements use;
+* :mod:`.quantities` adds one bath's dissipator (:class:`BathDissipator`), polynomials in
+  expectation values and rescaled quantities; :mod:`.steady` the steady state of the derived
+  generator on an excitation sector with every derived current there, kernel dimensions and a
+  one-dimensional maximum search;
 * :func:`render_report` and :func:`write_generated` write ``generated/<paper>/`` (report,
   LaTeX, kernels), byte-for-byte reproducibly;
 * :mod:`.figures`: figure records, fixed style, byte-stable PNGs and captions, steady states
@@ -78,6 +82,7 @@ from .steady import (
     evaluate_at,
     golden_section_maximum,
     kernel_dimension,
+    parabolic_maximum,
     sector_steady_summary,
 )
 
@@ -124,6 +129,7 @@ __all__ = [
     "model_parameters",
     "models_of",
     "paper_modules",
+    "parabolic_maximum",
     "parameters_of",
     "render_report",
     "sector_steady_summary",

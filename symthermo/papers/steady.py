@@ -11,7 +11,8 @@ steady state on the sector of equal excitation numbers, the derived currents the
   (:mod:`symthermo.thermo`) as a matrix traced with rho_ss;
 * :func:`kernel_dimension`: dim ker L by SVD (s <= rtol s_max);
 * :func:`golden_section_maximum`: the maximiser of a smooth function of one variable (e.g. the
-  power of an engine against omega_h/omega_c), golden-section search and a final parabola.
+  power of an engine against omega_h/omega_c), golden-section search and a final parabola;
+  :func:`parabolic_maximum` the same from values sampled on a grid.
 
 Keys of the currents: ``Q_<bath>,<part>`` and ``W_<part>``, parts local, nonlocal, total (heat
 INTO the system, work delivered TO it).
@@ -38,6 +39,7 @@ __all__ = [
     "evaluate_at",
     "golden_section_maximum",
     "kernel_dimension",
+    "parabolic_maximum",
     "sector_steady_summary",
 ]
 
@@ -123,3 +125,22 @@ def golden_section_maximum(f: Callable[[float], float], lo: float, hi: float,
     ys = np.array([fc, f(xs[1]), fd])
     coef = np.polyfit(xs, ys, 2)
     return float(-coef[1] / (2 * coef[0])) if coef[0] < 0 else float(xs[np.argmax(ys)])
+
+
+def parabolic_maximum(x: np.ndarray, y: np.ndarray, where: np.ndarray | None = None
+                      ) -> tuple[float, float]:
+    """(x*, y*) of the maximum of sampled values y(x) (x increasing) over the points ``where``
+    (default: all): the grid maximum refined by the vertex of the parabola through it and its
+    two neighbours; the grid point itself when that parabola opens upwards or its vertex lies
+    outside the three points (e.g. the power of an engine on an omega_h/omega_c grid)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    mask = np.ones(x.shape, dtype=bool) if where is None else np.asarray(where, dtype=bool)
+    if x.ndim != 1 or x.shape != y.shape or mask.shape != x.shape or x.size < 3 or not mask.any():
+        raise ValueError("parabolic_maximum needs x, y (and where) of one shape, at least three "
+                         "points, and at least one point selected by where")
+    i = int(np.flatnonzero(mask)[np.argmax(y[mask])])
+    i = min(max(i, 1), len(x) - 2)
+    xs, ys = x[i - 1:i + 2], y[i - 1:i + 2]
+    a, b, c = np.polyfit(xs, ys, 2)
+    r = float(-b / (2 * a)) if a < 0 and xs[0] <= -b / (2 * a) <= xs[-1] else float(x[i])
+    return r, float(np.polyval([a, b, c], r))
