@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from symthermo.algebra import Expectation, expectation, qubits
-from symthermo.errors import ParameterError
+from symthermo.errors import ModelError, ParameterError
 from symthermo.model import bath, collision_model
 from symthermo.numeric.compiled_operator import CompiledOperator
 from symthermo.numeric.matrices import operator_matrix
@@ -248,3 +248,10 @@ def test_parabolic_maximum() -> None:
     assert r in (x[1], x[-2])
     with pytest.raises(ValueError, match="at least three"):
         parabolic_maximum(x[:2], x[:2])
+
+
+def test_bath_dissipator_bad_input() -> None:
+    with pytest.raises(ModelError, match="no bath 'C'"):
+        BathDissipator(_model(), ("A", "C"))
+    with pytest.raises(ParameterError, match="part"):
+        BathDissipator(_model(), ("A",), "nonlocl")

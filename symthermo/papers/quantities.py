@@ -83,7 +83,22 @@ class BathDissipator:
     sampling: Sampling = DEFAULT_SAMPLING
     state_name: str = "r"
 
+    def __post_init__(self) -> None:
+        from ..errors import ModelError
+        from ..validate import choice
+
+        choice("part", self.part, ("local", "nonlocal", "total"))
+        names = [b.name for b in self.model.baths]
+        for k in self.baths:
+            if k not in names:
+                raise ModelError(f"BathDissipator: no bath {k!r}; the model's baths are {names}")
+            if not self.sites(k) or any(s.kind != "qubit" for s in self.sites(k)):
+                raise ModelError(f"BathDissipator: bath {k!r} acts on no system site or on "
+                                 "non-qubit sites; the general state is written with Pauli "
+                                 "strings (qubits only)")
+
     def sites(self, bath: str) -> tuple[Site, ...]:
+        """The system sites bath k's couplings act on (:func:`bath_system_sites`)."""
         return bath_system_sites(self.model, bath)
 
     def state(self, bath: str) -> tuple[Operator, dict]:
