@@ -16,7 +16,8 @@ framework does the rest:
 * :mod:`.quantities` adds one bath's dissipator (:class:`BathDissipator`), polynomials in
   expectation values and rescaled quantities; :mod:`.steady` the steady state of the derived
   generator on an excitation sector with every derived current there, kernel dimensions and a
-  one-dimensional maximum search;
+  one-dimensional maximum search; :mod:`.regimes` the statements about thermal machines (which
+  expectation values a current depends on, operating regimes over a grid, balance laws);
 * :func:`render_report` and :func:`write_generated` write ``generated/<paper>/`` (report,
   LaTeX, kernels), byte-for-byte reproducibly;
 * :mod:`.figures`: figure records, fixed style, byte-stable PNGs and captions, steady states
@@ -57,6 +58,15 @@ from .records import (
     Evidence,
     Statement,
     substitution,
+)
+from .regimes import (
+    excitation_balance_residual,
+    expectation_kind_table,
+    kind_table_markdown,
+    regime_letter,
+    regimes_over_grid,
+    steady_measure_route,
+    two_bath_machine_performance,
 )
 from .report import render_report, write_bibliography, write_generated
 from .routes import (
@@ -117,6 +127,8 @@ __all__ = [
     "derived_liouvillian",
     "evaluate_at",
     "evidence_consistent",
+    "excitation_balance_residual",
+    "expectation_kind_table",
     "expectation_values",
     "figures_of",
     "general_observable",
@@ -125,19 +137,24 @@ __all__ = [
     "golden_section_maximum",
     "is_zero",
     "kernel_dimension",
+    "kind_table_markdown",
     "load_module",
     "model_parameters",
     "models_of",
     "paper_modules",
     "parabolic_maximum",
     "parameters_of",
+    "regime_letter",
+    "regimes_over_grid",
     "render_report",
     "sector_steady_summary",
     "standard_quantities",
     "stationarity",
+    "steady_measure_route",
     "steady_summary",
     "substitution",
     "system_trace",
+    "two_bath_machine_performance",
     "write_bibliography",
     "write_generated",
     "zero_status",
