@@ -1,4 +1,5 @@
-"""Tests of derivations/coupled_ensembles.py (2 + 2 TLSs, two oscillator baths, six scenarios)."""
+"""Tests of derivations/coupled_ensembles.py and its statements module
+derivations/statements/coupled_ensembles.py (2 + 2 TLSs, two oscillator baths, six scenarios)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 import sympy
 
 from derivations import coupled_ensembles as ce
+from derivations.statements import coupled_ensembles as ce_statements
 from symthermo import thermo
 from symthermo.algebra import identity
 from symthermo.numeric.compiled_operator import CompiledOperator
@@ -282,7 +284,7 @@ def test_first_law_residual_is_exactly_zero(variant):
 
 @pytest.mark.parametrize("variant", ce.VARIANTS)
 def test_excitation_balance_identity(variant):
-    res, first_law = ce.balance_identities()[variant]
+    res, first_law = ce_statements.balance_identities()[variant]
     assert res == 0 and first_law == 0
 
 
@@ -448,14 +450,14 @@ def test_steady_currents_satisfy_the_balance_laws():
 
 
 def test_generated_table():
-    table = ce.generated_table()
+    table = ce_statements.generated_table()
     assert table == {
         "local heat": {"population"},
         "non-local heat": {"coherence_same_bath"},
         "local work": {"coherence_across_baths"},
         "non-local work": {"coherence_across_baths"},
     }
-    md = ce.table_markdown(table)
+    md = ce_statements.table_markdown(table)
     assert md.count("\n") == 5
 
 
