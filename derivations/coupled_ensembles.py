@@ -15,12 +15,15 @@ combinations are derived with the operator algebra, never converted by hand).
 
 A declaration: the printed equations are transcribed in :func:`_checks` with the paper's own
 symbols and sums (Python loops over the printed indices); the engine supplies the derived sides
-and the matrix routes (:mod:`symthermo.papers`), and decides.
+and the matrix routes (:mod:`symthermo.papers`), and decides.  The statements about steady
+states, regimes and measures (Table I, Secs. III C and IV, with the Sec. IV efficiency checks)
+are in :mod:`derivations.statements.coupled_ensembles`, the figures in
+:mod:`derivations.figures.coupled_ensembles`, the general-N rows in
+:mod:`derivations.general_n.coupled_ensembles`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cache
 
 import numpy as np
@@ -29,15 +32,7 @@ import sympy
 from derivations.general_n import coupled_ensembles as general_n
 from derivations.references import REFERENCES
 from symthermo import papers, thermo
-from symthermo.algebra import (
-    Expectation,
-    Operator,
-    boson,
-    commutator,
-    expectation,
-    operator_sum,
-    qubit,
-)
+from symthermo.algebra import Operator, boson, commutator, expectation, operator_sum, qubit
 from symthermo.emit import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
 from symthermo.papers import (
@@ -121,7 +116,8 @@ def ev(op: Operator) -> sympy.Expr:
     return expectation(op)
 
 
-def _other(i: str) -> str:
+def other(i: str) -> str:
+    """The other bath i' != i."""
     return "c" if i == "h" else "h"
 
 
@@ -209,20 +205,6 @@ def sampling(uniform: bool = False) -> papers.Sampling:
 
 
 SAMPLING, SAMPLING_U = sampling(), sampling(uniform=True)  # uniform: g_{i,n} = g, Omega's = Omega
-
-
-def steady_currents(variant: str, params: Mapping) -> dict:
-    """Derived currents Qh, Qc, W, Wloc, Wnonloc at the steady state of the derived generator
-    (the engine's :func:`symthermo.papers.sector_steady_summary`), its sector kernel and rho."""
-    s = papers.sector_steady_summary(MODELS[variant], params)
-    c = s.currents
-    return {"Qh": c["Q_h,total"], "Qc": c["Q_c,total"], "W": c["W_total"],
-            "Wloc": c["W_local"], "Wnonloc": c["W_nonlocal"], "kernel": s.dimension, "rho": s.rho}
-
-
-def fig_point(variant: str, ratio: float) -> dict:
-    """Fig. 2/3 parameters at omega_h/omega_c = ratio."""
-    return {**default_parameters(variant), omega["h"]: ratio * FIG_PARAMETERS[omega["c"]]}
 
 
 # ---- the checks: one block per printed equation, in the paper's order -----------------------
@@ -453,24 +435,22 @@ def _c_checks() -> list[Check]:
               / 2, "com": Omega_u * g_u**2 / 2, "cas": Omega_u * g_u**2}  # dg = g_{i,1} g_{i,2}
 
     def c(label, quantity, printed, variant, part, note, key=None, **kw) -> Check:
-        w = sympy.expand(derived_currents(variant).work[part].subs(uniform_couplings(variant)))
+        w = derived_currents(variant).work[part].subs(uniform_couplings(variant))
         f = factor[key or part]
-        derived = sympy.Add(*[sympy.cancel(w.coeff(e) / f) * e for e in
-                              sorted(w.free_symbols, key=str) if isinstance(e, Expectation)])
-        return Check(label, quantity, printed, derived, note=note,
+        return Check(label, quantity, printed, papers.proportional_combination(w, f), note=note,
                      of=Rescaled(_work(variant, part, SAMPLING_U), f), **kw)
 
     def c_sum(terms) -> sympy.Expr:
         return sympy.Add(*[zpp(*t) for t in terms])
 
     # Eq. (35): sum_{i != i'} sum_{n != nbar, n'} <s^z_{i,n} (s^+_{i,nbar} s^-_{i',n'})_+>
-    terms35 = [(i, n, i, nb, _other(i), n2) for i in BATHS for n in INDICES for nb in INDICES
+    terms35 = [(i, n, i, nb, other(i), n2) for i in BATHS for n in INDICES for nb in INDICES
                if n != nb for n2 in INDICES]
     # Eq. (39): sum_{i != i'} sum_{n != nbar} <s^z_{i,n} (s^+_{i,nbar} s^-_{i',n})_+>
-    terms39 = [(i, n, i, nb, _other(i), n) for i in BATHS for n in INDICES for nb in INDICES
+    terms39 = [(i, n, i, nb, other(i), n) for i in BATHS for n in INDICES for nb in INDICES
                if n != nb]
-    terms46 = [(i, 2, i, 1, _other(i), n) for i in BATHS for n in INDICES]  # sum_{i != i'} sum_n
-    terms47 = [(i, 2, i, 1, _other(i), 2) for i in BATHS]  # sum_{i != i'}
+    terms46 = [(i, 2, i, 1, other(i), n) for i in BATHS for n in INDICES]  # sum_{i != i'} sum_n
+    terms47 = [(i, 2, i, 1, other(i), 2) for i in BATHS]  # sum_{i != i'}
     out = [
         c("Eq. (33)", "C_loc^com(1): the coherence combination of W_loc^com(1) (uniform "
           "couplings)", -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n2)))
@@ -489,8 +469,8 @@ def _c_checks() -> list[Check]:
               "(gamma^- - gamma^+ = g^2 for both baths)."), key="com"),
         c("Eq. (35), .md reading",
           "C_non-loc^com(1) as the .md shows it: (s^z_{i,nbar} s^-_{i',n'})_+", sympy.Add(*[
-              ev(sz(i, n) * (sz(i, nb) * sm(_other(i), n2)
-                             + (sz(i, nb) * sm(_other(i), n2)).dagger()))
+              ev(sz(i, n) * (sz(i, nb) * sm(other(i), n2)
+                             + (sz(i, nb) * sm(other(i), n2)).dagger()))
               for (i, n, _, nb, _, n2) in terms35]), "com1", "nonlocal", (
               "The .md has sigma^z_{i,nbar} inside the bracket where the .txt has "
               "sigma^+_{i,nbar} (which holds, row above; the bracket (.)_+ is defined for s^+ s^- "
@@ -505,17 +485,6 @@ def _c_checks() -> list[Check]:
           c_sum(terms47), "cas2", "nonlocal",
           "Derived as W_non-loc/(g^2 Omega) at uniform couplings.", key="cas"),
     ]
-
-    def factorised(expr: sympy.Expr) -> sympy.Expr:
-        """Replace <s^z_a X> (a three-site Pauli string with one z) by <s^z_a> <X>."""
-
-        def split(e: Expectation) -> sympy.Expr:
-            zs = [p for p in e.monomial if p[1] == 3]
-            if len(e.monomial) != 3 or len(zs) != 1:
-                raise ValueError(f"unexpected monomial in C: {e}")
-            return Expectation(zs) * Expectation(tuple(p for p in e.monomial if p[1] != 3))
-
-        return sympy.expand(thermo.map_expectations(expr, split))
 
     def products(terms) -> ExpectationPolynomial:  # sum <s^z_{i,n}> <(s^+_{j,nb} s^-_{k,m})_+>
         return ExpectationPolynomial(MODELS["com2"], tuple(
@@ -532,7 +501,7 @@ def _c_checks() -> list[Check]:
     ):
         printed = sympy.Add(*[ev(sz(i, n)) * ev(sp_sm_plus(j, nb, k, m))
                               for (i, n, j, nb, k, m) in terms])
-        out.append(Check(label, quantity, printed, factorised(c_check.derived), note=note,
+        out.append(Check(label, quantity, printed, papers.product_form(c_check.derived), note=note,
                          of=products(terms)))
     return out
 
@@ -546,28 +515,14 @@ def _checks() -> list[Check]:
             *machine_checks()]
 
 
-@cache
-def c_quantities() -> dict[str, sympy.Expr]:
-    """The coherence-related quantities of Fig. 2 (H_I^(2)) as the paper defines them:
-    C_loc^(2) (Eq. (37)), C_non-loc^com(2), C_non-loc^cas(2) (Eqs. (39), (47)) and their product
-    forms C~ (Eqs. (48), (49))."""
-    com = [(i, n, nb) for i in BATHS for n in INDICES for nb in INDICES if n != nb]
-    return {k: sympy.expand(v) for k, v in {
-        "C_loc": -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n))) for n in INDICES),
-        "C_com": sympy.Add(*[ev(sz(i, n) * sp_sm_plus(i, nb, _other(i), n)) for i, n, nb in com]),
-        "C_cas": sympy.Add(*[ev(sz(i, 2) * sp_sm_plus(i, 1, _other(i), 2)) for i in BATHS]),
-        "Ct_com": sympy.Add(*[ev(sz(i, n)) * ev(sp_sm_plus(i, nb, _other(i), n))
-                              for i, n, nb in com]),
-        "Ct_cas": sympy.Add(*[ev(sz(i, 2)) * ev(sp_sm_plus(i, 1, _other(i), 2)) for i in BATHS]),
-    }.items()}
-
-
 # ---- quantities for LaTeX and kernels, notes, build -----------------------------------------
 
 
 def quantities() -> list[Quantity]:
     """Named derived expressions for the emitters: the currents of the six scenarios and the
-    coherence-related quantities of Fig. 2."""
+    coherence-related quantities of Fig. 2 (:mod:`derivations.statements.coupled_ensembles`)."""
+    from derivations.statements.coupled_ensembles import c_quantities
+
     items = []
     tags = (("local", r"_{\mathrm{loc}}"), ("nonlocal", r"_{\mathrm{non-loc}}"), ("total", ""))
     for v in VARIANTS:
@@ -624,9 +579,6 @@ NOTES = (
     "Default parameters (variants' `parameters`): Fig. 2/3 values g_{h,1} = g_{c,1} = 0.5, "
     "g_{h,2} = g_{c,2} = 0.55, all Omega = 0.1, T_h = 2, T_c = 1, omega_c = 1, and omega_h = "
     "1.5 (the figures sweep omega_h/omega_c; 1.5 is in the engine regime).",
-    "Steady states (statements): Liouvillian of the engine's Lindblad form with numpy "
-    "(column stacking), kernel dimension by SVD (unique for all points used); currents are "
-    "the derived expressions at rho_ss (the Sec. IV checks use the matrix route at rho_ss).",
 )
 
 
@@ -641,6 +593,6 @@ def build() -> Derivation:
         name=NAME, title=TITLE, sources=SOURCES, models=dict(MODELS),
         parameters={v: default_parameters(v) for v in VARIANTS},
         quantities=[*general_n.general_quantities(), *quantities()], checks=checks,
-        statements=statements.statements(checks), notes=[*NOTES, statements.table_note()],
+        statements=statements.statements(checks), notes=[*NOTES, *statements.notes()],
         kernel_sites=SYSTEM_SITES,
     )

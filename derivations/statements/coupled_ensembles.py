@@ -5,9 +5,10 @@ Sec. IV checks of efficiency and COPs (imported by :mod:`derivations.coupled_ens
   d<N>/dt = Qdot_h/omega_h + Qdot_c/omega_c and the first law, at steady states;
 * Table I (:func:`generated_table`): the kinds of expectation values of each current, generated
   over the six scenarios and compared with the printed table;
-* steady states at the Fig. 2/3 parameters over omega_h/omega_c (:func:`statements`): regimes,
-  eta and COPs, the comparisons of Secs. III C and IV, the coherence-related quantities C of
-  Fig. 2 and the efficiency at maximum power of Fig. 4.
+* steady states at the Fig. 2/3 parameters over omega_h/omega_c (:func:`fig_point`,
+  :func:`steady_currents`; :func:`statements`): regimes, eta and COPs, the comparisons of
+  Secs. III C and IV, the coherence-related quantities C of Fig. 2 (:func:`c_quantities`, also
+  emitted by the paper module's quantities) and the efficiency at maximum power of Fig. 4.
 
 Steady states and currents from the engine (:mod:`symthermo.papers`); signs as in DESIGN.md
 (Qdot_i > 0 into the system, Wdot > 0 delivered to it).
@@ -24,6 +25,7 @@ import sympy
 from derivations.coupled_ensembles import (
     ANCILLA,
     BATHS,
+    FIG_PARAMETERS,
     INDICES,
     MODELS,
     SCHEMES,
@@ -31,19 +33,54 @@ from derivations.coupled_ensembles import (
     VARIANTS,
     Omega2,
     T,
-    c_quantities,
     default_parameters,
     derived_currents,
-    fig_point,
+    ev,
     g,
     omega,
+    other,
     sm,
     sp,
-    steady_currents,
+    sp_sm_plus,
+    sz,
 )
 from symthermo import papers
 from symthermo.algebra import operator_sum
 from symthermo.papers import STATUS_HOLDS, Check, Statement
+
+# ---- steady states at the Fig. 2/3 parameters, the coherence-related quantities C ---------
+
+
+def steady_currents(variant: str, params: Mapping) -> dict:
+    """Derived currents Qh, Qc, W, Wloc, Wnonloc at the steady state of the derived generator
+    (the engine's :func:`symthermo.papers.sector_steady_summary`), its sector kernel and rho."""
+    s = papers.sector_steady_summary(MODELS[variant], params)
+    c = s.currents
+    return {"Qh": c["Q_h,total"], "Qc": c["Q_c,total"], "W": c["W_total"],
+            "Wloc": c["W_local"], "Wnonloc": c["W_nonlocal"], "kernel": s.dimension, "rho": s.rho}
+
+
+def fig_point(variant: str, ratio: float) -> dict:
+    """Fig. 2/3 parameters at omega_h/omega_c = ratio."""
+    return {**default_parameters(variant), omega["h"]: ratio * FIG_PARAMETERS[omega["c"]]}
+
+
+@cache
+def c_quantities() -> dict[str, sympy.Expr]:
+    """The coherence-related quantities of Fig. 2 (H_I^(2)) as the paper defines them:
+    C_loc^(2) (Eq. (37)), C_non-loc^com(2), C_non-loc^cas(2) (Eqs. (39), (47)) and their product
+    forms C~ (Eqs. (48), (49))."""
+    com = [(i, n, nb) for i in BATHS for n in INDICES for nb in INDICES if n != nb]
+    return {k: sympy.expand(v) for k, v in {
+        "C_loc": -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n))) for n in INDICES),
+        "C_com": sympy.Add(*[ev(sz(i, n) * sp_sm_plus(i, nb, other(i), n)) for i, n, nb in com]),
+        "C_cas": sympy.Add(*[ev(sz(i, 2) * sp_sm_plus(i, 1, other(i), 2)) for i in BATHS]),
+        "Ct_com": sympy.Add(*[ev(sz(i, n)) * ev(sp_sm_plus(i, nb, other(i), n))
+                              for i, n, nb in com]),
+        "Ct_cas": sympy.Add(*[ev(sz(i, 2)) * ev(sp_sm_plus(i, 1, other(i), 2)) for i in BATHS]),
+    }.items()}
+
+
 
 # ---- Sec. IV: efficiency and COPs from the steady-state balance laws -----------------------
 
@@ -152,12 +189,17 @@ def table_markdown(table: Mapping) -> str:
                                       KIND_COLUMNS)
 
 
-def table_note() -> str:
-    """The note listing the generated Table I."""
+def notes() -> list[str]:
+    """The notes of the statements: how steady states are computed, the generated Table I."""
     table = "; ".join(f"{row}: {', '.join(sorted(generated_table()[row]))}"
                       for row, _, _ in TABLE_ROWS)
-    return ("Table I generated from thermo.decompose / classify_expectation (union over the six "
-            "scenarios; constants left out): " + table)
+    return [
+        "Steady states (statements): Liouvillian of the engine's Lindblad form with numpy "
+        "(column stacking), kernel dimension by SVD (unique for all points used); currents are "
+        "the derived expressions at rho_ss (the Sec. IV checks use the matrix route at rho_ss).",
+        "Table I generated from thermo.decompose / classify_expectation (union over the six "
+        "scenarios; constants left out): " + table,
+    ]
 
 
 def _table_statements() -> list[Statement]:

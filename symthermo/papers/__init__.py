@@ -14,9 +14,10 @@ framework does the rest:
   of carrying a hand-written route; :mod:`.routes` also has the steady-state helpers
   statements use;
 * :mod:`.quantities` adds one bath's dissipator (:class:`BathDissipator`), polynomials in
-  expectation values and rescaled quantities; :mod:`.steady` the steady state of the derived
-  generator on an excitation sector with every derived current there, kernel dimensions and a
-  one-dimensional maximum search; :mod:`.regimes` the statements about thermal machines (which
+  expectation values and rescaled quantities (and derived sides proportional to a current or in
+  product form); :mod:`.steady` the steady state of the derived generator on an excitation
+  sector with every derived current there, kernel dimensions and a one-dimensional maximum
+  search; :mod:`.regimes` the statements about thermal machines (which
   expectation values a current depends on, operating regimes over a grid, balance laws);
 * :func:`render_report` and :func:`write_generated` write ``generated/<paper>/`` (report,
   LaTeX, kernels), byte-for-byte reproducibly;
@@ -47,7 +48,14 @@ from .declaration import (
     standard_quantities,
 )
 from .discovery import ENTRY_POINT_GROUP, figures_of, load_module, paper_modules
-from .quantities import BathDissipator, ExpectationPolynomial, Rescaled, bath_system_sites
+from .quantities import (
+    BathDissipator,
+    ExpectationPolynomial,
+    Rescaled,
+    bath_system_sites,
+    product_form,
+    proportional_combination,
+)
 from .records import (
     STATUS_CONVENTION,
     STATUS_DIFFERS,
@@ -144,6 +152,8 @@ __all__ = [
     "paper_modules",
     "parabolic_maximum",
     "parameters_of",
+    "product_form",
+    "proportional_combination",
     "regime_letter",
     "regimes_over_grid",
     "render_report",

@@ -21,6 +21,11 @@ random states (rho_S = G G^dag / Tr, G complex Gaussian).  :class:`BathDissipato
 each bath in the given order, rho_k then sigma_k on the system sites the bath's couplings act
 on.  Independence: the matrix routes multiply the matrices of the declared operators with
 numpy; they never use the symbolic algebra's products or commutators.
+
+Two helpers build derived sides from derived currents: :func:`proportional_combination` (the
+combination of expectation values a current is proportional to, divided by a prefactor, e.g. a
+paper's coherence-related quantity C with W = f C) and :func:`product_form` (every <sigma^z_a X>
+replaced by <sigma^z_a><X>, a mean-field product form).
 """
 
 from __future__ import annotations
@@ -42,7 +47,14 @@ from ..numeric.model_matrices import bath_dissipator_matrix, random_density_matr
 from .records import MatrixRoute
 from .routes import DEFAULT_SAMPLING, Sampling, _state_route
 
-__all__ = ["BathDissipator", "ExpectationPolynomial", "Rescaled", "bath_system_sites"]
+__all__ = [
+    "BathDissipator",
+    "ExpectationPolynomial",
+    "Rescaled",
+    "bath_system_sites",
+    "product_form",
+    "proportional_combination",
+]
 
 #: letters of the Pauli components of a generic state: identity, x, y, z
 PAULI_LETTERS = "oxyz"
@@ -227,3 +239,31 @@ class Rescaled:
             return subs, value / float(f(*[subs[s] for s in symbols]))
 
         return route
+
+
+def proportional_combination(expr: sympy.Expr, factor: sympy.Expr) -> sympy.Expr:
+    """C = sum_e cancel(c_e / factor) e for expr = sum_e c_e e + (terms free of expectation
+    values): the combination of Expectation symbols e that ``expr`` is proportional to, each
+    coefficient divided by ``factor`` and simplified (symbols in order of their names; the terms
+    free of expectation values are left out)."""
+    expr = sympy.expand(expr)
+    return sympy.Add(*[sympy.cancel(expr.coeff(e) / factor) * e for e in
+                       sorted(expr.free_symbols, key=str) if isinstance(e, Expectation)])
+
+
+def product_form(expr: sympy.Expr, axis: int = 3) -> sympy.Expr:
+    """``expr`` with every <P_a X> replaced by <P_a> <X> and expanded, where P_a is the one
+    factor of the Pauli string on component ``axis`` (1 x, 2 y, 3 z) and X the other factors:
+    the product form of a correlation (exact when rho = rho_a (x) rho_rest).  A ValueError
+    names an expectation value with no such factor, more than one, or nothing else."""
+    from ..thermo import map_expectations
+
+    def split(e: Expectation) -> sympy.Expr:
+        on = [p for p in e.monomial if p[1] == axis]
+        rest = tuple(p for p in e.monomial if p[1] != axis)
+        if len(on) != 1 or not rest:
+            raise ValueError(f"product_form needs exactly one Pauli factor on component {axis} "
+                             f"and at least one other factor, got {e}")
+        return Expectation(on) * Expectation(rest)
+
+    return sympy.expand(map_expectations(expr, split))

@@ -415,7 +415,7 @@ def test_steady_state_against_numeric_steady(variant):
     from symthermo.numeric.steady import steady_state
     from symthermo.numeric.superop import lindblad_liouvillian
 
-    params = ce.fig_point(variant, 1.5)
+    params = ce_statements.fig_point(variant, 1.5)
     lf = thermo.lindblad_form(ce.make_model(variant))
     h = operator_matrix(lf.hamiltonian, ce.SYSTEM_SITES, None, params)
     jumps, blocks = [], []
@@ -441,7 +441,7 @@ def test_steady_state_against_numeric_steady(variant):
 def test_steady_currents_satisfy_the_balance_laws():
     for v in ("com1", "cas2", "ind1"):
         for r in (0.7, 1.4, 2.6):
-            c = ce.steady_currents(v, ce.fig_point(v, r))
+            c = ce_statements.steady_currents(v, ce_statements.fig_point(v, r))
             assert c["W"] + c["Qh"] + c["Qc"] == pytest.approx(0, abs=1e-14)
             assert c["Qh"] / r + c["Qc"] == pytest.approx(0, abs=1e-14)
 
