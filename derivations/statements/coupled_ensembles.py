@@ -81,7 +81,6 @@ def c_quantities() -> dict[str, sympy.Expr]:
     }.items()}
 
 
-
 # ---- Sec. IV: efficiency and COPs from the steady-state balance laws -----------------------
 
 
