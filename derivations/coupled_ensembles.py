@@ -1,34 +1,29 @@
 """Coupled ensembles: two ensembles of N = 2 two-level systems, each coupled to its own bath.
 
 Source: "coupled-ensembles" (../shared/papers/coupled-ensembles.txt, a PDF text extraction, and
-coupled-ensembles.md, a machine conversion of the same paper).  Model of Secs. II-IV:
+coupled-ensembles.md, a machine conversion of the same paper).  Model of Secs. II-IV: TLSs
+S_{h,1}, S_{h,2}, S_{c,1}, S_{c,2} (sites ``h1 h2 c1 c2``), H_{S_{i,n}} = omega_i s^+ s^-
+(Eq. (7)), intra-system interaction H_I^(1) (Eq. (29), strengths Omega_{nn'}) or H_I^(2)
+(Eq. (31), strengths Omega_n); one thermal oscillator ancilla per bath (``Eh``, ``Ec``, Eq. (8))
+with V_{i,n} = g_{i,n}(s^+_{i,n} a_i + s^-_{i,n} a_i^dag) (Eq. (9)); simultaneous ("com"),
+cascaded ("cas") or independent ("ind") collisions: six variants ``com1 ... ind2``.
 
-* system: TLSs S_{h,1}, S_{h,2}, S_{c,1}, S_{c,2} (sites ``h1 h2 c1 c2``), H_{S_{i,n}} =
-  omega_i sigma^+_{i,n} sigma^-_{i,n} (Eq. (7)), intra-system interaction H_I^(1) (Eq. (29),
-  every h-TLS with every c-TLS, strengths Omega_{nn'}) or H_I^(2) (Eq. (31), h,n with c,n only,
-  strengths Omega_n);
-* baths: one harmonic-oscillator ancilla per bath (sites ``Eh``, ``Ec``), H_{E_i} = omega_i
-  a^dag a (Eq. (8)), thermal at T_i (n_i = 1/(e^{omega_i/T_i} - 1)), coupling
-  V_{i,n} = g_{i,n}(sigma^+_{i,n} a_i + sigma^-_{i,n} a_i^dag) (Eq. (9));
-* schemes: simultaneous (common bath, "com"), cascaded (S_{i,1} then S_{i,2}, "cas") and
-  independent (one ancilla per TLS, "ind"), for both interactions: six variants
-  ``com1 com2 cas1 cas2 ind1 ind2``.
+Conventions (DESIGN.md): hbar = k_B = 1, |0> ground, sigma_z = |1><1| - |0><0|, sigma^+ =
+|1><0|; expectation values are Expectation symbols of Pauli strings (the paper's ladder-basis
+combinations are derived with the operator algebra, never converted by hand).
+``round_duration="tau"``: one round counts as one tau, the paper's normalisation (notes).
 
-Conventions (DESIGN.md): hbar = k_B = 1, |0> ground, sigma_z = |1><1| - |0><0|,
-sigma^+ = |1><0|; expectation values are Expectation symbols of Pauli strings (the ladder-basis
-combinations of the paper, e.g. <(sigma^+_a sigma^-_b)_+> = <x_a x_b + y_a y_b>/2, are derived
-with the operator algebra, never converted by hand).  Time normalisation: ``round_duration =
-"tau"``: one round of collisions counts as one tau, which is the paper's normalisation for the
-cascaded model too (Sec. II B: the round lasts N tau but the master equation is written per tau;
-see the notes).
-
-The printed equations are transcribed under their equation numbers in :func:`_checks` with the
-paper's own symbols and sums (Python loops over the printed indices); the engine decides.
+A declaration: the printed equations are transcribed in :func:`_checks` with the paper's own
+symbols and sums (Python loops over the printed indices); the engine supplies the derived sides
+and the matrix routes (:mod:`symthermo.papers`), and decides.  The statements about steady
+states, regimes and measures (Table I, Secs. III C and IV, with the Sec. IV efficiency checks)
+are in :mod:`derivations.statements.coupled_ensembles`, the figures in
+:mod:`derivations.figures.coupled_ensembles`, the general-N rows in
+:mod:`derivations.general_n.coupled_ensembles`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from functools import cache
 
 import numpy as np
@@ -37,29 +32,17 @@ import sympy
 from derivations.general_n import coupled_ensembles as general_n
 from derivations.references import REFERENCES
 from symthermo import papers, thermo
-from symthermo.algebra import (
-    Expectation,
-    Operator,
-    boson,
-    commutator,
-    expectation,
-    identity,
-    operator_sum,
-    qubit,
-)
+from symthermo.algebra import Operator, boson, commutator, expectation, operator_sum, qubit
 from symthermo.emit import Quantity
 from symthermo.model import CollisionModel, bath, collision_model
-from symthermo.numeric.matrices import monomial_matrix
-from symthermo.numeric.model_dynamics import LiouvillianBuilder
-from symthermo.numeric.model_matrices import random_density_matrix
-from symthermo.numeric.sectors import sector_steady_state
 from symthermo.papers import (
-    STATUS_HOLDS,
     Check,
     Derivation,
-    Statement,
+    ExpectationPolynomial,
+    HeatCurrent,
+    Rescaled,
+    WorkCurrent,
     compare,
-    expectation_values,
 )
 from symthermo.states import ThermalOscillator
 
@@ -68,9 +51,7 @@ TITLE = "Coupled ensembles: local and non-local heat and work currents (coupled-
 REFERENCE = REFERENCES["coupled_ensembles"]  # cited in the report, the LaTeX and references.bib
 SOURCES = ("coupled-ensembles.txt", "coupled-ensembles.md")
 
-# --------------------------------------------------------------------------------------------
-# sites, symbols
-# --------------------------------------------------------------------------------------------
+# ---- sites, symbols, parameters ------------------------------------------------------------
 
 BATHS = ("h", "c")
 INDICES = (1, 2)  # N = 2
@@ -83,24 +64,15 @@ T = {i: sympy.Symbol(f"T_{i}", positive=True) for i in BATHS}
 g = {(i, n): sympy.Symbol(f"g_{i}{n}", positive=True) for i in BATHS for n in INDICES}
 Omega1 = {(n, m): sympy.Symbol(f"Omega_{n}{m}", real=True) for n in INDICES for m in INDICES}
 Omega2 = {n: sympy.Symbol(f"Omega_{n}", real=True) for n in INDICES}
-# uniform couplings (for the coherence-related quantities C)
-g_u = sympy.Symbol("g", positive=True)
+g_u = sympy.Symbol("g", positive=True)  # uniform couplings (coherence-related quantities C)
 Omega_u = sympy.Symbol("Omega", real=True)
 
 SCHEMES = {"com": "simultaneous", "cas": "cascaded", "ind": "independent"}
 VARIANTS = tuple(f"{s}{k}" for s in SCHEMES for k in (1, 2))
 
 # the paper's Fig. 2/3 parameters (omega_c = 1); omega_h is the swept variable of the figures
-FIG_PARAMETERS = {
-    omega["c"]: 1.0,
-    omega["h"]: 1.5,
-    T["h"]: 2.0,
-    T["c"]: 1.0,
-    g["h", 1]: 0.5,
-    g["c", 1]: 0.5,
-    g["h", 2]: 0.55,
-    g["c", 2]: 0.55,
-}
+FIG_PARAMETERS = {omega["c"]: 1.0, omega["h"]: 1.5, T["h"]: 2.0, T["c"]: 1.0, g["h", 1]: 0.5,
+                  g["c", 1]: 0.5, g["h", 2]: 0.55, g["c", 2]: 0.55}
 OMEGA_VALUE = 0.1
 
 
@@ -119,34 +91,24 @@ def gamma_plus(i: str, k: int, l: int) -> sympy.Expr:
     return g[i, k] * g[i, l] * n_thermal(i)
 
 
-# --------------------------------------------------------------------------------------------
-# operators in the paper's notation
-# --------------------------------------------------------------------------------------------
+# ---- operators in the paper's notation ------------------------------------------------------
 
 
 def sp(i: str, n: int) -> Operator:
-    """sigma^+_{i,n}."""
-    return SITE[i, n].plus
+    return SITE[i, n].plus  # sigma^+_{i,n}
 
 
 def sm(i: str, n: int) -> Operator:
-    """sigma^-_{i,n}."""
-    return SITE[i, n].minus
+    return SITE[i, n].minus  # sigma^-_{i,n}
 
 
 def sz(i: str, n: int) -> Operator:
-    """sigma^z_{i,n}."""
-    return SITE[i, n].z
-
-
-def pair_plus(a: Operator, b: Operator, ad: Operator, bd: Operator) -> Operator:
-    """(sigma^+_mu sigma^-_nu)_+ = sigma^+_mu sigma^-_nu + sigma^-_mu sigma^+_nu (after (26))."""
-    return a * b + ad * bd
+    return SITE[i, n].z  # sigma^z_{i,n}
 
 
 def sp_sm_plus(i: str, n: int, j: str, m: int) -> Operator:
-    """(sigma^+_{i,n} sigma^-_{j,m})_+."""
-    return pair_plus(sp(i, n), sm(j, m), sm(i, n), sp(j, m))
+    """(sigma^+_{i,n} sigma^-_{j,m})_+ = s^+_{i,n} s^-_{j,m} + s^-_{i,n} s^+_{j,m} (after (26))."""
+    return sp(i, n) * sm(j, m) + sm(i, n) * sp(j, m)
 
 
 def ev(op: Operator) -> sympy.Expr:
@@ -154,86 +116,52 @@ def ev(op: Operator) -> sympy.Expr:
     return expectation(op)
 
 
-def local_hamiltonian() -> Operator:
-    """sum_{i,n} omega_i sigma^+_{i,n} sigma^-_{i,n} (Eqs. (1), (7))."""
-    return operator_sum(omega[i] * sp(i, n) * sm(i, n) for i in BATHS for n in INDICES)
+def other(i: str) -> str:
+    """The other bath i' != i."""
+    return "c" if i == "h" else "h"
 
 
 def interaction_1() -> Operator:
     """H_I^(1), Eq. (29): sum_{n,n'} Omega_{nn'}(sigma^+_{h,n} sigma^-_{c,n'} + h.c.)."""
-    return operator_sum(
-        Omega1[n, m] * (sp("h", n) * sm("c", m) + sm("h", n) * sp("c", m))
-        for n in INDICES
-        for m in INDICES
-    )
+    return operator_sum(Omega1[n, m] * (sp("h", n) * sm("c", m) + sm("h", n) * sp("c", m))
+                        for n in INDICES for m in INDICES)
 
 
 def interaction_2() -> Operator:
     """H_I^(2), Eq. (31): sum_n Omega_n (sigma^+_{h,n} sigma^-_{c,n} + h.c.)."""
-    return operator_sum(
-        Omega2[n] * (sp("h", n) * sm("c", n) + sm("h", n) * sp("c", n)) for n in INDICES
-    )
+    return operator_sum(Omega2[n] * (sp("h", n) * sm("c", n) + sm("h", n) * sp("c", n))
+                        for n in INDICES)
 
 
 def coupling(i: str, n: int) -> Operator:
     """V_{i,n} = g_{i,n}(sigma^+_{i,n} a_i + sigma^-_{i,n} a_i^dag), Eq. (9)."""
-    a = ANCILLA[i]
-    return g[i, n] * (sp(i, n) * a.a + sm(i, n) * a.adag)
+    return g[i, n] * (sp(i, n) * ANCILLA[i].a + sm(i, n) * ANCILLA[i].adag)
 
 
-# --------------------------------------------------------------------------------------------
-# models
-# --------------------------------------------------------------------------------------------
+# ---- models ---------------------------------------------------------------------------------
 
 
 @cache
 def make_model(variant: str) -> CollisionModel:
     """The model of one scenario: ``com|cas|ind`` + ``1|2`` (interaction of Eq. (29) or (31))."""
-    scheme, kind = SCHEMES[variant[:3]], variant[3]
-    baths = []
-    for i in BATHS:
-        a = ANCILLA[i]
-        baths.append(
-            bath(
-                i,
-                ThermalOscillator(a, omega=omega[i], beta=1 / T[i]),
-                omega[i] * a.adag * a.a,
-                [(f"{i}{n}", coupling(i, n)) for n in INDICES],  # collision order 1, 2
-                scheme=scheme,
-                beta=1 / T[i],
-            )
-        )
-    return collision_model(
-        SYSTEM_SITES,
-        local_hamiltonian(),
-        baths,
-        interaction_1() if kind == "1" else interaction_2(),
-        round_duration="tau",
-        name=f"coupled_ensembles[{variant}]",
-    )
+    baths = [bath(i, ThermalOscillator(ANCILLA[i], omega=omega[i], beta=1 / T[i]),
+                  omega[i] * ANCILLA[i].adag * ANCILLA[i].a,
+                  [(f"{i}{n}", coupling(i, n)) for n in INDICES],  # collision order 1, 2
+                  scheme=SCHEMES[variant[:3]], beta=1 / T[i]) for i in BATHS]
+    local = operator_sum(omega[i] * sp(i, n) * sm(i, n) for i in BATHS for n in INDICES)
+    return collision_model(SYSTEM_SITES, local, baths,  # Eqs. (1), (7)
+                           interaction_1() if variant[3] == "1" else interaction_2(),
+                           round_duration="tau", name=f"coupled_ensembles[{variant}]")
 
 
 def default_parameters(variant: str) -> dict:
     """Fig. 2/3 parameters: g_{h,1}=g_{c,1}=0.5, g_{h,2}=g_{c,2}=0.55, Omega=0.1, T_h=2, T_c=1."""
-    out = dict(FIG_PARAMETERS)
-    if variant.endswith("1"):
-        out.update({Omega1[k]: OMEGA_VALUE for k in Omega1})
-    else:
-        out.update({Omega2[k]: OMEGA_VALUE for k in Omega2})
-    return out
+    strengths = Omega1 if variant.endswith("1") else Omega2
+    return {**FIG_PARAMETERS, **{strengths[k]: OMEGA_VALUE for k in strengths}}
 
 
-def build_models() -> dict[str, CollisionModel]:
-    """The six scenarios (for ``symthermo list/steady/sweep``, without running the checks)."""
-    return {v: make_model(v) for v in VARIANTS}
-
-
-MODELS = build_models()
-
-
-def build_parameters() -> dict[str, dict]:
-    """Default parameters of each scenario (Figs. 2-3)."""
-    return {v: default_parameters(v) for v in VARIANTS}
+MODELS = {v: make_model(v) for v in VARIANTS}
+PARAMETERS = {v: default_parameters(v) for v in VARIANTS}
 
 
 @cache
@@ -243,19 +171,11 @@ def derived_currents(variant: str) -> thermo.Currents:
 
 def uniform_couplings(variant: str) -> dict:
     """g_{i,n} -> g and Omega_{nn'} (or Omega_n) -> Omega."""
-    out = {g[k]: g_u for k in g}
-    out.update({s: Omega_u for s in (Omega1 if variant.endswith("1") else Omega2).values()})
-    return out
+    strengths = Omega1 if variant.endswith("1") else Omega2
+    return {**{g[k]: g_u for k in g}, **{s: Omega_u for s in strengths.values()}}
 
 
-# --------------------------------------------------------------------------------------------
-# numeric helpers: random points, matrix route, steady states
-# --------------------------------------------------------------------------------------------
-
-PARAMETER_SYMBOLS = tuple(
-    sorted({*omega.values(), *T.values(), *g.values(), *Omega1.values(), *Omega2.values(),
-            g_u, Omega_u}, key=str)
-)
+# ---- random points of the matrix routes, steady states (both the engine's) ------------------
 
 
 def random_parameters(rng: np.random.Generator, uniform: bool = False) -> dict:
@@ -265,1443 +185,369 @@ def random_parameters(rng: np.random.Generator, uniform: bool = False) -> dict:
     for i in BATHS:
         out[omega[i]] = float(rng.uniform(0.5, 2.0))
         out[T[i]] = out[omega[i]] / float(rng.uniform(4.0, 6.0))
-    for k in g:
-        out[g[k]] = float(rng.uniform(0.2, 1.0))
-    for s in [*Omega1.values(), *Omega2.values()]:
-        out[s] = float(rng.uniform(-0.5, 0.5))
+    out.update({g[k]: float(rng.uniform(0.2, 1.0)) for k in g})
+    out.update({s: float(rng.uniform(-0.5, 0.5)) for s in [*Omega1.values(), *Omega2.values()]})
     out[g_u] = float(rng.uniform(0.2, 1.0))
     out[Omega_u] = float(rng.uniform(0.05, 0.5))
     if uniform:
-        for k in g:
-            out[g[k]] = out[g_u]
-        for s in [*Omega1.values(), *Omega2.values()]:
-            out[s] = out[Omega_u]
+        out.update({g[k]: out[g_u] for k in g})
+        out.update({s: out[Omega_u] for s in [*Omega1.values(), *Omega2.values()]})
     return out
 
 
 CUTOFF = 8  # Fock levels of the ancillas in the matrix route at random points
 
 
-def random_state(rng: np.random.Generator, dim: int = 16) -> np.ndarray:
-    return random_density_matrix(dim, rng)
-
-
-def _point(exprs: list[sympy.Expr], rho: np.ndarray, params: Mapping, sites=SYSTEM_SITES) -> dict:
-    subs = dict(params)
-    subs.update(expectation_values(exprs, rho, sites))
-    return subs
-
-
-def _values(params: Mapping) -> list[float]:
-    return [float(params.get(s, 0.0)) for s in PARAMETER_SYMBOLS]
-
-
-class NumericOperator:
-    """Matrix of an operator with symbolic coefficients: sum_k c_k(params) M_k (lambdified)."""
-
-    def __init__(self, op: Operator, sites, cutoff: int | None = None) -> None:
-        terms = list(op.terms.items())
-        d = int(np.prod([2 if s.kind == "qubit" else cutoff for s in sites]))
-        self.mats = (
-            np.array([monomial_matrix(m, sites, cutoff) for m, _ in terms])
-            if terms else np.zeros((0, d, d), dtype=complex)
-        )
-        self.f = sympy.lambdify(PARAMETER_SYMBOLS, [c for _, c in terms], "numpy")
-        self.dim = d
-
-    def __call__(self, params: Mapping) -> np.ndarray:
-        if not len(self.mats):
-            return np.zeros((self.dim, self.dim), dtype=complex)
-        c = np.array(self.f(*_values(params)), dtype=complex)
-        return np.tensordot(c, self.mats, axes=1)
-
-
-def thermal_populations(i: str, params: Mapping, levels: int) -> np.ndarray:
-    nb = 1.0 / np.expm1(float(params[omega[i]]) / float(params[T[i]]))
-    pops = np.array([nb**k / (1 + nb) ** (k + 1) for k in range(levels)])
-    return pops / pops.sum()
-
-
-def _sampling(uniform: bool = False) -> papers.Sampling:
+def sampling(uniform: bool = False) -> papers.Sampling:
     """Random points of the matrix routes (:func:`random_parameters`; ancillas at CUTOFF)."""
     return papers.Sampling(draw=lambda rng, _: random_parameters(rng, uniform=uniform),
                            cutoff={a.name: CUTOFF for a in ANCILLA.values()})
 
 
-# ---- steady states --------------------------------------------------------------------------
-
-
-@cache
-def _liouvillian_builder(variant: str) -> tuple[LiouvillianBuilder, frozenset]:
-    model = MODELS[variant]
-    return LiouvillianBuilder(model), frozenset(str(x) for x in papers.model_parameters(model))
-
-
-def liouvillian(variant: str, params: Mapping) -> np.ndarray:
-    """Column-stacking Liouvillian (vec(A rho B) = (B^T (x) A) vec(rho)) of the derived
-    Lindblad form, from the engine's :class:`~symthermo.numeric.model_dynamics.
-    LiouvillianBuilder`."""
-    builder, names = _liouvillian_builder(variant)
-    return builder({str(k): float(v) for k, v in params.items() if str(k) in names})
-
-
-def stationary_dimension(variant: str, params: Mapping) -> int:
-    """Dimension of the kernel of the full Liouvillian (SVD, s <= 1e-10 s_max)."""
-    s = np.linalg.svd(liouvillian(variant, params), compute_uv=False)
-    return int(np.sum(s <= 1e-10 * s[0]))
-
-
-def steady_state(variant: str, params: Mapping) -> tuple[np.ndarray, int]:
-    """The steady state (trace 1) and the kernel dimension within the sector of coherences
-    between equal total excitation numbers.  The Liouvillian conserves that sector (H_S, H_I,
-    H_cas conserve N; rates pair sigma^- with sigma^- and sigma^+ with sigma^+ only), and every
-    steady state of a trace-preserving L has a component there, so a unique steady state lies in
-    it (:func:`symthermo.numeric.sectors.sector_steady_state`); :func:`stationary_dimension`
-    counts the full kernel."""
-    return sector_steady_state(liouvillian(variant, params), len(SYSTEM_SITES))
-
-
-@cache
-def _current_operators(variant: str) -> dict:
-    model = make_model(variant)
-    ops = {
-        "Qh": thermo.heat_current_operator(model, "h", "total"),
-        "Qc": thermo.heat_current_operator(model, "c", "total"),
-        "W": thermo.work_current_operator(model, None, "total"),
-        "Wloc": thermo.work_current_operator(model, None, "local"),
-        "Wnonloc": thermo.work_current_operator(model, None, "nonlocal"),
-    }
-    return {k: NumericOperator(v, SYSTEM_SITES) for k, v in ops.items()}
-
-
-def steady_currents(variant: str, params: Mapping) -> dict:
-    """Derived currents (Qh, Qc, W, Wloc, Wnonloc) at the numeric steady state (their
-    operators from symthermo.thermo, as matrices, traced with rho_ss)."""
-    rho, kernel = steady_state(variant, params)
-    out = {
-        k: float(np.einsum("ij,ji->", rho, op(params)).real)
-        for k, op in _current_operators(variant).items()
-    }
-    out["kernel"] = kernel
-    out["rho"] = rho
-    return out
-
-
-def fig_point(variant: str, ratio: float) -> dict:
-    """Fig. 2/3 parameters at omega_h/omega_c = ratio."""
-    p = default_parameters(variant)
-    p[omega["h"]] = ratio * p[omega["c"]]
-    return p
-
-
-def regime(cur: Mapping, tol: float = 1e-12) -> str:
-    """Operating regime from the signs (Sec. IV): R (W>0, Qh<0, Qc>0), E (W<0, Qh>0, Qc<0),
-    A (W>0, Qh>0, Qc<0); '-' otherwise."""
-    w, qh, qc = cur["W"], cur["Qh"], cur["Qc"]
-    if w > tol and qh < -tol and qc > tol:
-        return "R"
-    if w < -tol and qh > tol and qc < -tol:
-        return "E"
-    if w > tol and qh > tol and qc < -tol:
-        return "A"
-    return "-"
-
-
-# --------------------------------------------------------------------------------------------
-# dissipators: generic two-qubit state of one ensemble, printed vs derived
-# --------------------------------------------------------------------------------------------
-
-PAULI_LETTER = {0: "o", 1: "x", 2: "y", 3: "z"}
-
-
-def _pauli(site, k: int) -> Operator:
-    return identity() if k == 0 else (site.x, site.y, site.z)[k - 1]
-
-
-@cache
-def generic_state(i: str) -> tuple[Operator, dict]:
-    """rho = (1/4) sum_{a,b} r^{ab}_i P_a (x) P_b on S_{i,1} S_{i,2} (r^{oo}_i = 1).
-
-    Returns the operator and {Pauli monomial: r symbol}."""
-    s1, s2 = SITE[i, 1], SITE[i, 2]
-    terms = []
-    symbols = {}
-    for a in range(4):
-        for b in range(4):
-            p = _pauli(s1, a) * _pauli(s2, b)
-            if a == b == 0:
-                terms.append(p)
-                continue
-            r = sympy.Symbol(f"r^{PAULI_LETTER[a]}{PAULI_LETTER[b]}_{i}", real=True)
-            symbols[p.monomials[0]] = r
-            terms.append(p * r)
-    return operator_sum(terms) / 4, symbols
-
-
-def _pairing(op: Operator) -> sympy.Expr:
-    """Tr[sigma op] for a generic state sigma with expectation values <P> (Expectation)."""
-    return ev(op)
-
-
-@cache
-def derived_dissipator_pairing(
-    variant: str, i: str, part: str, round_duration: str = "tau"
-) -> sympy.Expr:
-    """Tr[sigma D(rho)] = Tr[D^dag(sigma) rho] from the engine's Lindblad form (adjoint),
-    restricted to the channels of bath i.  ``part`` "local": local rate entries; "nonlocal":
-    the cross rate entries plus the cascaded Hamiltonian H_cas of those channels."""
-    model = make_model(variant)
-    if round_duration != model.round_duration:
-        model = model.replace(round_duration=round_duration)
-    lf = thermo.lindblad_form(model)
-    channels = tuple(ch for ch in lf.channels if ch.bath == i)
-    h_cas = operator_sum(ch.hamiltonian for ch in channels)
-    sub = thermo.LindbladForm(h_cas, channels)
-    _, rsym = generic_state(i)
-    out = []
-    for mono in rsym:
-        p = Operator.from_monomial(mono)
-        dag = sub.adjoint(p, part)
-        if part == "nonlocal":
-            dag = dag + commutator(h_cas, p) * sympy.I
-        tr = [c if m == () else c * rsym[m] for m, c in dag.terms.items()]
-        out.append(Expectation(mono) * sympy.Add(*tr) / 4)
-    return sympy.expand(sympy.Add(*out))
-
-
-def _ptrace_last(x: np.ndarray, d_s: int, d_r: int) -> np.ndarray:
-    return np.trace(x.reshape(d_s, d_r, d_s, d_r), axis1=1, axis2=3)
-
-
-@cache
-def _bath_couplings(i: str) -> dict:
-    sites = (SITE[i, 1], SITE[i, 2], ANCILLA[i])
-    return {n: NumericOperator(coupling(i, n), sites, CUTOFF) for n in INDICES}
-
-
-def collision_dissipator_matrix(
-    i: str, scheme: str, part: str, rho: np.ndarray, params: Mapping
-) -> np.ndarray:
-    """The collision dissipator of bath i on rho (two qubits of ensemble i), from matrices:
-    local  -1/2 sum_n Tr_E[V_n, [V_n, rho (x) rho_E]]                     (Eq. (5));
-    non-local, simultaneous: -1/2 sum_{n != n'} Tr_E[V_n', [V_n, rho (x) rho_E]] (Eq. (6));
-    non-local, cascaded: - sum_{n' > n} Tr_E[V_n', [V_n, rho (x) rho_E]]          (Eq. (14))."""
-    v = {n: op(params) for n, op in _bath_couplings(i).items()}
-    rho_se = np.kron(rho, np.diag(thermal_populations(i, params, CUTOFF)))
-
-    def dc(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
-        x = inner @ rho_se - rho_se @ inner
-        return outer @ x - x @ outer
-
-    out = np.zeros((4, 4), dtype=complex)
-    for n in INDICES:
-        for m in INDICES:
-            if part == "local" and n == m:
-                out += -0.5 * _ptrace_last(dc(v[n], v[n]), 4, CUTOFF)
-            elif part == "nonlocal" and n != m:
-                if scheme == "simultaneous":
-                    out += -0.5 * _ptrace_last(dc(v[m], v[n]), 4, CUTOFF)
-                elif scheme == "cascaded" and m > n:
-                    out += -_ptrace_last(dc(v[m], v[n]), 4, CUTOFF)
-    return out
-
-
-def _pauli_matrix(i: str, mono) -> np.ndarray:
-    return monomial_matrix(mono, (SITE[i, 1], SITE[i, 2]))
-
-
-def dissipator_matrix_route(variant: str, part: str) -> Callable:
-    """Matrix route of a dissipator pairing: random rho_i, sigma_i (i = h, c), random
-    parameters; value = sum_i Tr[sigma_i D^(i)(rho_i)] from the collision matrices."""
-    scheme = SCHEMES[variant[:3]]
-
-    def route(rng: np.random.Generator):
-        params = random_parameters(rng)
-        subs = dict(params)
-        value = 0.0
-        for i in BATHS:
-            rho = random_state(rng, 4)
-            sigma = random_state(rng, 4)
-            _, rsym = generic_state(i)
-            for mono, r in rsym.items():
-                pm = _pauli_matrix(i, mono)
-                subs[r] = float(np.trace(rho @ pm).real)
-                subs[Expectation(mono)] = float(np.trace(sigma @ pm).real)
-            value += float(
-                np.trace(sigma @ collision_dissipator_matrix(i, scheme, part, rho, params)).real
-            )
-        return subs, value
-
-    return route
-
-
-# --------------------------------------------------------------------------------------------
-# matrix routes of currents
-# --------------------------------------------------------------------------------------------
-
-
-def heat_route(variant: str, i: str, part: str, exprs: Callable[[], list]) -> Callable:
-    """The engine's matrix route of the heat current of bath i (Tr[(rho_S (x) rho_E)
-    [V_n', [V_n, H_Ei]]] summed with the scheme's pair weights) at a random point."""
-    return papers.HeatCurrent(MODELS[variant], i, part, _sampling()).matrix_route(exprs())
-
-
-def work_route(
-    variant: str, part: str, exprs: Callable[[], list], transform: Callable | None = None,
-    uniform: bool = False,
-) -> Callable:
-    """The engine's matrix route of the work current (or of transform(W, params) for C
-    quantities)."""
-    base = papers.WorkCurrent(MODELS[variant], None, part, _sampling(uniform)).matrix_route(
-        exprs())
-    if transform is None:
-        return base
-
-    def route(rng: np.random.Generator):
-        subs, value = base(rng)
-        return subs, transform(value, subs)
-
-    return route
-
-
-def operator_route(op_numeric: Callable[[Mapping], np.ndarray], exprs: Callable[[], list],
-                   uniform: bool = False) -> Callable:
-    """Matrix route of <op> at a random state (op as a numpy matrix on h1 h2 c1 c2)."""
-
-    def route(rng: np.random.Generator):
-        params = random_parameters(rng, uniform=uniform)
-        rho = random_state(rng)
-        value = float(np.trace(rho @ op_numeric(params)).real)
-        return _point(exprs(), rho, params), value
-
-    return route
-
-
-# plain numpy ladder operators on h1 h2 c1 c2 (independent of the algebra)
-_SP = np.array([[0, 0], [1, 0]], dtype=complex)  # |1><0|
-_SM = _SP.T.copy()
-_SZ = np.diag([-1.0, 1.0]).astype(complex)
-_ORDER = {("h", 1): 0, ("h", 2): 1, ("c", 1): 2, ("c", 2): 3}
-
-
-def _embed(factors: Mapping) -> np.ndarray:
-    mats = [np.eye(2, dtype=complex) for _ in range(4)]
-    for k, m in factors.items():
-        mats[_ORDER[k]] = m
-    out = np.ones((1, 1), dtype=complex)
-    for m in mats:
-        out = np.kron(out, m)
-    return out
-
-
-def np_pair_plus(a: tuple, b: tuple) -> np.ndarray:
-    """(sigma^+_a sigma^-_b)_+ as a numpy matrix."""
-    return _embed({a: _SP, b: _SM}) + _embed({a: _SM, b: _SP})
-
-
-def np_sz(a: tuple) -> np.ndarray:
-    return _embed({a: _SZ})
-
-
-# --------------------------------------------------------------------------------------------
-# the checks
-# --------------------------------------------------------------------------------------------
-
-
-def _other(i: str) -> str:
-    return "c" if i == "h" else "h"
-
-
-def _checks() -> list[Check]:
-    """One block per printed equation, in the paper's order."""
-    checks: list[Check] = []
-    cur = {v: derived_currents(v) for v in VARIANTS}
-
-    # ---------------- Eq. (10): local dissipator --------------------------------------------
-    printed10 = 0
-    for i in BATHS:
-        rho, _ = generic_state(i)
-        d_loc = operator_sum(
-            gamma_minus(i, n, n)
-            * (sm(i, n) * rho * sp(i, n)
-               - sympy.Rational(1, 2) * (sp(i, n) * sm(i, n) * rho + rho * sp(i, n) * sm(i, n)))
-            + gamma_plus(i, n, n)
-            * (sp(i, n) * rho * sm(i, n)
-               - sympy.Rational(1, 2) * (sm(i, n) * sp(i, n) * rho + rho * sm(i, n) * sp(i, n)))
-            for n in INDICES
-        )
-        printed10 += _pairing(d_loc)
-    derived10 = sum(derived_dissipator_pairing("com1", i, "local") for i in BATHS)
-    checks.append(Check(
-        "Eq. (10)",
-        "local dissipator D_loc^(i) (i = h, c), Tr[sigma D(rho)] for generic two-TLS rho, sigma",
-        printed10, derived10,
-        note=(
-            "Compared as the pairing sum_i Tr[sigma_i D_loc^(i)(rho_i)] with a generic state "
-            "rho_i = (1/4) sum r^{ab}_i P_a P_b of the two TLSs of ensemble i and a generic "
-            "sigma_i (expectation symbols); derived side from the engine's Lindblad form "
-            "(adjoint, local rate entries). The derived local dissipator is the same for the "
-            "simultaneous, cascaded and independent schemes (tested)."
-        ),
-        matrix_route=dissipator_matrix_route("com1", "local"),
-    ))
-
-    # ---------------- Eq. (11): non-local dissipator, simultaneous --------------------------
-    printed11 = 0
-    for i in BATHS:
-        rho, _ = generic_state(i)
-        terms = []
-        for n2 in INDICES:  # sum_{n' != n}
-            for n in INDICES:
-                if n2 == n:
-                    continue
-                terms.append(
-                    gamma_minus(i, n, n2)
-                    * (sm(i, n) * rho * sp(i, n2)
-                       - sympy.Rational(1, 2)
-                       * (sp(i, n) * sm(i, n2) * rho + rho * sp(i, n) * sm(i, n2)))
-                    + gamma_plus(i, n, n2)
-                    * (sp(i, n) * rho * sm(i, n2)
-                       - sympy.Rational(1, 2)
-                       * (sm(i, n) * sp(i, n2) * rho + rho * sm(i, n) * sp(i, n2)))
-                )
-        printed11 += _pairing(operator_sum(terms))
-    derived11 = sum(derived_dissipator_pairing("com1", i, "nonlocal") for i in BATHS)
-    checks.append(Check(
-        "Eq. (11)",
-        "non-local dissipator D_non-loc^(i), simultaneous (common) bath",
-        printed11, derived11,
-        note=(
-            "Sum over n' != n as in the .md (the .txt extraction renders the symbol != as a "
-            "comma, 'n',n=1', everywhere in the paper; read literally it would include n = n' "
-            "and double the local dissipator). The printed anticommutator {s^+_n s^-_n', rho} "
-            "differs term by term from the Lindblad form {L_b^dag L_a, rho} = "
-            "{s^+_n' s^-_n, rho}, but the sum over n != n' is symmetric, so they agree."
-        ),
-        matrix_route=dissipator_matrix_route("com1", "nonlocal"),
-    ))
-
-    # ---------------- Eq. (15): non-local dissipator, cascaded ------------------------------
-    printed15 = 0
-    for i in BATHS:
-        rho, _ = generic_state(i)
-        terms = []
-        for n in INDICES:
-            for n2 in INDICES:
-                if not n2 > n:  # sum_{n' > n}
-                    continue
-                terms.append(
-                    gamma_minus(i, n, n2)
-                    * (sm(i, n) * commutator(rho, sp(i, n2))
-                       + commutator(sm(i, n2), rho) * sp(i, n))
-                    + gamma_plus(i, n, n2)
-                    * (sp(i, n) * commutator(rho, sm(i, n2))
-                       + commutator(sp(i, n2), rho) * sm(i, n))
-                )
-        printed15 += _pairing(operator_sum(terms))
-    derived15 = sum(derived_dissipator_pairing("cas1", i, "nonlocal") for i in BATHS)
-    checks.append(Check(
-        "Eq. (15)",
-        "non-local dissipator D_non-loc^(i), cascaded bath (S_{i,1} first)",
-        printed15, derived15,
-        note=(
-            "Derived non-local part = the engine's cross rate entries plus its cascaded "
-            "Hamiltonian H_cas = (i/2) Tr_E[V_1, V_2] (the antisymmetric part of the ordered "
-            "cross term), per round of duration tau (round_duration='tau', the paper's "
-            "normalisation; with one tau per stroke every dissipator would carry 1/N)."
-        ),
-        matrix_route=dissipator_matrix_route("cas1", "nonlocal"),
-    ))
-
-    # ---------------- Eq. (25), (26), (43): heat currents -----------------------------------
-    for i in BATHS:
-        printed25 = omega[i] * sum(
-            gamma_plus(i, n, n) * ev(sm(i, n) * sp(i, n))
-            - gamma_minus(i, n, n) * ev(sp(i, n) * sm(i, n))
-            for n in INDICES
-        )
-        d = cur["com1"].heat[i]["local"]
-        checks.append(Check(
-            f"Eq. (25), i = {i}", f"local heat current from bath E_{i} (all schemes)",
-            printed25, d,
-            note="The derived local heat current is the same for all six scenarios.",
-            matrix_route=heat_route("com1", i, "local", lambda p=printed25, d=d: [p, d]),
-        ))
-    for i in BATHS:
-        printed26 = sympy.Rational(1, 2) * omega[i] * sum(
+SAMPLING, SAMPLING_U = sampling(), sampling(uniform=True)  # uniform: g_{i,n} = g, Omega's = Omega
+
+
+# ---- the checks: one block per printed equation, in the paper's order -----------------------
+
+
+def dissipator(variant: str, part: str) -> papers.BathDissipator:
+    """sum_i Tr[sigma_i D^(i)(rho_i)] of baths h and c, rho_i = (1/4) sum r^{ab}_i P_a P_b on
+    S_{i,1} S_{i,2} (the engine's per-bath dissipator quantity and matrix route)."""
+    return papers.BathDissipator(MODELS[variant], BATHS, part, SAMPLING)
+
+
+def _lind(a: Operator, rho: Operator, b: Operator, anti: Operator) -> Operator:
+    """a rho b - {anti, rho}/2 (the bracket of Eqs. (10), (11))."""
+    return a * rho * b - sympy.Rational(1, 2) * (anti * rho + rho * anti)
+
+
+def _dissipator_checks() -> list[Check]:
+    def d_loc(i: str, rho: Operator) -> Operator:  # Eq. (10)
+        return operator_sum(
+            gamma_minus(i, n, n) * _lind(sm(i, n), rho, sp(i, n), sp(i, n) * sm(i, n))
+            + gamma_plus(i, n, n) * _lind(sp(i, n), rho, sm(i, n), sm(i, n) * sp(i, n))
+            for n in INDICES)
+
+    def d_com(i: str, rho: Operator) -> Operator:  # Eq. (11), sum_{n' != n}
+        return operator_sum(
+            gamma_minus(i, n, n2) * _lind(sm(i, n), rho, sp(i, n2), sp(i, n) * sm(i, n2))
+            + gamma_plus(i, n, n2) * _lind(sp(i, n), rho, sm(i, n2), sm(i, n) * sp(i, n2))
+            for n2 in INDICES for n in INDICES if n2 != n)
+
+    def d_cas(i: str, rho: Operator) -> Operator:  # Eq. (15), sum_{n' > n}
+        return operator_sum(
+            gamma_minus(i, n, n2) * (sm(i, n) * commutator(rho, sp(i, n2))
+                                     + commutator(sm(i, n2), rho) * sp(i, n))
+            + gamma_plus(i, n, n2) * (sp(i, n) * commutator(rho, sm(i, n2))
+                                      + commutator(sp(i, n2), rho) * sm(i, n))
+            for n in INDICES for n2 in INDICES if n2 > n)
+
+    q10, q11, q15 = (dissipator("com1", "local"), dissipator("com1", "nonlocal"),
+                     dissipator("cas1", "nonlocal"))
+    return [
+        Check("Eq. (10)", "local dissipator D_loc^(i) (i = h, c), Tr[sigma D(rho)] for generic "
+              "two-TLS rho, sigma", q10.pairing(d_loc), of=q10, note=(
+                  "Compared as the pairing sum_i Tr[sigma_i D_loc^(i)(rho_i)] with a generic state "
+                  "rho_i = (1/4) sum r^{ab}_i P_a P_b of the two TLSs of ensemble i and a generic "
+                  "sigma_i (expectation symbols); derived side from the engine's Lindblad form "
+                  "(adjoint, local rate entries). The derived local dissipator is the same for the "
+                  "simultaneous, cascaded and independent schemes (tested).")),
+        Check("Eq. (11)", "non-local dissipator D_non-loc^(i), simultaneous (common) bath",
+              q11.pairing(d_com), of=q11, note=(
+                  "Sum over n' != n as in the .md (the .txt extraction renders the symbol != as a "
+                  "comma, 'n',n=1', everywhere in the paper; read literally it would include n = "
+                  "n' and double the local dissipator). The printed anticommutator {s^+_n s^-_n', "
+                  "rho} differs term by term from the Lindblad form {L_b^dag L_a, rho} = "
+                  "{s^+_n' s^-_n, rho}, but the sum over n != n' is symmetric, so they agree.")),
+        Check("Eq. (15)", "non-local dissipator D_non-loc^(i), cascaded bath (S_{i,1} first)",
+              q15.pairing(d_cas), of=q15, note=(
+                  "Derived non-local part = the engine's cross rate entries plus its cascaded "
+                  "Hamiltonian H_cas = (i/2) Tr_E[V_1, V_2] (the antisymmetric part of the "
+                  "ordered cross term), per round of duration tau (round_duration='tau', the "
+                  "paper's normalisation; with one tau per stroke every dissipator would carry "
+                  "1/N).")),
+    ]
+
+
+def _heat_checks() -> list[Check]:
+    def heat(variant: str, i: str, part: str) -> HeatCurrent:
+        return HeatCurrent(MODELS[variant], i, part, SAMPLING)
+
+    def eq26(i: str, pairs) -> sympy.Expr:
+        return sympy.Rational(1, 2) * omega[i] * sum(
             (gamma_plus(i, n, n2) - gamma_minus(i, n, n2)) * ev(sp_sm_plus(i, n, i, n2))
-            for n2 in INDICES for n in INDICES if n2 != n
-        )
-        d = cur["com1"].heat[i]["nonlocal"]
-        checks.append(Check(
-            f"Eq. (26), i = {i}", f"non-local heat current from bath E_{i}, simultaneous",
-            printed26, d,
-            note="Sum over n' != n (.md; the .txt shows 'n',n=1', its rendering of !=).",
-            matrix_route=heat_route("com1", i, "nonlocal", lambda p=printed26, d=d: [p, d]),
-        ))
-    # the .txt read literally (sum over all n', n) for Eq. (26), i = h: a conversion slip
-    printed26_txt = sympy.Rational(1, 2) * omega["h"] * sum(
-        (gamma_plus("h", n, n2) - gamma_minus("h", n, n2)) * ev(sp_sm_plus("h", n, "h", n2))
-        for n2 in INDICES for n in INDICES
-    )
-    d = cur["com1"].heat["h"]["nonlocal"]
-    checks.append(Check(
+            for n2, n in pairs)
+
+    out = [Check(f"Eq. (25), i = {i}", f"local heat current from bath E_{i} (all schemes)",
+                 omega[i] * sum(gamma_plus(i, n, n) * ev(sm(i, n) * sp(i, n))
+                                - gamma_minus(i, n, n) * ev(sp(i, n) * sm(i, n)) for n in INDICES),
+                 of=heat("com1", i, "local"),
+                 note="The derived local heat current is the same for all six scenarios.")
+           for i in BATHS]
+    distinct = [(n2, n) for n2 in INDICES for n in INDICES if n2 != n]
+    out += [Check(f"Eq. (26), i = {i}", f"non-local heat current from bath E_{i}, simultaneous",
+                  eq26(i, distinct), of=heat("com1", i, "nonlocal"),
+                  note="Sum over n' != n (.md; the .txt shows 'n',n=1', its rendering of !=).")
+            for i in BATHS]
+    out.append(Check(  # the .txt read literally (sum over all n', n): a conversion slip
         "Eq. (26), i = h, .txt read literally",
         "non-local heat current with the sum over all n', n (as the .txt extraction shows it)",
-        printed26_txt, d,
-        difference_kind="conversion slip",
-        note=(
+        eq26("h", [(n2, n) for n2 in INDICES for n in INDICES]), of=heat("com1", "h", "nonlocal"),
+        difference_kind="conversion slip", note=(
             "The .txt prints the sum as 'n',n=1' where the .md (and the text after Eq. (14): "
             "'it is n' != n in Eq. (6)') has n' != n: the PDF extraction turns != into a comma. "
-            "Read literally it adds the n = n' terms (populations); the .md reading holds."
-        ),
-        matrix_route=heat_route("com1", "h", "nonlocal", lambda p=printed26_txt, d=d: [p, d]),
-    ))
-    for i in BATHS:
-        printed43 = omega[i] * sum(
-            (gamma_plus(i, n, n2) - gamma_minus(i, n, n2)) * ev(sp_sm_plus(i, n, i, n2))
-            for n in INDICES for n2 in INDICES if n2 > n
-        )
-        d = cur["cas1"].heat[i]["nonlocal"]
-        checks.append(Check(
-            f"Eq. (43), i = {i}", f"non-local heat current from bath E_{i}, cascaded",
-            printed43, d,
-            note=(
-                "Equal to the simultaneous one (Eq. (26)): the ordered and the symmetrised "
-                "cross terms differ by Tr_E[[V_1, V_2], H_E] = 0 (Jacobi; [V_1, V_2] acts on "
-                "the system only)."
-            ),
-            matrix_route=heat_route("cas1", i, "nonlocal", lambda p=printed43, d=d: [p, d]),
-        ))
+            "Read literally it adds the n = n' terms (populations); the .md reading holds.")))
+    out += [Check(f"Eq. (43), i = {i}", f"non-local heat current from bath E_{i}, cascaded",
+                  omega[i] * sum((gamma_plus(i, n, n2) - gamma_minus(i, n, n2))
+                                 * ev(sp_sm_plus(i, n, i, n2))
+                                 for n in INDICES for n2 in INDICES if n2 > n),
+                  of=heat("cas1", i, "nonlocal"), note=(
+                      "Equal to the simultaneous one (Eq. (26)): the ordered and the symmetrised "
+                      "cross terms differ by Tr_E[[V_1, V_2], H_E] = 0 (Jacobi; [V_1, V_2] acts on "
+                      "the system only)."))
+            for i in BATHS]
+    return out
 
-    # ---------------- Eqs. (27), (28), (42): work currents with F_{i,n} ---------------------
-    def f_op(h_i: Operator, i: str, n: int) -> Operator:
-        return commutator(h_i, sm(i, n))  # F_{i,n} = [H_I, sigma^-_{i,n}]
 
+def _work(variant: str, part: str, sampling: papers.Sampling = SAMPLING) -> WorkCurrent:
+    return WorkCurrent(MODELS[variant], None, part, sampling)
+
+
+def zpp(i: str, n: int, j: str, nb: int, k: str, m: int) -> sympy.Expr:
+    """<sigma^z_{i,n} (sigma^+_{j,nb} sigma^-_{k,m})_+>."""
+    return ev(sz(i, n) * sp_sm_plus(j, nb, k, m))
+
+
+def _work_checks() -> list[Check]:
+    out = []
     for kind, h_i in (("1", interaction_1()), ("2", interaction_2())):
-        x = sympy.Rational(1, 2) * sum(
-            gamma_minus(i, n, n) * ev(sp(i, n) * f_op(h_i, i, n))
-            - gamma_plus(i, n, n) * ev(f_op(h_i, i, n) * sp(i, n))
-            for i in BATHS for n in INDICES
-        )
-        printed27 = x + sympy.conjugate(x)  # "+ c.c."
-        d = cur[f"com{kind}"].work["local"]
-        checks.append(Check(
-            f"Eq. (27) [H_I^({kind})]", f"local work current, F_(i,n) = [H_I^({kind}), s^-_(i,n)]",
-            printed27, d,
-            note="The derived local work current is the same for all three schemes.",
-            matrix_route=work_route(f"com{kind}", "local", lambda p=printed27, d=d: [p, d]),
-        ))
-        x = sympy.Rational(1, 2) * sum(
-            gamma_minus(i, n, n2) * ev(sp(i, n) * f_op(h_i, i, n2))
-            - gamma_plus(i, n, n2) * ev(f_op(h_i, i, n2) * sp(i, n))
-            for i in BATHS for n in INDICES for n2 in INDICES if n != n2
-        )
-        printed28 = x + sympy.conjugate(x)
-        d = cur[f"com{kind}"].work["nonlocal"]
-        checks.append(Check(
-            f"Eq. (28) [H_I^({kind})]", "non-local work current, simultaneous",
-            printed28, d,
-            matrix_route=work_route(f"com{kind}", "nonlocal", lambda p=printed28, d=d: [p, d]),
-        ))
-        x = sum(
-            gamma_minus(i, n, n2) * ev(sp(i, n) * f_op(h_i, i, n2))
-            - gamma_plus(i, n, n2) * ev(f_op(h_i, i, n2) * sp(i, n))
-            for i in BATHS for n in INDICES for n2 in INDICES if n2 > n
-        )
-        printed42 = x + sympy.conjugate(x)
-        d = cur[f"cas{kind}"].work["nonlocal"]
-        checks.append(Check(
-            f"Eq. (42) [H_I^({kind})]", "non-local work current, cascaded",
-            printed42, d,
-            matrix_route=work_route(f"cas{kind}", "nonlocal", lambda p=printed42, d=d: [p, d]),
-        ))
+        f = {(i, n): commutator(h_i, sm(i, n)) for i in BATHS for n in INDICES}  # F_{i,n}
 
-    # ---------------- Eq. (30) vs Eq. (29) ---------------------------------------------------
-    s_op = {
-        (i, a): operator_sum((SITE[i, n].x, SITE[i, n].y, SITE[i, n].z)[a] for n in INDICES)
-        for i in BATHS for a in range(3)
-    }  # S^alpha_i = sum_n sigma^alpha_{i,n}
-    s_plus = {i: s_op[i, 0] + sympy.I * s_op[i, 1] for i in BATHS}  # S^+ = S^x + i S^y
-    s_minus = {i: s_op[i, 0] - sympy.I * s_op[i, 1] for i in BATHS}
-    h30 = Omega_u * (s_plus["h"] * s_minus["c"] + s_minus["h"] * s_plus["c"])
-    h29 = interaction_1().subs({Omega1[k]: Omega_u for k in Omega1})
-    printed30 = ev(h30)
-    derived30 = ev(h29)
+        def x(pairs, f=f) -> sympy.Expr:  # sum gamma^- <s^+_n F_n'> - gamma^+ <F_n' s^+_n>
+            return sum(gamma_minus(i, n, n2) * ev(sp(i, n) * f[i, n2])
+                       - gamma_plus(i, n, n2) * ev(f[i, n2] * sp(i, n)) for i, n, n2 in pairs)
 
-    def h29_numeric(params):
-        w = params[Omega_u]
-        return w * sum(np_pair_plus(("h", n), ("c", m)) for n in INDICES for m in INDICES)
+        local = sympy.Rational(1, 2) * x([(i, n, n) for i in BATHS for n in INDICES])
+        com = sympy.Rational(1, 2) * x([(i, n, n2) for i in BATHS for n in INDICES
+                                        for n2 in INDICES if n != n2])
+        cas = x([(i, n, n2) for i in BATHS for n in INDICES for n2 in INDICES if n2 > n])
+        out += [  # "+ c.c."
+            Check(f"Eq. (27) [H_I^({kind})]",
+                  f"local work current, F_(i,n) = [H_I^({kind}), s^-_(i,n)]",
+                  local + sympy.conjugate(local), of=_work(f"com{kind}", "local"),
+                  note="The derived local work current is the same for all three schemes."),
+            Check(f"Eq. (28) [H_I^({kind})]", "non-local work current, simultaneous",
+                  com + sympy.conjugate(com), of=_work(f"com{kind}", "nonlocal")),
+            Check(f"Eq. (42) [H_I^({kind})]", "non-local work current, cascaded",
+                  cas + sympy.conjugate(cas), of=_work(f"cas{kind}", "nonlocal")),
+        ]
 
-    checks.append(Check(
-        "Eq. (30) vs (29)",
-        "H_I^(1) with Omega_nn' = Omega rewritten with collective S^+-: <H_I> at any state",
-        printed30, derived30,
-        difference_kind="paper error",
-        note=(
-            "Eq. (30) claims H_I^(1)|_(Omega_nn'=Omega) = Omega(S_h^+ S_c^- + S_h^- S_c^+) with "
-            "S^+- = S^x +- i S^y, S^alpha = sum_n sigma^alpha_n (both texts). Then "
-            "S^+- = 2 sum_n sigma^+-_n and the right-hand side is 4 times Eq. (29): (30) holds "
-            "only with spin-1/2 collective operators S^alpha = (1/2) sum_n sigma^alpha_n "
-            "(i.e. S^+- = sum_n sigma^+-_n), which is not the paper's stated definition. The "
-            "printed - derived difference is 3 H_I^(1). Nothing downstream uses Eq. (30)."
-        ),
-        matrix_route=operator_route(h29_numeric, lambda: [printed30, derived30], uniform=True),
-    ))
-
-    # ---------------- Eq. (32), (36): local work for H_I^(1), H_I^(2) -----------------------
     def big_gamma(n: int, m: int) -> sympy.Expr:  # Gamma_{h n c m}
         return (gamma_minus("h", n, n) + gamma_plus("h", n, n)
                 + gamma_minus("c", m, m) + gamma_plus("c", m, m))
 
-    printed32 = -sympy.Rational(1, 2) * (
-        Omega1[1, 1] * big_gamma(1, 1) * ev(sp_sm_plus("h", 1, "c", 1))
-        + Omega1[2, 2] * big_gamma(2, 2) * ev(sp_sm_plus("h", 2, "c", 2))
-        + Omega1[1, 2] * big_gamma(1, 2) * ev(sp_sm_plus("h", 1, "c", 2))
-        + Omega1[2, 1] * big_gamma(2, 1) * ev(sp_sm_plus("h", 2, "c", 1))
-    )
-    d = cur["com1"].work["local"]
-    checks.append(Check(
-        "Eq. (32)", "local work current, H_I^(1) (simultaneous; same for cascaded, independent)",
-        printed32, d,
-        matrix_route=work_route("com1", "local", lambda p=printed32, d=d: [p, d]),
-    ))
-    printed36 = -sympy.Rational(1, 2) * (
-        Omega2[1] * big_gamma(1, 1) * ev(sp_sm_plus("h", 1, "c", 1))
-        + Omega2[2] * big_gamma(2, 2) * ev(sp_sm_plus("h", 2, "c", 2))
-    )
-    d = cur["com2"].work["local"]
-    checks.append(Check(
-        "Eq. (36)", "local work current, H_I^(2) (simultaneous; same for cascaded, independent)",
-        printed36, d,
-        matrix_route=work_route("com2", "local", lambda p=printed36, d=d: [p, d]),
-    ))
-
-    # ---------------- Eqs. (34), (38), (44), (45): non-local work ---------------------------
-    def zpp(i: str, n: int, j: str, nb: int, k: str, m: int) -> sympy.Expr:
-        """<sigma^z_{i,n} (sigma^+_{j,nb} sigma^-_{k,m})_+>."""
-        return ev(sz(i, n) * sp_sm_plus(j, nb, k, m))
-
     dg = {i: gamma_minus(i, 1, 2) - gamma_plus(i, 1, 2) for i in BATHS}
     half = sympy.Rational(1, 2)
-    printed34 = half * dg["h"] * (
-        Omega1[1, 1] * zpp("h", 1, "h", 2, "c", 1)
-        + Omega1[1, 2] * zpp("h", 1, "h", 2, "c", 2)
-        + Omega1[2, 1] * zpp("h", 2, "h", 1, "c", 1)
-        + Omega1[2, 2] * zpp("h", 2, "h", 1, "c", 2)
-    ) + half * dg["c"] * (
-        Omega1[1, 1] * zpp("c", 1, "c", 2, "h", 1)
-        + Omega1[2, 1] * zpp("c", 1, "c", 2, "h", 2)
-        + Omega1[1, 2] * zpp("c", 2, "c", 1, "h", 1)
-        + Omega1[2, 2] * zpp("c", 2, "c", 1, "h", 2)
-    )
-    d = cur["com1"].work["nonlocal"]
-    checks.append(Check(
-        "Eq. (34)", "non-local work current, simultaneous, H_I^(1)",
-        printed34, d,
-        matrix_route=work_route("com1", "nonlocal", lambda p=printed34, d=d: [p, d]),
-    ))
-    printed38 = half * dg["h"] * (
-        Omega2[1] * zpp("h", 1, "h", 2, "c", 1) + Omega2[2] * zpp("h", 2, "h", 1, "c", 2)
-    ) + half * dg["c"] * (
-        Omega2[1] * zpp("c", 1, "c", 2, "h", 1) + Omega2[2] * zpp("c", 2, "c", 1, "h", 2)
-    )
-    d = cur["com2"].work["nonlocal"]
-    checks.append(Check(
-        "Eq. (38)", "non-local work current, simultaneous, H_I^(2)",
-        printed38, d,
-        matrix_route=work_route("com2", "nonlocal", lambda p=printed38, d=d: [p, d]),
-    ))
-    printed44 = dg["h"] * (
-        Omega1[2, 1] * zpp("h", 2, "h", 1, "c", 1) + Omega1[2, 2] * zpp("h", 2, "h", 1, "c", 2)
-    ) + dg["c"] * (
-        Omega1[1, 2] * zpp("c", 2, "c", 1, "h", 1) + Omega1[2, 2] * zpp("c", 2, "c", 1, "h", 2)
-    )
-    d = cur["cas1"].work["nonlocal"]
-    checks.append(Check(
-        "Eq. (44)", "non-local work current, cascaded, H_I^(1)",
-        printed44, d,
-        note=(
+    printed45 = Omega2[2] * dg["h"] * zpp("h", 2, "h", 1, "c", 2)
+    out += [
+        Check("Eq. (30) vs (29)",
+              "H_I^(1) with Omega_nn' = Omega rewritten with collective S^+-: <H_I> at any state",
+              ev(_h30()), ev(interaction_1().subs({Omega1[k]: Omega_u for k in Omega1})),
+              difference_kind="paper error", note=(
+                  "Eq. (30) claims H_I^(1)|_(Omega_nn'=Omega) = Omega(S_h^+ S_c^- + S_h^- S_c^+) "
+                  "with S^+- = S^x +- i S^y, S^alpha = sum_n sigma^alpha_n (both texts). Then "
+                  "S^+- = 2 sum_n sigma^+-_n and the right-hand side is 4 times Eq. (29): (30) "
+                  "holds only with spin-1/2 collective operators S^alpha = (1/2) sum_n "
+                  "sigma^alpha_n (i.e. S^+- = sum_n sigma^+-_n), which is not the paper's stated "
+                  "definition. The printed - derived difference is 3 H_I^(1). Nothing downstream "
+                  "uses Eq. (30)."),
+              # matrix route: Tr[rho H_I^(1)], the declared interaction's matrix, Omega_nn' = Omega
+              of=ExpectationPolynomial(MODELS["com1"], ((1, (MODELS["com1"].interaction,)),),
+                                       SAMPLING_U)),
+        Check("Eq. (32)", "local work current, H_I^(1) (simultaneous; same for cascaded, "
+              "independent)", -half * (
+                  Omega1[1, 1] * big_gamma(1, 1) * ev(sp_sm_plus("h", 1, "c", 1))
+                  + Omega1[2, 2] * big_gamma(2, 2) * ev(sp_sm_plus("h", 2, "c", 2))
+                  + Omega1[1, 2] * big_gamma(1, 2) * ev(sp_sm_plus("h", 1, "c", 2))
+                  + Omega1[2, 1] * big_gamma(2, 1) * ev(sp_sm_plus("h", 2, "c", 1))),
+              of=_work("com1", "local")),
+        Check("Eq. (36)", "local work current, H_I^(2) (simultaneous; same for cascaded, "
+              "independent)", -half * (
+                  Omega2[1] * big_gamma(1, 1) * ev(sp_sm_plus("h", 1, "c", 1))
+                  + Omega2[2] * big_gamma(2, 2) * ev(sp_sm_plus("h", 2, "c", 2))),
+              of=_work("com2", "local")),
+        Check("Eq. (34)", "non-local work current, simultaneous, H_I^(1)", half * dg["h"] * (
+            Omega1[1, 1] * zpp("h", 1, "h", 2, "c", 1) + Omega1[1, 2] * zpp("h", 1, "h", 2, "c", 2)
+            + Omega1[2, 1] * zpp("h", 2, "h", 1, "c", 1)
+            + Omega1[2, 2] * zpp("h", 2, "h", 1, "c", 2)
+        ) + half * dg["c"] * (
+            Omega1[1, 1] * zpp("c", 1, "c", 2, "h", 1) + Omega1[2, 1] * zpp("c", 1, "c", 2, "h", 2)
+            + Omega1[1, 2] * zpp("c", 2, "c", 1, "h", 1)
+            + Omega1[2, 2] * zpp("c", 2, "c", 1, "h", 2)
+        ), of=_work("com1", "nonlocal")),
+        Check("Eq. (38)", "non-local work current, simultaneous, H_I^(2)", half * dg["h"] * (
+            Omega2[1] * zpp("h", 1, "h", 2, "c", 1) + Omega2[2] * zpp("h", 2, "h", 1, "c", 2)
+        ) + half * dg["c"] * (
+            Omega2[1] * zpp("c", 1, "c", 2, "h", 1) + Omega2[2] * zpp("c", 2, "c", 1, "h", 2)
+        ), of=_work("com2", "nonlocal")),
+        Check("Eq. (44)", "non-local work current, cascaded, H_I^(1)", dg["h"] * (
+            Omega1[2, 1] * zpp("h", 2, "h", 1, "c", 1) + Omega1[2, 2] * zpp("h", 2, "h", 1, "c", 2)
+        ) + dg["c"] * (
+            Omega1[1, 2] * zpp("c", 2, "c", 1, "h", 1) + Omega1[2, 2] * zpp("c", 2, "c", 1, "h", 2)
+        ), of=_work("cas1", "nonlocal"), note=(
             "Only sigma^z of the later TLS S_{i,2} appears (one-way effect of the cascade); "
-            "coefficient gamma^- - gamma^+ without the 1/2 of Eq. (34)."
-        ),
-        matrix_route=work_route("cas1", "nonlocal", lambda p=printed44, d=d: [p, d]),
-    ))
-    printed45 = (Omega2[2] * dg["h"] * zpp("h", 2, "h", 1, "c", 2)
-                 + Omega2[2] * dg["c"] * zpp("c", 2, "c", 1, "h", 2))
-    d = cur["cas2"].work["nonlocal"]
-    checks.append(Check(
-        "Eq. (45)", "non-local work current, cascaded, H_I^(2) (.txt reading)",
-        printed45, d,
-        matrix_route=work_route("cas2", "nonlocal", lambda p=printed45, d=d: [p, d]),
-    ))
-    printed45_md = (Omega2[2] * dg["h"] * zpp("h", 2, "h", 1, "c", 2)
-                    + Omega2[2] * dg["c"] * zpp("c", 2, "h", 1, "h", 2))
-    checks.append(Check(
-        "Eq. (45), .md reading", "non-local work current, cascaded, H_I^(2) (.md reading)",
-        printed45_md, d,
-        difference_kind="conversion slip",
-        note=(
-            "The .md's second term reads <s^z_{c,2}(s^+_{h,1} s^-_{h,2})_+> where the .txt "
-            "has <s^z_{c,2}(s^+_{c,1} s^-_{h,2})_+> (which holds, row above, and mirrors the "
-            "first term and Eq. (44)): the conversion garbled the indices."
-        ),
-        matrix_route=work_route("cas2", "nonlocal", lambda p=printed45_md, d=d: [p, d]),
-    ))
+            "coefficient gamma^- - gamma^+ without the 1/2 of Eq. (34).")),
+        Check("Eq. (45)", "non-local work current, cascaded, H_I^(2) (.txt reading)",
+              printed45 + Omega2[2] * dg["c"] * zpp("c", 2, "c", 1, "h", 2),
+              of=_work("cas2", "nonlocal")),
+        Check("Eq. (45), .md reading", "non-local work current, cascaded, H_I^(2) (.md reading)",
+              printed45 + Omega2[2] * dg["c"] * zpp("c", 2, "h", 1, "h", 2),
+              of=_work("cas2", "nonlocal"), difference_kind="conversion slip", note=(
+                  "The .md's second term reads <s^z_{c,2}(s^+_{h,1} s^-_{h,2})_+> where the .txt "
+                  "has <s^z_{c,2}(s^+_{c,1} s^-_{h,2})_+> (which holds, row above, and mirrors the "
+                  "first term and Eq. (44)): the conversion garbled the indices.")),
+    ]
+    return out
 
-    # ---------------- coherence-related quantities C: Eqs. (33), (35), (37), (39), (46)-(49)
-    # Derived C = the combination of expectation values that the work current is proportional
-    # to at uniform couplings (g_{i,n} = g, all Omega = Omega), divided by the paper's own
-    # prefactor: W_loc = (Omega Gamma / 2) C_loc with Gamma = gamma^-_h + gamma^+_h + gamma^-_c
-    # + gamma^+_c (Eqs. (32), (36)); W_non-loc^com = (1/2)(gamma^- - gamma^+) Omega C (Eqs.
-    # (34), (38)); W_non-loc^cas = (gamma^- - gamma^+) Omega C (Eqs. (44), (45)).
-    gam_u = {i: {k: v.subs({g[i, 1]: g_u, g[i, 2]: g_u}) for k, v in
-                 (("-", gamma_minus(i, 1, 1)), ("+", gamma_plus(i, 1, 1)))} for i in BATHS}
-    big_gamma_u = gam_u["h"]["-"] + gam_u["h"]["+"] + gam_u["c"]["-"] + gam_u["c"]["+"]
-    dg_u = g_u**2  # gamma^-_{i,12} - gamma^+_{i,12} = g_{i,1} g_{i,2}
-    loc_factor = Omega_u * big_gamma_u / 2
-    com_factor = Omega_u * dg_u / 2
-    cas_factor = Omega_u * dg_u
 
-    def derived_c(variant: str, part: str, factor: sympy.Expr) -> sympy.Expr:
-        w = sympy.expand(cur[variant].work[part].subs(uniform_couplings(variant)))
-        return sympy.Add(*[
-            sympy.cancel(w.coeff(e) / factor) * e
-            for e in sorted(w.free_symbols, key=str) if isinstance(e, Expectation)
-        ])
+def _h30() -> Operator:
+    """Omega(S_h^+ S_c^- + S_h^- S_c^+), S^+- = S^x +- i S^y, S^alpha_i = sum_n sigma^alpha_{i,n}
+    (Eq. (30))."""
+    s = {(i, a): operator_sum((SITE[i, n].x, SITE[i, n].y)[a] for n in INDICES)
+         for i in BATHS for a in range(2)}
+    s_plus = {i: s[i, 0] + sympy.I * s[i, 1] for i in BATHS}
+    s_minus = {i: s[i, 0] - sympy.I * s[i, 1] for i in BATHS}
+    return Omega_u * (s_plus["h"] * s_minus["c"] + s_minus["h"] * s_plus["c"])
 
-    def c_transform(factor: sympy.Expr) -> Callable:
-        f = sympy.lambdify(PARAMETER_SYMBOLS, factor, "numpy")
 
-        def tr(value: float, params: Mapping) -> float:
-            return value / float(f(*_values(params)))
+def _c_checks() -> list[Check]:
+    """Coherence-related quantities C: Eqs. (33), (35), (37), (39), (46)-(49).
 
-        return tr
+    Derived C = the combination of expectation values that the work current is proportional to
+    at uniform couplings (g_{i,n} = g, all Omega = Omega), divided by the paper's own prefactor:
+    W_loc = (Omega Gamma / 2) C_loc with Gamma = gamma^-_h + gamma^+_h + gamma^-_c + gamma^+_c
+    (Eqs. (32), (36)); W_non-loc^com = (1/2)(gamma^- - gamma^+) Omega C (Eqs. (34), (38));
+    W_non-loc^cas = (gamma^- - gamma^+) Omega C (Eqs. (44), (45)).  Matrix route: the work
+    current's divided by the same factor (:class:`symthermo.papers.Rescaled`)."""
+    gam_u = {i: [v.subs({g[i, 1]: g_u, g[i, 2]: g_u})
+                 for v in (gamma_minus(i, 1, 1), gamma_plus(i, 1, 1))] for i in BATHS}
+    factor = {"local": Omega_u * (gam_u["h"][0] + gam_u["h"][1] + gam_u["c"][0] + gam_u["c"][1])
+              / 2, "com": Omega_u * g_u**2 / 2, "cas": Omega_u * g_u**2}  # dg = g_{i,1} g_{i,2}
 
-    printed33 = -2 * sum(
-        sympy.re(ev(sp("h", n) * sm("c", n2))) for n in INDICES for n2 in INDICES
-    )
-    d = derived_c("com1", "local", loc_factor)
-    checks.append(Check(
-        "Eq. (33)", "C_loc^com(1): the coherence combination of W_loc^com(1) (uniform couplings)",
-        printed33, d,
-        note=(
-            "Derived as 2 W_loc/(Omega Gamma) at g_{i,n} = g, Omega_nn' = Omega (then all "
-            "Gamma_{hncm} are equal); with unequal couplings (Figs. 2, 3) W_loc is a weighted "
-            "sum of the same four coherences, not proportional to C_loc. Same for the cascaded "
-            "and independent schemes (identical local work)."
-        ),
-        matrix_route=work_route("com1", "local", lambda p=printed33, d=d: [p, d],
-                                transform=c_transform(loc_factor), uniform=True),
-    ))
-    printed37 = -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n))) for n in INDICES)
-    d = derived_c("com2", "local", loc_factor)
-    checks.append(Check(
-        "Eq. (37)", "C_loc^com(2): the coherence combination of W_loc^com(2) (uniform couplings)",
-        printed37, d,
-        note="Derived as 2 W_loc/(Omega Gamma) at g_{i,n} = g, Omega_n = Omega.",
-        matrix_route=work_route("com2", "local", lambda p=printed37, d=d: [p, d],
-                                transform=c_transform(loc_factor), uniform=True),
-    ))
+    def c(label, quantity, printed, variant, part, note, key=None, **kw) -> Check:
+        w = derived_currents(variant).work[part].subs(uniform_couplings(variant))
+        f = factor[key or part]
+        return Check(label, quantity, printed, papers.proportional_combination(w, f), note=note,
+                     of=Rescaled(_work(variant, part, SAMPLING_U), f), **kw)
 
     def c_sum(terms) -> sympy.Expr:
         return sympy.Add(*[zpp(*t) for t in terms])
 
     # Eq. (35): sum_{i != i'} sum_{n != nbar, n'} <s^z_{i,n} (s^+_{i,nbar} s^-_{i',n'})_+>
-    terms35 = [(i, n, i, nb, _other(i), n2) for i in BATHS for n in INDICES for nb in INDICES
+    terms35 = [(i, n, i, nb, other(i), n2) for i in BATHS for n in INDICES for nb in INDICES
                if n != nb for n2 in INDICES]
-    printed35 = c_sum(terms35)
-    d35 = derived_c("com1", "nonlocal", com_factor)
-    checks.append(Check(
-        "Eq. (35)", "C_non-loc^com(1): coherence combination of W_non-loc^com(1) (uniform)",
-        printed35, d35,
-        note=(
-            "Sums i != i', n != nbar as in the .md (the .txt shows commas for !=). Derived as "
-            "2 W_non-loc/((gamma^-_{i,12} - gamma^+_{i,12}) Omega) at uniform couplings "
-            "(gamma^- - gamma^+ = g^2 for both baths)."
-        ),
-        matrix_route=work_route("com1", "nonlocal", lambda p=printed35, d=d35: [p, d],
-                                transform=c_transform(com_factor), uniform=True),
-    ))
-    printed35_md = sympy.Add(*[
-        ev(sz(i, n) * (sz(i, nb) * sm(_other(i), n2) + (sz(i, nb) * sm(_other(i), n2)).dagger()))
-        for (i, n, _, nb, _, n2) in terms35
-    ])
-    checks.append(Check(
-        "Eq. (35), .md reading",
-        "C_non-loc^com(1) as the .md shows it: (s^z_{i,nbar} s^-_{i',n'})_+",
-        printed35_md, d35,
-        difference_kind="conversion slip",
-        note=(
-            "The .md has sigma^z_{i,nbar} inside the bracket where the .txt has sigma^+_{i,nbar} "
-            "(which holds, row above; the bracket (.)_+ is defined for s^+ s^- only)."
-        ),
-        matrix_route=work_route("com1", "nonlocal", lambda p=printed35_md, d=d35: [p, d],
-                                transform=c_transform(com_factor), uniform=True),
-    ))
     # Eq. (39): sum_{i != i'} sum_{n != nbar} <s^z_{i,n} (s^+_{i,nbar} s^-_{i',n})_+>
-    terms39 = [(i, n, i, nb, _other(i), n) for i in BATHS for n in INDICES for nb in INDICES
+    terms39 = [(i, n, i, nb, other(i), n) for i in BATHS for n in INDICES for nb in INDICES
                if n != nb]
-    printed39 = c_sum(terms39)
-    d39 = derived_c("com2", "nonlocal", com_factor)
-    checks.append(Check(
-        "Eq. (39)", "C_non-loc^com(2): coherence combination of W_non-loc^com(2) (uniform)",
-        printed39, d39,
-        note="Derived as 2 W_non-loc/(g^2 Omega) at uniform couplings.",
-        matrix_route=work_route("com2", "nonlocal", lambda p=printed39, d=d39: [p, d],
-                                transform=c_transform(com_factor), uniform=True),
-    ))
-    # Eq. (46): sum_{i != i'} sum_n <s^z_{i,2} (s^+_{i,1} s^-_{i',n})_+>
-    terms46 = [(i, 2, i, 1, _other(i), n) for i in BATHS for n in INDICES]
-    printed46 = c_sum(terms46)
-    d46 = derived_c("cas1", "nonlocal", cas_factor)
-    checks.append(Check(
-        "Eq. (46)", "C_non-loc^cas(1): coherence combination of W_non-loc^cas(1) (uniform)",
-        printed46, d46,
-        note="Derived as W_non-loc/(g^2 Omega) at uniform couplings.",
-        matrix_route=work_route("cas1", "nonlocal", lambda p=printed46, d=d46: [p, d],
-                                transform=c_transform(cas_factor), uniform=True),
-    ))
-    # Eq. (47): sum_{i != i'} <s^z_{i,2} (s^+_{i,1} s^-_{i',2})_+>
-    terms47 = [(i, 2, i, 1, _other(i), 2) for i in BATHS]
-    printed47 = c_sum(terms47)
-    d47 = derived_c("cas2", "nonlocal", cas_factor)
-    checks.append(Check(
-        "Eq. (47)", "C_non-loc^cas(2): coherence combination of W_non-loc^cas(2) (uniform)",
-        printed47, d47,
-        note="Derived as W_non-loc/(g^2 Omega) at uniform couplings.",
-        matrix_route=work_route("cas2", "nonlocal", lambda p=printed47, d=d47: [p, d],
-                                transform=c_transform(cas_factor), uniform=True),
-    ))
+    terms46 = [(i, 2, i, 1, other(i), n) for i in BATHS for n in INDICES]  # sum_{i != i'} sum_n
+    terms47 = [(i, 2, i, 1, other(i), 2) for i in BATHS]  # sum_{i != i'}
+    out = [
+        c("Eq. (33)", "C_loc^com(1): the coherence combination of W_loc^com(1) (uniform "
+          "couplings)", -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n2)))
+                                 for n in INDICES for n2 in INDICES), "com1", "local", (
+              "Derived as 2 W_loc/(Omega Gamma) at g_{i,n} = g, Omega_nn' = Omega (then all "
+              "Gamma_{hncm} are equal); with unequal couplings (Figs. 2, 3) W_loc is a weighted "
+              "sum of the same four coherences, not proportional to C_loc. Same for the cascaded "
+              "and independent schemes (identical local work).")),
+        c("Eq. (37)", "C_loc^com(2): the coherence combination of W_loc^com(2) (uniform "
+          "couplings)", -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n))) for n in INDICES),
+          "com2", "local", "Derived as 2 W_loc/(Omega Gamma) at g_{i,n} = g, Omega_n = Omega."),
+        c("Eq. (35)", "C_non-loc^com(1): coherence combination of W_non-loc^com(1) (uniform)",
+          c_sum(terms35), "com1", "nonlocal", (
+              "Sums i != i', n != nbar as in the .md (the .txt shows commas for !=). Derived as "
+              "2 W_non-loc/((gamma^-_{i,12} - gamma^+_{i,12}) Omega) at uniform couplings "
+              "(gamma^- - gamma^+ = g^2 for both baths)."), key="com"),
+        c("Eq. (35), .md reading",
+          "C_non-loc^com(1) as the .md shows it: (s^z_{i,nbar} s^-_{i',n'})_+", sympy.Add(*[
+              ev(sz(i, n) * (sz(i, nb) * sm(other(i), n2)
+                             + (sz(i, nb) * sm(other(i), n2)).dagger()))
+              for (i, n, _, nb, _, n2) in terms35]), "com1", "nonlocal", (
+              "The .md has sigma^z_{i,nbar} inside the bracket where the .txt has "
+              "sigma^+_{i,nbar} (which holds, row above; the bracket (.)_+ is defined for s^+ s^- "
+              "only)."), key="com", difference_kind="conversion slip"),
+        c("Eq. (39)", "C_non-loc^com(2): coherence combination of W_non-loc^com(2) (uniform)",
+          c_sum(terms39), "com2", "nonlocal",
+          "Derived as 2 W_non-loc/(g^2 Omega) at uniform couplings.", key="com"),
+        c("Eq. (46)", "C_non-loc^cas(1): coherence combination of W_non-loc^cas(1) (uniform)",
+          c_sum(terms46), "cas1", "nonlocal",
+          "Derived as W_non-loc/(g^2 Omega) at uniform couplings.", key="cas"),
+        c("Eq. (47)", "C_non-loc^cas(2): coherence combination of W_non-loc^cas(2) (uniform)",
+          c_sum(terms47), "cas2", "nonlocal",
+          "Derived as W_non-loc/(g^2 Omega) at uniform couplings.", key="cas"),
+    ]
+
+    def products(terms) -> ExpectationPolynomial:  # sum <s^z_{i,n}> <(s^+_{j,nb} s^-_{k,m})_+>
+        return ExpectationPolynomial(MODELS["com2"], tuple(
+            (1, (sz(i, n), sp_sm_plus(j, nb, k, m))) for (i, n, j, nb, k, m) in terms),
+            SAMPLING_U)
 
     # Eqs. (48), (49): the product forms C~ (each <s^z X> replaced by <s^z><X>)
-    def factorised(expr: sympy.Expr) -> sympy.Expr:
-        """Replace <s^z_a X> (a three-site Pauli string with one z) by <s^z_a> <X>."""
-
-        def split(e: Expectation) -> sympy.Expr:
-            zs = [p for p in e.monomial if p[1] == 3]
-            if len(e.monomial) != 3 or len(zs) != 1:
-                raise ValueError(f"unexpected monomial in C: {e}")
-            rest = tuple(p for p in e.monomial if p[1] != 3)
-            return Expectation(zs) * Expectation(rest)
-
-        return sympy.expand(thermo.map_expectations(expr, split))
-
-    def tilde_numeric(terms):
-        def value(rho: np.ndarray) -> float:
-            return float(sum(
-                np.trace(rho @ np_sz((i, n))).real
-                * np.trace(rho @ np_pair_plus((j, nb), (k, m))).real
-                for (i, n, j, nb, k, m) in terms
-            ))
-        return value
-
-    def tilde_route(terms, exprs):
-        f = tilde_numeric(terms)
-
-        def route(rng):
-            params = random_parameters(rng, uniform=True)
-            rho = random_state(rng)
-            return _point(exprs(), rho, params), f(rho)
-
-        return route
-
-    printed48 = sympy.Add(*[
-        ev(sz(i, n)) * ev(sp_sm_plus(j, nb, k, m)) for (i, n, j, nb, k, m) in terms39
-    ])
-    d48 = factorised(d39)
-    checks.append(Check(
-        "Eq. (48)", "C~_non-loc^com(2): product form of C_non-loc^com(2)",
-        printed48, d48,
-        note=(
-            "Derived: the derived C_non-loc^com(2) with every <s^z_a X> replaced by "
-            "<s^z_a><X> (the paper's 'x' between expectation values is a product of numbers)."
-        ),
-        matrix_route=tilde_route(terms39, lambda p=printed48, d=d48: [p, d]),
-    ))
-    printed49 = sympy.Add(*[
-        ev(sz(i, n)) * ev(sp_sm_plus(j, nb, k, m)) for (i, n, j, nb, k, m) in terms47
-    ])
-    d49 = factorised(d47)
-    checks.append(Check(
-        "Eq. (49)", "C~_non-loc^cas(2): product form of C_non-loc^cas(2)",
-        printed49, d49,
-        note="Derived: the derived C_non-loc^cas(2) with <s^z_a X> -> <s^z_a><X>.",
-        matrix_route=tilde_route(terms47, lambda p=printed49, d=d49: [p, d]),
-    ))
-
-    # ---------------- Sec. IV: efficiency and COPs -------------------------------------------
-    checks.extend(_machine_checks())
-    return checks
-
-
-# --------------------------------------------------------------------------------------------
-# Sec. IV: efficiency and COPs from the steady-state balance laws
-# --------------------------------------------------------------------------------------------
-
-
-def excitation_number() -> Operator:
-    """N = sum_{i,n} sigma^+_{i,n} sigma^-_{i,n}: conserved by H_I^(1), H_I^(2), H_cas."""
-    return operator_sum(sp(i, n) * sm(i, n) for i in BATHS for n in INDICES)
-
-
-@cache
-def balance_identities() -> dict:
-    """For every variant: d<N>/dt - (Qdot_h/omega_h + Qdot_c/omega_c) and the first-law
-    residual, both exactly 0 (then, at a steady state, Qdot_c = -(omega_c/omega_h) Qdot_h and
-    Wdot = -(Qdot_h + Qdot_c))."""
-    out = {}
-    for v in VARIANTS:
-        model = make_model(v)
-        cur = derived_currents(v)
-        dn = thermo.heisenberg_equation(model, excitation_number())
-        res = sympy.expand(
-            dn - cur.heat["h"]["total"] / omega["h"] - cur.heat["c"]["total"] / omega["c"]
-        )
-        out[v] = (res, sympy.expand(cur.first_law_residual))
+    for label, quantity, terms, c_check, note in (
+        ("Eq. (48)", "C~_non-loc^com(2): product form of C_non-loc^com(2)", terms39, out[4],
+         "Derived: the derived C_non-loc^com(2) with every <s^z_a X> replaced by <s^z_a><X> "
+         "(the paper's 'x' between expectation values is a product of numbers)."),
+        ("Eq. (49)", "C~_non-loc^cas(2): product form of C_non-loc^cas(2)", terms47, out[6],
+         "Derived: the derived C_non-loc^cas(2) with <s^z_a X> -> <s^z_a><X>."),
+    ):
+        printed = sympy.Add(*[ev(sz(i, n)) * ev(sp_sm_plus(j, nb, k, m))
+                              for (i, n, j, nb, k, m) in terms])
+        out.append(Check(label, quantity, printed, papers.product_form(c_check.derived), note=note,
+                         of=products(terms)))
     return out
 
 
-def machine_formulas() -> dict:
-    """eta = -W/Qh, COP_R = Qc/W, COP_A = Qh/W at a steady state, from the balance laws
-    Qdot_c = -(omega_c/omega_h) Qdot_h and Wdot = -(Qdot_h + Qdot_c)."""
-    qh = sympy.Symbol("Qdot_h", real=True)
-    qc = -omega["c"] / omega["h"] * qh
-    w = -(qh + qc)
-    return {
-        "eta": sympy.cancel(-w / qh),
-        "COP_R": sympy.cancel(qc / w),
-        "COP_A": sympy.cancel(qh / w),
-    }
+def _checks() -> list[Check]:
+    """Every printed equation, in the paper's order (Sec. IV's efficiency and COPs, checked at
+    steady states, from :mod:`derivations.statements.coupled_ensembles`)."""
+    from derivations.statements.coupled_ensembles import machine_checks
+
+    return [*_dissipator_checks(), *_heat_checks(), *_work_checks(), *_c_checks(),
+            *machine_checks()]
 
 
-STEADY_CUTOFF = 10
-
-
-def _machine_route(quantity: str, lo: float, hi: float) -> Callable:
-    """Steady state of a random scenario at random omega_h/omega_c in (lo, hi), T_h = 2 T_c,
-    temperatures scaled down (omega_h/T_h = 5) so that the ancilla cutoff converges; the
-    currents at rho_ss from plain matrices (:func:`symthermo.papers.currents_at`)."""
-
-    def route(rng: np.random.Generator):
-        variant = VARIANTS[int(rng.integers(len(VARIANTS)))]
-        params = default_parameters(variant)
-        params[omega["c"]] = 1.0
-        params[omega["h"]] = float(rng.uniform(lo, hi))
-        params[T["h"]] = params[omega["h"]] / 5.0
-        params[T["c"]] = params[T["h"]] / 2.0
-        for k in g:
-            params[g[k]] = float(rng.uniform(0.3, 0.7))
-        rho, _ = steady_state(variant, params)
-        c = papers.currents_at(MODELS[variant], rho, params,
-                               {a.name: STEADY_CUTOFF for a in ANCILLA.values()})
-        qh = c["Q_h,local"] + c["Q_h,nonlocal"]
-        qc = c["Q_c,local"] + c["Q_c,nonlocal"]
-        w = c["W_local"] + c["W_nonlocal"]
-        value = {"eta": -w / qh, "COP_R": qc / w, "COP_A": qh / w}[quantity]
-        return {omega["h"]: params[omega["h"]], omega["c"]: params[omega["c"]]}, value
-
-    return route
-
-
-def _machine_checks() -> list[Check]:
-    f = machine_formulas()
-    ok = all(a == 0 and b == 0 for a, b in balance_identities().values())
-    basis = (
-        "Derived for all six scenarios from two exact identities of the engine: "
-        "d<N>/dt = Qdot_h/omega_h + Qdot_c/omega_c (N = total excitation number; every V_{i,n} "
-        "exchanges one excitation with the ancilla, H_I and H_cas conserve N) and the first law; "
-        f"both residuals simplify to 0 for every scenario: {ok}. At a steady state "
-        "Qdot_c = -(omega_c/omega_h) Qdot_h and Wdot = -(Qdot_h + Qdot_c)."
-    )
-    wh, wc = omega["h"], omega["c"]
-    return [
-        Check(
-            "Sec. IV, eta", "engine efficiency eta = |W|/Qdot_h (1 < omega_h/omega_c < 2)",
-            1 - wc / wh, f["eta"], note=basis,
-            matrix_route=_machine_route("eta", 1.1, 1.9),
-        ),
-        Check(
-            "Sec. IV, COP_R", "refrigerator COP_R = Qdot_c/W (omega_h/omega_c > 2)",
-            wc / (wh - wc), f["COP_R"], note=basis,
-            matrix_route=_machine_route("COP_R", 2.2, 3.0),
-        ),
-        Check(
-            "Sec. IV, COP_A", "accelerator COP_A = Qdot_h/W (0 < omega_h/omega_c < 1)",
-            wh / (wh - wc), f["COP_A"],
-            difference_kind="paper error",
-            note=(
-                basis + " Then Qdot_h/W = omega_h/(omega_c - omega_h) > 0 in the accelerator "
-                "regime (W > 0 and Qdot_h > 0 as the paper defines it), whereas the printed "
-                "omega_h/(omega_h - omega_c) is negative there: a sign slip (both texts). It "
-                "holds for |Qdot_h/W| only."
-            ),
-            matrix_route=_machine_route("COP_A", 0.5, 0.9),
-        ),
-    ]
-
-
-# --------------------------------------------------------------------------------------------
-# Table I, regimes and other statements
-# --------------------------------------------------------------------------------------------
-
-KIND_COLUMNS = (
-    ("population", "Population"),
-    ("coherence_same_bath", "Coherence of subsystems in the same bath"),
-    ("coherence_across_baths", "Coherence of subsystems across two baths"),
-)
-TABLE_ROWS = (
-    ("local heat", "heat", "local"),
-    ("non-local heat", "heat", "nonlocal"),
-    ("local work", "work", "local"),
-    ("non-local work", "work", "nonlocal"),
-)
-# Table I as printed (both texts agree)
-PRINTED_TABLE = {
-    "local heat": {"population"},
-    "non-local heat": {"coherence_same_bath"},
-    "local work": {"coherence_across_baths"},
-    "non-local work": {"coherence_same_bath", "coherence_across_baths"},
-}
-
-
-@cache
-def generated_table() -> dict:
-    """Row -> set of expectation kinds over all six scenarios (thermo.decompose)."""
-    table: dict[str, set] = {row: set() for row, _, _ in TABLE_ROWS}
-    for v in VARIANTS:
-        model = make_model(v)
-        cur = derived_currents(v)
-        for row, what, part in TABLE_ROWS:
-            exprs = [cur.heat[i][part] for i in BATHS] if what == "heat" else [cur.work[part]]
-            for e in exprs:
-                for term in thermo.decompose(model, e):
-                    if term.kind != "constant":
-                        table[row].add(term.kind)
-    return table
-
-
-def table_markdown(table: Mapping) -> str:
-    head = "| thermodynamic quantity | " + " | ".join(c for _, c in KIND_COLUMNS) + " |"
-    lines = [head, "|---|---|---|---|"]
-    for row, _, _ in TABLE_ROWS:
-        cells = ["yes" if k in table[row] else "" for k, _ in KIND_COLUMNS]
-        lines.append(f"| {row} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.5g}"
-
-
-def _table_statements() -> tuple[list[Statement], str]:
-    table = generated_table()
-    out = []
-    for row, _, _ in TABLE_ROWS:
-        gen, pr = table[row], PRINTED_TABLE[row]
-        names = {k: c for k, c in KIND_COLUMNS}
-        ev_text = (
-            f"generated from thermo.decompose over the six scenarios: "
-            f"{', '.join(names[k] for k, _ in KIND_COLUMNS if k in gen) or 'nothing'}"
-        )
-        if row == "non-local work" and gen != pr:
-            ev_text += (
-                "; every term is <s^z_{i,n} (s^+_{i,nbar} s^-_{i',n'})_+>, i.e. x/y factors on "
-                "one TLS of each bath and a population (s^z) factor on the second TLS of bath "
-                "i: a coherence across the baths weighted by a population. The paper counts "
-                "the s^z factor as coherence 'in the same bath' (text after Eq. (34)); by the "
-                "engine's rule (off-diagonal factors only) it is not. The same-bath coherence "
-                "enters W_non-loc only through the dynamics, not term by term."
-            )
-        out.append(Statement(
-            f"Table I, {row}",
-            f"{row} depends on: {', '.join(names[k] for k, _ in KIND_COLUMNS if k in pr)}",
-            gen == pr, ev_text,
-        ))
-    return out, table_markdown(table)
-
-
-REGIME_POINTS = {"A": (0.5, 0.8), "E": (1.2, 1.5, 1.8), "R": (2.5, 3.0)}
-TOLERANCE = 1e-9  # ratios of steady-state currents vs the formulas (numbers are ~1e-13)
-
-
-def _bound(x: float, tol: float = TOLERANCE) -> str:
-    """A machine-independent rendering of a numerical deviation."""
-    return f"< {tol:.0e}" if abs(x) < tol else _fmt(x)
-
-
-def _sweep() -> dict:
-    """Steady-state currents of the six scenarios at the regime points (Fig. 2/3 parameters)."""
-    return {
-        (v, r): steady_currents(v, fig_point(v, r))
-        for v in VARIANTS for ratios in REGIME_POINTS.values() for r in ratios
-    }
-
-
-def _regime_statements(sweep: Mapping) -> list[Statement]:
-    out = []
-    rows, holds, kernels = [], True, set()
-    for expected, ratios in REGIME_POINTS.items():
-        for r in ratios:
-            got = {v: regime(sweep[v, r]) for v in VARIANTS}
-            kernels |= {sweep[v, r]["kernel"] for v in VARIANTS}
-            holds &= all(x == expected for x in got.values())
-            same = len(set(got.values())) == 1
-            rows.append(f"{r}: {got['com1']} (all six)" if same else f"{r}: {got}")
-    full = sorted({stationary_dimension(v, fig_point(v, 1.5)) for v in VARIANTS})
-    out.append(Statement(
-        "Sec. IV, regimes",
-        "accelerator for 0 < omega_h/omega_c < 1, engine for 1 < omega_h/omega_c < 2, "
-        "refrigerator for omega_h/omega_c > 2 (Fig. 2/3 parameters, all six scenarios)",
-        holds,
-        "regime from the signs of the steady-state W, Qdot_h, Qdot_c at omega_h/omega_c = "
-        + "; ".join(rows)
-        + f". Unique steady states: kernel dimension {sorted(kernels)} in the sector of equal "
-        f"excitation numbers at every point, {full} for the full Liouvillian at 1.5",
-    ))
-    f = machine_formulas()
-    devs = {"eta": 0.0, "COP_R": 0.0, "COP_A": 0.0}
-    for (_v, r), c in sweep.items():
-        vals = {omega["h"]: r, omega["c"]: 1.0}
-        if r in REGIME_POINTS["E"]:
-            devs["eta"] = max(devs["eta"], abs(-c["W"] / c["Qh"] - float(f["eta"].subs(vals))))
-        if r in REGIME_POINTS["R"]:
-            devs["COP_R"] = max(devs["COP_R"], abs(c["Qc"] / c["W"] - 1 / (r - 1)))
-        if r in REGIME_POINTS["A"]:
-            devs["COP_A"] = max(devs["COP_A"],
-                                abs(c["Qh"] / c["W"] - float(f["COP_A"].subs(vals))))
-    out.append(Statement(
-        "Sec. IV, eta",
-        "eta = |W|/Qdot_h = 1 - omega_c/omega_h in the engine regime, all scenarios",
-        devs["eta"] < TOLERANCE,
-        "max |(-W/Qdot_h) - (1 - omega_c/omega_h)| over the six scenarios at omega_h/omega_c in "
-        f"{REGIME_POINTS['E']}: {_bound(devs['eta'])}",
-    ))
-    out.append(Statement(
-        "Sec. IV, COP_R",
-        "COP_R = Qdot_c/W = omega_c/(omega_h - omega_c) in the refrigerator regime, all scenarios",
-        devs["COP_R"] < TOLERANCE,
-        f"max deviation over the six scenarios at omega_h/omega_c in {REGIME_POINTS['R']}: "
-        f"{_bound(devs['COP_R'])}",
-    ))
-    cop_a_printed = max(
-        abs(sweep[v, r]["Qh"] / sweep[v, r]["W"] - r / (r - 1))
-        for v in VARIANTS for r in REGIME_POINTS["A"]
-    )
-    out.append(Statement(
-        "Sec. IV, COP_A",
-        "COP_A = Qdot_h/W = omega_h/(omega_h - omega_c) in the accelerator regime",
-        cop_a_printed < TOLERANCE,
-        "the steady states give Qdot_h/W = omega_h/(omega_c - omega_h) (max deviation "
-        f"{_bound(devs['COP_A'])}); the printed formula has the opposite sign (e.g. at "
-        f"omega_h/omega_c = 0.5: Qdot_h/W = "
-        f"{_fmt(sweep['com1', 0.5]['Qh'] / sweep['com1', 0.5]['W'])} in every scenario, printed "
-        f"{_fmt(0.5 / (0.5 - 1))}); it holds for |Qdot_h/W| only",
-    ))
-    w1 = {v: steady_currents(v, fig_point(v, 1.0)) for v in VARIANTS}
-    mx = max(abs(c["W"]) for c in w1.values())
-    bal = max(abs(c["Qh"] + c["Qc"]) for c in w1.values())
-    out.append(Statement(
-        "Sec. IV, omega_h = omega_c",
-        "at omega_h/omega_c = 1 the work current vanishes and the heat Qdot_h > 0 taken from the "
-        "hot bath is given to the cold one",
-        mx < TOLERANCE and bal < TOLERANCE and min(c["Qh"] for c in w1.values()) > 0,
-        f"max |W| {_bound(mx)}, max |Qdot_h + Qdot_c| {_bound(bal)}, Qdot_h from "
-        f"{_fmt(min(c['Qh'] for c in w1.values()))} to {_fmt(max(c['Qh'] for c in w1.values()))} "
-        "(the work-current operator vanishes identically at resonance)",
-    ))
-    return out
-
-
-def _listing(sweep: Mapping, r: float, key: str, sign: float = 1.0) -> str:
-    return ", ".join(f"{v} {_fmt(sign * sweep[v, r][key])}" for v in VARIANTS)
-
-
-def _performance_statements(sweep: Mapping) -> list[Statement]:
-    """Comparisons of Sec. IV (Fig. 3) and Sec. III C (Fig. 2) at Fig. 2/3 parameters."""
-    out = []
-    qh = {(v, r): sweep[v, r]["Qh"] for v in VARIANTS for r in REGIME_POINTS["A"]}
-    a = REGIME_POINTS["A"]
-    out.append(Statement(
-        "Sec. IV, accelerator: H_I^(1) vs H_I^(2)",
-        "Qdot_h with H_I^(1) is larger than with H_I^(2), for each of com, cas, ind",
-        all(qh[f"{s}1", r] > qh[f"{s}2", r] for s in SCHEMES for r in a),
-        "; ".join(f"omega_h/omega_c = {r}: {_listing(sweep, r, 'Qh')}" for r in a),
-    ))
-    out.append(Statement(
-        "Sec. IV, accelerator: non-local vs independent",
-        "Qdot_h under non-local dissipation (com, cas) is slightly smaller than under "
-        "independent dissipation (ind), for both interactions",
-        all(qh[f"{s}{k}", r] < qh[f"ind{k}", r] for s in ("com", "cas") for k in "12" for r in a),
-        "see the values above",
-    ))
-    out.append(Statement(
-        "Sec. IV, accelerator: com vs cas",
-        "Qdot_h^com(1) > Qdot_h^cas(1), whereas Qdot_h^cas(2) > Qdot_h^com(2)",
-        all(qh["com1", r] > qh["cas1", r] and qh["cas2", r] > qh["com2", r] for r in a),
-        "see the values above",
-    ))
-    r = 1.8
-    out.append(Statement(
-        "Sec. IV, engine: |W^ind(1)| < |W^cas(1)| for 1.5 < omega_h/omega_c < 2",
-        "with H_I^(1) the independent dissipation extracts slightly less work than the "
-        "cascaded one",
-        abs(sweep["ind1", r]["W"]) < abs(sweep["cas1", r]["W"]),
-        f"|W| at omega_h/omega_c = {r}: {_listing(sweep, r, 'W', -1.0)}",
-    ))
-    rr = REGIME_POINTS["R"]
-    out.append(Statement(
-        "Sec. IV, refrigerator: non-local vs independent, H_I^(1)",
-        "cooling power Qdot_c^com(1) and Qdot_c^cas(1) larger than Qdot_c^ind(1)",
-        all(sweep[f"{s}1", r]["Qc"] > sweep["ind1", r]["Qc"] for s in ("com", "cas") for r in rr),
-        "; ".join(f"omega_h/omega_c = {r}: {_listing(sweep, r, 'Qc')}" for r in rr),
-    ))
-    pts = sorted({r for rs in REGIME_POINTS.values() for r in rs})
-    out.append(Statement(
-        "Sec. III C, Fig. 2(a)",
-        "|W_loc^cas(2)| > |W_loc^com(2)| (generally, over omega_h/omega_c)",
-        all(abs(sweep["cas2", r]["Wloc"]) > abs(sweep["com2", r]["Wloc"]) for r in pts),
-        "; ".join(
-            f"{r}: cas2 {_fmt(sweep['cas2', r]['Wloc'])}, com2 {_fmt(sweep['com2', r]['Wloc'])}"
-            for r in pts
-        ),
-    ))
-    out.append(Statement(
-        "Sec. III C, Fig. 2(b)",
-        "W_non-loc^com(2) and W_non-loc^cas(2) can have opposite signs in the same interval",
-        any(sweep["cas2", r]["Wnonloc"] * sweep["com2", r]["Wnonloc"] < 0 for r in pts),
-        "; ".join(
-            f"{r}: com2 {_fmt(sweep['com2', r]['Wnonloc'])}, "
-            f"cas2 {_fmt(sweep['cas2', r]['Wnonloc'])}"
-            for r in pts
-        ),
-    ))
-    return out
-
-
-def _c_values(rho: np.ndarray) -> dict:
-    """C_loc^(2) (Eq. (37)), C_non-loc^com(2), C_non-loc^cas(2) (Eqs. (39), (47)) and their
-    product forms C~ (Eqs. (48), (49)) at a state, with plain numpy operators."""
-
-    def ev_np(m: np.ndarray) -> float:
-        return float(np.einsum("ij,ji->", rho, m).real)
-
-    com = [(i, n, i, nb, _other(i), n) for i in BATHS for n in INDICES for nb in INDICES
-           if n != nb]
-    cas = [(i, 2, i, 1, _other(i), 2) for i in BATHS]
-
-    def c(terms):
-        return sum(ev_np(np_sz((i, n)) @ np_pair_plus((j, nb), (k, m)))
-                   for (i, n, j, nb, k, m) in terms)
-
-    def ct(terms):
-        return sum(ev_np(np_sz((i, n))) * ev_np(np_pair_plus((j, nb), (k, m)))
-                   for (i, n, j, nb, k, m) in terms)
-
-    return {
-        "C_loc": -sum(ev_np(np_pair_plus(("h", n), ("c", n))) for n in INDICES),
-        "C_com": c(com), "Ct_com": ct(com), "C_cas": c(cas), "Ct_cas": ct(cas),
-    }
-
-
-def _fig2_statements(sweep: Mapping) -> list[Statement]:
-    pts = sorted({r for rs in REGIME_POINTS.values() for r in rs})
-    cv = {(v, r): _c_values(sweep[v, r]["rho"]) for v in ("com2", "cas2") for r in pts}
-    p = default_parameters("com2")
-    k_com = p[g["h", 1]] * p[g["h", 2]] * p[Omega2[1]] / 2  # = g_c1 g_c2 Omega / 2 as well
-    ratio_dev = max(
-        max(abs(sweep["com2", r]["Wnonloc"] - k_com * cv["com2", r]["C_com"]),
-            abs(sweep["cas2", r]["Wnonloc"] - 2 * k_com * cv["cas2", r]["C_cas"]))
-        for r in pts
-    )
-    loc_signs = all(
-        np.sign(sweep[v, r]["Wloc"]) == np.sign(cv[v, r]["C_loc"]) for v in ("com2", "cas2")
-        for r in pts
-    )
-    gap = min(
-        min(abs(cv["com2", r]["C_com"] - cv["com2", r]["Ct_com"]),
-            abs(cv["cas2", r]["C_cas"] - cv["cas2", r]["Ct_cas"]))
-        for r in pts
-    )
-    return [
-        Statement(
-            "Sec. III C, Fig. 2(c)",
-            "the coherence-related quantities C_loc^com(2), C_loc^cas(2) follow the local work "
-            "currents",
-            loc_signs,
-            "sign(W_loc) = sign(C_loc) at every point; W_loc is not exactly proportional to "
-            "C_loc because Gamma_h1c1 != Gamma_h2c2 (g_{i,1} != g_{i,2}); "
-            + "; ".join(
-                f"{r}: com2 C_loc {_fmt(cv['com2', r]['C_loc'])}, cas2 C_loc "
-                f"{_fmt(cv['cas2', r]['C_loc'])}"
-                for r in pts
-            ),
-        ),
-        Statement(
-            "Sec. III C, Fig. 2(d): C_non-loc determines W_non-loc",
-            "C_non-loc^com(2) (Eq. (39)) and C_non-loc^cas(2) (Eq. (47)) behave as the non-local "
-            "work currents",
-            ratio_dev < TOLERANCE,
-            "at the Fig. 2 couplings g_{h,1} g_{h,2} = g_{c,1} g_{c,2}, so exactly "
-            "W_non-loc^com(2) = (g_{h,1} g_{h,2} Omega/2) C_non-loc^com(2) and W_non-loc^cas(2) "
-            f"= g_{{h,1}} g_{{h,2}} Omega C_non-loc^cas(2) at the steady states (max deviation "
-            f"{_bound(ratio_dev)})",
-        ),
-        Statement(
-            "Sec. III C, Fig. 2(d): no product form",
-            "C_non-loc differs from its product form C~_non-loc (Eqs. (48), (49))",
-            gap > 1e-6,
-            "; ".join(
-                f"{r}: C^com {_fmt(cv['com2', r]['C_com'])}, C~^com "
-                f"{_fmt(cv['com2', r]['Ct_com'])}, C^cas {_fmt(cv['cas2', r]['C_cas'])}, C~^cas "
-                f"{_fmt(cv['cas2', r]['Ct_cas'])}"
-                for r in pts
-            ),
-        ),
-    ]
-
-
-def efficiency_at_maximum_power(variant: str, iterations: int = 8) -> tuple[float, float]:
-    """(omega_h/omega_c, eta) at the maximum of the extracted power -W over 1 < ratio < 2
-    (golden-section search, then a parabola through the last three points)."""
-
-    def power(r: float) -> float:
-        return -steady_currents(variant, fig_point(variant, r))["W"]
-
-    a, b = 1.0, 2.0
-    gr = (np.sqrt(5.0) - 1.0) / 2.0
-    c, d = b - gr * (b - a), a + gr * (b - a)
-    fc, fd = power(c), power(d)
-    for _ in range(iterations):
-        if fc > fd:
-            b, d, fd = d, c, fc
-            c = b - gr * (b - a)
-            fc = power(c)
-        else:
-            a, c, fc = c, d, fd
-            d = a + gr * (b - a)
-            fd = power(d)
-    xs = np.array([c, (c + d) / 2, d])
-    ys = np.array([fc, power(xs[1]), fd])
-    coef = np.polyfit(xs, ys, 2)
-    r = float(-coef[1] / (2 * coef[0])) if coef[0] < 0 else float(xs[np.argmax(ys)])
-    return r, 1.0 - 1.0 / r
-
-
-def _fig4_statements() -> list[Statement]:
-    eta = {v: efficiency_at_maximum_power(v)[1] for v in VARIANTS}
-    listing = ", ".join(f"{v} {eta[v]:.3f}" for v in VARIANTS)
-    named = ("ind1", "ind2", "cas2")
-    return [
-        Statement(
-            "Sec. IV, Fig. 4: eta_max",
-            "the efficiency at maximum power is eta_max ~ 0.275 for ind1, ind2 and cas2",
-            all(abs(eta[v] - 0.275) < 0.005 for v in named),
-            f"eta at maximum power: {listing}; the three named scenarios are the three lowest "
-            f"({', '.join(sorted(VARIANTS, key=eta.get)[:3])}), within 0.005 of 0.275, but "
-            "com2 is close too",
-        ),
-        Statement(
-            "Sec. IV, Fig. 4: eta_max with H_I^(1)",
-            "for H_I^(1), eta_max under non-local dissipation (com, cas) is larger than under "
-            "independent dissipation",
-            eta["com1"] > eta["ind1"] and eta["cas1"] > eta["ind1"],
-            f"eta at maximum power: {listing}",
-        ),
-    ]
-
-
-def _normalisation_statement(checks: list[Check]) -> Statement:
-    """Sec. II B: a cascaded round lasts N tau, the master equation is written per tau."""
-    status = {c.label: c.status for c in checks}
-    halves = all(
-        sympy.expand(
-            derived_dissipator_pairing("cas1", i, part, "strokes")
-            - derived_dissipator_pairing("cas1", i, part) / 2
-        ) == 0
-        for i in BATHS for part in ("local", "nonlocal")
-    )
-    holds = halves and status["Eq. (10)"] == status["Eq. (15)"] == STATUS_HOLDS
-    return Statement(
-        "Sec. II B, time normalisation of the cascaded model",
-        "each collision lasts tau, a round N tau (Eq. (13)), and the master equation (Eqs. (4), "
-        "(5), (14), (15)) is the change per round divided by tau",
-        holds,
-        "with round_duration='tau' (one tau per round) the derived cascaded dissipators equal "
-        f"Eqs. (10) and (15) (checks: {status['Eq. (10)']}, {status['Eq. (15)']}); with "
-        "'strokes' (a round lasts N tau = 2 tau) every derived dissipator is exactly half of "
-        f"that: {halves}. So the printed equations are rates per tau, not per N tau",
-    )
-
-
-def _steady_statements() -> list[Statement]:
-    sweep = _sweep()
-    return [
-        *_regime_statements(sweep),
-        *_performance_statements(sweep),
-        *_fig2_statements(sweep),
-        *_fig4_statements(),
-    ]
-
-
-# --------------------------------------------------------------------------------------------
-# quantities for LaTeX and kernels
-# --------------------------------------------------------------------------------------------
-
-_SCHEME_TEX = {"com": "com", "cas": "cas", "ind": "ind"}
+# ---- quantities for LaTeX and kernels, notes, build -----------------------------------------
 
 
 def quantities() -> list[Quantity]:
     """Named derived expressions for the emitters: the currents of the six scenarios and the
-    coherence-related quantities of Fig. 2."""
+    coherence-related quantities of Fig. 2 (:mod:`derivations.statements.coupled_ensembles`)."""
+    from derivations.statements.coupled_ensembles import c_quantities
+
     items = []
+    tags = (("local", r"_{\mathrm{loc}}"), ("nonlocal", r"_{\mathrm{non-loc}}"), ("total", ""))
     for v in VARIANTS:
-        cur = derived_currents(v)
-        sup = rf"{_SCHEME_TEX[v[:3]]}({v[3]})"
-        for i in BATHS:
-            for part, tag in (("local", "loc"), ("nonlocal", "non-loc"), ("total", "")):
-                sub = rf"_{{\mathrm{{{tag}}}}}" if tag else ""
-                items.append((
-                    f"Qdot_{i}_{part}_{v}", cur.heat[i][part],
-                    rf"\dot{{Q}}^{{\mathrm{{{sup}}}({i})}}{sub}",
-                    f"{part} heat current from bath E_{i}, scenario {v}",
-                ))
-        for part, tag in (("local", "loc"), ("nonlocal", "non-loc"), ("total", "")):
-            sub = rf"_{{\mathrm{{{tag}}}}}" if tag else ""
-            items.append((
-                f"Wdot_{part}_{v}", cur.work[part], rf"\dot{{W}}^{{\mathrm{{{sup}}}}}{sub}",
-                f"{part} work current, scenario {v}",
-            ))
-    # coherence-related quantities of Fig. 2 (second interaction)
-    c_loc = -2 * sum(sympy.re(ev(sp("h", n) * sm("c", n))) for n in INDICES)
-    c_com = sympy.Add(*[
-        ev(sz(i, n) * sp_sm_plus(i, nb, _other(i), n))
-        for i in BATHS for n in INDICES for nb in INDICES if n != nb
-    ])
-    c_cas = sympy.Add(*[ev(sz(i, 2) * sp_sm_plus(i, 1, _other(i), 2)) for i in BATHS])
-    ct_com = sympy.Add(*[
-        ev(sz(i, n)) * ev(sp_sm_plus(i, nb, _other(i), n))
-        for i in BATHS for n in INDICES for nb in INDICES if n != nb
-    ])
-    ct_cas = sympy.Add(*[ev(sz(i, 2)) * ev(sp_sm_plus(i, 1, _other(i), 2)) for i in BATHS])
+        cur, sup = derived_currents(v), rf"{v[:3]}({v[3]})"
+        items += [(f"Qdot_{i}_{part}_{v}", cur.heat[i][part],
+                   rf"\dot{{Q}}^{{\mathrm{{{sup}}}({i})}}{sub}",
+                   f"{part} heat current from bath E_{i}, scenario {v}")
+                  for i in BATHS for part, sub in tags]
+        items += [(f"Wdot_{part}_{v}", cur.work[part], rf"\dot{{W}}^{{\mathrm{{{sup}}}}}{sub}",
+                   f"{part} work current, scenario {v}") for part, sub in tags]
+    c = c_quantities()  # coherence-related quantities of Fig. 2 (second interaction)
     items += [
-        ("C_loc_2", sympy.expand(c_loc), r"C^{(2)}_{\mathrm{loc}}",
+        ("C_loc_2", c["C_loc"], r"C^{(2)}_{\mathrm{loc}}",
          "coherence-related quantity of the local work, H_I^(2) (Eq. (37))"),
-        ("C_nonloc_com2", sympy.expand(c_com), r"C^{\mathrm{com}(2)}_{\mathrm{non-loc}}",
+        ("C_nonloc_com2", c["C_com"], r"C^{\mathrm{com}(2)}_{\mathrm{non-loc}}",
          "coherence-related quantity of the non-local work, common bath (Eq. (39))"),
-        ("C_nonloc_cas2", sympy.expand(c_cas), r"C^{\mathrm{cas}(2)}_{\mathrm{non-loc}}",
+        ("C_nonloc_cas2", c["C_cas"], r"C^{\mathrm{cas}(2)}_{\mathrm{non-loc}}",
          "coherence-related quantity of the non-local work, cascaded (Eq. (47))"),
-        ("Ctilde_nonloc_com2", sympy.expand(ct_com),
+        ("Ctilde_nonloc_com2", c["Ct_com"],
          r"\tilde{C}^{\mathrm{com}(2)}_{\mathrm{non-loc}}", "product form, Eq. (48)"),
-        ("Ctilde_nonloc_cas2", sympy.expand(ct_cas),
+        ("Ctilde_nonloc_cas2", c["Ct_cas"],
          r"\tilde{C}^{\mathrm{cas}(2)}_{\mathrm{non-loc}}", "product form, Eq. (49)"),
     ]
     return [Quantity(name, expr, latex, desc) for name, expr, latex, desc in items]
 
-
-# --------------------------------------------------------------------------------------------
-# build
-# --------------------------------------------------------------------------------------------
 
 NOTES = (
     "Sites h1 h2 c1 c2 are S_{h,1} S_{h,2} S_{c,1} S_{c,2}; ancillas Eh, Ec are thermal "
@@ -1733,37 +579,20 @@ NOTES = (
     "Default parameters (variants' `parameters`): Fig. 2/3 values g_{h,1} = g_{c,1} = 0.5, "
     "g_{h,2} = g_{c,2} = 0.55, all Omega = 0.1, T_h = 2, T_c = 1, omega_c = 1, and omega_h = "
     "1.5 (the figures sweep omega_h/omega_c; 1.5 is in the engine regime).",
-    "Steady states (statements): Liouvillian of the engine's Lindblad form with numpy "
-    "(column stacking), kernel dimension by SVD (unique for all points used); currents are "
-    "the derived expressions at rho_ss (the Sec. IV checks use the matrix route at rho_ss).",
 )
 
 
 def build() -> Derivation:
-    models = {v: make_model(v) for v in VARIANTS}
-    parameters = {v: default_parameters(v) for v in VARIANTS}
-    checks = [compare(c) for c in _checks()]
-    checks += [compare(c) for c in general_n.general_checks()]  # issue 12: symbolic N rows
-    table_statements, _ = _table_statements()
-    statements = [_normalisation_statement(checks), *table_statements, *_steady_statements()]
-    notes = [
-        *NOTES,
-        "Table I generated from thermo.decompose / classify_expectation (union over the six "
-        "scenarios; constants left out): "
-        + "; ".join(
-            f"{row}: {', '.join(k for k in sorted(generated_table()[row]))}"
-            for row, _, _ in TABLE_ROWS
-        ),
-    ]
+    """The decided derivation: the checks (with the general-N rows of issue 12), the statements
+    (:mod:`derivations.statements.coupled_ensembles`; the time normalisation one reads the
+    checks' statuses), notes with the generated Table I."""
+    from derivations.statements import coupled_ensembles as statements
+
+    checks = [compare(c) for c in [*_checks(), *general_n.general_checks()]]
     return Derivation(
-        name=NAME,
-        title=TITLE,
-        sources=SOURCES,
-        models=models,
-        parameters=parameters,
-        quantities=[*general_n.general_quantities(), *quantities()],
-        checks=checks,
-        statements=statements,
-        notes=notes,
+        name=NAME, title=TITLE, sources=SOURCES, models=dict(MODELS),
+        parameters={v: default_parameters(v) for v in VARIANTS},
+        quantities=[*general_n.general_quantities(), *quantities()], checks=checks,
+        statements=statements.statements(checks), notes=[*NOTES, *statements.notes()],
         kernel_sites=SYSTEM_SITES,
     )

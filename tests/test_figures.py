@@ -268,8 +268,8 @@ def test_memoryless_fig3_map_matches_the_direct_liouvillian():
 def test_coupled_ensembles_figures_on_a_coarse_grid(tmp_path, monkeypatch):
     """All three figures on a 9-point grid; the plotted currents at one point equal the
     derivation's own route (steady state in the excitation sector, current operators)."""
-    from derivations import coupled_ensembles as ce
     from derivations.figures import coupled_ensembles as fig
+    from derivations.statements import coupled_ensembles as ce
 
     grid = np.array([0.5, 0.9, 1.2, 1.3, 1.4, 1.5, 1.7, 2.5, 3.0])
     monkeypatch.setattr(fig, "RATIO", grid)

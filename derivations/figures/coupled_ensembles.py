@@ -28,6 +28,7 @@ from derivations.figures import (
     style,
     subplots,
 )
+from symthermo.papers import parabolic_maximum
 
 #: omega_h/omega_c grid (omega_c = 1): coarse over [0.05, 3.5], dense in the engine window
 #: (1, 2) for the power-efficiency curves of Fig. 4.
@@ -93,14 +94,8 @@ def maximum_power(variant: str) -> tuple[float, float, float]:
     """(omega_h/omega_c, eta, power) at the maximum of -W over the engine points: the grid
     maximum refined by the parabola through it and its two neighbours."""
     s = sweep()
-    x, p = s["ratio"], -s[variant]["W"]
-    engine = s[variant]["regime"] == "engine"
-    i = int(np.flatnonzero(engine)[np.argmax(p[engine])])
-    i = min(max(i, 1), len(x) - 2)
-    xs, ys = x[i - 1:i + 2], p[i - 1:i + 2]
-    a, b, c = np.polyfit(xs, ys, 2)
-    r = float(-b / (2 * a)) if a < 0 and xs[0] <= -b / (2 * a) <= xs[-1] else float(x[i])
-    return r, 1.0 - 1.0 / r, float(np.polyval([a, b, c], r))
+    r, power = parabolic_maximum(s["ratio"], -s[variant]["W"], s[variant]["regime"] == "engine")
+    return r, 1.0 - 1.0 / r, power
 
 
 def regime_spans(variant: str = "com1") -> list[tuple[float, float, str]]:

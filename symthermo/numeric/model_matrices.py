@@ -263,3 +263,53 @@ def random_density_matrix(
     g = rng.normal(size=(dim, rank or dim)) + 1j * rng.normal(size=(dim, rank or dim))
     rho = g @ g.conj().T
     return rho / np.trace(rho).real
+
+
+def bath_dissipator_matrix(
+    model: CollisionModel,
+    bath_name: str,
+    part: str,
+    rho_s: np.ndarray,
+    params: Mapping | None = None,
+    cutoff: Cutoff | None = None,
+    sites: tuple[Site, ...] | None = None,
+) -> np.ndarray:
+    """D_k(rho_S) of one bath from matrices (Schroedinger picture, as a matrix)::
+
+        D_k(rho_S) = -scale * sum w Tr_R[V_inner, [V_outer, rho_S (x) rho_R]]
+
+    over the pair terms (outer, inner, w) of the bath's scheme (:func:`symthermo.thermo.
+    pair_terms`; ``part``: ``local`` (outer = inner), ``nonlocal`` (the cross terms: for a
+    cascaded bath their antisymmetric part is the cascaded Hamiltonian) or ``total``).  It is
+    the adjoint of the Heisenberg-picture sum of :func:`heat_current_matrix`:
+    Tr[X D_k(rho)] = -scale sum w Tr[(rho (x) rho_R) [V_outer, [V_inner, X]]].
+
+    ``sites``: the system sites rho_S lives on (default: all of the model's, in declared
+    order); a subset is allowed when the bath's couplings act on it only (e.g. the two qubits
+    of one ensemble); tensor order ``sites`` then the bath's ancillas.
+    """
+    from ..validate import choice
+
+    choice("part", part, ("local", "nonlocal", "total"))
+    b = model.bath(bath_name)
+    system = tuple(model.system_sites if sites is None else sites)
+    full = system + b.ancilla_sites
+    d_s = int(rho_s.shape[0])
+    v = {lab: operator_matrix(op, full, cutoff, params) for lab, op in b.couplings}
+    rho_r = ancilla_density_matrix(b, params, cutoff)
+    d_r = rho_r.shape[0]
+    if d_s * d_r != next(iter(v.values())).shape[0]:
+        raise SymthermoError(
+            f"rho_S has dimension {d_s}, the sites {[s.name for s in system]} need "
+            f"{next(iter(v.values())).shape[0] // d_r}: give rho_S on those sites"
+        )
+    rho = np.kron(rho_s, rho_r)
+    acc = np.zeros_like(rho)
+    for t in pair_terms(b):
+        if (part == "local" and not t.is_local) or (part == "nonlocal" and t.is_local):
+            continue
+        vo, vi = v[t.outer], v[t.inner]
+        x = vo @ rho - rho @ vo
+        acc -= float(t.weight) * (vi @ x - x @ vi)
+    out = np.trace(acc.reshape(d_s, d_r, d_s, d_r), axis1=1, axis2=3)
+    return out * float(model.time_scale(b))

@@ -13,6 +13,12 @@ framework does the rest:
   parameters), so a check names the physical quantity (``of=HeatCurrent(model, "R")``) instead
   of carrying a hand-written route; :mod:`.routes` also has the steady-state helpers
   statements use;
+* :mod:`.quantities` adds one bath's dissipator (:class:`BathDissipator`), polynomials in
+  expectation values and rescaled quantities (and derived sides proportional to a current or in
+  product form); :mod:`.steady` the steady state of the derived generator on an excitation
+  sector with every derived current there, kernel dimensions and a one-dimensional maximum
+  search; :mod:`.regimes` the statements about thermal machines (which
+  expectation values a current depends on, operating regimes over a grid, balance laws);
 * :func:`render_report` and :func:`write_generated` write ``generated/<paper>/`` (report,
   LaTeX, kernels), byte-for-byte reproducibly;
 * :mod:`.figures`: figure records, fixed style, byte-stable PNGs and captions, steady states
@@ -47,6 +53,14 @@ from .declaration import (
 )
 from .discovery import ENTRY_POINT_GROUP, figures_of, load_module, paper_modules
 from .printed import gksl_heisenberg, gksl_term, sandwich
+from .quantities import (
+    BathDissipator,
+    ExpectationPolynomial,
+    Rescaled,
+    bath_system_sites,
+    product_form,
+    proportional_combination,
+)
 from .records import (
     STATUS_CONVENTION,
     STATUS_DIFFERS,
@@ -57,6 +71,15 @@ from .records import (
     Evidence,
     Statement,
     substitution,
+)
+from .regimes import (
+    excitation_balance_residual,
+    expectation_kind_table,
+    kind_table_markdown,
+    regime_letter,
+    regimes_over_grid,
+    steady_measure_route,
+    two_bath_machine_performance,
 )
 from .report import render_report, write_bibliography, write_generated
 from .routes import (
@@ -90,6 +113,15 @@ from .stationary import (
     stationary_equations,
     stationary_expectations,
 )
+from .steady import (
+    derived_currents_at,
+    derived_liouvillian,
+    evaluate_at,
+    golden_section_maximum,
+    kernel_dimension,
+    parabolic_maximum,
+    sector_steady_summary,
+)
 from .tools import (
     basis_state,
     current_quantities,
@@ -110,14 +142,17 @@ __all__ = [
     "STATUS_HOLDS",
     "STATUS_UNDECIDED",
     "AncillaExpectation",
+    "BathDissipator",
     "Check",
     "DeclarationError",
     "Derivation",
     "Dissipator",
     "Evidence",
+    "ExpectationPolynomial",
     "HeatCurrent",
     "Heisenberg",
     "Relaxation",
+    "Rescaled",
     "Sampling",
     "Statement",
     "SteadyCurrent",
@@ -125,6 +160,7 @@ __all__ = [
     "WorkCurrent",
     "assemble",
     "basis_state",
+    "bath_system_sites",
     "bloch_vector",
     "collision_fixed_point",
     "collision_step",
@@ -134,8 +170,13 @@ __all__ = [
     "currents_at",
     "decide",
     "derivation_of",
+    "derived_currents_at",
+    "derived_liouvillian",
     "derived_totals",
+    "evaluate_at",
     "evidence_consistent",
+    "excitation_balance_residual",
+    "expectation_kind_table",
     "expectation_values",
     "figures_of",
     "general_observable",
@@ -144,8 +185,11 @@ __all__ = [
     "gibbs_state_of",
     "gksl_heisenberg",
     "gksl_term",
+    "golden_section_maximum",
     "inverse_temperature_of_bloch_z",
     "is_zero",
+    "kernel_dimension",
+    "kind_table_markdown",
     "kinks",
     "load_module",
     "model_parameters",
@@ -154,21 +198,29 @@ __all__ = [
     "offdiagonal_l1",
     "operator_stack",
     "paper_modules",
+    "parabolic_maximum",
     "parameters_of",
     "population",
+    "product_form",
     "projector",
+    "proportional_combination",
+    "regime_letter",
+    "regimes_over_grid",
     "relaxation",
     "render_report",
     "sandwich",
     "scaled_generator",
+    "sector_steady_summary",
     "standard_quantities",
     "stationarity",
     "stationary_current",
     "stationary_equations",
     "stationary_expectations",
+    "steady_measure_route",
     "steady_summary",
     "substitution",
     "system_trace",
+    "two_bath_machine_performance",
     "write_bibliography",
     "write_generated",
     "zero_status",

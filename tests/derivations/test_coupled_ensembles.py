@@ -1,4 +1,5 @@
-"""Tests of derivations/coupled_ensembles.py (2 + 2 TLSs, two oscillator baths, six scenarios)."""
+"""Tests of derivations/coupled_ensembles.py and its statements module
+derivations/statements/coupled_ensembles.py (2 + 2 TLSs, two oscillator baths, six scenarios)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,26 @@ import pytest
 import sympy
 
 from derivations import coupled_ensembles as ce
+from derivations.statements import coupled_ensembles as ce_statements
 from symthermo import thermo
+from symthermo.algebra import identity
+from symthermo.numeric.compiled_operator import CompiledOperator
 from symthermo.numeric.matrices import operator_matrix
-from symthermo.numeric.model_matrices import heat_current_matrix, work_current_matrix
+from symthermo.numeric.model_matrices import (
+    heat_current_matrix,
+    random_density_matrix,
+    work_current_matrix,
+)
 from symthermo.papers import (
     STATUS_CONVENTION,
     STATUS_DIFFERS,
     STATUS_HOLDS,
+    BathDissipator,
+    derived_liouvillian,
     evidence_consistent,
     expectation_values,
     render_report,
+    sector_steady_summary,
 )
 from symthermo.states import ThermalOscillator
 
@@ -40,6 +51,13 @@ def paper_pair_weights(scheme: str) -> list[tuple[int, int, float]]:
     return out
 
 
+def thermal_populations(i: str, params: Mapping, levels: int) -> np.ndarray:
+    """p_k = nbar^k / (1 + nbar)^(k+1) on ``levels`` Fock levels, renormalised."""
+    nb = 1.0 / np.expm1(float(params[ce.omega[i]]) / float(params[ce.T[i]]))
+    pops = np.array([nb**k / (1 + nb) ** (k + 1) for k in range(levels)])
+    return pops / pops.sum()
+
+
 @cache
 def _route_operators(variant: str, cutoff: int):
     model = ce.make_model(variant)
@@ -48,9 +66,9 @@ def _route_operators(variant: str, cutoff: int):
         sites = (*ce.SYSTEM_SITES, ce.ANCILLA[i])
         b = model.bath(i)
         out[i] = (
-            {n: ce.NumericOperator(ce.coupling(i, n), sites, cutoff) for n in ce.INDICES},
-            ce.NumericOperator(b.hamiltonian, sites, cutoff),
-            ce.NumericOperator(model.system_hamiltonian, sites, cutoff),
+            {n: CompiledOperator(ce.coupling(i, n), sites, cutoff) for n in ce.INDICES},
+            CompiledOperator(b.hamiltonian, sites, cutoff),
+            CompiledOperator(model.system_hamiltonian, sites, cutoff),
         )
     return out
 
@@ -70,7 +88,7 @@ def matrix_currents(variant: str, params: Mapping, rho: np.ndarray, cutoff: int 
         v = {n: op(params) for n, op in vs.items()}
         he = h_e(params)
         hw = he + h_s(params)
-        rho_se = np.kron(rho, np.diag(ce.thermal_populations(i, params, cutoff)))
+        rho_se = np.kron(rho, np.diag(thermal_populations(i, params, cutoff)))
         left = {n: rho_se @ m - m @ rho_se for n, m in v.items()}  # [rho, V_outer]
         inner_h = {n: m @ he - he @ m for n, m in v.items()}
         inner_w = {n: m @ hw - hw @ m for n, m in v.items()}
@@ -248,7 +266,7 @@ def test_report_renders_and_is_deterministic(derivation):
 
 def test_eq30_is_four_times_eq29():
     h29 = ce.interaction_1().subs({ce.Omega1[k]: ce.Omega_u for k in ce.Omega1})
-    s_plus = {i: sum((2 * ce.sp(i, n) for n in ce.INDICES), start=ce.identity() * 0)
+    s_plus = {i: sum((2 * ce.sp(i, n) for n in ce.INDICES), start=identity() * 0)
               for i in ce.BATHS}
     h30 = ce.Omega_u * (s_plus["h"] * s_plus["c"].dagger() + s_plus["h"].dagger() * s_plus["c"])
     assert h30 == 4 * h29
@@ -280,7 +298,7 @@ def test_first_law_residual_is_exactly_zero(variant):
 
 @pytest.mark.parametrize("variant", ce.VARIANTS)
 def test_excitation_balance_identity(variant):
-    res, first_law = ce.balance_identities()[variant]
+    res, first_law = ce_statements.balance_identities()[variant]
     assert res == 0 and first_law == 0
 
 
@@ -305,9 +323,9 @@ def test_local_parts_do_not_depend_on_the_scheme():
             for i in ce.BATHS:
                 assert sympy.expand(cur.heat[i]["local"] - ref.heat[i]["local"]) == 0
     for i in ce.BATHS:
-        ref = ce.derived_dissipator_pairing("com1", i, "local")
+        ref = BathDissipator(ce.MODELS["com1"], (i,), "local").derived()
         for v in ("cas1", "ind1"):
-            assert sympy.expand(ce.derived_dissipator_pairing(v, i, "local") - ref) == 0
+            assert sympy.expand(BathDissipator(ce.MODELS[v], (i,), "local").derived() - ref) == 0
 
 
 def _numeric_model(variant: str, params: dict):
@@ -335,7 +353,7 @@ def test_every_current_against_the_engine_matrix_route(variant):
     exprs += [cur.work[p] for p in thermo.PARTS]
     for _ in range(2):
         params = ce.random_parameters(rng)
-        rho = ce.random_state(rng)
+        rho = random_density_matrix(16, rng)
         subs = {**params, **expectation_values(exprs, rho, ce.SYSTEM_SITES)}
         model = _numeric_model(variant, params)
         own = matrix_currents(variant, params, rho)
@@ -357,7 +375,7 @@ def test_every_current_against_the_engine_matrix_route(variant):
 def test_matrix_route_cutoff_is_converged():
     rng = np.random.default_rng(5)
     params = ce.random_parameters(rng)
-    rho = ce.random_state(rng)
+    rho = random_density_matrix(16, rng)
     a = matrix_currents("cas1", params, rho, ce.CUTOFF)
     b = matrix_currents("cas1", params, rho, ce.CUTOFF + 4)
     for k in a:
@@ -376,7 +394,7 @@ def _collision_generator(variant: str, params: dict, rho: np.ndarray, cutoff: in
     for i in ce.BATHS:
         sites = (*ce.SYSTEM_SITES, ce.ANCILLA[i])
         v = {n: operator_matrix(ce.coupling(i, n), sites, cutoff, params) for n in ce.INDICES}
-        rho_se = np.kron(rho, np.diag(ce.thermal_populations(i, params, cutoff)))
+        rho_se = np.kron(rho, np.diag(thermal_populations(i, params, cutoff)))
 
         def dc(outer, inner, rho_se=rho_se):
             x = inner @ rho_se - rho_se @ inner
@@ -398,9 +416,9 @@ def _collision_generator(variant: str, params: dict, rho: np.ndarray, cutoff: in
 def test_liouvillian_against_the_collision_generator(variant):
     rng = np.random.default_rng(3)
     params = ce.random_parameters(rng)
-    lv = ce.liouvillian(variant, params)
+    lv = derived_liouvillian(ce.MODELS[variant], params)
     for _ in range(2):
-        rho = ce.random_state(rng)
+        rho = random_density_matrix(16, rng)
         direct = _collision_generator(variant, params, rho)
         via_l = (lv @ rho.reshape(-1, order="F")).reshape(16, 16, order="F")
         assert np.abs(via_l - direct).max() < 1e-10
@@ -411,7 +429,7 @@ def test_steady_state_against_numeric_steady(variant):
     from symthermo.numeric.steady import steady_state
     from symthermo.numeric.superop import lindblad_liouvillian
 
-    params = ce.fig_point(variant, 1.5)
+    params = ce_statements.fig_point(variant, 1.5)
     lf = thermo.lindblad_form(ce.make_model(variant))
     h = operator_matrix(lf.hamiltonian, ce.SYSTEM_SITES, None, params)
     jumps, blocks = [], []
@@ -425,9 +443,10 @@ def test_steady_state_against_numeric_steady(variant):
         rates[k:k + len(b), k:k + len(b)] = b
         k += len(b)
     lv = lindblad_liouvillian(h, jumps, rates)
-    assert np.abs(lv - ce.liouvillian(variant, params)).max() < 1e-12
+    assert np.abs(lv - derived_liouvillian(ce.MODELS[variant], params)).max() < 1e-12
     ref = steady_state(lv)
-    rho, kernel = ce.steady_state(variant, params)
+    ss = sector_steady_summary(ce.MODELS[variant], params)
+    rho, kernel = ss.rho, ss.dimension
     assert kernel == 1 and ref.stationary_dimension == 1
     assert np.abs(ref.rho - rho).max() < 1e-10
     assert np.abs(lv @ rho.reshape(-1, order="F")).max() < 1e-12
@@ -436,7 +455,7 @@ def test_steady_state_against_numeric_steady(variant):
 def test_steady_currents_satisfy_the_balance_laws():
     for v in ("com1", "cas2", "ind1"):
         for r in (0.7, 1.4, 2.6):
-            c = ce.steady_currents(v, ce.fig_point(v, r))
+            c = ce_statements.steady_currents(v, ce_statements.fig_point(v, r))
             assert c["W"] + c["Qh"] + c["Qc"] == pytest.approx(0, abs=1e-14)
             assert c["Qh"] / r + c["Qc"] == pytest.approx(0, abs=1e-14)
 
@@ -445,14 +464,14 @@ def test_steady_currents_satisfy_the_balance_laws():
 
 
 def test_generated_table():
-    table = ce.generated_table()
+    table = ce_statements.generated_table()
     assert table == {
         "local heat": {"population"},
         "non-local heat": {"coherence_same_bath"},
         "local work": {"coherence_across_baths"},
         "non-local work": {"coherence_across_baths"},
     }
-    md = ce.table_markdown(table)
+    md = ce_statements.table_markdown(table)
     assert md.count("\n") == 5
 
 
