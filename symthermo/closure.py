@@ -266,7 +266,8 @@ class _Ring:
             base = atom(k)
             self.generators.append(base if d == 1 else base ** sympy.Rational(1, d))
         self.poly = PolynomialRing([f"x{i}" for i in range(len(ordered))], backend)
-        self._powers: dict[tuple[int, int], sympy.Expr] = {}
+        self._powers: dict[tuple[int, int], sympy.Expr | None] = {}
+        self._fast_cache: bool | None = None
 
     def fraction(self, scalar: Scalar) -> tuple[object, object]:
         """The scalar as (numerator, denominator), normalised."""
@@ -303,12 +304,16 @@ class _Ring:
 
         Terms are built with the algebra's canonical-order constructors (``fast_mul``,
         ``fast_add``: the same expression as ``Add(*[Mul(...)])`` without sympy's flatten,
-        which dominated for results of ~1000 terms) when every generator is a non-numeric
-        atom; otherwise with sympy's constructors.
+        which dominated for results of ~1000 terms) when the generators have pairwise
+        different non-numeric bases (e.g. ``1/(exp(beta*omega) - 1)``, a power of
+        ``exp(beta*omega) - 1``) and each power of them is a plain power (the rule of
+        :func:`symthermo.algebra.coefficients.cmono_factors`); otherwise with sympy's
+        constructors (exponentials, whose powers sympy rewrites).
         """
         items = self.poly.to_dict(p).items()
-        fast = all(not g.is_number and not g.is_Pow for g in self.generators)
-        if not fast:
+        plain = self._fast and all(self._power(i, e) is not None
+                                   for exps, _ in items for i, e in enumerate(exps) if e)
+        if not plain:
             return sympy.Add(*[
                 sympy.Mul(sympy.Integer(c), *[g**e for g, e in zip(self.generators, exps,
                                                                    strict=False) if e])
@@ -325,13 +330,25 @@ class _Ring:
             terms.append(fast_mul(c, factors))
         return fast_add(terms, number)
 
-    def _power(self, i: int, e: int) -> sympy.Expr:
-        key = (i, e)
-        hit = self._powers.get(key)
+    @property
+    def _fast(self) -> bool:
+        hit = self._fast_cache
         if hit is None:
-            hit = self.generators[i] if e == 1 else sympy.Pow(self.generators[i], e)
-            self._powers[key] = hit
+            bases = [g.as_base_exp()[0] for g in self.generators]
+            hit = len(set(bases)) == len(bases) and not any(
+                g.is_number or isinstance(b, sympy.exp) or b.is_number
+                for g, b in zip(self.generators, bases, strict=True)
+            )
+            self._fast_cache = hit
         return hit
+
+    def _power(self, i: int, e: int) -> sympy.Expr | None:
+        """generator_i ** e, or None when sympy rewrites it into a sum or product."""
+        key = (i, e)
+        if key not in self._powers:
+            hit = self.generators[i] if e == 1 else sympy.Pow(self.generators[i], e)
+            self._powers[key] = None if (hit.is_Add or hit.is_Mul or hit.is_Number) else hit
+        return self._powers[key]
 
     def point(self, seed: int) -> list[int]:
         """A fixed integer point of the generators (for the rank tests mod a prime)."""
