@@ -646,8 +646,9 @@ def _solve_blocks(
             raise ModelError(
                 f"the exact steady state needs a block of {len(comp)} coupled moments (limit "
                 f"{max_block}): no excitation-number or local conservation law splits this model "
-                "further. Substitute parameter values (equal frequencies or couplings) into the "
-                "model first, or use symthermo.numeric steady states"
+                "further. Substitute parameter values (equal frequencies or couplings; equal "
+                "couplings of identical sites also let the permutation symmetry reduce the "
+                "system) into the model first, or use symthermo.numeric steady states"
             )
         cols = list(range(len(comp)))
         if _rank(poly, a_rows, cols, points[0]) < len(comp) and _rank(
