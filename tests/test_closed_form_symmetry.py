@@ -64,7 +64,7 @@ def test_permutations_of_identical_sites_are_detected_from_the_model() -> None:
     broken = model.replace(baths=(hot.__class__(hot.name, hot.ancillas, hot.hamiltonian,
                                                 couplings, hot.scheme), model.bath("C")))
     assert site_permutation_symmetries(broken) == ()
-    # four qubits of the collective-ergotropy model: all 23 non-trivial permutations
+    # the three identical qubits of collective-ergotropy N = 3: all 5 non-trivial permutations
     assert len(site_permutation_symmetries(catalogue()["collective-ergotropy N=3"].model())) == 5
 
 
