@@ -16,7 +16,7 @@ vectors l of M with l.c = 0: d(l.x)/dt = 0) that fix them from an initial state.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product
@@ -38,7 +38,18 @@ from .exact import (
     strongly_connected_components,
 )
 from .model import CollisionModel
-from .moments import MomentSystem, all_qubit_coordinates, closed_moment_system, coordinates_of
+from .moments import (
+    MomentSystem,
+    SitePermutation,
+    SymmetryOrbits,
+    all_qubit_coordinates,
+    closed_moment_system,
+    coordinates_of,
+    reduced_moment_system,
+    site_permutation_symmetries,
+    symmetric_seeds,
+    symmetry_orbits,
+)
 from .thermo import adjoint_generator, heat_current_operator, work_current_operator
 
 
@@ -255,7 +266,8 @@ class _Ring:
             base = atom(k)
             self.generators.append(base if d == 1 else base ** sympy.Rational(1, d))
         self.poly = PolynomialRing([f"x{i}" for i in range(len(ordered))], backend)
-        self._powers: dict[tuple[int, int], sympy.Expr] = {}
+        self._powers: dict[tuple[int, int], sympy.Expr | None] = {}
+        self._fast_cache: bool | None = None
 
     def fraction(self, scalar: Scalar) -> tuple[object, object]:
         """The scalar as (numerator, denominator), normalised."""
@@ -292,12 +304,16 @@ class _Ring:
 
         Terms are built with the algebra's canonical-order constructors (``fast_mul``,
         ``fast_add``: the same expression as ``Add(*[Mul(...)])`` without sympy's flatten,
-        which dominated for results of ~1000 terms) when every generator is a non-numeric
-        atom; otherwise with sympy's constructors.
+        which dominated for results of ~1000 terms) when the generators have pairwise
+        different non-numeric bases (e.g. ``1/(exp(beta*omega) - 1)``, a power of
+        ``exp(beta*omega) - 1``) and each power of them is a plain power (the rule of
+        :func:`symthermo.algebra.coefficients.cmono_factors`); otherwise with sympy's
+        constructors (exponentials, whose powers sympy rewrites).
         """
         items = self.poly.to_dict(p).items()
-        fast = all(not g.is_number and not g.is_Pow for g in self.generators)
-        if not fast:
+        plain = self._fast and all(self._power(i, e) is not None
+                                   for exps, _ in items for i, e in enumerate(exps) if e)
+        if not plain:
             return sympy.Add(*[
                 sympy.Mul(sympy.Integer(c), *[g**e for g, e in zip(self.generators, exps,
                                                                    strict=False) if e])
@@ -314,13 +330,25 @@ class _Ring:
             terms.append(fast_mul(c, factors))
         return fast_add(terms, number)
 
-    def _power(self, i: int, e: int) -> sympy.Expr:
-        key = (i, e)
-        hit = self._powers.get(key)
+    @property
+    def _fast(self) -> bool:
+        hit = self._fast_cache
         if hit is None:
-            hit = self.generators[i] if e == 1 else sympy.Pow(self.generators[i], e)
-            self._powers[key] = hit
+            bases = [g.as_base_exp()[0] for g in self.generators]
+            hit = len(set(bases)) == len(bases) and not any(
+                g.is_number or isinstance(b, sympy.exp) or b.is_number
+                for g, b in zip(self.generators, bases, strict=True)
+            )
+            self._fast_cache = hit
         return hit
+
+    def _power(self, i: int, e: int) -> sympy.Expr | None:
+        """generator_i ** e, or None when sympy rewrites it into a sum or product."""
+        key = (i, e)
+        if key not in self._powers:
+            hit = self.generators[i] if e == 1 else sympy.Pow(self.generators[i], e)
+            self._powers[key] = None if (hit.is_Add or hit.is_Mul or hit.is_Number) else hit
+        return self._powers[key]
 
     def point(self, seed: int) -> list[int]:
         """A fixed integer point of the generators (for the rank tests mod a prime)."""
@@ -365,6 +393,11 @@ def _pivots(ring: PolynomialRing, rows: list[dict[int, object]], ncols: int, poi
     for r in rows:
         vec = {j: ring.evaluate_mod(v, point, _PRIME) for j, v in r.items() if j < ncols}
         mat.append({j: v for j, v in vec.items() if v})
+    return _pivots_mod(mat, ncols)
+
+
+def _pivots_mod(mat: list[dict[int, int]], ncols: int) -> list[int]:
+    """Pivot columns of a sparse matrix mod _PRIME (Gauss elimination; ``mat`` is consumed)."""
     pivots = []
     used: set[int] = set()
     for c in range(ncols):
@@ -402,13 +435,15 @@ class ExactMomentSolution:
 
     ``values[i] = (numerator, denominator)`` over ``ring`` for the solved coordinates;
     :meth:`observable` gives <O> of any Hermitian operator whose coordinates were solved.
-    ``blocks`` are the sizes of the diagonal blocks that were eliminated.
+    ``blocks`` are the sizes of the diagonal blocks that were eliminated (of the reduced
+    system when a permutation symmetry was used: ``orbits``).
     """
 
     system: MomentSystem
     ring: _Ring
     values: dict[int, tuple[object, object]]
     blocks: list[int]
+    orbits: SymmetryOrbits | None = None
 
     def observable(self, op: Operator) -> tuple[object, object]:
         const, coords = coordinates_of(op)
@@ -447,6 +482,99 @@ def solve_moment_system(
     extra_scalars: Iterable[Scalar] = (),
     backend: str | None = None,
     max_block: int | None = None,
+    symmetries: Sequence[SitePermutation] = (),
+) -> ExactMomentSolution:
+    """Stationary values (M x + c = 0) of the coordinates ``wanted`` (default: all) and of
+    every coordinate they depend on (see :func:`_solve_blocks`).
+
+    With ``symmetries`` (site permutations, e.g. from
+    :func:`symthermo.moments.site_permutation_symmetries`; each is confirmed on the system with
+    :func:`symthermo.moments.is_symmetry_of`, the others are ignored), the stationary state is
+    invariant when it is unique, so only one coordinate per orbit is solved, on the reduced
+    system (:func:`symthermo.moments.reduced_moment_system`), and the others follow by sign.
+    Uniqueness is decided on the full system first: every diagonal block that the wanted
+    coordinates depend on must be invertible (rank modulo a prime at fixed points, cheap),
+    else :class:`_SingularBlockError` as without symmetry (a non-symmetric dark state would be
+    missed by the reduced system).  The values are the same exact fractions as without
+    symmetry (normalised: same bytes).
+    """
+    orbits = symmetry_orbits(system, symmetries) if symmetries else None
+    if orbits is None or not orbits.permutations:
+        return _solve_blocks(system, wanted, extra_scalars, backend, max_block)
+    needed = _dependencies(system, wanted)
+    _require_invertible_blocks(system, needed, extra_scalars, backend)
+    reduced = reduced_moment_system(system, orbits)
+    position = {r: k for k, r in enumerate(orbits.representatives)}
+    wanted_reduced = sorted({position[orbits.representative[i][0]] for i in needed
+                             if orbits.representative[i][1]})
+    sol = _solve_blocks(reduced, wanted_reduced, extra_scalars, backend, max_block)
+    poly = sol.ring.poly
+    values: dict[int, tuple] = {}
+    for i in needed:
+        r, sigma = orbits.representative[i]
+        if not sigma:
+            values[i] = (poly.zero, poly.one)
+            continue
+        num, den = sol.values[position[r]]
+        values[i] = (num if sigma == 1 else -num, den)
+    return ExactMomentSolution(system, sol.ring, values, sol.blocks, orbits)
+
+
+def _dependencies(system: MomentSystem, wanted: Iterable[int] | None) -> list[int]:
+    """The coordinates ``wanted`` and all that their equations reach (sorted)."""
+    if wanted is None:
+        return list(range(system.size))
+    seen: set[int] = set()
+    stack = sorted(set(wanted))
+    while stack:
+        i = stack.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        stack.extend(j for j in system.rows[i][0] if j not in seen)
+    return sorted(seen)
+
+
+def _require_invertible_blocks(
+    system: MomentSystem, nodes: list[int], extra: Iterable[Scalar], backend: str | None
+) -> None:
+    """Raise :class:`_SingularBlockError` unless every diagonal block of the full system among
+    ``nodes`` is generically invertible (rank modulo a prime at two fixed points)."""
+    ring = _ring_of(system, extra, backend)
+    poly = ring.poly
+    points = [ring.point(0), ring.point(1)]
+    at_point: dict[int, dict] = {}
+    edges = {i: [j for j in system.rows[i][0] if j != i] for i in nodes}
+    for comp in strongly_connected_components(nodes, edges):
+        local = {j: k for k, j in enumerate(comp)}
+        for p, point in enumerate(points):
+            mat = []
+            for i in comp:
+                row = {}
+                for j, scalar in system.rows[i][0].items():
+                    if j not in local:
+                        continue
+                    key = (i, j)
+                    if key not in at_point.setdefault(p, {}):
+                        num, den = ring.fraction(scalar)
+                        d = poly.evaluate_mod(den, point, _PRIME)
+                        at_point[p][key] = (poly.evaluate_mod(num, point, _PRIME)
+                                            * pow(d, -1, _PRIME) % _PRIME)
+                    if at_point[p][key]:
+                        row[local[j]] = at_point[p][key]
+                mat.append(row)
+            if len(_pivots_mod(mat, len(comp))) == len(comp):
+                break
+        else:
+            raise _SingularBlockError(comp)
+
+
+def _solve_blocks(
+    system: MomentSystem,
+    wanted: Iterable[int] | None = None,
+    extra_scalars: Iterable[Scalar] = (),
+    backend: str | None = None,
+    max_block: int | None = None,
 ) -> ExactMomentSolution:
     """Stationary values (M x + c = 0) of the coordinates ``wanted`` (default: all) and of
     every coordinate they depend on, block by block.
@@ -468,18 +596,7 @@ def solve_moment_system(
         rows.append({j: ring.fraction(s) for j, s in terms.items()})
         consts.append(ring.fraction(const))
     edges = {i: [j for j in rows[i] if j != i] for i in range(system.size)}
-    if wanted is None:
-        nodes = list(range(system.size))
-    else:
-        seen: set[int] = set()
-        stack = sorted(set(wanted))
-        while stack:
-            i = stack.pop()
-            if i in seen:
-                continue
-            seen.add(i)
-            stack.extend(j for j in edges[i] if j not in seen)
-        nodes = sorted(seen)
+    nodes = _dependencies(system, wanted)
     values: dict[int, tuple] = {}
     blocks = []
     points = [ring.point(0), ring.point(1)]
@@ -529,8 +646,9 @@ def solve_moment_system(
             raise ModelError(
                 f"the exact steady state needs a block of {len(comp)} coupled moments (limit "
                 f"{max_block}): no excitation-number or local conservation law splits this model "
-                "further. Substitute parameter values (equal frequencies or couplings) into the "
-                "model first, or use symthermo.numeric steady states"
+                "further. Substitute parameter values (equal frequencies or couplings; equal "
+                "couplings of identical sites also let the permutation symmetry reduce the "
+                "system) into the model first, or use symthermo.numeric steady states"
             )
         cols = list(range(len(comp)))
         if _rank(poly, a_rows, cols, points[0]) < len(comp) and _rank(
@@ -557,7 +675,9 @@ def _pauli_values(solution: ExactMomentSolution, sites: tuple) -> dict[Expectati
     return out
 
 
-def symbolic_steady_state(model: CollisionModel, backend: str | None = None) -> SteadyStateFamily:
+def symbolic_steady_state(
+    model: CollisionModel, backend: str | None = None, symmetry: bool = True
+) -> SteadyStateFamily:
     """Exact stationary Pauli expectations of a qubit system (generic parameters).
 
     The Heisenberg equations are written on the real ladder coordinates of
@@ -570,8 +690,12 @@ def symbolic_steady_state(model: CollisionModel, backend: str | None = None) -> 
     the fraction-free solver for three and four: the collective three-qubit family of
     collective-ergotropy takes 0.6 s there, minutes on the Pauli route).  Substitute special
     parameter values (equal couplings, ...) into the model first.  ``backend``: ``"flint"`` or
-    ``"sympy"`` (default: flint when python-flint is installed; same results).  Four-qubit
-    models whose blocks exceed ``MAX_BLOCK`` coupled moments are refused.  Raises
+    ``"sympy"`` (default: flint when python-flint is installed; same results).  When the model
+    is invariant under permutations of identical sites
+    (:func:`symthermo.moments.site_permutation_symmetries`) and the steady state is unique,
+    one moment per orbit is solved (``symmetry=False`` solves them all: same results).
+    Four-qubit models whose (reduced) blocks exceed ``MAX_BLOCK`` coupled moments are
+    refused.  Raises
     :class:`ModelError` for bosonic systems (use :func:`steady_state_values`), for more than
     ``MAX_SYMBOLIC_QUBITS`` qubits, or when no steady state exists (a conserved quantity is
     driven).
@@ -589,8 +713,10 @@ def symbolic_steady_state(model: CollisionModel, backend: str | None = None) -> 
         )
     system = closed_moment_system(model, all_qubit_coordinates(model.system_sites))
     limit = MAX_BLOCK if len(model.system_sites) == MAX_SYMBOLIC_QUBITS else None
+    perms = site_permutation_symmetries(model) if symmetry else ()
     try:
-        solution = solve_moment_system(system, backend=backend, max_block=limit)
+        solution = solve_moment_system(system, backend=backend, max_block=limit,
+                                       symmetries=perms)
     except _SingularBlockError:
         if len(model.system_sites) <= 2:  # the route of the previous releases: same prints
             return _pauli_family(model)
@@ -812,12 +938,15 @@ def steady_state_values(
     backend: str | None = None,
     max_size: int = 400,
     max_block: int = MAX_BLOCK,
+    symmetry: bool = True,
 ) -> dict[str, ClosedForm]:
     """Exact stationary <O> of Hermitian observables, as :class:`ClosedForm` pieces.
 
     Only the moments that the observables need are computed: the closed moment system grown
     from the observables' coordinates (:func:`symthermo.moments.closed_moment_system`), solved
-    block by block (:func:`solve_moment_system`).  Works for qubit, bosonic and mixed systems
+    block by block (:func:`solve_moment_system`), on one moment per orbit when the model is
+    invariant under permutations of identical sites (``symmetry=False``: all moments, same
+    results).  Works for qubit, bosonic and mixed systems
     whose moments close (bosons: quadratic Hamiltonian, linear couplings; otherwise
     :class:`ModelError` says which moment grew).  Raises :class:`ModelError` when the needed
     moments have no unique stationary value (use :func:`symbolic_steady_state` for the
@@ -830,11 +959,12 @@ def steady_state_values(
         seeds |= set(coords)
         extra.append(const)
         extra.extend(coords.values())
-    system = closed_moment_system(model, seeds, max_size=max_size)
+    perms = site_permutation_symmetries(model) if symmetry else ()
+    system = closed_moment_system(model, symmetric_seeds(seeds, perms), max_size=max_size)
     index = {c: i for i, c in enumerate(system.coordinates)}
     try:
         solution = solve_moment_system(
-            system, [index[c] for c in seeds], extra, backend, max_block
+            system, [index[c] for c in seeds], extra, backend, max_block, perms
         )
     except _SingularBlockError as exc:
         raise ModelError(
@@ -851,10 +981,10 @@ def steady_state_values(
 
 
 def steady_state_currents(
-    model: CollisionModel, backend: str | None = None
+    model: CollisionModel, backend: str | None = None, symmetry: bool = True
 ) -> dict[str, ClosedForm]:
     """Heat current of every bath (``Qdot_<bath>``) and the total work current (``Wdot``) at
     the exact steady state, in closed-form pieces (see :mod:`symthermo.closed_form`)."""
     ops = {f"Qdot_{b.name}": heat_current_operator(model, b.name) for b in model.baths}
     ops["Wdot"] = work_current_operator(model)
-    return steady_state_values(model, ops, backend)
+    return steady_state_values(model, ops, backend, symmetry=symmetry)

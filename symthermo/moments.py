@@ -279,3 +279,218 @@ def all_qubit_coordinates(sites: Iterable) -> list[Coordinate]:
         elif _ladder_key(mono) < _ladder_key(dag):
             out += [Coordinate(mono, "re"), Coordinate(mono, "im")]
     return sorted(out, key=lambda c: c.sort_key)
+
+
+# --- permutation symmetry of identical subsystems --------------------------------------------
+#
+# A permutation pi of the system sites acts on operators by renaming sites, P(A) = U_pi A U_pi^dag
+# (different sites commute, so a product of site operators is renamed factor by factor).  On the
+# real coordinates it is a *signed* permutation: pi(L) is a ladder monomial again, and when
+# pi(L)^dag is the representative of {pi(L), pi(L)^dag} the "im" coordinate changes sign,
+#
+#     P(O_c) = s_c O_{pi(c)},    s_c = -1 exactly for such "im" coordinates, else +1.
+#
+# pi is a symmetry of the model when P commutes with the adjoint generator L^dag, i.e. on the
+# moment system  s_i M_{pi(i), pi(j)} s_j = M_ij  and  s_i c_{pi(i)} = c_i.  A stationary state
+# that is unique is then invariant (U_pi rho U_pi^dag = rho), so x_{pi(i)} = s_i x_i: the
+# stationary moments are fixed by one representative per orbit, and a coordinate that its orbit
+# maps to minus itself vanishes.
+
+SitePermutation = tuple[tuple[str, str], ...]  # sorted (site, image) pairs, moved sites only
+
+
+def _renamed_monomial(mono: tuple, mapping: dict[str, str]) -> tuple:
+    from .algebra.sites import site_sort_key
+
+    return tuple(sorted(((mapping.get(s, s), loc) for s, loc in mono),
+                        key=lambda p: site_sort_key(p[0])))
+
+
+def renamed_operator(op: Operator, mapping: dict[str, str]) -> Operator:
+    """U_pi A U_pi^dag for the site renaming ``mapping`` (a bijection of site names)."""
+    return Operator({(_renamed_monomial(om, mapping), cm): r for (om, cm), r in op.raw_items()})
+
+
+def permuted_coordinate(c: Coordinate, mapping: dict[str, str]) -> tuple[Coordinate, int]:
+    """(pi(c), s_c) with P(O_c) = s_c O_{pi(c)} (see the comment above)."""
+    mono = _renamed_monomial(c.monomial, mapping)
+    if c.part == "diag":
+        return Coordinate(mono, "diag"), 1
+    dag = ladder_dagger(mono)
+    if _ladder_key(mono) < _ladder_key(dag):
+        return Coordinate(mono, c.part), 1
+    return Coordinate(dag, c.part), (1 if c.part == "re" else -1)
+
+
+def _bath_invariant(bath: object, mapping: dict[str, str]) -> bool:
+    ops = [v for _, v in bath.couplings]  # type: ignore[attr-defined]
+    images = [renamed_operator(v, mapping) for v in ops]
+    if bath.scheme == "cascaded":  # type: ignore[attr-defined]
+        return images == ops  # the collision order is part of the model
+    remaining = list(ops)
+    for im in images:
+        if im not in remaining:
+            return False
+        remaining.remove(im)
+    return True
+
+
+MAX_PERMUTED_SITES = 6  # all permutations of up to 6 identical sites are tried (720)
+
+
+def site_permutation_symmetries(model: CollisionModel) -> tuple[SitePermutation, ...]:
+    """Non-trivial permutations of identical system sites that leave the model invariant.
+
+    A permutation (of sites of the same kind; ancillas are not moved) qualifies when it maps
+    H_S = H_local + H_I to itself and every bath to itself: the same ancillas and state, and its
+    couplings V_k permuted among themselves (simultaneous and independent schemes) or each
+    mapped to itself (cascaded: the collision order is part of the model).  Parameters are not
+    renamed: equal couplings must be equal symbols (substitute them into the model first).
+    All permutations are tried for up to ``MAX_PERMUTED_SITES`` sites of a kind, only
+    transpositions beyond.  Deterministic order (lexicographic in the sorted site names).
+    """
+    from itertools import combinations, permutations
+
+    from .algebra.sites import site_sort_key
+
+    names = sorted((s.name for s in model.system_sites), key=site_sort_key)
+    kinds = {s.name: s.kind for s in model.system_sites}
+    groups = [[n for n in names if kinds[n] == k] for k in ("qubit", "boson")]
+    per_kind: list[list[dict[str, str]]] = []
+    for grp in groups:
+        if len(grp) <= MAX_PERMUTED_SITES:
+            maps = [dict(zip(grp, img, strict=True)) for img in permutations(grp)]
+        else:
+            maps = [{n: n for n in grp}]
+            for a, b in combinations(grp, 2):
+                maps.append({**{n: n for n in grp}, a: b, b: a})
+        per_kind.append(maps)
+    h_s = model.system_hamiltonian
+    out = []
+    for mq in per_kind[0]:
+        for mb in per_kind[1]:
+            mapping = {k: v for k, v in {**mq, **mb}.items() if k != v}
+            if not mapping:
+                continue
+            if renamed_operator(h_s, mapping) != h_s:
+                continue
+            if all(_bath_invariant(b, mapping) for b in model.baths):
+                out.append(tuple(sorted(mapping.items(), key=lambda p: site_sort_key(p[0]))))
+    return tuple(out)
+
+
+def is_symmetry_of(system: MomentSystem, permutation: SitePermutation) -> bool:
+    """Whether the site permutation commutes with the generator on ``system`` (see above):
+    its coordinates are mapped among themselves and s_i M_{pi(i),pi(j)} s_j = M_ij,
+    s_i c_{pi(i)} = c_i."""
+    mapping = dict(permutation)
+    index = {c: i for i, c in enumerate(system.coordinates)}
+    image: list[tuple[int, int]] = []
+    for c in system.coordinates:
+        c2, s = permuted_coordinate(c, mapping)
+        if c2 not in index:
+            return False
+        image.append((index[c2], s))
+
+    def signed(scalar: Scalar, s: int) -> Scalar:
+        return scalar if s == 1 else {cm: -r for cm, r in scalar.items()}
+
+    for i, (terms, const) in enumerate(system.rows):
+        pi_i, s_i = image[i]
+        terms2, const2 = system.rows[pi_i]
+        if signed(const2, s_i) != const or len(terms2) != len(terms):
+            return False
+        for j, scalar in terms.items():
+            pi_j, s_j = image[j]
+            if signed(terms2.get(pi_j, {}), s_i * s_j) != scalar:
+                return False
+    return True
+
+
+@dataclass(frozen=True)
+class SymmetryOrbits:
+    """Orbits of the coordinates of a moment system under a group of site permutations.
+
+    ``representative[i] = (r, sigma)``: at an invariant state x_i = sigma x_r, with r the first
+    coordinate of the orbit (canonical order) and sigma = +-1; ``sigma = 0`` for the orbits that
+    the group maps to minus themselves (x_i = 0 at every invariant state).
+    """
+
+    permutations: tuple[SitePermutation, ...]
+    representative: tuple[tuple[int, int], ...]
+
+    @property
+    def representatives(self) -> list[int]:
+        return sorted({r for r, s in self.representative if s})
+
+
+def symmetry_orbits(
+    system: MomentSystem, permutations: Iterable[SitePermutation]
+) -> SymmetryOrbits:
+    """The orbits of the coordinates under the group generated by ``permutations`` (each
+    confirmed with :func:`is_symmetry_of`; the others are dropped)."""
+    perms = tuple(p for p in permutations if is_symmetry_of(system, p))
+    index = {c: i for i, c in enumerate(system.coordinates)}
+    images = [
+        [(index[c2], s) for c2, s in (permuted_coordinate(c, dict(p)) for c in system.coordinates)]
+        for p in perms
+    ]
+    rep: list[tuple[int, int] | None] = [None] * system.size
+    for start in range(system.size):
+        if rep[start] is not None:
+            continue
+        sign = {start: 1}
+        stack = [start]
+        vanishes = False
+        while stack:
+            i = stack.pop()
+            for img in images:
+                j, s = img[i]
+                if j not in sign:
+                    sign[j] = sign[i] * s
+                    stack.append(j)
+                elif sign[j] != sign[i] * s:
+                    vanishes = True
+        for j, s in sign.items():
+            rep[j] = (start, 0 if vanishes else s)
+    return SymmetryOrbits(perms, tuple(rep))  # type: ignore[arg-type]
+
+
+def symmetric_seeds(
+    seeds: Iterable[Coordinate], permutations: Iterable[SitePermutation]
+) -> list[Coordinate]:
+    """The seeds and their images under the group generated by the permutations."""
+    out = set(seeds)
+    stack = list(out)
+    perms = [dict(p) for p in permutations]
+    while stack:
+        c = stack.pop()
+        for p in perms:
+            c2, _ = permuted_coordinate(c, p)
+            if c2 not in out:
+                out.add(c2)
+                stack.append(c2)
+    return sorted(out, key=lambda c: c.sort_key)
+
+
+def reduced_moment_system(system: MomentSystem, orbits: SymmetryOrbits) -> MomentSystem:
+    """The moment system on the orbit representatives, at invariant states:
+
+        d x_r/dt = sum_j M_rj sigma_j x_{rep(j)} + c_r      (r a representative),
+
+    whose stationary solutions are exactly the invariant stationary solutions of the full
+    system (the rows of the other members of an orbit are the same equations, up to sign)."""
+    reps = orbits.representatives
+    position = {r: k for k, r in enumerate(reps)}
+    rows = []
+    for r in reps:
+        terms, const = system.rows[r]
+        out: dict[int, dict] = {}
+        for j, scalar in terms.items():
+            rj, sigma = orbits.representative[j]
+            if not sigma:
+                continue
+            for cm, v in scalar.items():
+                _add_scalar(out, position[rj], cm, sigma * v)
+        rows.append(({k: v for k, v in sorted(out.items()) if v}, const))
+    return MomentSystem(tuple(system.coordinates[r] for r in reps), tuple(rows))

@@ -10,6 +10,8 @@ bench/closed_forms.py.
   3 (work) with w_2 = w_1 + w_3, H_int = g (sigma^+_1 sigma^-_2 sigma^+_3 + h.c.), a local thermal
   qubit bath per qubit with thermal factor m_i = tanh(beta_i w_i / 2) and coupling
   k_i (x_i x_Ri + y_i y_Ri);
+* ``star(k)``: a hub qubit between k identical leaf qubits on one hot bath and its own cold
+  bath (permutation symmetry of the leaves);
 * ``coupled_oscillators``: two modes a, b, H = w (a^dag a + b^dag b) + G (a^dag b + b^dag a),
   each meeting a thermal oscillator ancilla (mean numbers n_L, n_R) through g (a^dag c + a c^dag).
 """
@@ -80,5 +82,23 @@ def coupled_oscillators():
     return collision_model([a, b], h, [left, right], interaction=h_i, name="coupled_oscillators")
 
 
+def star(leaves: int, scheme: str = "independent"):
+    """A hub qubit C exchanging excitations (J (x_C x_k + y_C y_k)/2) with ``leaves`` identical
+    qubits L1, L2, ... (frequency omega; the hub omega_C), which meet one thermal qubit bath H
+    (thermal factor m_H, couplings g (x_k x_H + y_k y_H), one fresh ancilla each for
+    ``scheme="independent"``); the hub meets its own bath C (m_C, coupling g_C).  Invariant
+    under every permutation of the leaves; its steady state is unique (independent scheme)."""
+    hub = qubit("C")
+    legs = qubits(*[f"L{k}" for k in range(1, leaves + 1)])
+    ah, ac = qubits("H", "A")
+    w, wc, J, g, gc, mh, mc = sp.symbols("omega omega_C J g g_C m_H m_C", real=True)
+    h = sum(((w / 2) * s.z for s in legs), (wc / 2) * hub.z)
+    h_i = sum((J / 2 * _iso(hub, s) for s in legs[1:]), J / 2 * _iso(hub, legs[0]))
+    hot = bath("H", ThermalQubit(ah, tanh=mh), (w / 2) * ah.z,
+               {s.name: g * _iso(s, ah) for s in legs}, scheme=scheme)
+    cold = bath("C", ThermalQubit(ac, tanh=mc), (wc / 2) * ac.z, {"C": gc * _iso(hub, ac)})
+    return collision_model([hub, *legs], h, [hot, cold], interaction=h_i, name=f"star{leaves}")
+
+
 __all__ = ["absorption_refrigerator", "common_reservoir_two_qubits", "coupled_oscillators",
-           "qubit", "xx_chain"]
+           "qubit", "star", "xx_chain"]
