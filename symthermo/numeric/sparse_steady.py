@@ -38,7 +38,7 @@ more than DENSE_BLOCK_MAX unknowns, and ``"auto"`` (default) every block of at l
 ITERATIVE_MIN unknowns, by :mod:`symthermo.numeric.sparse_iterative` instead: GMRES
 preconditioned by the block's no-jump (Sylvester) part in a Gauss-Seidel sweep over its
 sector pairs, and the stationary dimension counted by Arnoldi on the preconditioned
-operator (a block with populations must show exactly one eigenvalue within 1e-6 of the
+operator (a block with populations must show exactly one eigenvalue within 1e-4 of the
 stationary one, any other block none, and the solution must have residual <= rtol * ||L||_1;
 see that module). A block the iterative route cannot decide that clearly (degenerate,
 ambiguous gap, no convergence, no Sylvester form) is decided by the direct route above, so
