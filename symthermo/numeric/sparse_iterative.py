@@ -10,12 +10,14 @@ rho_i'j and rho_ij', so it leaves each *sector pair* (a, b) invariant, where the
 (b) are the connected components of the one-sided couplings i -> i' at fixed j (j -> j' at
 fixed i) of L. The jumps (sandwiches with both indices changing) couple different pairs.
 Per pair, K_a and K'_b are read off A (off-diagonals from one column/row of the pair; the
-diagonal split so that K_ii + K'_jj reproduces the pair's diagonal entries); with their Schur
-forms K_a = U T U^dag, K'_b = V S V^dag, the pair's part is inverted by one triangular
-Sylvester solve (LAPACK trsyl), O(|a|^2 |b| + |a| |b|^2) instead of a sparse LU of |a| |b|
-unknowns. M = (Kronecker sums of all pairs) + (the rest of A above the pair diagonal, pairs
-ordered by their smallest indices), inverted by one backward block Gauss-Seidel sweep. For
-an excitation-conserving model with |0> the ground state, later pairs hold more excitations,
+diagonal split so that K_ii + K'_jj reproduces the pair's diagonal entries). With the
+eigenvectors K_a = W diag(lam) W^-1, K'_b = W' diag(lam') W'^-1 the pair's part is inverted
+as X = W [(W^-1 B W') / (lam_i + lam'_j)] W'^-1 (by the Schur forms and a triangular
+Sylvester solve, LAPACK trsyl, when the eigenvectors are ill-conditioned):
+O(|a|^2 |b| + |a| |b|^2) instead of a sparse LU of |a| |b| unknowns.
+M = (Kronecker sums of all pairs) + (the rest of A above the pair diagonal, pairs ordered by
+their smallest indices), inverted by one backward block Gauss-Seidel sweep. For an
+excitation-conserving model with |0> the ground state, later pairs hold more excitations,
 so the sweep carries the decay (emission) exactly and leaves absorption to the Krylov
 method (the better of the two directions on bench/scale.py's chain: 293 against 320
 iterations at N = 8; block Jacobi needed 800).
@@ -68,6 +70,10 @@ CANDIDATE_GAP = 1e-4
 GMRES_RTOL = 1e-13
 GMRES_RESTART = 100
 GMRES_MAXITER = 40
+#: Pairs are inverted through the eigenvectors of K and K' (four matrix products) when
+#: cond(W) cond(W') is at most this, else by the Schur forms and LAPACK trsyl (backward
+#: stable, but unblocked: some 40 times slower at |a| = 70).
+EIGENVECTOR_COND_MAX = 1e8
 #: M is refused when a pair's |K_ii + K'_jj| falls below this fraction of ||A||_1.
 SINGULAR_RTOL = 1e-12
 
@@ -86,14 +92,19 @@ def _sectors(one_sided: sp.coo_matrix, d: int) -> np.ndarray:
 
 @dataclass
 class _Pair:
+    """One sector pair: entries lo..hi-1 (column-major over (a, b)), its Kronecker sum
+    X -> K X + X K' and how it is inverted."""
+
     lo: int
     hi: int
-    T: np.ndarray  # Schur form of K_a
-    U: np.ndarray
-    S: np.ndarray  # Schur form of K'_b
-    V: np.ndarray
-    shape: tuple[int, int]  # (|a|, |b|); entries stored column-major (j major, i minor)
+    shape: tuple[int, int]  # (|a|, |b|)
     upper: sp.csr_matrix  # the pair's rows of M's part above the pair diagonal
+    K: np.ndarray
+    Kp: np.ndarray
+    # K = W diag(lam) W^-1, K' = W' diag(lam') W'^-1; inv_denominator = 1 / (lam_i + lam'_j)
+    eig: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    # Schur forms K = U T U^dag, K' = V S V^dag (when the eigenvectors are ill-conditioned)
+    schur: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 class SylvesterGaussSeidel:
@@ -143,22 +154,33 @@ class SylvesterGaussSeidel:
             c = K[i0, i0] / 2
             np.fill_diagonal(K, np.diagonal(K) - c)
             np.fill_diagonal(Kp, np.diagonal(Kp) - np.diagonal(K)[i0])
-            T, U = sla.schur(K, output="complex")
-            S, V = sla.schur(Kp, output="complex")
-            gap = np.min(np.abs(np.diagonal(T)[:, None] + np.diagonal(S)[None, :]))
-            if gap <= SINGULAR_RTOL * scale:
+            pair_ = _Pair(lo, hi, (a.size, b.size), upper[lo:hi], K, Kp)
+            lam, W = np.linalg.eig(K)
+            lamp, Wp = np.linalg.eig(Kp)
+            denominator = lam[:, None] + lamp[None, :]
+            if np.min(np.abs(denominator)) <= SINGULAR_RTOL * scale:
                 raise IterativeUndecided("the no-jump part of a sector pair is singular")
-            self.pairs.append(_Pair(lo, hi, T, U, S, V, (a.size, b.size), upper[lo:hi]))
+            if np.linalg.cond(W) * np.linalg.cond(Wp) <= EIGENVECTOR_COND_MAX:
+                pair_.eig = (W, np.linalg.inv(W), Wp, np.linalg.inv(Wp), 1.0 / denominator)
+            else:
+                T, U = sla.schur(K, output="complex")
+                S, V = sla.schur(Kp, output="complex")
+                pair_.schur = (T, U, S, V)
+            self.pairs.append(pair_)
         self.A = Ap  # the block in pair order
         self.size = A.shape[0]
         self.applications = 0
 
     def _pair_solve(self, p: _Pair, b: np.ndarray) -> np.ndarray:
         Bm = b.reshape(p.shape, order="F")
-        Y, s, info = sla.lapack.ztrsyl(p.T, p.S, p.U.conj().T @ Bm @ p.V)
+        if p.eig is not None:
+            W, Winv, Wp, Wpinv, inv_denominator = p.eig
+            return (W @ ((Winv @ Bm @ Wp) * inv_denominator) @ Wpinv).ravel(order="F")
+        T, U, S, V = p.schur
+        Y, s, info = sla.lapack.ztrsyl(T, S, U.conj().T @ Bm @ V)
         if info < 0:
             raise IterativeUndecided(f"trsyl failed (info {info})")
-        return (p.U @ (Y / s) @ p.V.conj().T).ravel(order="F")
+        return (U @ (Y / s) @ V.conj().T).ravel(order="F")
 
     def solve(self, b: np.ndarray) -> np.ndarray:
         """x = M^-1 b (pair order): backward block Gauss-Seidel sweep."""
