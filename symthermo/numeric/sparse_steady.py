@@ -163,10 +163,10 @@ class _Solver:
     """x = A^-1 b (and A^-H b) by a sparse LU, or a dense LU for blocks of at most
     DENSE_LU_MAX unknowns (their sparse LU fills in almost completely: LAPACK is faster)."""
 
-    def __init__(self, A: sp.csc_matrix) -> None:
+    def __init__(self, A: sp.csc_matrix, dense_lu_max: int = DENSE_LU_MAX) -> None:
         self.A = A
         self.dense = None
-        if A.shape[0] <= DENSE_LU_MAX:
+        if A.shape[0] <= dense_lu_max:
             import scipy.linalg as sla
 
             M = A.toarray()
@@ -247,13 +247,28 @@ def _count_by_shift_invert(
 
 
 def _block_kernel(
-    A: sp.spmatrix, idx: np.ndarray, d: int, scale: float, rtol: float, method: str
+    A: sp.spmatrix, idx: np.ndarray, d: int, scale: float, rtol: float, method: str,
+    populations: np.ndarray | None = None,
+    dense_max: int | None = None,
+    dense_lu_max: int = DENSE_LU_MAX,
 ) -> _Kernel:
-    """Kernel of the block A = L[idx][:, idx] (module docstring, steps 1-2)."""
+    """Kernel of the block A = L[idx][:, idx] (module docstring, steps 1-2).
+
+    ``populations``: positions within the block of the entries whose plain sum is the
+    conserved trace (default: the rho_ii of a (d^2, d^2) generator, vec index i*(d+1)).
+    ``dense_max`` (default DENSE_BLOCK_MAX) and ``dense_lu_max``: the sizes up to which a
+    block is decided by a dense SVD and factorised by a dense LU (generators whose sparse LU
+    does not fill in, such as the permutation-invariant one, set both low).
+    """
+    dense_max = DENSE_BLOCK_MAX if dense_max is None else dense_max
     A = A.tocsc()
     m = idx.size
-    pops = np.flatnonzero(idx % (d + 1) == 0)  # vec index i*(d+1) = population rho_ii
-    if m <= DENSE_BLOCK_MAX:
+    if populations is None:
+        pops = np.flatnonzero(idx % (d + 1) == 0)  # vec index i*(d+1) = population rho_ii
+    else:
+        pops = np.asarray(populations, dtype=int)
+        method = "direct"  # the iterative route reads the sector structure of (d^2, d^2)
+    if m <= dense_max:
         return _dense_block(A, idx, scale, rtol, populations_only=pops.size == m)
     if method == "iterative" or (method == "auto" and m >= ITERATIVE_MIN):
         try:
@@ -273,7 +288,7 @@ def _block_kernel(
         B[pops[0], pops] = w
         B = B.tocsc()
     try:
-        solver = _Solver(B)
+        solver = _Solver(B, dense_lu_max)
         cond = spla.norm(B, 1) * solver.inverse_norm1()
         x = solver.solve(np.eye(1, m, pops[0]).ravel() * w) if pops.size else None
         ok = np.isfinite(cond) and cond <= 1.0 / rtol and (x is None or np.all(np.isfinite(x)))
