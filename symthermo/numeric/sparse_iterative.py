@@ -28,18 +28,20 @@ M is only a preconditioner: the kernel is that of A itself, because for any inve
 
 so the stationary dimension of the block is the multiplicity of the eigenvalue 1 of G.
 
-Stationary dimension (detected): the eigenvalues mu of G with the largest real parts are
-computed by Arnoldi (ARPACK, relative accuracy ARNOLDI_TOL), k = 2 at first and doubled while
-all of them are within CANDIDATE_GAP of 1 (a stationary eigenvalue has Re mu >= 1 - gap, so
-once one returned value lies below that, every candidate has been seen). The count c of
-values with |1 - mu| <= CANDIDATE_GAP must be 1 for a block holding populations (its trace
-is conserved, so it has at least one) and 0 for any other block; then the block's
-stationary element is the solution of A x = 0 with one population equation replaced by the
-trace (GMRES preconditioned by M, started from the Ritz vector), accepted only if its true
-residual ||A x||_1 <= rtol ||L||_1 ||x||_1 (the dense route's tolerance). Anything else (a
-degenerate block, a value between ARNOLDI_TOL and CANDIDATE_GAP that could be either, no
-convergence, M singular or not of Kronecker-sum form) raises :class:`IterativeUndecided`
-and the caller decides the block by the direct route (sparse LU, rank-revealing).
+Stationary dimension (detected). A block holding populations has at least one stationary
+element (its trace is conserved). Its candidate x solves A x = 0 with one population
+equation replaced by the trace (BiCGSTAB preconditioned by M, GMRES if that fails) and is
+accepted only if its true
+residual ||A x||_1 <= rtol ||L||_1 ||x||_1 (the dense route's tolerance). Then x is deflated
+(Wielandt: G - x t^T, t the trace, t^T x = 1, has the eigenvalues of G with the 1 of x
+replaced by 0), and the two eigenvalues of largest real part of the deflated G (of G itself
+for a block without populations, which must have none) are computed by Arnoldi (ARPACK,
+relative accuracy ARNOLDI_TOL, random start): any within CANDIDATE_GAP of 1 would be a
+further stationary element (deflating before counting matters: a single-vector Krylov
+space sees a repeated eigenvalue only once). Anything but a clear "none" (a degenerate
+block, a value that could be either, no convergence, M singular or not of Kronecker-sum
+form) raises :class:`IterativeUndecided` and the caller decides the block by the direct
+route (sparse LU, rank-revealing), so degenerate blocks are counted and projected there.
 """
 
 from __future__ import annotations
@@ -66,8 +68,8 @@ ARNOLDI_TOL = 1e-6
 #: Eigenvalues of G with |1 - mu| at most this are stationary candidates (module docstring);
 #: 100 ARNOLDI_TOL, so that a stationary eigenvalue cannot hide behind the Ritz error.
 CANDIDATE_GAP = 1e-4
-#: Relative residual asked of GMRES (the accepted residual is checked on A itself).
-GMRES_RTOL = 1e-13
+#: Relative residual asked of BiCGSTAB / GMRES (the accepted residual is checked on A).
+GMRES_RTOL = 1e-12
 GMRES_RESTART = 100
 GMRES_MAXITER = 40
 #: Pairs are inverted through the eigenvectors of K and K' (four matrix products) when
@@ -224,52 +226,61 @@ def iterative_block_kernel(
     """Stationary element of the block (module docstring): (right (m, c), magnitudes).
 
     c = 1 (right = the solution with unit trace within the block) for a block with
-    populations, c = 0 otherwise; magnitudes are |1 - mu| of the Ritz values that decided.
-    Raises :class:`IterativeUndecided` when the count is not that or cannot be decided.
+    populations, c = 0 otherwise; magnitudes are |1 - mu| of the Ritz values that decided
+    (0 first for the stationary element). Raises :class:`IterativeUndecided` when the count
+    is not that or cannot be decided.
     """
     M = SylvesterGaussSeidel(A, idx, d)
     Ap, m = M.A, M.size
+    if m < 8:
+        raise IterativeUndecided("block too small for Arnoldi")
     ordered = idx[M.order]
     pops = np.flatnonzero(ordered % (d + 1) == 0)
-    op = spla.LinearOperator((m, m), matvec=M.iteration, dtype=complex)
-    v0 = np.ones(m, dtype=complex)
-    k = 2
-    while True:
-        if k >= m - 1:
-            raise IterativeUndecided("Arnoldi would need the whole block")
-        try:
-            mu, vecs = spla.eigs(op, k=k, which="LR", tol=ARNOLDI_TOL, v0=v0,
-                                 ncv=max(20, 2 * k + 1), maxiter=2000)
-        except spla.ArpackNoConvergence as exc:
-            raise IterativeUndecided("Arnoldi did not converge") from exc
-        gaps = np.abs(1 - mu)
-        cand = gaps <= CANDIDATE_GAP
-        if np.count_nonzero(cand) < k:
-            break
-        k *= 2
-    c = int(np.count_nonzero(cand))
-    magnitudes = np.sort(gaps)
-    if c != (1 if pops.size else 0):
-        raise IterativeUndecided(f"{c} stationary candidates (|1 - mu| = {magnitudes[:4]})")
-    if not pops.size:
-        return np.zeros((m, 0), dtype=complex), magnitudes
-    # unique: GMRES on A with the first population equation replaced by the trace
-    x0 = vecs[:, int(np.argmin(gaps))]
-    x0 = x0 / x0[pops].sum()
-    w = float(np.max(np.abs(Ap.diagonal()))) or 1.0
-    B = Ap.tolil()
-    B[pops[0], :] = 0
-    B[pops[0], pops] = w
-    B = B.tocsr()
-    rhs = np.zeros(m, dtype=complex)
-    rhs[pops[0]] = w
-    Mop = spla.LinearOperator((m, m), matvec=M.solve, dtype=complex)
-    x, info = spla.gmres(B, rhs, x0=x0, M=Mop, rtol=GMRES_RTOL, atol=0.0,
-                         restart=GMRES_RESTART, maxiter=GMRES_MAXITER)
-    resid = float(np.abs(Ap @ x).sum())
-    if info != 0 or not np.all(np.isfinite(x)) or resid > rtol * scale * np.abs(x).sum():
-        raise IterativeUndecided(f"GMRES: info {info}, relative residual "
-                                 f"{resid / (scale * np.abs(x).sum()):.2g}")
+    x = None
+    if pops.size:  # the candidate: A x = 0 with one population equation replaced by the trace
+        w = float(np.max(np.abs(Ap.diagonal()))) or 1.0
+        B = Ap.tolil()
+        B[pops[0], :] = 0
+        B[pops[0], pops] = w
+        B = B.tocsr()
+        rhs = np.zeros(m, dtype=complex)
+        rhs[pops[0]] = w
+        Mop = spla.LinearOperator((m, m), matvec=M.solve, dtype=complex)
+        for solver in ("bicgstab", "gmres"):  # BiCGSTAB: no orthogonalisation, ~1.5x faster
+            if solver == "bicgstab":
+                x, info = spla.bicgstab(B, rhs, M=Mop, rtol=GMRES_RTOL, atol=0.0,
+                                        maxiter=GMRES_RESTART * GMRES_MAXITER)
+            else:
+                x, info = spla.gmres(B, rhs, M=Mop, rtol=GMRES_RTOL, atol=0.0,
+                                     restart=GMRES_RESTART, maxiter=GMRES_MAXITER)
+            size = float(np.abs(x).sum())
+            resid = float(np.abs(Ap @ x).sum())
+            if info == 0 and np.all(np.isfinite(x)) and resid <= rtol * scale * size:
+                break
+        else:
+            raise IterativeUndecided(f"GMRES: info {info}, relative residual "
+                                     f"{resid / (scale * size):.2g}")
+        trace = np.zeros(m, dtype=complex)
+        trace[pops] = 1.0
+
+        def deflated(v: np.ndarray) -> np.ndarray:  # Wielandt: G - x trace^T (x has trace 1)
+            return M.iteration(v) - x * (trace @ v)
+
+        op = spla.LinearOperator((m, m), matvec=deflated, dtype=complex)
+    else:
+        op = spla.LinearOperator((m, m), matvec=M.iteration, dtype=complex)
+    # any eigenvalue of (deflated) G near 1 is a further stationary element: there must be none
+    rng = np.random.default_rng(m)
+    v0 = rng.normal(size=m) + 1j * rng.normal(size=m)
+    try:
+        mu, _ = spla.eigs(op, k=2, which="LR", tol=ARNOLDI_TOL, v0=v0, ncv=40, maxiter=2000)
+    except spla.ArpackNoConvergence as exc:
+        raise IterativeUndecided("Arnoldi did not converge") from exc
+    gaps = np.sort(np.abs(1 - mu))
+    if gaps[0] <= CANDIDATE_GAP:
+        raise IterativeUndecided(f"further stationary candidates (|1 - mu| = {gaps})")
+    if x is None:
+        return np.zeros((m, 0), dtype=complex), gaps
     right = np.empty(m, dtype=complex)
     right[M.order] = x
-    return right[:, None], np.r_[0.0, magnitudes[1:]]
+    return right[:, None], np.r_[0.0, gaps]

@@ -96,7 +96,7 @@ def test_dephasing_inside_the_sectors(n, monkeypatch):
     assert np.max(np.abs(ss.rho - ref.rho)) < 1e-10
 
 
-@pytest.mark.parametrize("n", [2, 3, 4, 5])
+@pytest.mark.parametrize("n", [3, 4, 5])
 def test_iterative_route_equals_the_dense_one(n, monkeypatch):
     monkeypatch.setattr(sparse_steady, "DENSE_BLOCK_MAX", 4)
     model = chain_model(n)
@@ -122,8 +122,9 @@ def test_iterative_route_at_six_qubits_agrees_with_lu_and_qutip():
 
 @pytest.mark.parametrize("n", [3, 4])
 def test_degenerate_blocks_are_left_to_the_direct_route(n, monkeypatch):
-    """Dark states (equal couplings): the population block shows more than one stationary
-    candidate, so the iterative route declines it, and the route as a whole still detects
+    """Dark states (equal couplings): after the first stationary element is deflated the
+    population block still shows one (or GMRES fails on the singular system), so the
+    iterative route declines it, and the route as a whole still detects
     the dimension and projects exactly as the dense SVD route does."""
     monkeypatch.setattr(sparse_steady, "DENSE_BLOCK_MAX", 4)
     model = chain_model(n, equal=True)
@@ -131,7 +132,7 @@ def test_degenerate_blocks_are_left_to_the_direct_route(n, monkeypatch):
     d = 2**n
     idx = population_block(L, d)
     scale = float(abs(L).sum(axis=0).max())
-    with pytest.raises(IterativeUndecided, match="candidates"):
+    with pytest.raises(IterativeUndecided, match="candidates|GMRES"):
         iterative_block_kernel(L[idx][:, idx], idx, d, scale, 1e-10)
     Ld = lindblad_liouvillian_of(model)
     with pytest.raises(DegenerateSteadyStateError) as info:
