@@ -1,7 +1,8 @@
 """Benchmark: steady states that scale (sparse blocks; permutation-invariant route) vs QuTiP.
 
     python bench/scale.py [--chain 3-10] [--collective 4,8,16,32,64,100] [--local 10,40,100]
-                          [--timeout 120] [--mem-gib 8] [--repeat 3] [--qutip-max 8]
+                          [--timeout 120] [--symthermo-timeout 300] [--mem-gib 8]
+                          [--repeat 3] [--qutip-max 8]
 
 (a) Chain: N system qubits in an XX chain (H = sum_i (omega_i/2) sigma^z_i
     + J sum_i (sigma^+_i sigma^-_{i+1} + h.c.), omega_i = 1 + 0.1 i, J = 0.3) meeting ONE
@@ -217,7 +218,8 @@ def worker(kind: str, n: int, out: str) -> None:
     Path(out + ".json").write_text(json.dumps(result))
 
 
-def run_child(kind: str, n: int, args: argparse.Namespace, tmp: str):
+def run_child(kind: str, n: int, args: argparse.Namespace, tmp: str,
+              timeout: float | None = None):
     out = os.path.join(tmp, f"{kind.replace(':', '_')}_{n}")
     code = (
         "import resource, sys; "
@@ -230,10 +232,11 @@ def run_child(kind: str, n: int, args: argparse.Namespace, tmp: str):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(args.blas_threads),
                OMP_NUM_THREADS=str(args.blas_threads), MKL_NUM_THREADS=str(args.blas_threads))
     try:
-        proc = subprocess.run([sys.executable, "-c", code], env=env, timeout=args.timeout,
-                              capture_output=True, text=True, cwd=str(ROOT))
+        proc = subprocess.run([sys.executable, "-c", code], env=env,
+                              timeout=timeout or args.timeout, capture_output=True, text=True,
+                              cwd=str(ROOT))
     except subprocess.TimeoutExpired:
-        return None, f"timeout > {args.timeout:g} s"
+        return None, f"timeout > {timeout or args.timeout:g} s"
     if proc.returncode != 0:
         tail = (proc.stderr.strip().splitlines() or ["?"])[-1]
         if "MemoryError" in proc.stderr or "Cannot allocate" in proc.stderr:
@@ -257,6 +260,9 @@ def main() -> None:
     parser.add_argument("--collective", default="4,8,16,32,64,100")
     parser.add_argument("--local", default="10,40,100")
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--symthermo-timeout", type=float, default=300.0,
+                        help="timeout of symthermo's chain children, which include the "
+                             "symbolic build of the model (8 s at N = 8, ~35 s at N = 9)")
     parser.add_argument("--mem-gib", type=float, default=8.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--qutip-max", type=int, default=8)
@@ -265,7 +271,8 @@ def main() -> None:
     import numpy as np
 
     print(f"# bench/scale.py: BLAS threads {args.blas_threads}, memory cap {args.mem_gib:g} GiB "
-          f"per child, timeout {args.timeout:g} s; shared machine (other jobs running)")
+          f"per child, timeout {args.timeout:g} s (symthermo chain: {args.symthermo_timeout:g} s, "
+          "build included); shared machine (other jobs running)")
     ratio_n7 = float("nan")
     n_max_60s = 0
     failed: set[str] = set()
@@ -283,7 +290,8 @@ def main() -> None:
                     continue
                 best = None
                 for _ in range(args.repeat if n <= 6 else 1):
-                    info, rho = run_child(kind, n, args, tmp)
+                    info, rho = run_child(kind, n, args, tmp, args.symthermo_timeout
+                                          if method == "symthermo" else None)
                     if info is None:
                         best = (None, rho)
                         break
