@@ -1,5 +1,5 @@
 """Iterative kernel of one invariant block of a sparse Liouvillian: Sylvester-Gauss-Seidel
-preconditioner, Arnoldi count of the stationary dimension, preconditioned GMRES.
+preconditioner, preconditioned BiCGSTAB/GMRES, Arnoldi count of the stationary dimension.
 
 Conventions as :mod:`symthermo.numeric.sparse_steady` (column stacking, vec index i + j*d for
 rho_ij). A is the block L[idx][:, idx]; nothing here needs more than L itself.
@@ -31,8 +31,8 @@ so the stationary dimension of the block is the multiplicity of the eigenvalue 1
 Stationary dimension (detected). A block holding populations has at least one stationary
 element (its trace is conserved). Its candidate x solves A x = 0 with one population
 equation replaced by the trace (BiCGSTAB preconditioned by M, GMRES if that fails) and is
-accepted only if its true
-residual ||A x||_1 <= rtol ||L||_1 ||x||_1 (the dense route's tolerance). Then x is deflated
+accepted only if its true residual ||A x||_1 <= rtol ||L||_1 ||x||_1 (the dense route's
+tolerance). Then x is deflated
 (Wielandt: G - x t^T, t the trace, t^T x = 1, has the eigenvalues of G with the 1 of x
 replaced by 0), and the two eigenvalues of largest real part of the deflated G (of G itself
 for a block without populations, which must have none) are computed by Arnoldi (ARPACK,
@@ -42,6 +42,12 @@ space sees a repeated eigenvalue only once). Anything but a clear "none" (a dege
 block, a value that could be either, no convergence, M singular or not of Kronecker-sum
 form) raises :class:`IterativeUndecided` and the caller decides the block by the direct
 route (sparse LU, rank-revealing), so degenerate blocks are counted and projected there.
+
+Tolerance: G v = mu v means A v = (1 - mu) M v, so "no eigenvalue within CANDIDATE_GAP = 1e-4
+of 1" says every further mode of the block has ||A v|| >= 1e-4 ||M v||: far above the dense
+route's 1e-10 ||L|| (ARPACK's Ritz values are accurate to ARNOLDI_TOL = 1e-6, so a true 1
+cannot hide behind the Ritz error). Slow modes between the two are not guessed at: the
+block goes to the direct route.
 """
 
 from __future__ import annotations
