@@ -39,6 +39,7 @@ says so otherwise.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -587,7 +588,7 @@ class LocalProcesses:
     def __post_init__(self) -> None:
         for name in ("emission", "pumping", "dephasing"):
             v = getattr(self, name)
-            if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            if not isinstance(v, numbers.Real) or not math.isfinite(v) or v < 0:
                 raise NumericDomainError(
                     f"LocalProcesses.{name} must be a finite rate >= 0, got {v!r}"
                 )

@@ -167,4 +167,7 @@ def test_local_processes_validation():
         LocalProcesses(emission=-0.1)
     with pytest.raises(NumericDomainError, match="dephasing"):
         LocalProcesses(dephasing=math.nan)
+    with pytest.raises(NumericDomainError, match="pumping"):
+        LocalProcesses(pumping="0.1")
     assert not LocalProcesses().active
+    assert LocalProcesses(emission=np.float64(0.2)).active

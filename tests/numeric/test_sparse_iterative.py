@@ -132,7 +132,7 @@ def test_degenerate_blocks_are_left_to_the_direct_route(n, monkeypatch):
     d = 2**n
     idx = population_block(L, d)
     scale = float(abs(L).sum(axis=0).max())
-    with pytest.raises(IterativeUndecided, match="candidates|GMRES"):
+    with pytest.raises(IterativeUndecided, match=r"candidates|GMRES"):
         iterative_block_kernel(L[idx][:, idx], idx, d, scale, 1e-10)
     Ld = lindblad_liouvillian_of(model)
     with pytest.raises(DegenerateSteadyStateError) as info:
