@@ -1,7 +1,8 @@
 """Benchmark: steady states that scale (sparse blocks; permutation-invariant route) vs QuTiP.
 
-    python bench/scale.py [--chain 3-10] [--collective 4,8,16,32,64,100] [--timeout 120]
-                          [--mem-gib 8] [--repeat 3] [--qutip-max 8]
+    python bench/scale.py [--chain 3-10] [--collective 4,8,16,32,64,100] [--local 10,40,100]
+                          [--timeout 120] [--symthermo-timeout 300] [--mem-gib 8]
+                          [--repeat 3] [--qutip-max 8]
 
 (a) Chain: N system qubits in an XX chain (H = sum_i (omega_i/2) sigma^z_i
     + J sum_i (sigma^+_i sigma^-_{i+1} + h.c.), omega_i = 1 + 0.1 i, J = 0.3) meeting ONE
@@ -9,7 +10,9 @@
     (V_i = g_i (sigma^+_i sigma^-_R + h.c.), beta = 0.8): a unique steady state. The
     Liouvillian is built once per N by symthermo (``sparse_liouvillian``, from the derived
     Lindblad form; build time printed apart) and handed to both sides:
-    symthermo ``steady_state(L)`` (sparse blocks, stationary dimension detected) and QuTiP 5
+    symthermo ``steady_state(L)`` (sparse blocks, stationary dimension detected: LU, or for
+    blocks of >= 2000 unknowns GMRES preconditioned by the no-jump part with an Arnoldi
+    count, see symthermo/numeric/sparse_iterative.py) and QuTiP 5
     ``steadystate(L)`` with its default (method "direct", sparse spsolve) and its iterative
     solvers "gmres" and "lgmres" with the ILU preconditioner (``use_precond=True``). Agreement:
     max |rho_symthermo - rho_qutip| (entries).
@@ -24,6 +27,13 @@
     (it has no notion of the initial state: on a degenerate stationary space it fails or
     returns one of the stationary states), and ``qutip.mesolve`` from |N/2, -N/2> to
     t = T_LONG as the long-time limit; compared by the excitation-number populations p_k.
+(c) Collective + local: the model of (b) plus the same local dissipators on every qubit
+    (LOCAL_RATES: D[sigma^-_i], D[sigma^+_i], D[sigma^z_i]): the PI route on all spins j at
+    once (``permutation_invariant_steady_state(..., local=LocalProcesses(...))``; unique),
+    and qutip.piqs' Dicke Liouvillian with the same processes handed to qutip.steadystate
+    (which fails on it: piqs keeps the never-populated entries between different j, zero
+    rows). Agreement with the 2^N route and with piqs' Liouvillian is in
+    tests/numeric/test_permutation_local.py.
 
 Every solve runs in its own child process (one after another, never in parallel) with a
 memory cap (``--mem-gib``, RLIMIT_AS) and a timeout; peak memory is the child's maximum
@@ -32,7 +42,7 @@ both sides; sizes up to N = 6 are the best of ``--repeat`` runs, larger ones run
 machine is shared with other jobs: compare ratios within one run. Last line:
 
     RESULT ratio_n7=<QuTiP fastest / symthermo at N = 7> n_max_60s=<largest chain N solved
-    by symthermo in under 60 s> collective_n100_seconds=<symthermo PI route at N = 100>
+    by symthermo in under 60 s> collective_n100_seconds=<symthermo PI route at N = 100, (b)>
 """
 
 from __future__ import annotations
@@ -49,6 +59,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: Time of the piqs evolution standing in for the long-time limit (rates ~ nbar = 100).
 T_LONG = 20.0
+#: Local processes of part (c): rates per qubit of D[sigma^-], D[sigma^+], D[sigma^z].
+LOCAL_RATES = {"emission": 0.3, "pumping": 0.1, "dephasing": 0.2}
 QUTIP_METHODS = {
     "qutip-direct": {},
     "qutip-gmres": {"solver": "gmres", "use_precond": True},
@@ -135,7 +147,7 @@ def worker(kind: str, n: int, out: str) -> None:
             rho = qutip.steadystate(Lq, **QUTIP_METHODS[method]).full()
             result["time"] = time.perf_counter() - t0
         np.save(out + ".npy", rho)
-    else:  # collective
+    else:  # collective (with local processes: kind "local:...")
         from symthermo.numeric.permutation import (
             PermutationInvariantState,
             collective_generator,
@@ -143,7 +155,31 @@ def worker(kind: str, n: int, out: str) -> None:
             permutation_invariant_steady_state,
         )
 
-        if kind == "collective:symthermo":
+        if kind == "local:symthermo":
+            from symthermo.numeric.permutation import LocalProcesses
+
+            t0 = time.perf_counter()
+            gen = collective_generator(collective_model(3)).with_qubits(n)
+            st = permutation_invariant_steady_state(gen, local=LocalProcesses(**LOCAL_RATES))
+            result["time"] = time.perf_counter() - t0
+            result["dimension"] = st.stationary_dimension
+            result["trace"] = st.trace()
+            p = st.excitation_populations()
+        elif kind == "local:piqs-steadystate":
+            import qutip
+            from qutip import piqs
+
+            nbar = 1.0 / np.expm1(0.01)
+            t0 = time.perf_counter()
+            system = piqs.Dicke(n, hamiltonian=piqs.jspin(n, "z", basis="dicke"),
+                                collective_emission=nbar + 1, collective_pumping=nbar,
+                                emission=LOCAL_RATES["emission"],
+                                pumping=LOCAL_RATES["pumping"],
+                                dephasing=4 * LOCAL_RATES["dephasing"])
+            rho = qutip.steadystate(system.liouvillian()).full()
+            result["time"] = time.perf_counter() - t0
+            p = np.zeros(n + 1)
+        elif kind == "collective:symthermo":
             t0 = time.perf_counter()
             gen = collective_generator(collective_model(3)).with_qubits(n)
             st = permutation_invariant_steady_state(gen, PermutationInvariantState.ground(n))
@@ -172,18 +208,18 @@ def worker(kind: str, n: int, out: str) -> None:
             p = np.zeros(n + 1)
             at = 0
             for j2 in range(n, -1, -2):  # piqs: j = N/2 first, m = j .. -j (descending)
-                size = j2 + 1
-                deg = piqs.state_degeneracy(n, j2 / 2)
+                size = j2 + 1  # piqs' blocks are summed over the d_j copies already
                 diag = np.diagonal(rho[at:at + size, at:at + size]).real[::-1]
                 k0 = (n - j2) // 2
-                p[k0:k0 + size] += deg * diag
+                p[k0:k0 + size] += diag
                 at += size
         np.save(out + ".npy", p)
     result["peak_gib"] = _peak_gib()
     Path(out + ".json").write_text(json.dumps(result))
 
 
-def run_child(kind: str, n: int, args: argparse.Namespace, tmp: str):
+def run_child(kind: str, n: int, args: argparse.Namespace, tmp: str,
+              timeout: float | None = None):
     out = os.path.join(tmp, f"{kind.replace(':', '_')}_{n}")
     code = (
         "import resource, sys; "
@@ -196,10 +232,11 @@ def run_child(kind: str, n: int, args: argparse.Namespace, tmp: str):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(args.blas_threads),
                OMP_NUM_THREADS=str(args.blas_threads), MKL_NUM_THREADS=str(args.blas_threads))
     try:
-        proc = subprocess.run([sys.executable, "-c", code], env=env, timeout=args.timeout,
-                              capture_output=True, text=True, cwd=str(ROOT))
+        proc = subprocess.run([sys.executable, "-c", code], env=env,
+                              timeout=timeout or args.timeout, capture_output=True, text=True,
+                              cwd=str(ROOT))
     except subprocess.TimeoutExpired:
-        return None, f"timeout > {args.timeout:g} s"
+        return None, f"timeout > {timeout or args.timeout:g} s"
     if proc.returncode != 0:
         tail = (proc.stderr.strip().splitlines() or ["?"])[-1]
         if "MemoryError" in proc.stderr or "Cannot allocate" in proc.stderr:
@@ -221,7 +258,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chain", default="3-10")
     parser.add_argument("--collective", default="4,8,16,32,64,100")
+    parser.add_argument("--local", default="10,40,100")
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--symthermo-timeout", type=float, default=300.0,
+                        help="timeout of symthermo's chain children, which include the "
+                             "symbolic build of the model (8 s at N = 8, ~35 s at N = 9)")
     parser.add_argument("--mem-gib", type=float, default=8.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--qutip-max", type=int, default=8)
@@ -230,7 +271,8 @@ def main() -> None:
     import numpy as np
 
     print(f"# bench/scale.py: BLAS threads {args.blas_threads}, memory cap {args.mem_gib:g} GiB "
-          f"per child, timeout {args.timeout:g} s; shared machine (other jobs running)")
+          f"per child, timeout {args.timeout:g} s (symthermo chain: {args.symthermo_timeout:g} s, "
+          "build included); shared machine (other jobs running)")
     ratio_n7 = float("nan")
     n_max_60s = 0
     failed: set[str] = set()
@@ -248,7 +290,8 @@ def main() -> None:
                     continue
                 best = None
                 for _ in range(args.repeat if n <= 6 else 1):
-                    info, rho = run_child(kind, n, args, tmp)
+                    info, rho = run_child(kind, n, args, tmp, args.symthermo_timeout
+                                          if method == "symthermo" else None)
                     if info is None:
                         best = (None, rho)
                         break
@@ -312,6 +355,21 @@ def main() -> None:
                     note = f"max |p_k - p_k(PI, projected)| = {dev:.1e}" + (
                         " (no initial state: one of the stationary states)"
                         if method == "piqs-steadystate" else f" (rho(t = {T_LONG:g}))")
+                print(f"{n:>4} {method:>20} {info['time']:>9.3f} {info['peak_gib']:>6.2f}  "
+                      f"{note}")
+                sys.stdout.flush()
+        print("\n(c) collective model + local processes per qubit (rates "
+              f"{LOCAL_RATES}), PI route on all spins j at once")
+        print(f"{'N':>4} {'method':>20} {'time':>9} {'peak':>6}  note")
+        for n in _range(args.local):
+            for method in ("symthermo", "piqs-steadystate"):
+                info, p = run_child(f"local:{method}", n, args, tmp)
+                if info is None:
+                    print(f"{n:>4} {method:>20} {'-':>9} {'-':>6}  {p}")
+                    continue
+                note = (f"stationary dimension {info['dimension']}, trace - 1 = "
+                        f"{info['trace'] - 1:.1e}, p_N = {p[-1]:.3e}"
+                        if method == "symthermo" else "returned a state")
                 print(f"{n:>4} {method:>20} {info['time']:>9.3f} {info['peak_gib']:>6.2f}  "
                       f"{note}")
                 sys.stdout.flush()

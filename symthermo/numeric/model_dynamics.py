@@ -147,7 +147,7 @@ def model_steady_state(
         L = sparse_liouvillian(model, params, cutoff, route)
         return steady_state(
             L, initial_state=initial_state,
-            method="iterative" if method == "iterative" else "sparse",
+            method=method,
         )
     if route == "lindblad":
         L = lindblad_liouvillian_of(model, params, cutoff)

@@ -21,8 +21,12 @@ when H commutes with S^z). The stationary space (restricted to permutation-invar
 is the direct sum of the kernels of the L_j: for purely collective processes at least one per
 j, so it is degenerate (dimension floor(N/2) + 1 at least); it is detected (as in
 :mod:`symthermo.numeric.sparse_steady`, per block) and the state is projected from a given
-permutation-invariant initial state. Local (single-qubit, one rate per qubit) processes couple
-different j and are not handled here: :func:`collective_generator` refuses them, naming them.
+permutation-invariant initial state. Local processes derived from a model (a channel per
+qubit) are refused by :func:`collective_generator`, naming them; identical local dissipators
+(emission, pumping, dephasing on every qubit, :class:`LocalProcesses`) are added explicitly:
+they couple j to j and j +- 1 and the generator acts on the whole O(N^3) space of the blocks
+(:func:`permutation_invariant_liouvillian`, the formulas of Shammah et al., PRA 98, 063815
+(2018), as implemented in qutip.piqs, in double precision; checked against the 2^N route).
 
 Measures on the blocks, without 2^N objects: populations of the excitation number, energies,
 ergotropy (the spectrum of rho is that of the rho_j with multiplicities d_j; the energies of a
@@ -35,6 +39,7 @@ says so otherwise.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -48,19 +53,25 @@ from ..thermo import lindblad_form
 from .errors import DegenerateSteadyStateError, NumericDomainError
 from .matrices import Cutoff, _numeric
 from .sparse import GeneratorTerms, assemble, liouvillian_blocks
-from .sparse_steady import _kernels
+from .sparse_steady import _block_kernel, _kernels
 from .steady import NULLSPACE_RTOL
 
 __all__ = [
     "CollectiveGenerator",
+    "LocalProcesses",
     "PermutationInvariantState",
     "collective_generator",
     "excitation_number_blocks",
     "multiplicity",
+    "permutation_invariant_liouvillian",
     "permutation_invariant_steady_state",
     "spin_operators",
 ]
 
+#: With local processes, blocks of the permutation-invariant generator up to this size are
+#: decided by a dense SVD, larger ones by sparse LU (its couplings j -> j, j +- 1 and
+#: m -> m, m +- 1 form a two-dimensional grid: little fill-in).
+PI_DENSE_BLOCK_MAX = 60
 #: Largest N for which a permutation-invariant state is expanded to its 2^N matrix.
 EXPAND_MAX_N = 12
 
@@ -554,6 +565,199 @@ def dicke_basis(n: int) -> dict[int, np.ndarray]:
 
 
 # --------------------------------------------------------------------------------------------
+# local processes
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalProcesses:
+    """The same local dissipators on every qubit (rates per qubit, >= 0):
+
+        L_loc(rho) = sum_i (emission D[sigma^-_i] + pumping D[sigma^+_i]
+                            + dephasing D[sigma^z_i])(rho),
+        D[A] rho = A rho A^dag - 1/2 {A^dag A, rho}
+
+    (a coherence |1><0| of one qubit decays at 2 * dephasing from the last term). qutip.piqs
+    names the same processes emission, pumping and dephasing = 4 * ``dephasing`` (its
+    D[sigma^z / 2])."""
+
+    emission: float = 0.0
+    pumping: float = 0.0
+    dephasing: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("emission", "pumping", "dephasing"):
+            v = getattr(self, name)
+            if not isinstance(v, numbers.Real) or not math.isfinite(v) or v < 0:
+                raise NumericDomainError(
+                    f"LocalProcesses.{name} must be a finite rate >= 0, got {v!r}"
+                )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.emission or self.pumping or self.dephasing)
+
+
+def _layout(n: int) -> dict[int, int]:
+    """Offset of each block (2j = N, N - 2, ...) in the stacked vector of all blocks; within
+    a block column stacking, entry (a, c) (m = a - j, m' = c - j) at a + c (2j + 1)."""
+    out, at = {}, 0
+    for j2 in spins(n):
+        out[j2] = at
+        at += (j2 + 1) ** 2
+    return out
+
+
+def _local_rates(n: int, local: LocalProcesses):
+    """The nine coefficients of Shammah et al. (2018) (qutip.piqs ``gamma1..gamma9``): the
+    rate from the block entry (j', m + s, m' + s) into (j, m, m'), evaluated at the source
+    (j', mu, mu'), for the *summed* blocks p_j = d_j rho_j (the sum over the d_j copies).
+    Keys (j' - j, s)."""
+    yE, yP, yD, N = local.emission, local.pumping, 4.0 * local.dephasing, float(n)
+
+    def g1(j, m, m1):
+        deph = (yD * N / 4 + 0 * m) if j <= 0 else yD / 2 * (N / 2 - m * m1 * (N / 2 + 1)
+                                                            / (j * (j + 1)))
+        return -(yE / 2 * (N + m + m1) + yP / 2 * (N - m - m1) + deph)
+
+    def root(x):
+        return np.sqrt(np.maximum(x, 0.0))
+
+    def g2(j, m, m1):
+        return (0 * m if j <= 0 else yE / 2 * root((j + m) * (j - m + 1) * (j + m1)
+                                                   * (j - m1 + 1)) * (N / 2 + 1) / (j * (j + 1)))
+
+    def g3(j, m, m1):
+        return (0 * m if j <= 0 else yE / 2 * root((j + m) * (j + m - 1) * (j + m1)
+                                                   * (j + m1 - 1)) * (N / 2 + j + 1)
+                / (j * (2 * j + 1)))
+
+    def g4(j, m, m1):
+        return yE / 2 * root((j - m + 1) * (j - m + 2) * (j - m1 + 1) * (j - m1 + 2)) * (
+            N / 2 - j) / ((j + 1) * (2 * j + 1))
+
+    def g5(j, m, m1):
+        return (0 * m if j <= 0 else yD / 2 * root((j**2 - m**2) * (j**2 - m1**2))
+                * (N / 2 + j + 1) / (j * (2 * j + 1)))
+
+    def g6(j, m, m1):
+        return yD / 2 * root(((j + 1) ** 2 - m**2) * ((j + 1) ** 2 - m1**2)) * (
+            N / 2 - j) / ((j + 1) * (2 * j + 1))
+
+    def g7(j, m, m1):
+        return (0 * m if j <= 0 else yP / 2 * root((j - m - 1) * (j - m) * (j - m1 - 1)
+                                                   * (j - m1)) * (N / 2 + j + 1)
+                / (j * (2 * j + 1)))
+
+    def g8(j, m, m1):
+        return (0 * m if j <= 0 else yP / 2 * root((j + m + 1) * (j - m) * (j + m1 + 1)
+                                                   * (j - m1)) * (N / 2 + 1) / (j * (j + 1)))
+
+    def g9(j, m, m1):
+        return yP / 2 * root((j + m + 1) * (j + m + 2) * (j + m1 + 1) * (j + m1 + 2)) * (
+            N / 2 - j) / ((j + 1) * (2 * j + 1))
+
+    # (2j' - 2j, s): same j: 1 (s = 0), 2 (s = +1), 8 (s = -1); j' = j + 1: 3, 5, 7;
+    # j' = j - 1: 4, 6, 9
+    return {(0, 0): g1, (0, 1): g2, (0, -1): g8, (2, 1): g3, (2, 0): g5, (2, -1): g7,
+            (-2, 1): g4, (-2, 0): g6, (-2, -1): g9}
+
+
+def local_liouvillian(n: int, local: LocalProcesses) -> sp.csr_matrix:
+    """L_loc on the stacked *summed* blocks p_j = d_j rho_j (layout of :func:`_layout`)."""
+    off = _layout(n)
+    size = sum((j2 + 1) ** 2 for j2 in spins(n))
+    rows, cols, vals = [], [], []
+    for (dj2, s), g in _local_rates(n, local).items():
+        for j2 in spins(n):
+            src = j2 + dj2
+            if src < 0 or src > n:
+                continue
+            j, jj = j2 / 2, src / 2
+            a, c = np.meshgrid(np.arange(j2 + 1), np.arange(j2 + 1), indexing="ij")
+            mu, mu1 = a - j + s, c - j + s
+            ok = (np.abs(mu) <= jj) & (np.abs(mu1) <= jj)
+            if not ok.any():
+                continue
+            v = np.broadcast_to(g(jj, mu[ok], mu1[ok]), mu[ok].shape)
+            rows.append(off[j2] + a[ok] + c[ok] * (j2 + 1))
+            cols.append(off[src] + (mu[ok] + jj).astype(int) + (mu1[ok] + jj).astype(int)
+                        * (src + 1))
+            vals.append(v)
+    L = sp.csr_matrix((np.concatenate(vals).astype(complex),
+                       (np.concatenate(rows), np.concatenate(cols))), shape=(size, size))
+    L.eliminate_zeros()
+    return L
+
+
+def permutation_invariant_liouvillian(
+    generator: CollectiveGenerator, local: LocalProcesses | None = None
+) -> sp.csr_matrix:
+    """The generator on all blocks at once (O(N^3) unknowns): block diagonal in j for the
+    collective part, plus :func:`local_liouvillian`; acts on the summed blocks p_j = d_j rho_j
+    (the collective part is linear within each j, so it is the same on p_j and rho_j), whose
+    trace is the plain sum of the diagonal entries."""
+    n = generator.n
+    L = sp.block_diag([generator.liouvillian(j2) for j2 in spins(n)], format="csr")
+    if local is not None and local.active:
+        L = (L + local_liouvillian(n, local)).tocsr()
+    return L
+
+
+def _steady_with_local(
+    generator: CollectiveGenerator,
+    local: LocalProcesses,
+    initial_state: PermutationInvariantState | None,
+    rtol: float,
+) -> PermutationInvariantState:
+    n = generator.n
+    L = permutation_invariant_liouvillian(generator, local)
+    off = _layout(n)
+    population = np.zeros(L.shape[0], dtype=bool)
+    mult = np.empty(L.shape[0])
+    for j2 in spins(n):
+        dj = j2 + 1
+        population[off[j2] + np.arange(dj) * (dj + 1)] = True
+        mult[off[j2]:off[j2] + dj * dj] = float(multiplicity(n, j2))
+    scale = float(abs(L).sum(axis=0).max()) or 1.0
+    kernels = []
+    for idx in liouvillian_blocks(L):
+        kernels.append(_block_kernel(L[idx][:, idx], idx, 0, scale, rtol, "direct",
+                                     populations=np.flatnonzero(population[idx]),
+                                     dense_max=PI_DENSE_BLOCK_MAX, dense_lu_max=0))
+    k = sum(kn.right.shape[1] for kn in kernels)
+    if k == 0:
+        raise NumericDomainError("the generator has no stationary state (no kernel)")
+    if k > 1 and initial_state is None:
+        raise DegenerateSteadyStateError(
+            f"the stationary space of the permutation-invariant states has dimension {k} "
+            "(collective processes and local dephasing conserve quantities besides the "
+            "trace). Pass a PermutationInvariantState as initial_state to project it.",
+            dimension=k,
+        )
+    if initial_state is not None and initial_state.n != n:
+        raise NumericDomainError(f"initial_state is for {initial_state.n} qubits, not {n}")
+    v = np.zeros(L.shape[0], dtype=complex)
+    if k == 1:
+        kn = next(kn for kn in kernels if kn.right.shape[1])
+        r = kn.right[:, 0]
+        v[kn.idx] = r / r[population[kn.idx]].sum()
+    else:
+        p0 = np.concatenate([initial_state.blocks[j2].T.reshape(-1) for j2 in spins(n)]) * mult
+        for kn in kernels:
+            if kn.right.shape[1]:
+                M = kn.left.conj().T @ kn.right
+                v[kn.idx] = kn.right @ np.linalg.solve(M, kn.left.conj().T @ p0[kn.idx])
+    v = v / mult  # rho_j = p_j / d_j
+    blocks = {}
+    for j2 in spins(n):
+        dj = j2 + 1
+        rho = v[off[j2]:off[j2] + dj * dj].reshape(dj, dj).T
+        blocks[j2] = 0.5 * (rho + rho.conj().T)
+    return PermutationInvariantState(n, blocks, stationary_dimension=k, projected=k > 1)
+
+
+# --------------------------------------------------------------------------------------------
 # steady states
 # --------------------------------------------------------------------------------------------
 
@@ -563,6 +767,7 @@ def permutation_invariant_steady_state(
     initial_state: PermutationInvariantState | None = None,
     *,
     rtol: float = NULLSPACE_RTOL,
+    local: LocalProcesses | None = None,
 ) -> PermutationInvariantState:
     """Steady state of a collective generator on the permutation-invariant states.
 
@@ -572,12 +777,19 @@ def permutation_invariant_steady_state(
     (within the permutation-invariant operators). k = 1: the unique state. k > 1: needs
     ``initial_state`` (refused with :class:`DegenerateSteadyStateError` otherwise), projected
     sector by sector with the left and right kernels: rho_j = P_j rho0_j.
+
+    ``local``: identical local dissipators on every qubit (:class:`LocalProcesses`); they
+    couple the spins j, so the kernel is detected on the whole block space at once
+    (:func:`permutation_invariant_liouvillian`, split into its invariant blocks, e.g. the
+    coherence orders m - m'), the same way.
     """
+    if local is not None and local.active:
+        return _steady_with_local(generator, local, initial_state, rtol)
     n = generator.n
     Ls = {j2: generator.liouvillian(j2) for j2 in spins(n)}
     scale = max(float(abs(L).sum(axis=0).max()) if L.nnz else 0.0 for L in Ls.values()) or 1.0
     kernels = {
-        j2: _kernels(L, liouvillian_blocks(L), j2 + 1, scale, rtol, False)
+        j2: _kernels(L, liouvillian_blocks(L), j2 + 1, scale, rtol, "direct")
         for j2, L in Ls.items()
     }
     k = sum(kn.right.shape[1] for ks in kernels.values() for kn in ks)

@@ -33,10 +33,17 @@ is the direct sum of the blocks' kernels):
    :class:`DegenerateSteadyStateError` naming k, or, given ``initial_state``, projected:
    P rho_0 = sum_blocks R_b (L_b^dag R_b)^-1 L_b^dag rho_0 (left/right kernels of each block).
 
-``method="iterative"`` solves the population block (when it has more than ITERATIVE_MIN
-unknowns) by restarted GMRES with an incomplete-LU preconditioner (``spilu``) instead of the
-full LU; the condition estimate (step 2) then uses the same preconditioned solves. It trades
-memory for time on the largest blocks; degenerate blocks still need the direct LU of step 2.
+``method``: ``"direct"`` decides every block as above. ``"iterative"`` decides every block of
+more than DENSE_BLOCK_MAX unknowns, and ``"auto"`` (default) every block of at least
+ITERATIVE_MIN unknowns, by :mod:`symthermo.numeric.sparse_iterative` instead: GMRES
+preconditioned by the block's no-jump (Sylvester) part in a Gauss-Seidel sweep over its
+sector pairs, and the stationary dimension counted by Arnoldi on the preconditioned
+operator (a block with populations must show exactly one eigenvalue within 1e-4 of the
+stationary one, any other block none, and the solution must have residual <= rtol * ||L||_1;
+see that module). A block the iterative route cannot decide that clearly (degenerate,
+ambiguous gap, no convergence, no Sylvester form) is decided by the direct route above, so
+the guarantees are the same; only clear cases are accelerated. Memory: O(block size) vectors
+instead of the LU factors.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ from numpy.typing import ArrayLike
 
 from .errors import DegenerateSteadyStateError, NotTracePreservingError, NumericDomainError
 from .sparse import liouvillian_blocks
+from .sparse_iterative import IterativeUndecided, iterative_block_kernel
 from .steady import NULLSPACE_RTOL, SteadyState, _hermitian_basis
 from .superop import TRACE_PRESERVING_RTOL, superop_dimension, unvec, vec
 
@@ -71,11 +79,9 @@ SHIFT_RTOL = 1e-6
 #: Blocks up to this size are factorised by dense LAPACK LU (their sparse LU fills in almost
 #: completely for these generators; 6000 unknowns = 0.6 GB).
 DENSE_LU_MAX = 6000
-#: With method="iterative", blocks above this size use ILU-preconditioned GMRES.
-ITERATIVE_MIN = 5000
-#: Relative residual asked of GMRES.
-GMRES_RTOL = 1e-13
-METHODS = ("direct", "iterative")
+#: With method="auto", blocks of at least this many unknowns are tried iteratively first.
+ITERATIVE_MIN = 2000
+METHODS = ("auto", "direct", "iterative")
 
 
 @dataclass
@@ -86,6 +92,7 @@ class _Kernel:
     right: np.ndarray
     left: np.ndarray
     magnitudes: np.ndarray  # relative magnitudes that decided (zeros first)
+    iterative: bool = False  # decided by the iterative route
 
 
 def _check_trace(L: sp.csr_matrix, d: int, scale: float) -> None:
@@ -153,15 +160,13 @@ def _dense_block(
 
 
 class _Solver:
-    """x = A^-1 b (and A^-H b) by a sparse LU, a dense LU (blocks of at most DENSE_LU_MAX
-    unknowns, whose sparse LU fills in almost completely: LAPACK is faster there), or by
-    ILU-preconditioned GMRES."""
+    """x = A^-1 b (and A^-H b) by a sparse LU, or a dense LU for blocks of at most
+    DENSE_LU_MAX unknowns (their sparse LU fills in almost completely: LAPACK is faster)."""
 
-    def __init__(self, A: sp.csc_matrix, iterative: bool) -> None:
+    def __init__(self, A: sp.csc_matrix, dense_lu_max: int = DENSE_LU_MAX) -> None:
         self.A = A
-        self.iterative = iterative
         self.dense = None
-        if not iterative and A.shape[0] <= DENSE_LU_MAX:
+        if A.shape[0] <= dense_lu_max:
             import scipy.linalg as sla
 
             M = A.toarray()
@@ -170,14 +175,7 @@ class _Solver:
             if not np.all(np.isfinite(self.dense[0])) or np.any(np.diagonal(self.dense[0]) == 0):
                 raise RuntimeError("Factor is exactly singular")
             return
-        if iterative:
-            self.ilu = spla.spilu(A, drop_tol=1e-5, fill_factor=20, permc_spec="COLAMD")
-            self.M = spla.LinearOperator(A.shape, self.ilu.solve, dtype=complex)
-            self.MH = spla.LinearOperator(
-                A.shape, lambda x: self.ilu.solve(x, trans="H"), dtype=complex
-            )
-        else:
-            self.lu = spla.splu(A, permc_spec="COLAMD")
+        self.lu = spla.splu(A, permc_spec="COLAMD")
 
     def solve(self, b: np.ndarray, trans: str = "N") -> np.ndarray:
         if self.dense is not None:
@@ -185,14 +183,7 @@ class _Solver:
 
             return sla.lu_solve(self.dense, np.asarray(b, dtype=complex),
                                 trans=0 if trans == "N" else 2, check_finite=False)
-        if not self.iterative:
-            return self.lu.solve(np.asarray(b, dtype=complex), trans=trans)
-        A = self.A if trans == "N" else self.A.conj().T.tocsc()
-        M = self.M if trans == "N" else self.MH
-        x, info = spla.gmres(A, b, M=M, rtol=GMRES_RTOL, atol=0.0, restart=60, maxiter=50)
-        if info != 0:
-            raise _SolveFailedError(f"GMRES did not converge (info {info})")
-        return x
+        return self.lu.solve(np.asarray(b, dtype=complex), trans=trans)
 
     def inverse_norm1(self) -> float:
         if self.dense is not None:  # LAPACK's estimate of ||A^-1||_1 from the factors
@@ -207,10 +198,6 @@ class _Solver:
         if n <= 4:
             return float(np.max(np.abs(np.column_stack([self.solve(e) for e in np.eye(n)])).sum(0)))
         return float(spla.onenormest(op))
-
-
-class _SolveFailedError(Exception):
-    pass
 
 
 def _count_by_shift_invert(
@@ -260,14 +247,38 @@ def _count_by_shift_invert(
 
 
 def _block_kernel(
-    A: sp.spmatrix, idx: np.ndarray, d: int, scale: float, rtol: float, iterative: bool
+    A: sp.spmatrix, idx: np.ndarray, d: int, scale: float, rtol: float, method: str,
+    populations: np.ndarray | None = None,
+    dense_max: int | None = None,
+    dense_lu_max: int = DENSE_LU_MAX,
 ) -> _Kernel:
-    """Kernel of the block A = L[idx][:, idx] (module docstring, steps 1-2)."""
+    """Kernel of the block A = L[idx][:, idx] (module docstring, steps 1-2).
+
+    ``populations``: positions within the block of the entries whose plain sum is the
+    conserved trace (default: the rho_ii of a (d^2, d^2) generator, vec index i*(d+1)).
+    ``dense_max`` (default DENSE_BLOCK_MAX) and ``dense_lu_max``: the sizes up to which a
+    block is decided by a dense SVD and factorised by a dense LU (generators whose sparse LU
+    does not fill in, such as the permutation-invariant one, set both low).
+    """
+    dense_max = DENSE_BLOCK_MAX if dense_max is None else dense_max
     A = A.tocsc()
     m = idx.size
-    pops = np.flatnonzero(idx % (d + 1) == 0)  # vec index i*(d+1) = population rho_ii
-    if m <= DENSE_BLOCK_MAX:
+    if populations is None:
+        pops = np.flatnonzero(idx % (d + 1) == 0)  # vec index i*(d+1) = population rho_ii
+    else:
+        pops = np.asarray(populations, dtype=int)
+        method = "direct"  # the iterative route reads the sector structure of (d^2, d^2)
+    if m <= dense_max:
         return _dense_block(A, idx, scale, rtol, populations_only=pops.size == m)
+    if method == "iterative" or (method == "auto" and m >= ITERATIVE_MIN):
+        try:
+            right, mags = iterative_block_kernel(A, idx, d, scale, rtol)
+        except IterativeUndecided:
+            pass  # decided by the direct route below
+        else:
+            left = np.zeros((m, right.shape[1]), dtype=complex)
+            left[pops, :] = 1.0  # the trace within the block is conserved
+            return _Kernel(idx, right, left, mags, iterative=True)
     B = A
     if pops.size:
         diag = np.abs(A.diagonal())
@@ -277,11 +288,11 @@ def _block_kernel(
         B[pops[0], pops] = w
         B = B.tocsc()
     try:
-        solver = _Solver(B, iterative and m >= ITERATIVE_MIN)
+        solver = _Solver(B, dense_lu_max)
         cond = spla.norm(B, 1) * solver.inverse_norm1()
         x = solver.solve(np.eye(1, m, pops[0]).ravel() * w) if pops.size else None
         ok = np.isfinite(cond) and cond <= 1.0 / rtol and (x is None or np.all(np.isfinite(x)))
-    except (RuntimeError, _SolveFailedError):  # exactly singular LU, or no convergence
+    except RuntimeError:  # exactly singular LU
         ok, cond = False, np.inf
     if ok:
         if x is None:
@@ -295,7 +306,7 @@ def _block_kernel(
 
 def _kernels(
     L: sp.csr_matrix, blocks: list[np.ndarray], d: int, scale: float, rtol: float,
-    iterative: bool,
+    method: str,
 ) -> list[_Kernel]:
     """Kernels of all blocks. L commutes with rho -> rho^dag (Hermiticity preserving), which
     maps the block of the entries (i, j) onto the block of the (j, i): its kernel is the
@@ -311,10 +322,11 @@ def _kernels(
         if twin is not None and twin.idx.size == idx.size and np.array_equal(twin.idx, mirror):
             # entry p of this block is the transpose of entry t(p) of the twin
             pos = np.searchsorted(twin.idx, (idx % d) * d + idx // d)
-            kn = _Kernel(idx, twin.right[pos].conj(), twin.left[pos].conj(), twin.magnitudes)
+            kn = _Kernel(idx, twin.right[pos].conj(), twin.left[pos].conj(), twin.magnitudes,
+                         twin.iterative)
         else:
             lo, hi = starts[bi], starts[bi + 1]
-            kn = _block_kernel(Lp[lo:hi, lo:hi], idx, d, scale, rtol, iterative)
+            kn = _block_kernel(Lp[lo:hi, lo:hi], idx, d, scale, rtol, method)
         done[int(idx[0])] = kn
         out.append(kn)
     return out
@@ -325,7 +337,7 @@ def sparse_steady_state(
     initial_state: ArrayLike | None = None,
     *,
     rtol: float = NULLSPACE_RTOL,
-    method: str = "direct",
+    method: str = "auto",
     check_trace: bool = True,
     blocks: list[np.ndarray] | None = None,
 ) -> SteadyState:
@@ -335,12 +347,16 @@ def sparse_steady_state(
     ``rtol`` relative to ||L||_1). k = 1: the unique steady state. k > 1: raises
     :class:`DegenerateSteadyStateError` (``dimension`` = k) unless ``initial_state`` rho_0 is
     given; then returns P rho_0 projected with the left and right kernels, as
-    :func:`symthermo.numeric.steady.steady_state`. ``method``: ``"direct"`` (sparse LU) or
-    ``"iterative"`` (GMRES + ILU on the large population block). ``blocks``: the invariant
+    :func:`symthermo.numeric.steady.steady_state`. ``method``: ``"auto"`` (default; blocks
+    of at least ITERATIVE_MIN unknowns tried iteratively first), ``"direct"`` (sparse LU
+    everywhere) or ``"iterative"`` (every block above DENSE_BLOCK_MAX tried iteratively
+    first); module docstring. ``blocks``: the invariant
     index sets of L if already known (default: :func:`~symthermo.numeric.sparse.
     liouvillian_blocks`). The result's ``relative_singular_values`` holds the relative
     magnitudes that decided k (singular values of small blocks, |eigenvalues| or inverse
-    condition estimates of large ones, each / ||L||_1), ascending.
+    condition estimates of large ones, each / ||L||_1; for blocks decided iteratively
+    |1 - mu| of the preconditioned operator's eigenvalues, 0 for the stationary one),
+    ascending.
     """
     if method not in METHODS:
         raise NumericDomainError(f"method must be one of {METHODS}, got {method!r}")
@@ -356,7 +372,7 @@ def sparse_steady_state(
     if check_trace:
         _check_trace(Lc, d, scale)
     kernels = _kernels(Lc, blocks if blocks is not None else liouvillian_blocks(Lc), d, scale,
-                       rtol, method == "iterative")
+                       rtol, method)
     k = sum(kn.right.shape[1] for kn in kernels)
     mags = np.sort(np.concatenate([kn.magnitudes for kn in kernels]))
     if k == 0:
@@ -412,5 +428,5 @@ def sparse_steady_state(
         relative_singular_values=mags,
         rtol=rtol,
         projected=projected,
-        method="sparse-" + method,
+        method="sparse-iterative" if any(kn.iterative for kn in kernels) else "sparse-direct",
     )

@@ -177,10 +177,12 @@ def steady_state(
     """Steady state of a trace-preserving generator L ((d^2, d^2), column stacking).
 
     ``method``: ``"dense"`` (below), ``"sparse"`` / ``"iterative"``
-    (:func:`symthermo.numeric.sparse_steady.sparse_steady_state`, sparse LU or ILU-GMRES,
-    block by block, stationary dimension detected per block with the same ``rtol``), or
-    ``"auto"`` (default): sparse when L is a scipy.sparse matrix or larger than
-    :data:`DENSE_MAX_SIZE`, dense otherwise. Same results, errors and guarantees.
+    (:func:`symthermo.numeric.sparse_steady.sparse_steady_state` with method ``"direct"``,
+    sparse LU, or ``"iterative"``, preconditioned GMRES with an Arnoldi count; block by
+    block, stationary dimension detected per block with the same ``rtol``), or
+    ``"auto"`` (default): sparse (its ``"auto"``: large blocks iteratively when that decides
+    them clearly) when L is a scipy.sparse matrix or larger than :data:`DENSE_MAX_SIZE`,
+    dense otherwise. Same results, errors and guarantees.
 
     Counts k = dim ker L with an SVD (singular values <= ``rtol`` * largest are zero).
     k = 1: solves L vec(rho) = 0 with one population equation replaced by Tr rho = 1 and
@@ -205,7 +207,7 @@ def steady_state(
             L if sp.issparse(L) else sp.csr_matrix(np.asarray(L, dtype=complex)),
             initial_state,
             rtol=rtol,
-            method="iterative" if method == "iterative" else "direct",
+            method={"sparse": "direct", "iterative": "iterative"}.get(method, "auto"),
             check_trace=check_trace,
         )
     Lm = _as_complex_array(L.toarray() if sp.issparse(L) else L, "L")

@@ -136,7 +136,7 @@ def test_large_blocks_take_the_lu_and_shift_invert_paths(monkeypatch, dense_lu_m
 
 
 def test_iterative_method_agrees(monkeypatch):
-    monkeypatch.setattr(sparse_steady, "ITERATIVE_MIN", 50)
+    monkeypatch.setattr(sparse_steady, "DENSE_BLOCK_MAX", 50)
     model = chain_model(5)
     ref = model_steady_state(model, method="sparse")
     ss = model_steady_state(model, method="iterative")
