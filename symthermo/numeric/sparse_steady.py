@@ -272,12 +272,10 @@ def _block_kernel(
         return _dense_block(A, idx, scale, rtol, populations_only=pops.size == m)
     if method == "iterative" or (method == "auto" and m >= ITERATIVE_MIN):
         try:
-            right, mags = iterative_block_kernel(A, idx, d, scale, rtol)
+            right, left, mags = iterative_block_kernel(A, idx, d, scale, rtol)
         except IterativeUndecided:
             pass  # decided by the direct route below
         else:
-            left = np.zeros((m, right.shape[1]), dtype=complex)
-            left[pops, :] = 1.0  # the trace within the block is conserved
             return _Kernel(idx, right, left, mags, iterative=True)
     B = A
     if pops.size:
