@@ -32,27 +32,31 @@ Stationary dimension (detected). A block holding populations has at least one st
 element (its trace is conserved). Its candidate x solves A x = 0 with one population
 equation replaced by the trace (BiCGSTAB preconditioned by M, GMRES if that fails) and is
 accepted only if its true residual ||A x||_1 <= rtol ||L||_1 ||x||_1 (the dense route's
-tolerance). Then x is deflated
-(Wielandt: G - x t^T, t the trace, t^T x = 1, has the eigenvalues of G with the 1 of x
-replaced by 0), and the two eigenvalues of largest real part of the deflated G (of G itself
-for a block without populations, which must have none) are computed by Arnoldi (ARPACK,
-relative accuracy ARNOLDI_TOL, random start): any within CANDIDATE_GAP of 1 would be a
-further stationary element (deflating before counting matters: a single-vector Krylov
-space sees a repeated eigenvalue only once). Anything but a clear "none" (a degenerate
-block, a value that could be either, no convergence, M singular or not of Kronecker-sum
-form) raises :class:`IterativeUndecided` and the caller decides the block by the direct
-route (sparse LU, rank-revealing), so degenerate blocks are counted and projected there.
+tolerance). The known stationary elements X are then deflated (Wielandt: G - X Y^dag with
+Y^dag X = 1 has the eigenvalues of G with the 1 of each column of X replaced by 0), and the
+two eigenvalues of largest real part of the deflated G are computed by Arnoldi (ARPACK,
+relative accuracy ARNOLDI_TOL, random start). Ritz values within CANDIDATE_GAP of 1 are
+further stationary candidates (deflating before counting matters: a single-vector Krylov
+space sees a repeated eigenvalue only once): each Ritz vector v is refined by preconditioned
+GMRES on A e = -A v and z = v + e is accepted only with the same true residual bound and if
+independent of X (part orthogonal to span X >= INDEPENDENCE_RTOL of it); then deflate again
+and repeat until no Ritz value lies within CANDIDATE_GAP of 1 (at most KERNEL_MAX elements).
+A block without populations starts from X empty. If the block has more than one
+stationary element (degenerate: dark states, collective dissipation) the left kernel is
+found the same way on A^dag, preconditioned by M^dag (a forward block Gauss-Seidel sweep
+with the adjoint pair inversions), starting from the trace; the two counts must agree. For
+one stationary element of a population block the left kernel is the trace. Anything but a
+clear count (a candidate that does not refine, a value that could be either, no
+convergence, differing counts, M singular or not of Kronecker-sum form) raises
+:class:`IterativeUndecided` and the caller decides the block by the direct route (sparse
+LU, rank-revealing).
 
 Tolerance: G v = mu v means A v = (1 - mu) M v, so "no eigenvalue within CANDIDATE_GAP = 1e-4
-#: A refined candidate is a new stationary element only if its part orthogonal to the known
-#: ones has at least this fraction of its 2-norm.
-INDEPENDENCE_RTOL = 1e-6
-#: At most this many stationary elements per block are found iteratively (else: direct route).
-KERNEL_MAX = 32
 of 1" says every further mode of the block has ||A v|| >= 1e-4 ||M v||: far above the dense
 route's 1e-10 ||L|| (ARPACK's Ritz values are accurate to ARNOLDI_TOL = 1e-6, so a true 1
-cannot hide behind the Ritz error). Slow modes between the two are not guessed at: the
-block goes to the direct route.
+cannot hide behind the Ritz error). A Ritz value within CANDIDATE_GAP counts only through
+its refined vector's residual (<= rtol ||L||_1 = 1e-10 ||L||_1). Slow modes between the two
+are not guessed at: the block goes to the direct route.
 """
 
 from __future__ import annotations
