@@ -100,6 +100,9 @@ GMRES_MAXITER = 40
 EIGENVECTOR_COND_MAX = 1e8
 #: M is refused when a pair's |K_ii + K'_jj| falls below this fraction of ||A||_1.
 SINGULAR_RTOL = 1e-12
+#: Extra decay (relative to ||A||_1) given to M on a sector pair whose no-jump part is
+#: singular (a decoherence-free subspace); M stays a preconditioner, ker A is unchanged.
+DARK_SHIFT = 1e-2
 
 
 class IterativeUndecided(Exception):  # noqa: N818 - a signal to fall back, not a user error
@@ -187,7 +190,14 @@ class SylvesterGaussSeidel:
             lamp, Wp = np.linalg.eig(Kp)
             denominator = lam[:, None] + lamp[None, :]
             if np.min(np.abs(denominator)) <= SINGULAR_RTOL * scale:
-                raise IterativeUndecided("the no-jump part of a sector pair is singular")
+                # a decoherence-free pair (no-jump part singular): M gets an extra decay
+                # there (K -> K - DARK_SHIFT ||A||_1); M is then only approximate
+                np.fill_diagonal(K, np.diagonal(K) - DARK_SHIFT * scale)
+                lam, W = np.linalg.eig(K)
+                denominator = lam[:, None] + lamp[None, :]
+                if np.min(np.abs(denominator)) <= SINGULAR_RTOL * scale:
+                    raise IterativeUndecided("the no-jump part of a sector pair is singular")
+                pair_.K = K
             if np.linalg.cond(W) * np.linalg.cond(Wp) <= EIGENVECTOR_COND_MAX:
                 pair_.eig = (W, np.linalg.inv(W), Wp, np.linalg.inv(Wp), 1.0 / denominator)
             else:

@@ -182,6 +182,12 @@ def test_collective_dissipation_dimension_grows_with_n(monkeypatch):
         ref = steady_state(lindblad_liouvillian_of(model), rho0, method="dense")
         ss = steady_state(L, rho0, method="iterative")
         assert ss.stationary_dimension == ref.stationary_dimension
+        # the population block holds the whole stationary space (all ss.rho's kernel) and is
+        # decided iteratively (at N = 4 its no-jump part is singular: M gets DARK_SHIFT)
+        idx = population_block(L, d)
+        scale = float(abs(L).sum(axis=0).max())
+        right, left, _ = iterative_block_kernel(L[idx][:, idx], idx, d, scale, 1e-10)
+        assert right.shape[1] == left.shape[1] == ref.stationary_dimension
         assert np.max(np.abs(ss.rho - ref.rho)) < 1e-10
         dims.append(ss.stationary_dimension)
     assert dims[1] > dims[0] > 1
