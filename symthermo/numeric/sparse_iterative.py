@@ -15,6 +15,8 @@ eigenvectors K_a = W diag(lam) W^-1, K'_b = W' diag(lam') W'^-1 the pair's part 
 as X = W [(W^-1 B W') / (lam_i + lam'_j)] W'^-1 (by the Schur forms and a triangular
 Sylvester solve, LAPACK trsyl, when the eigenvectors are ill-conditioned):
 O(|a|^2 |b| + |a| |b|^2) instead of a sparse LU of |a| |b| unknowns.
+A pair whose no-jump part is singular (a decoherence-free
+subspace, e.g. purely collective dissipation) gets an extra decay DARK_SHIFT ||A||_1 in M.
 M = (Kronecker sums of all pairs) + (the rest of A above the pair diagonal, pairs ordered by
 their smallest indices), inverted by one backward block Gauss-Seidel sweep. For an
 excitation-conserving model with |0> the ground state, later pairs hold more excitations,
