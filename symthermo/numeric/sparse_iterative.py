@@ -15,6 +15,8 @@ eigenvectors K_a = W diag(lam) W^-1, K'_b = W' diag(lam') W'^-1 the pair's part 
 as X = W [(W^-1 B W') / (lam_i + lam'_j)] W'^-1 (by the Schur forms and a triangular
 Sylvester solve, LAPACK trsyl, when the eigenvectors are ill-conditioned):
 O(|a|^2 |b| + |a| |b|^2) instead of a sparse LU of |a| |b| unknowns.
+A pair whose no-jump part is singular (a decoherence-free
+subspace, e.g. purely collective dissipation) gets an extra decay DARK_SHIFT ||A||_1 in M.
 M = (Kronecker sums of all pairs) + (the rest of A above the pair diagonal, pairs ordered by
 their smallest indices), inverted by one backward block Gauss-Seidel sweep. For an
 excitation-conserving model with |0> the ground state, later pairs hold more excitations,
@@ -32,22 +34,31 @@ Stationary dimension (detected). A block holding populations has at least one st
 element (its trace is conserved). Its candidate x solves A x = 0 with one population
 equation replaced by the trace (BiCGSTAB preconditioned by M, GMRES if that fails) and is
 accepted only if its true residual ||A x||_1 <= rtol ||L||_1 ||x||_1 (the dense route's
-tolerance). Then x is deflated
-(Wielandt: G - x t^T, t the trace, t^T x = 1, has the eigenvalues of G with the 1 of x
-replaced by 0), and the two eigenvalues of largest real part of the deflated G (of G itself
-for a block without populations, which must have none) are computed by Arnoldi (ARPACK,
-relative accuracy ARNOLDI_TOL, random start): any within CANDIDATE_GAP of 1 would be a
-further stationary element (deflating before counting matters: a single-vector Krylov
-space sees a repeated eigenvalue only once). Anything but a clear "none" (a degenerate
-block, a value that could be either, no convergence, M singular or not of Kronecker-sum
-form) raises :class:`IterativeUndecided` and the caller decides the block by the direct
-route (sparse LU, rank-revealing), so degenerate blocks are counted and projected there.
+tolerance). The known stationary elements X are then deflated (Wielandt: G - X Y^dag with
+Y^dag X = 1 has the eigenvalues of G with the 1 of each column of X replaced by 0), and the
+two eigenvalues of largest real part of the deflated G are computed by Arnoldi (ARPACK,
+relative accuracy ARNOLDI_TOL, random start). Ritz values within CANDIDATE_GAP of 1 are
+further stationary candidates (deflating before counting matters: a single-vector Krylov
+space sees a repeated eigenvalue only once): each Ritz vector v is refined by preconditioned
+GMRES on A e = -A v and z = v + e is accepted only with the same true residual bound and if
+independent of X (part orthogonal to span X >= INDEPENDENCE_RTOL of it); then deflate again
+and repeat until no Ritz value lies within CANDIDATE_GAP of 1 (at most KERNEL_MAX elements).
+A block without populations starts from X empty. If the block has more than one
+stationary element (degenerate: dark states, collective dissipation) the left kernel is
+found the same way on A^dag, preconditioned by M^dag (a forward block Gauss-Seidel sweep
+with the adjoint pair inversions), starting from the trace; the two counts must agree. For
+one stationary element of a population block the left kernel is the trace. Anything but a
+clear count (a candidate that does not refine, a value that could be either, no
+convergence, differing counts, M singular or not of Kronecker-sum form) raises
+:class:`IterativeUndecided` and the caller decides the block by the direct route (sparse
+LU, rank-revealing).
 
 Tolerance: G v = mu v means A v = (1 - mu) M v, so "no eigenvalue within CANDIDATE_GAP = 1e-4
 of 1" says every further mode of the block has ||A v|| >= 1e-4 ||M v||: far above the dense
 route's 1e-10 ||L|| (ARPACK's Ritz values are accurate to ARNOLDI_TOL = 1e-6, so a true 1
-cannot hide behind the Ritz error). Slow modes between the two are not guessed at: the
-block goes to the direct route.
+cannot hide behind the Ritz error). A Ritz value within CANDIDATE_GAP counts only through
+its refined vector's residual (<= rtol ||L||_1 = 1e-10 ||L||_1). Slow modes between the two
+are not guessed at: the block goes to the direct route.
 """
 
 from __future__ import annotations
@@ -64,6 +75,8 @@ from scipy.sparse.csgraph import connected_components
 __all__ = [
     "ARNOLDI_TOL",
     "CANDIDATE_GAP",
+    "INDEPENDENCE_RTOL",
+    "KERNEL_MAX",
     "IterativeUndecided",
     "SylvesterGaussSeidel",
     "iterative_block_kernel",
@@ -74,6 +87,11 @@ ARNOLDI_TOL = 1e-6
 #: Eigenvalues of G with |1 - mu| at most this are stationary candidates (module docstring);
 #: 100 ARNOLDI_TOL, so that a stationary eigenvalue cannot hide behind the Ritz error.
 CANDIDATE_GAP = 1e-4
+#: A refined candidate is a new stationary element only if its part orthogonal to the known
+#: ones has at least this fraction of its 2-norm.
+INDEPENDENCE_RTOL = 1e-6
+#: At most this many stationary elements per block are found iteratively (else: direct route).
+KERNEL_MAX = 32
 #: Relative residual asked of BiCGSTAB / GMRES (the accepted residual is checked on A).
 GMRES_RTOL = 1e-12
 GMRES_RESTART = 100
@@ -84,6 +102,9 @@ GMRES_MAXITER = 40
 EIGENVECTOR_COND_MAX = 1e8
 #: M is refused when a pair's |K_ii + K'_jj| falls below this fraction of ||A||_1.
 SINGULAR_RTOL = 1e-12
+#: Extra decay (relative to ||A||_1) given to M on a sector pair whose no-jump part is
+#: singular (a decoherence-free subspace); M stays a preconditioner, ker A is unchanged.
+DARK_SHIFT = 1e-2
 
 
 class IterativeUndecided(Exception):  # noqa: N818 - a signal to fall back, not a user error
@@ -149,6 +170,7 @@ class SylvesterGaussSeidel:
         below = pair[coo.row] > pair[coo.col]
         self.lower = sp.csr_matrix((coo.data[below], (coo.row[below], coo.col[below])),
                                    shape=A.shape)
+        self._upper_adjoint = upper.conj().T.tocsr()  # strictly below the pair diagonal
         starts = np.flatnonzero(np.r_[True, np.diff(pair) != 0])
         bounds = np.r_[starts, pair.size]
         self.pairs: list[_Pair] = []
@@ -170,7 +192,14 @@ class SylvesterGaussSeidel:
             lamp, Wp = np.linalg.eig(Kp)
             denominator = lam[:, None] + lamp[None, :]
             if np.min(np.abs(denominator)) <= SINGULAR_RTOL * scale:
-                raise IterativeUndecided("the no-jump part of a sector pair is singular")
+                # a decoherence-free pair (no-jump part singular): M gets an extra decay
+                # there (K -> K - DARK_SHIFT ||A||_1); M is then only approximate
+                np.fill_diagonal(K, np.diagonal(K) - DARK_SHIFT * scale)
+                lam, W = np.linalg.eig(K)
+                denominator = lam[:, None] + lamp[None, :]
+                if np.min(np.abs(denominator)) <= SINGULAR_RTOL * scale:
+                    raise IterativeUndecided("the no-jump part of a sector pair is singular")
+                pair_.K = K
             if np.linalg.cond(W) * np.linalg.cond(Wp) <= EIGENVECTOR_COND_MAX:
                 pair_.eig = (W, np.linalg.inv(W), Wp, np.linalg.inv(Wp), 1.0 / denominator)
             else:
@@ -199,6 +228,29 @@ class SylvesterGaussSeidel:
             raise IterativeUndecided(f"trsyl failed (info {info})")
         return (U @ (Y / s) @ V.conj().T).ravel(order="F")
 
+    def _pair_solve_adjoint(self, p: _Pair, c: np.ndarray) -> np.ndarray:
+        """The adjoint of :meth:`_pair_solve`: solves K^dag Y + Y K'^dag = C."""
+        Cm = c.reshape(p.shape, order="F")
+        if p.eig is not None:
+            W, Winv, Wp, Wpinv, inv_denominator = p.eig
+            Z = (W.conj().T @ Cm @ Wpinv.conj().T) * inv_denominator.conj()
+            return (Winv.conj().T @ Z @ Wp.conj().T).ravel(order="F")
+        T, U, S, V = p.schur
+        Y, s, info = sla.lapack.ztrsyl(T, S, U.conj().T @ Cm @ V, trana="C", tranb="C")
+        if info < 0:
+            raise IterativeUndecided(f"trsyl failed (info {info})")
+        return (U @ (Y / s) @ V.conj().T).ravel(order="F")
+
+    def solve_adjoint(self, c: np.ndarray) -> np.ndarray:
+        """y = M^-dag c (pair order): forward block Gauss-Seidel sweep (M^dag is block lower
+        triangular)."""
+        self.applications += 1
+        y = np.zeros(self.size, dtype=complex)
+        for p in self.pairs:
+            rhs = c[p.lo:p.hi] - self._upper_adjoint[p.lo:p.hi] @ y
+            y[p.lo:p.hi] = self._pair_solve_adjoint(p, rhs)
+        return y
+
     def kronecker_sums(self, x: np.ndarray) -> np.ndarray:
         """The pair-diagonal part of M applied to x (K X + X K' per pair)."""
         out = np.empty_like(x, dtype=complex)
@@ -226,15 +278,101 @@ class SylvesterGaussSeidel:
         return x
 
 
+def _arnoldi_near_one(
+    G, X: np.ndarray, m: int, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two eigenvalues of largest real part of G deflated by the known stationary elements X
+    (Wielandt: G - X Y^dag with Y^dag X = 1 maps their eigenvalue 1 to 0 and keeps the rest):
+    (|1 - mu| sorted, mu, Ritz vectors) in that order."""
+    if X.shape[1]:
+        Yh = np.linalg.solve(X.conj().T @ X, X.conj().T)
+
+        def deflated(v: np.ndarray) -> np.ndarray:
+            return G(v) - X @ (Yh @ v)
+
+        op = spla.LinearOperator((m, m), matvec=deflated, dtype=complex)
+    else:
+        op = spla.LinearOperator((m, m), matvec=G, dtype=complex)
+    rng = np.random.default_rng(seed)
+    v0 = rng.normal(size=m) + 1j * rng.normal(size=m)
+    try:
+        mu, vecs = spla.eigs(op, k=2, which="LR", tol=ARNOLDI_TOL, v0=v0, ncv=40, maxiter=2000)
+    except spla.ArpackNoConvergence as exc:
+        raise IterativeUndecided("Arnoldi did not converge") from exc
+    order = np.argsort(np.abs(1 - mu))
+    return np.abs(1 - mu)[order], mu[order], vecs[:, order]
+
+
+def _refine(
+    A: sp.csr_matrix, precond, v: np.ndarray, scale: float, rtol: float
+) -> np.ndarray | None:
+    """A stationary element z = v + e near the Ritz vector v: GMRES (preconditioned) on
+    A e = -A v, accepted only if ||A z||_1 <= rtol ||L||_1 ||z||_1 (else None)."""
+    m = v.size
+    Mop = spla.LinearOperator((m, m), matvec=precond, dtype=complex)
+    z = v / np.abs(v).sum()
+    for _ in range(3):  # a few restarts of the refinement
+        r = A @ z
+        if float(np.abs(r).sum()) <= rtol * scale * float(np.abs(z).sum()):
+            return z
+        e, _ = spla.gmres(A, -r, M=Mop, rtol=GMRES_RTOL, atol=0.0, restart=GMRES_RESTART,
+                             maxiter=GMRES_MAXITER)
+        if not np.all(np.isfinite(e)):
+            return None
+        z = z + e
+    r = A @ z
+    return z if float(np.abs(r).sum()) <= rtol * scale * float(np.abs(z).sum()) else None
+
+
+def _kernel_by_deflation(
+    A: sp.csr_matrix, G, precond, X: np.ndarray, scale: float, rtol: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Complete the stationary elements X of A (G = 1 - P A, P the preconditioner solve).
+
+    Repeatedly: Arnoldi on G deflated by X (:func:`_arnoldi_near_one`); Ritz values within
+    CANDIDATE_GAP of 1 are candidates, each refined by :func:`_refine` (true residual checked)
+    and kept if independent of X (its part orthogonal to span X at least INDEPENDENCE_RTOL
+    of it); stops when no Ritz value lies within CANDIDATE_GAP of 1. A candidate that does not
+    refine, or no progress, raises :class:`IterativeUndecided`. Returns (X, final |1 - mu|).
+    """
+    m = A.shape[0]
+    while True:
+        gaps, _, vecs = _arnoldi_near_one(G, X, m, seed + X.shape[1])
+        near = gaps <= CANDIDATE_GAP
+        if not near.any():
+            return X, gaps
+        if X.shape[1] + int(near.sum()) > KERNEL_MAX:
+            raise IterativeUndecided(f"more than {KERNEL_MAX} stationary elements in a block")
+        added = 0
+        for v in vecs[:, near].T:
+            z = _refine(A, precond, v, scale, rtol)
+            if z is None:
+                raise IterativeUndecided(
+                    f"a stationary candidate (|1 - mu| = {gaps}) does not refine to a residual "
+                    f"<= {rtol:g} ||L||_1"
+                )
+            if X.shape[1]:
+                Q = np.linalg.qr(X)[0]
+                if np.linalg.norm(z - Q @ (Q.conj().T @ z)) < INDEPENDENCE_RTOL * np.linalg.norm(z):
+                    continue
+            X = np.column_stack([X, z])
+            added += 1
+        if not added:
+            raise IterativeUndecided("stationary candidates repeat the known ones")
+
+
 def iterative_block_kernel(
     A: sp.spmatrix, idx: np.ndarray, d: int, scale: float, rtol: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Stationary element of the block (module docstring): (right (m, c), magnitudes).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Right and left kernels of the block (module docstring): (right (m, k), left (m, k),
+    magnitudes).
 
-    c = 1 (right = the solution with unit trace within the block) for a block with
-    populations, c = 0 otherwise; magnitudes are |1 - mu| of the Ritz values that decided
-    (0 first for the stationary element). Raises :class:`IterativeUndecided` when the count
-    is not that or cannot be decided.
+    For a block with populations the first right element is the solution with unit trace
+    within the block and the first left one the trace; further ones (degenerate blocks) are
+    found by deflation (:func:`_kernel_by_deflation`), on A for the right kernel and on A^dag
+    (preconditioned by M^dag) for the left one; the two counts must agree. magnitudes are
+    k zeros followed by |1 - mu| of the Ritz values that ended the right count. Raises
+    :class:`IterativeUndecided` when the count is not clear.
     """
     M = SylvesterGaussSeidel(A, idx, d)
     Ap, m = M.A, M.size
@@ -242,8 +380,11 @@ def iterative_block_kernel(
         raise IterativeUndecided("block too small for Arnoldi")
     ordered = idx[M.order]
     pops = np.flatnonzero(ordered % (d + 1) == 0)
-    x = None
+    X = np.zeros((m, 0), dtype=complex)
+    trace = np.zeros((m, 0), dtype=complex)
     if pops.size:  # the candidate: A x = 0 with one population equation replaced by the trace
+        trace = np.zeros((m, 1), dtype=complex)
+        trace[pops, 0] = 1.0
         w = float(np.max(np.abs(Ap.diagonal()))) or 1.0
         B = Ap.tolil()
         B[pops[0], :] = 0
@@ -262,31 +403,32 @@ def iterative_block_kernel(
             size = float(np.abs(x).sum())
             resid = float(np.abs(Ap @ x).sum())
             if info == 0 and np.all(np.isfinite(x)) and resid <= rtol * scale * size:
+                X = x[:, None]
                 break
-        else:
-            raise IterativeUndecided(f"GMRES: info {info}, relative residual "
-                                     f"{resid / (scale * size):.2g}")
-        trace = np.zeros(m, dtype=complex)
-        trace[pops] = 1.0
-
-        def deflated(v: np.ndarray) -> np.ndarray:  # Wielandt: G - x trace^T (x has trace 1)
-            return M.iteration(v) - x * (trace @ v)
-
-        op = spla.LinearOperator((m, m), matvec=deflated, dtype=complex)
+        # a degenerate block may make B singular: then all elements come from the deflation
+    # any eigenvalue of (deflated) G near 1 is a further stationary element
+    X, gaps = _kernel_by_deflation(Ap, M.iteration, M.solve, X, scale, rtol, m)
+    k = X.shape[1]
+    if pops.size and k == 0:
+        raise IterativeUndecided("a block with populations shows no stationary element")
+    right = np.empty((m, k), dtype=complex)
+    right[M.order] = X
+    if k == 0:
+        return right, right.copy(), gaps
+    if pops.size and k == 1:
+        left_p = trace
     else:
-        op = spla.LinearOperator((m, m), matvec=M.iteration, dtype=complex)
-    # any eigenvalue of (deflated) G near 1 is a further stationary element: there must be none
-    rng = np.random.default_rng(m)
-    v0 = rng.normal(size=m) + 1j * rng.normal(size=m)
-    try:
-        mu, _ = spla.eigs(op, k=2, which="LR", tol=ARNOLDI_TOL, v0=v0, ncv=40, maxiter=2000)
-    except spla.ArpackNoConvergence as exc:
-        raise IterativeUndecided("Arnoldi did not converge") from exc
-    gaps = np.sort(np.abs(1 - mu))
-    if gaps[0] <= CANDIDATE_GAP:
-        raise IterativeUndecided(f"further stationary candidates (|1 - mu| = {gaps})")
-    if x is None:
-        return np.zeros((m, 0), dtype=complex), gaps
-    right = np.empty(m, dtype=complex)
-    right[M.order] = x
-    return right[:, None], np.r_[0.0, gaps]
+        AH = Ap.conj().T.tocsr()
+
+        def adjoint_iteration(v: np.ndarray) -> np.ndarray:  # 1 - M^-dag A^dag
+            return v - M.solve_adjoint(AH @ v)
+
+        left_p, _ = _kernel_by_deflation(AH, adjoint_iteration, M.solve_adjoint, trace,
+                                         scale, rtol, m + 1)
+        if left_p.shape[1] != k:
+            raise IterativeUndecided(
+                f"{k} right but {left_p.shape[1]} left stationary elements in a block"
+            )
+    left = np.empty((m, k), dtype=complex)
+    left[M.order] = left_p
+    return right, left, np.r_[np.zeros(k), gaps]

@@ -38,11 +38,12 @@ more than DENSE_BLOCK_MAX unknowns, and ``"auto"`` (default) every block of at l
 ITERATIVE_MIN unknowns, by :mod:`symthermo.numeric.sparse_iterative` instead: GMRES
 preconditioned by the block's no-jump (Sylvester) part in a Gauss-Seidel sweep over its
 sector pairs, and the stationary dimension counted by Arnoldi on the preconditioned
-operator (a block with populations must show exactly one eigenvalue within 1e-4 of the
-stationary one, any other block none, and the solution must have residual <= rtol * ||L||_1;
-see that module). A block the iterative route cannot decide that clearly (degenerate,
-ambiguous gap, no convergence, no Sylvester form) is decided by the direct route above, so
-the guarantees are the same; only clear cases are accelerated. Memory: O(block size) vectors
+operator (eigenvalues within 1e-4 of the stationary one are deflated one after another,
+each accepted only as a vector with residual <= rtol * ||L||_1, until none is left; the left
+kernel of a degenerate block likewise on L^dag; see that module). A block the iterative
+route cannot decide that clearly (ambiguous gap, a candidate that does not refine, no
+convergence, no Sylvester form) is decided by the direct route above, so the guarantees
+are the same; only clear cases are accelerated. Memory: O(block size) vectors
 instead of the LU factors.
 """
 
@@ -272,12 +273,10 @@ def _block_kernel(
         return _dense_block(A, idx, scale, rtol, populations_only=pops.size == m)
     if method == "iterative" or (method == "auto" and m >= ITERATIVE_MIN):
         try:
-            right, mags = iterative_block_kernel(A, idx, d, scale, rtol)
+            right, left, mags = iterative_block_kernel(A, idx, d, scale, rtol)
         except IterativeUndecided:
             pass  # decided by the direct route below
         else:
-            left = np.zeros((m, right.shape[1]), dtype=complex)
-            left[pops, :] = 1.0  # the trace within the block is conserved
             return _Kernel(idx, right, left, mags, iterative=True)
     B = A
     if pops.size:

@@ -23,7 +23,6 @@ from symthermo.numeric.sparse import (
     sparse_liouvillian,
 )
 from symthermo.numeric.sparse_iterative import (
-    IterativeUndecided,
     SylvesterGaussSeidel,
     iterative_block_kernel,
 )
@@ -120,26 +119,75 @@ def test_iterative_route_at_six_qubits_agrees_with_lu_and_qutip():
     assert np.max(np.abs(ss.rho - ref.full())) < 1e-8
 
 
-@pytest.mark.parametrize("n", [3, 4])
-def test_degenerate_blocks_are_left_to_the_direct_route(n, monkeypatch):
+@pytest.mark.parametrize("n", [3, 4, 5])
+def test_degenerate_blocks_are_decided_by_deflation(n, monkeypatch):
     """Dark states (equal couplings): after the first stationary element is deflated the
-    population block still shows one (or GMRES fails on the singular system), so the
-    iterative route declines it, and the route as a whole still detects
-    the dimension and projects exactly as the dense SVD route does."""
+    population block still shows one eigenvalue 1 of G, which is refined into a second
+    stationary element (right kernel) and found on A^dag (left kernel); the iterative route
+    detects the dimension and projects as the dense SVD route does."""
     monkeypatch.setattr(sparse_steady, "DENSE_BLOCK_MAX", 4)
     model = chain_model(n, equal=True)
-    L = assemble(lindblad_terms(model))
+    L = assemble(lindblad_terms(model)).tocsr()
     d = 2**n
     idx = population_block(L, d)
+    A = L[idx][:, idx]
     scale = float(abs(L).sum(axis=0).max())
-    with pytest.raises(IterativeUndecided, match=r"candidates|GMRES"):
-        iterative_block_kernel(L[idx][:, idx], idx, d, scale, 1e-10)
+    right, left, mags = iterative_block_kernel(A, idx, d, scale, 1e-10)
     Ld = lindblad_liouvillian_of(model)
-    with pytest.raises(DegenerateSteadyStateError) as info:
-        model_steady_state(model, method="iterative")
     rho0 = random_density_matrix(d, np.random.default_rng(n))
     ref = steady_state(Ld, rho0, method="dense")
-    assert info.value.dimension == ref.stationary_dimension > 1
+    assert ref.stationary_dimension == 2
+    assert right.shape[1] == left.shape[1] == 2
+    assert np.all(mags[:2] == 0) and mags[2] > 1e-2  # a clear gap after the second one
+    for vecs, op in ((right, A), (left, A.conj().T)):
+        assert np.max(np.abs(op @ vecs)) < 1e-10 * scale * np.max(np.abs(vecs))
+        assert np.linalg.svd(vecs / np.linalg.norm(vecs, axis=0), compute_uv=False)[-1] > 1e-3
+    with pytest.raises(DegenerateSteadyStateError) as info:
+        model_steady_state(model, method="iterative")
+    assert info.value.dimension == 2
     ss = model_steady_state(model, initial_state=rho0, method="iterative")
-    assert ss.stationary_dimension == ref.stationary_dimension
+    assert ss.method == "sparse-iterative" and ss.projected
+    assert ss.stationary_dimension == 2
     assert np.max(np.abs(ss.rho - ref.rho)) < 1e-10
+
+
+def test_left_sweep_is_the_adjoint_of_the_preconditioner():
+    """<y, M^-1 x> = <M^-dag y, x> for both pair inversions (eigenvectors and Schur/trsyl)."""
+    n, d = 4, 16
+    L = assemble(lindblad_terms(chain_model(n, equal=True))).tocsr()
+    idx = population_block(L, d)
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=idx.size) + 1j * rng.normal(size=idx.size)
+    y = rng.normal(size=idx.size) + 1j * rng.normal(size=idx.size)
+    for cond_max in (1e8, 0.0):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("symthermo.numeric.sparse_iterative.EIGENVECTOR_COND_MAX", cond_max)
+            M = SylvesterGaussSeidel(L[idx][:, idx], idx, d)
+        assert any(p.schur is not None for p in M.pairs) == (cond_max == 0.0)
+        a, b = np.vdot(y, M.solve(x)), np.vdot(M.solve_adjoint(y), x)
+        assert abs(a - b) < 1e-12 * abs(a)
+
+
+def test_collective_dissipation_dimension_grows_with_n(monkeypatch):
+    """Purely collective dissipation (the chain without hopping, equal couplings and
+    frequencies: the jumps are collective): the stationary dimension grows with N; the
+    iterative route finds the dense route's dimension and projected state."""
+    monkeypatch.setattr(sparse_steady, "DENSE_BLOCK_MAX", 4)
+    dims = []
+    for n in (3, 4):
+        model = chain_model(n, equal=True, hopping=0.0)
+        L = assemble(lindblad_terms(model)).tocsr()
+        d = 2**n
+        rho0 = random_density_matrix(d, np.random.default_rng(10 + n))
+        ref = steady_state(lindblad_liouvillian_of(model), rho0, method="dense")
+        ss = steady_state(L, rho0, method="iterative")
+        assert ss.stationary_dimension == ref.stationary_dimension
+        # the population block holds the whole stationary space (all ss.rho's kernel) and is
+        # decided iteratively (at N = 4 its no-jump part is singular: M gets DARK_SHIFT)
+        idx = population_block(L, d)
+        scale = float(abs(L).sum(axis=0).max())
+        right, left, _ = iterative_block_kernel(L[idx][:, idx], idx, d, scale, 1e-10)
+        assert right.shape[1] == left.shape[1] == ref.stationary_dimension
+        assert np.max(np.abs(ss.rho - ref.rho)) < 1e-10
+        dims.append(ss.stationary_dimension)
+    assert dims[1] > dims[0] > 1
