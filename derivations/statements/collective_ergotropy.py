@@ -55,6 +55,7 @@ from symthermo.closure import symbolic_steady_state
 from symthermo.numeric.measures import ergotropy, ergotropy_split, l1_coherence
 from symthermo.numeric.sectors import sector_projection
 from symthermo.papers import Statement
+from symthermo.papers import number_text as _num
 from symthermo.papers.excitations import (
     all_ground_state,
     ergotropy_measure,
@@ -67,11 +68,6 @@ from symthermo.papers.state_routes import closed_form_state_deviation, direct_st
 from symthermo.symmetric_subspace import dicke_diagonal_matrix
 
 l1_of, ergotropy_of = l1_measure, ergotropy_measure(omega)  # measure(rho, params) -> float
-
-
-def _num(x: float, digits: int = 6) -> str:
-    """A number as printed in the evidence: ``digits`` significant digits, 0 below 1e-12."""
-    return "0" if abs(float(x)) < 1e-12 else f"{float(x):.{digits}g}"
 
 
 def _statement_uniqueness() -> Statement:
@@ -144,9 +140,10 @@ def _numeric_family():
 
 def _statement_fig1() -> Statement:
     worst, high = math.inf, 0.0
+    family = _numeric_family()
     for b in (0.01, 1.0, 10.0):
         for cv in np.linspace(0, 1, 101):
-            rho = np.array(_numeric_family()(cv, b, 1.0), dtype=complex)
+            rho = np.array(family(cv, b, 1.0), dtype=complex)
             diff = float(l1_coherence(rho)) - float(ergotropy(rho, excitation_hamiltonian(2, 1.0)))
             worst = min(worst, diff)
             high = max(high, abs(diff)) if b == 0.01 else high
