@@ -37,6 +37,7 @@ from .exact import (
     solve_fraction_free,
     strongly_connected_components,
 )
+from .interpolation import InterpolationTooLargeError, solve_by_interpolation
 from .model import CollisionModel
 from .moments import (
     MomentSystem,
@@ -642,28 +643,50 @@ def _solve_blocks(
             for j in comp:
                 values[j] = (poly.zero, poly.one)
             continue
-        if max_block is not None and len(comp) > max_block:
-            raise ModelError(
-                f"the exact steady state needs a block of {len(comp)} coupled moments (limit "
-                f"{max_block}): no excitation-number or local conservation law splits this model "
-                "further. Substitute parameter values (equal frequencies or couplings; equal "
-                "couplings of identical sites also let the permutation symmetry reduce the "
-                "system) into the model first, or use symthermo.numeric steady states"
-            )
         cols = list(range(len(comp)))
         if _rank(poly, a_rows, cols, points[0]) < len(comp) and _rank(
             poly, a_rows, cols, points[1]
         ) < len(comp):
             raise _SingularBlockError(comp)
         blocks.append(len(comp))
-        sol = solve_fraction_free(poly, a_rows, rhs)
+        sol = _solve_block(ring, a_rows, rhs, max_block)
         for k, j in enumerate(comp):
             values[j] = sol[k][0]
     return ExactMomentSolution(system, ring, values, blocks)
 
 
+def _solve_block(ring: _Ring, rows: list[dict[int, object]], rhs: list[list[object]],
+                 max_block: int | None) -> list[list[tuple[object, object]]]:
+    """One diagonal block, fraction free up to ``INTERPOLATE_ABOVE`` moments, above by
+    evaluation and interpolation modulo primes (:mod:`symthermo.interpolation`; same
+    fractions), which needs a grid of prod_v (deg_v + 1) points: when that is too large,
+    fraction free again up to ``max_block`` moments, and beyond a :class:`ModelError` that
+    names the degree of the solution in each parameter (which ones to fix)."""
+    if len(rows) <= INTERPOLATE_ABOVE:
+        return solve_fraction_free(ring.poly, rows, rhs)
+    try:
+        return solve_by_interpolation(ring.poly, rows, rhs)
+    except InterpolationTooLargeError as exc:
+        if max_block is None or len(rows) <= max_block:
+            return solve_fraction_free(ring.poly, rows, rhs)
+        degrees = ", ".join(
+            f"{d} in {sympy.sstr(ring.generators[v])}"
+            for v, d in sorted(exc.degrees.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        raise ModelError(
+            f"the exact steady state needs a block of {len(rows)} coupled moments whose "
+            f"solution has degree {degrees}: too "
+            f"large for an exact solve (an interpolation grid of {exc.points} points per prime, "
+            f"limit {exc.limit}; elimination is limited to {max_block} moments). Substitute "
+            "values for all but a few parameters (those of highest degree first; equal "
+            "couplings of identical sites also let the permutation symmetry reduce the "
+            "system) into the model first, or use symthermo.numeric steady states"
+        ) from None
+
+
 MAX_SYMBOLIC_QUBITS = 4
-MAX_BLOCK = 64  # largest block (coupled moments with a source term) solved exactly
+MAX_BLOCK = 64  # largest block solved by elimination when interpolation's grid is too large
+INTERPOLATE_ABOVE = 24  # larger blocks: interpolation modulo primes first
 
 
 def _pauli_values(solution: ExactMomentSolution, sites: tuple) -> dict[Expectation, sympy.Expr]:
@@ -988,3 +1011,4 @@ def steady_state_currents(
     ops = {f"Qdot_{b.name}": heat_current_operator(model, b.name) for b in model.baths}
     ops["Wdot"] = work_current_operator(model)
     return steady_state_values(model, ops, backend, symmetry=symmetry)
+

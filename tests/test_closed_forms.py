@@ -298,25 +298,71 @@ def test_coupled_ensembles_independent_currents_equal_direct_numeric() -> None:
 
 
 def test_a_block_too_large_for_the_exact_route_is_refused_with_the_way_out() -> None:
-    """Coupled ensembles with Eq. (29)'s all-to-all H_I met simultaneously: 69 coupled moments
-    and twelve parameters, no conservation law splits them."""
+    """Coupled ensembles with Eq. (29)'s all-to-all H_I met simultaneously, all twelve
+    parameters symbolic: 69 coupled moments whose solution has degree 100 in each g (the
+    interpolation grid would have ~10^21 points): refused at once, naming the degrees."""
     model = catalogue()["coupled-ensembles H_I(1) simultaneous"].model()
-    with pytest.raises(ModelError, match="coupled moments"):
+    with pytest.raises(ModelError, match="69 coupled moments") as info:
         steady_state_currents(model)
+    message = str(info.value)
+    assert "degree 100 in g_c1" in message and "44 in Omega_11" in message
+    assert "34 in w_h" in message and "Substitute values" in message
 
 
-def test_collective_three_qubit_family_matches_the_projected_numeric_state() -> None:
-    """collective-ergotropy N = 3: a five-dimensional stationary family (the commutant of the
-    collective dissipator: j = 3/2 and two copies of j = 1/2); the member fixed by the
-    conserved quantities of a random initial state is the numeric state reached from it."""
-    spec = catalogue()["collective-ergotropy N=3"]
+COUPLED_ENSEMBLES = [name for name in catalogue() if name.startswith("coupled-ensembles")]
+
+
+def thermal_beta(n: sp.Rational, w: sp.Expr) -> sp.Expr:
+    """beta with 1/(exp(beta w) - 1) = n: the thermal factor stays an exact rational."""
+    return sp.log(1 + 1 / n) / w
+
+
+@pytest.mark.parametrize("name", COUPLED_ENSEMBLES)
+def test_coupled_ensembles_currents_in_the_hot_temperature_equal_direct_numeric(
+    name: str,
+) -> None:
+    """Every coupled-ensembles model (Eqs. 29 and 31, three schemes) with rational couplings and
+    frequencies, a rational cold occupation and beta_h symbolic: the 69-moment blocks are
+    solved by interpolation modulo primes; the currents as functions of beta_h equal the
+    direct numeric steady state at two hot occupations."""
+    spec = catalogue()[name]
+    model = spec.model()
+    params = spec.random_parameters(np.random.default_rng(3))
+    symbols = {s.name: s for s in LiouvillianBuilder(model).parameters}
+    exact = {s: sp.Rational(params[n]).limit_denominator(20) for n, s in symbols.items()
+             if not n.startswith("beta")}
+    n_c = sp.Rational(1, 10)
+    exact[symbols["beta_c"]] = thermal_beta(n_c, exact[symbols["w_c"]])
+    currents = steady_state_currents(model.subs(exact))
+    beta_h = symbols["beta_h"]
+    for n_h in (sp.Rational(2, 5), sp.Rational(1, 20)):
+        value = thermal_beta(n_h, exact[symbols["w_h"]])
+        point = {s: float(v) for s, v in exact.items()} | {beta_h: float(value)}
+        rho = model_steady_state(model, point, cutoff=spec.cutoff, route="direct").rho
+        for b in model.baths:
+            exact_value = currents[f"Qdot_{b.name}"].expr.xreplace({beta_h: value})
+            assert exact_value.is_Rational
+            op = heat_current_operator(model, b.name)
+            assert float(exact_value) == pytest.approx(
+                numeric_current(model, op, rho, point), abs=1e-10
+            ), b.name
+
+
+@pytest.mark.parametrize(("n", "dimension"), [(2, 2), (3, 5)])
+def test_collective_family_matches_the_projected_numeric_state(n: int, dimension: int) -> None:
+    """collective-ergotropy N = 2 and 3: stationary families of dimension 2 and 5 (the
+    commutant of the collective dissipator: j = 1 and 0; j = 3/2 and two copies of j = 1/2);
+    the member fixed by the conserved quantities of a random initial state is the numeric state
+    reached from it."""
+    spec = catalogue()[f"collective-ergotropy N={n}"]
     model = spec.model()
     family = symbolic_steady_state(model)
-    assert family.dimension == 5 and len(family.conserved) == 4
+    assert family.dimension == dimension and len(family.conserved) == dimension - 1
     rng = np.random.default_rng(8)
     params = spec.random_parameters(rng)
     point = {s: params[s.name] for s in LiouvillianBuilder(model).parameters}
-    g = rng.normal(size=(8, 8)) + 1j * rng.normal(size=(8, 8))
+    dim = 2**n
+    g = rng.normal(size=(dim, dim)) + 1j * rng.normal(size=(dim, dim))
     rho0 = g @ g.conj().T
     rho0 /= np.trace(rho0)
     rho = model_steady_state(model, point, cutoff=spec.cutoff, initial_state=rho0,
@@ -324,7 +370,7 @@ def test_collective_three_qubit_family_matches_the_projected_numeric_state() -> 
     sites = model.system_sites
     # the conserved quantities are conserved: d<q>/dt = 0 in any state (direct generator)
     drho = (direct_liouvillian(model, point, spec.cutoff) @ rho0.reshape(-1, order="F"))
-    drho = drho.reshape(8, 8, order="F")
+    drho = drho.reshape(dim, dim, order="F")
     for q in family.conserved:
         rates = {e: expectation_value(e, drho, sites).real for e in q.free_symbols}
         assert float(q.xreplace(rates)) == pytest.approx(0, abs=1e-12), q
