@@ -105,7 +105,24 @@ def test_a_grid_above_the_limit_names_the_degrees() -> None:
         solve_by_interpolation(ring, rows, rhs, max_points=50)
     exc = info.value
     assert exc.points > 50 and exc.limit == 50
-    # the degrees are those of the exact solution (checked against the eliminated one)
+    # the degrees bound those of the exact solution (x = num/den, from the elimination)
     (num, den), = solve_fraction_free(ring, rows, rhs)[0]
     for v, d in exc.degrees.items():
-        assert d >= max(e[v] for e in ring.to_dict(den))
+        assert d >= max(e[v] for p in (num, den) for e in ring.to_dict(p))
+
+
+def test_probed_degrees_are_those_of_the_determinant() -> None:
+    """One variable: the degree found by interpolation along it equals deg det A (sympy)."""
+    import sympy as sp
+
+    ring = PolynomialRing(["a"])
+    rows, rhs = random_system(ring, 5, 3, degree=3, density=0.8)
+    a = sp.Symbol("x0")
+    mat = sp.zeros(5, 5)
+    for i, row in enumerate(rows):
+        for j, v in row.items():
+            mat[i, j] = sum(c * a**e[0] for e, c in ring.to_dict(v).items())
+    degree = sp.degree(sp.expand(mat.det(method="berkowitz")), a)
+    with pytest.raises(InterpolationTooLargeError) as info:
+        solve_by_interpolation(ring, rows, rhs, max_points=1)
+    assert info.value.degrees[0] >= degree
