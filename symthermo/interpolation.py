@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from math import gcd
 
 import numpy as np
@@ -206,64 +207,99 @@ class _Block:
         return out
 
 
-def _solve_points(aug: np.ndarray, n: int, order: Sequence[int], p: int) -> np.ndarray:
-    """det A and X = det A * x at every point: returns (points, 1 + n * ncols) residues
-    (det first, then X column by column).  Elimination without pivoting in the fixed row
-    ``order``; points where a pivot vanishes are solved again with pivoting, one by one."""
-    aug = aug[:, list(order), :]
+@dataclass(frozen=True)
+class _Plan:
+    """A sparse elimination order, the same at every point: step k pivots on (row, column) and
+    updates ``targets`` (rows with a structural entry in that column) on ``columns`` (the pivot
+    row's structural pattern among the columns not yet eliminated, and the right-hand sides).
+    Chosen by a Markowitz count (fewest fill-ins) on the structural pattern, with each pivot
+    nonzero at a random point (so nonzero generically)."""
+
+    steps: tuple[tuple[int, int, np.ndarray, np.ndarray], ...]
+
+
+def _elimination_plan(block: _Block, point: dict[int, int], p: int) -> _Plan:
+    """Markowitz order on the structure of A (fill-in tracked structurally, a superset of the
+    true pattern at every point); raises ArithmeticError if A is singular at ``point``."""
+    n = block.n
+    aug = block.evaluate({v: np.array([x]) for v, x in point.items()}, 1, p)[0]
+    values = [{j: int(aug[i, j]) for j in range(n) if aug[i, j]} for i in range(n)]
+    pattern = [set() for _ in range(n)]
+    for (i, j) in block.entries:
+        if j < n:
+            pattern[i].add(j)
+    rows, cols = set(range(n)), set(range(n))
+    rhs = list(range(n, n + block.ncols))
+    steps = []
+    for _ in range(n):
+        count: dict[int, int] = {}
+        for i in rows:
+            for j in pattern[i]:
+                count[j] = count.get(j, 0) + 1
+        best = None
+        for i in sorted(rows):
+            for j in sorted(pattern[i]):
+                if values[i].get(j, 0):
+                    key = ((len(pattern[i]) - 1) * (count[j] - 1), i, j)
+                    if best is None or key < best:
+                        best = key
+        if best is None:
+            raise ArithmeticError("singular block: no pivot at a random point")
+        _, r, c = best
+        rows.discard(r)
+        cols.discard(c)
+        targets = sorted(i for i in rows if c in pattern[i])
+        prow = sorted(pattern[r] - {c})
+        inv = pow(values[r][c], -1, p)
+        for i in targets:
+            f = values[i].pop(c, 0) * inv % p
+            pattern[i] |= set(prow)
+            pattern[i].discard(c)
+            for j in prow:
+                w = (values[i].get(j, 0) - f * values[r].get(j, 0)) % p
+                if w:
+                    values[i][j] = w
+                else:
+                    values[i].pop(j, None)
+        steps.append((r, c, np.array(targets, dtype=np.intp),
+                      np.array(prow + rhs, dtype=np.intp)))
+    return _Plan(tuple(steps))
+
+
+def _solve_points(aug: np.ndarray, n: int, plan: _Plan, p: int) -> np.ndarray:
+    """det A (up to a sign common to all points, which cancels from X_i/det) and
+    X = det A * x at every point: returns (points, 1 + n * ncols) residues (det first, then X
+    column by column).  Sparse elimination in the fixed ``plan``; a point where a pivot
+    vanishes raises :class:`_UnluckyPointError` (the caller moves on to the next prime)."""
     g = aug.shape[0]
     ncols = aug.shape[2] - n
     det = np.ones(g, dtype=np.int64)
-    bad = np.zeros(g, dtype=bool)
-    for k in range(n):
-        piv = aug[:, k, k]
-        zero = piv == 0
-        if zero.any():
-            bad |= zero
-            piv = np.where(zero, 1, piv)
+    for r, c, targets, columns in plan.steps:
+        piv = aug[:, r, c]
+        if not piv.all():
+            raise _UnluckyPointError
         det = det * piv % p
         inv = _inverse_mod(piv, p)
-        if k + 1 < n:
-            f = aug[:, k + 1:, k] * inv[:, None] % p
-            aug[:, k + 1:, k:] = (aug[:, k + 1:, k:] - f[:, :, None] * aug[:, None, k, k:]) % p
-        aug[:, k, k:] = aug[:, k, k:] * inv[:, None] % p  # unit pivot row
+        prow = aug[:, r, columns] * inv[:, None] % p  # unit pivot row
+        aug[:, r, columns] = prow
+        if len(targets):
+            f = aug[:, targets, c]
+            where = (slice(None), targets[:, None], columns[None, :])
+            aug[where] = (aug[where] - f[:, :, None] * prow[:, None, :]) % p
     x = np.zeros((g, n, ncols), dtype=np.int64)
-    for k in range(n - 1, -1, -1):
-        acc = aug[:, k, n:].copy()
-        if k + 1 < n:
-            # sum_j U_kj x_j, products reduced one column at a time (no overflow)
-            for j in range(k + 1, n):
-                acc = (acc - aug[:, k, j, None] * x[:, j, :]) % p
-        x[:, k, :] = acc
-    if bad.any():
-        raise _UnluckyPointError
+    for r, c, _, columns in reversed(plan.steps):
+        inner = columns[:-ncols] if ncols else columns
+        acc = aug[:, r, n:]
+        if len(inner):
+            acc = (acc - (aug[:, r, inner][:, :, None] * x[:, inner, :] % p).sum(axis=1)) % p
+        x[:, c, :] = acc
     out = np.empty((g, 1 + n * ncols), dtype=np.int64)
     out[:, 0] = det
     out[:, 1:] = (x * det[:, None, None] % p).transpose(0, 2, 1).reshape(g, n * ncols)
     return out
 
 
-def _row_order(block: _Block, point: dict[int, int], p: int) -> list[int]:
-    """A row order whose leading principal minors are nonzero at ``point`` (partial pivoting
-    mod p), hence generically; raises ArithmeticError if A is singular there."""
-    aug = block.evaluate({v: np.array([x]) for v, x in point.items()}, 1, p)[0]
-    rows = [[int(c) for c in r[: block.n]] for r in aug]
-    perm = list(range(block.n))
-    for k in range(block.n):
-        piv = next((i for i in range(k, block.n) if rows[i][k]), None)
-        if piv is None:
-            raise ArithmeticError("singular block: no pivot at a random point")
-        rows[k], rows[piv] = rows[piv], rows[k]
-        perm[k], perm[piv] = perm[piv], perm[k]
-        inv = pow(rows[k][k], -1, p)
-        for i in range(k + 1, block.n):
-            f = rows[i][k] * inv % p
-            if f:
-                rows[i] = [(a - f * b) % p for a, b in zip(rows[i], rows[k], strict=True)]
-    return perm
-
-
-def _solve_grid(block: _Block, order: list[int], axes: list[tuple[int, list[int]]],
+def _solve_grid(block: _Block, plan: _Plan, axes: list[tuple[int, list[int]]],
                 p: int) -> np.ndarray:
     """det and X at every point of the tensor grid ``axes`` ([(variable, nodes)], first axis
     slowest), as residues of shape (*nodes, 1 + n * ncols)."""
@@ -279,7 +315,7 @@ def _solve_grid(block: _Block, order: list[int], axes: list[tuple[int, list[int]
         stop = min(size, start + chunk)
         values = {v: f[start:stop] for v, f in flat.items()}
         aug = block.evaluate(values, stop - start, p)
-        out[start:stop] = _solve_points(aug, block.n, order, p)
+        out[start:stop] = _solve_points(aug, block.n, plan, p)
     return out.reshape(*shape, -1)
 
 
@@ -305,7 +341,7 @@ def _distinct_nodes(rng: random.Random, count: int, p: int) -> list[int]:
     return nodes
 
 
-def _probe_degree(block: _Block, order: list[int], v: int, point: dict[int, int],
+def _probe_degree(block: _Block, plan: _Plan, v: int, point: dict[int, int],
                   rng: random.Random, p: int) -> int:
     """The degree in variable v of det A and the X_i: interpolated along v (bound + 1 nodes)
     with the other variables at ``point``."""
@@ -314,7 +350,7 @@ def _probe_degree(block: _Block, order: list[int], v: int, point: dict[int, int]
     axes = [(u, [point[u]]) for u in block.variables if u != v] + [(v, nodes)]
     for _ in range(8):
         try:
-            coeffs = _interpolate(_solve_grid(block, order, axes, p), axes, p)
+            coeffs = _interpolate(_solve_grid(block, plan, axes, p), axes, p)
             break
         except _UnluckyPointError:
             axes[-1] = (v, _distinct_nodes(rng, bound + 1, p))
@@ -354,8 +390,8 @@ def solve_by_interpolation(
     primes = _prime_list()
     p0 = primes[0]
     point = {v: rng.randrange(1, p0) for v in block.variables}
-    order = _row_order(block, point, p0)
-    degrees = {v: _probe_degree(block, order, v, point, rng, p0) for v in block.variables}
+    plan = _elimination_plan(block, point, p0)
+    degrees = {v: _probe_degree(block, plan, v, point, rng, p0) for v in block.variables}
     shape = [degrees[v] + 1 for v in block.variables]
     size = int(np.prod(shape, dtype=object)) if shape else 1
     if size > max_points:
@@ -369,7 +405,7 @@ def solve_by_interpolation(
     for p in primes:
         axes = [(v, _distinct_nodes(rng, degrees[v] + 1, p)) for v in block.variables]
         try:
-            residues = _interpolate(_solve_grid(block, order, axes, p), axes, p)
+            residues = _interpolate(_solve_grid(block, plan, axes, p), axes, p)
         except _UnluckyPointError:
             continue
         r = residues.reshape(-1, targets).T.reshape(-1).astype(object)
