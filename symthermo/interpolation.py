@@ -398,9 +398,7 @@ def solve_by_interpolation(
         raise InterpolationTooLargeError(
             {v: d * block.stride[v] for v, d in degrees.items()}, size, max_points)
     targets = 1 + n * ncols
-    value = np.zeros(size * targets, dtype=object)  # CRT value in [0, modulus)
-    modulus = 1
-    stable = 0
+    crt = _MixedRadix()
     checked = False
     for p in primes:
         axes = [(v, _distinct_nodes(rng, degrees[v] + 1, p)) for v in block.variables]
@@ -408,25 +406,13 @@ def solve_by_interpolation(
             residues = _interpolate(_solve_grid(block, plan, axes, p), axes, p)
         except _UnluckyPointError:
             continue
-        r = residues.reshape(-1, targets).T.reshape(-1).astype(object)
-        # Garner step: value + modulus * t = r (mod p)
-        t = (r - value % p) * pow(modulus % p, -1, p) % p
-        half_before = modulus // 2
-        new_value = value + modulus * t
-        new_modulus = modulus * p
-        before = np.where(value > half_before, value - modulus, value)
-        after = np.where(new_value > new_modulus // 2, new_value - new_modulus, new_value)
-        changed = modulus == 1 or bool((before != after).any())
-        value, modulus = new_value, new_modulus
-        stable = 0 if changed else stable + 1
-        if stable >= 1:
-            coefficients = after.reshape(targets, *shape)
+        if crt.add(residues.reshape(-1, targets).T.reshape(-1), p):
+            coefficients = crt.values().reshape(targets, *shape)
             polys = [_to_dict(coefficients[t_], block.variables, ring.nvars, block.stride)
                      for t_ in range(targets)]
             if _verify(block, polys, rng):
                 checked = True
                 break
-            stable = 0
     if not checked:
         raise ArithmeticError("interpolation: coefficients did not stabilise (raise MAX_PRIMES)")
     det = ring.from_dict(polys[0])
@@ -438,6 +424,43 @@ def solve_by_interpolation(
         for k in range(n):
             out[k].append(cancel(ring.from_dict(polys[1 + c * n + k])))
     return out
+
+
+class _MixedRadix:
+    """Chinese remaindering of many integers at once (Garner): v = d_0 + d_1 p_0 +
+    d_2 p_0 p_1 + ..., each digit in the symmetric range (-p_k/2, p_k/2], computed with int64
+    arithmetic modulo p_k; a coefficient is stable when its new digit is 0."""
+
+    def __init__(self) -> None:
+        self.primes: list[int] = []
+        self.digits: list[np.ndarray] = []
+
+    def add(self, residues: np.ndarray, p: int) -> bool:
+        """Take the residues modulo p; True when no value changed (after the first prime)."""
+        partial = np.zeros_like(residues)  # sum_j d_j m_j modulo p (Horner from the top)
+        for d, q in zip(reversed(self.digits), reversed(self.primes), strict=True):
+            partial = (partial * q + d) % p
+        m = 1
+        for q in self.primes:
+            m = m * q % p
+        digit = (residues - partial) % p * pow(m, -1, p) % p
+        digit = np.where(digit > p // 2, digit - p, digit)
+        self.primes.append(p)
+        self.digits.append(digit)
+        return len(self.digits) > 1 and not digit.any()
+
+    def values(self) -> np.ndarray:
+        """The integers (object array), in the symmetric range of the product of the primes."""
+        out = np.zeros(self.digits[0].shape, dtype=object)
+        live = np.zeros(out.shape, dtype=bool)
+        for d in self.digits:
+            live |= d != 0
+        idx = np.nonzero(live)[0]
+        acc = np.zeros(len(idx), dtype=object)
+        for d, q in zip(reversed(self.digits), reversed(self.primes), strict=True):
+            acc = acc * q + d[idx].astype(object)
+        out[idx] = acc
+        return out
 
 
 def _to_dict(coefficients: np.ndarray, variables: list[int], nvars: int,
