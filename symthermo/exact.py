@@ -31,7 +31,9 @@ Pure sympy is slow on large multivariate polynomials: 378 s for all 255 stationa
 the four-qubit chain (flint: 1.2 s), ~100 s of it in gcds of ~1000-term values with their
 block's determinant; with the shared-denominator cancellation (:class:`_SharedDenominator`)
 those gcds take ~13 s and the whole run 271 s (loaded machine), the rest being sympy's exact
-divisions of the Bareiss updates (polynomials of up to ~9000 terms).
+divisions of the Bareiss updates (polynomials of up to ~9000 terms).  Since gcds of large
+polynomials first try a modular proof of coprimality (:func:`_provably_coprime`: most values
+are coprime to their denominator once the block's common factor is gone), 51 s, same bytes.
 """
 
 from __future__ import annotations
