@@ -53,6 +53,7 @@ from .exact import PolynomialRing, _SharedDenominator
 MAX_POINTS = 20_000  # grid points per prime (a 69-moment block: ~15 s per prime at the limit)
 MAX_PRIMES = 400  # coefficients of up to ~3700 digits
 _SEED = 20261206
+_MAX_AXIS = 2**14  # nodes per axis: keeps the int64 products of _matmul_mod below 2^63
 
 
 class InterpolationTooLargeError(ArithmeticError):
@@ -352,6 +353,8 @@ def _probe_degree(block: _Block, plan: _Plan, v: int, point: dict[int, int],
     """The degree in variable v of det A and the X_i: interpolated along v (bound + 1 nodes)
     with the other variables at ``point``."""
     bound = block.degree_bound(v)
+    if bound >= _MAX_AXIS:  # not probed: the grid is refused anyway
+        return bound
     nodes = _distinct_nodes(rng, bound + 1, p)
     axes = [(u, [point[u]]) for u in block.variables if u != v] + [(v, nodes)]
     for _ in range(8):
@@ -400,7 +403,7 @@ def solve_by_interpolation(
     degrees = {v: _probe_degree(block, plan, v, point, rng, p0) for v in block.variables}
     shape = [degrees[v] + 1 for v in block.variables]
     size = int(np.prod(shape, dtype=object)) if shape else 1
-    if size > max_points:
+    if size > max_points or max(degrees.values(), default=0) >= _MAX_AXIS:
         raise InterpolationTooLargeError(
             {v: d * block.stride[v] for v, d in degrees.items()}, size, max_points)
     polys = _reconstruct(block, plan, degrees, rng, primes)
