@@ -5,10 +5,15 @@ strings and the identity, so the 4^n - 1 expectations x_P = <P> obey the closed 
 
     dx/dt = M x + c        (M, c exact sympy, from :func:`symthermo.thermo.adjoint_generator`).
 
-Steady states solve M x = -c.  The solution is computed exactly over the field of rational
-functions of the parameters (``DomainMatrix.rref``), one connected block of the coupling graph
-at a time, with the parameters treated as *generic* (substitute special values, e.g. equal
-couplings, into the model first).  When the stationary space is not one point, the result
+Steady states solve M x = -c.  The solution is computed exactly over Z[parameters], on the
+real ladder coordinates of :mod:`symthermo.moments`, one diagonal block of the (block
+triangular) system at a time, with the parameters treated as *generic* (substitute special
+values, e.g. equal couplings, into the model first): blocks of up to ``INTERPOLATE_ABOVE``
+moments by fraction-free elimination (:func:`symthermo.exact.solve_fraction_free`), larger
+ones by evaluation and interpolation modulo primes
+(:func:`symthermo.interpolation.solve_by_interpolation`; the same normalised fractions).  A
+block too large for both is refused with the degree of its solution in each parameter.  When
+the stationary space is not one point, the result
 is the whole family: free constants ``k_1, k_2, ...`` and the conserved quantities (left null
 vectors l of M with l.c = 0: d(l.x)/dt = 0) that fix them from an initial state.
 """

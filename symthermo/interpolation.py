@@ -12,9 +12,11 @@ of terms.  Here no polynomial is ever multiplied:
    sum over rows of the row's largest degree, and found exactly (with probability
    1 - deg/p per variable) by interpolating along that variable at a random point of the others.
 2. Modulo a prime p < 2^31, A and b are evaluated on a tensor grid of (deg_v + 1) random nodes
-   per variable, and every grid point is solved at once by Gaussian elimination vectorised in
-   numpy (int64: products of two residues stay below 2^62).  ``det`` is the product of the
-   pivots, X = det * x.
+   per variable, and every grid point is solved at once by sparse Gaussian elimination
+   vectorised in numpy (int64: products of two residues stay below 2^62), in one pivot order
+   for all points: a Markowitz order on the structure of A, fill-in tracked structurally, each
+   pivot nonzero at a random point.  ``det`` is the product of the pivots, X = det * x.  A grid
+   point where a pivot vanishes (probability ~ deg/p) makes the prime be skipped.
 3. Each axis of the grid is interpolated by one matrix product with the inverse Vandermonde
    matrix of its nodes (from the Lagrange basis, O(d^2)); the coefficients mod p of all primes
    are combined by Garner's mixed-radix Chinese remaindering in the symmetric range, prime by
@@ -29,14 +31,19 @@ would exceed ``max_points`` it raises :class:`InterpolationTooLargeError`, which
 so the caller can say which symbols to fix.  Deterministic: nodes and probe points come from a
 fixed seed, primes in a fixed order, so results (and timings) do not depend on the run.
 
-Measured (bench/closed_forms.py, 2 shared cores): see the module docstring of
-:mod:`symthermo.closure` and the bench's RESULT line.
+Measured (2 shared cores, one BLAS thread): coupled-ensembles H_I^(1) met simultaneously, a
+69-moment block, couplings and frequencies rational, both thermal factors symbolic (degree 64
+in each: a 65 x 65 grid, 22 primes): 18 s for both heat currents and the work current, of which
+12 s solving grids; dense elimination at every point took 84 s, fraction-free elimination over
+Z[x, y] did not finish in 20 minutes.  Same bytes on every route and backend
+(bench/interpolation.py).
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from math import gcd
 
 import numpy as np
@@ -46,6 +53,7 @@ from .exact import PolynomialRing, _SharedDenominator
 MAX_POINTS = 20_000  # grid points per prime (a 69-moment block: ~15 s per prime at the limit)
 MAX_PRIMES = 400  # coefficients of up to ~3700 digits
 _SEED = 20261206
+_MAX_AXIS = 2**14  # nodes per axis: keeps the int64 products of _matmul_mod below 2^63
 
 
 class InterpolationTooLargeError(ArithmeticError):
@@ -206,64 +214,99 @@ class _Block:
         return out
 
 
-def _solve_points(aug: np.ndarray, n: int, order: Sequence[int], p: int) -> np.ndarray:
-    """det A and X = det A * x at every point: returns (points, 1 + n * ncols) residues
-    (det first, then X column by column).  Elimination without pivoting in the fixed row
-    ``order``; points where a pivot vanishes are solved again with pivoting, one by one."""
-    aug = aug[:, list(order), :]
+@dataclass(frozen=True)
+class _Plan:
+    """A sparse elimination order, the same at every point: step k pivots on (row, column) and
+    updates ``targets`` (rows with a structural entry in that column) on ``columns`` (the pivot
+    row's structural pattern among the columns not yet eliminated, and the right-hand sides).
+    Chosen by a Markowitz count (fewest fill-ins) on the structural pattern, with each pivot
+    nonzero at a random point (so nonzero generically)."""
+
+    steps: tuple[tuple[int, int, np.ndarray, np.ndarray], ...]
+
+
+def _elimination_plan(block: _Block, point: dict[int, int], p: int) -> _Plan:
+    """Markowitz order on the structure of A (fill-in tracked structurally, a superset of the
+    true pattern at every point); raises ArithmeticError if A is singular at ``point``."""
+    n = block.n
+    aug = block.evaluate({v: np.array([x]) for v, x in point.items()}, 1, p)[0]
+    values = [{j: int(aug[i, j]) for j in range(n) if aug[i, j]} for i in range(n)]
+    pattern = [set() for _ in range(n)]
+    for (i, j) in block.entries:
+        if j < n:
+            pattern[i].add(j)
+    rows, cols = set(range(n)), set(range(n))
+    rhs = list(range(n, n + block.ncols))
+    steps = []
+    for _ in range(n):
+        count: dict[int, int] = {}
+        for i in rows:
+            for j in pattern[i]:
+                count[j] = count.get(j, 0) + 1
+        best = None
+        for i in sorted(rows):
+            for j in sorted(pattern[i]):
+                if values[i].get(j, 0):
+                    key = ((len(pattern[i]) - 1) * (count[j] - 1), i, j)
+                    if best is None or key < best:
+                        best = key
+        if best is None:
+            raise ArithmeticError("singular block: no pivot at a random point")
+        _, r, c = best
+        rows.discard(r)
+        cols.discard(c)
+        targets = sorted(i for i in rows if c in pattern[i])
+        prow = sorted(pattern[r] - {c})
+        inv = pow(values[r][c], -1, p)
+        for i in targets:
+            f = values[i].pop(c, 0) * inv % p
+            pattern[i] |= set(prow)
+            pattern[i].discard(c)
+            for j in prow:
+                w = (values[i].get(j, 0) - f * values[r].get(j, 0)) % p
+                if w:
+                    values[i][j] = w
+                else:
+                    values[i].pop(j, None)
+        steps.append((r, c, np.array(targets, dtype=np.intp),
+                      np.array(prow + rhs, dtype=np.intp)))
+    return _Plan(tuple(steps))
+
+
+def _solve_points(aug: np.ndarray, n: int, plan: _Plan, p: int) -> np.ndarray:
+    """det A (up to a sign common to all points, which cancels from X_i/det) and
+    X = det A * x at every point: returns (points, 1 + n * ncols) residues (det first, then X
+    column by column).  Sparse elimination in the fixed ``plan``; a point where a pivot
+    vanishes raises :class:`_UnluckyPointError` (the caller moves on to the next prime)."""
     g = aug.shape[0]
     ncols = aug.shape[2] - n
     det = np.ones(g, dtype=np.int64)
-    bad = np.zeros(g, dtype=bool)
-    for k in range(n):
-        piv = aug[:, k, k]
-        zero = piv == 0
-        if zero.any():
-            bad |= zero
-            piv = np.where(zero, 1, piv)
+    for r, c, targets, columns in plan.steps:
+        piv = aug[:, r, c]
+        if not piv.all():
+            raise _UnluckyPointError
         det = det * piv % p
         inv = _inverse_mod(piv, p)
-        if k + 1 < n:
-            f = aug[:, k + 1:, k] * inv[:, None] % p
-            aug[:, k + 1:, k:] = (aug[:, k + 1:, k:] - f[:, :, None] * aug[:, None, k, k:]) % p
-        aug[:, k, k:] = aug[:, k, k:] * inv[:, None] % p  # unit pivot row
+        prow = aug[:, r, columns] * inv[:, None] % p  # unit pivot row
+        aug[:, r, columns] = prow
+        if len(targets):
+            f = aug[:, targets, c]
+            where = (slice(None), targets[:, None], columns[None, :])
+            aug[where] = (aug[where] - f[:, :, None] * prow[:, None, :]) % p
     x = np.zeros((g, n, ncols), dtype=np.int64)
-    for k in range(n - 1, -1, -1):
-        acc = aug[:, k, n:].copy()
-        if k + 1 < n:
-            # sum_j U_kj x_j, products reduced one column at a time (no overflow)
-            for j in range(k + 1, n):
-                acc = (acc - aug[:, k, j, None] * x[:, j, :]) % p
-        x[:, k, :] = acc
-    if bad.any():
-        raise _UnluckyPointError
+    for r, c, _, columns in reversed(plan.steps):
+        inner = columns[:-ncols] if ncols else columns
+        acc = aug[:, r, n:]
+        if len(inner):
+            acc = (acc - (aug[:, r, inner][:, :, None] * x[:, inner, :] % p).sum(axis=1)) % p
+        x[:, c, :] = acc
     out = np.empty((g, 1 + n * ncols), dtype=np.int64)
     out[:, 0] = det
     out[:, 1:] = (x * det[:, None, None] % p).transpose(0, 2, 1).reshape(g, n * ncols)
     return out
 
 
-def _row_order(block: _Block, point: dict[int, int], p: int) -> list[int]:
-    """A row order whose leading principal minors are nonzero at ``point`` (partial pivoting
-    mod p), hence generically; raises ArithmeticError if A is singular there."""
-    aug = block.evaluate({v: np.array([x]) for v, x in point.items()}, 1, p)[0]
-    rows = [[int(c) for c in r[: block.n]] for r in aug]
-    perm = list(range(block.n))
-    for k in range(block.n):
-        piv = next((i for i in range(k, block.n) if rows[i][k]), None)
-        if piv is None:
-            raise ArithmeticError("singular block: no pivot at a random point")
-        rows[k], rows[piv] = rows[piv], rows[k]
-        perm[k], perm[piv] = perm[piv], perm[k]
-        inv = pow(rows[k][k], -1, p)
-        for i in range(k + 1, block.n):
-            f = rows[i][k] * inv % p
-            if f:
-                rows[i] = [(a - f * b) % p for a, b in zip(rows[i], rows[k], strict=True)]
-    return perm
-
-
-def _solve_grid(block: _Block, order: list[int], axes: list[tuple[int, list[int]]],
+def _solve_grid(block: _Block, plan: _Plan, axes: list[tuple[int, list[int]]],
                 p: int) -> np.ndarray:
     """det and X at every point of the tensor grid ``axes`` ([(variable, nodes)], first axis
     slowest), as residues of shape (*nodes, 1 + n * ncols)."""
@@ -279,7 +322,7 @@ def _solve_grid(block: _Block, order: list[int], axes: list[tuple[int, list[int]
         stop = min(size, start + chunk)
         values = {v: f[start:stop] for v, f in flat.items()}
         aug = block.evaluate(values, stop - start, p)
-        out[start:stop] = _solve_points(aug, block.n, order, p)
+        out[start:stop] = _solve_points(aug, block.n, plan, p)
     return out.reshape(*shape, -1)
 
 
@@ -305,16 +348,18 @@ def _distinct_nodes(rng: random.Random, count: int, p: int) -> list[int]:
     return nodes
 
 
-def _probe_degree(block: _Block, order: list[int], v: int, point: dict[int, int],
+def _probe_degree(block: _Block, plan: _Plan, v: int, point: dict[int, int],
                   rng: random.Random, p: int) -> int:
     """The degree in variable v of det A and the X_i: interpolated along v (bound + 1 nodes)
     with the other variables at ``point``."""
     bound = block.degree_bound(v)
+    if bound >= _MAX_AXIS:  # not probed: the grid is refused anyway
+        return bound
     nodes = _distinct_nodes(rng, bound + 1, p)
     axes = [(u, [point[u]]) for u in block.variables if u != v] + [(v, nodes)]
     for _ in range(8):
         try:
-            coeffs = _interpolate(_solve_grid(block, order, axes, p), axes, p)
+            coeffs = _interpolate(_solve_grid(block, plan, axes, p), axes, p)
             break
         except _UnluckyPointError:
             axes[-1] = (v, _distinct_nodes(rng, bound + 1, p))
@@ -354,45 +399,20 @@ def solve_by_interpolation(
     primes = _prime_list()
     p0 = primes[0]
     point = {v: rng.randrange(1, p0) for v in block.variables}
-    order = _row_order(block, point, p0)
-    degrees = {v: _probe_degree(block, order, v, point, rng, p0) for v in block.variables}
+    plan = _elimination_plan(block, point, p0)
+    degrees = {v: _probe_degree(block, plan, v, point, rng, p0) for v in block.variables}
     shape = [degrees[v] + 1 for v in block.variables]
     size = int(np.prod(shape, dtype=object)) if shape else 1
-    if size > max_points:
+    if size > max_points or max(degrees.values(), default=0) >= _MAX_AXIS:
         raise InterpolationTooLargeError(
             {v: d * block.stride[v] for v, d in degrees.items()}, size, max_points)
-    targets = 1 + n * ncols
-    value = np.zeros(size * targets, dtype=object)  # CRT value in [0, modulus)
-    modulus = 1
-    stable = 0
-    checked = False
-    for p in primes:
-        axes = [(v, _distinct_nodes(rng, degrees[v] + 1, p)) for v in block.variables]
-        try:
-            residues = _interpolate(_solve_grid(block, order, axes, p), axes, p)
-        except _UnluckyPointError:
-            continue
-        r = residues.reshape(-1, targets).T.reshape(-1).astype(object)
-        # Garner step: value + modulus * t = r (mod p)
-        t = (r - value % p) * pow(modulus % p, -1, p) % p
-        half_before = modulus // 2
-        new_value = value + modulus * t
-        new_modulus = modulus * p
-        before = np.where(value > half_before, value - modulus, value)
-        after = np.where(new_value > new_modulus // 2, new_value - new_modulus, new_value)
-        changed = modulus == 1 or bool((before != after).any())
-        value, modulus = new_value, new_modulus
-        stable = 0 if changed else stable + 1
-        if stable >= 1:
-            coefficients = after.reshape(targets, *shape)
-            polys = [_to_dict(coefficients[t_], block.variables, ring.nvars, block.stride)
-                     for t_ in range(targets)]
-            if _verify(block, polys, rng):
-                checked = True
-                break
-            stable = 0
-    if not checked:
-        raise ArithmeticError("interpolation: coefficients did not stabilise (raise MAX_PRIMES)")
+    polys = _reconstruct(block, plan, degrees, rng, primes)
+    if polys is None:  # a probe missed a degree (probability ~ deg/p): the bounds, once
+        bounds = {v: block.degree_bound(v) for v in block.variables}
+        if int(np.prod([d + 1 for d in bounds.values()], dtype=object)) <= max_points:
+            polys = _reconstruct(block, plan, bounds, rng, primes)
+    if polys is None:
+        raise ArithmeticError("interpolation: the reconstructed solution failed its exact check")
     det = ring.from_dict(polys[0])
     if ring.is_zero(det):
         raise ArithmeticError("singular block: det A is identically zero")
@@ -402,6 +422,69 @@ def solve_by_interpolation(
         for k in range(n):
             out[k].append(cancel(ring.from_dict(polys[1 + c * n + k])))
     return out
+
+
+def _reconstruct(block: _Block, plan: _Plan, degrees: dict[int, int], rng: random.Random,
+                 primes: list[int]) -> list[dict] | None:
+    """det A and the X_i as {exponents: int}, prime by prime until stable and verified; None
+    when two stable reconstructions fail the exact check (degrees too low)."""
+    shape = [degrees[v] + 1 for v in block.variables]
+    targets = 1 + block.n * block.ncols
+    crt = _MixedRadix()
+    failures = 0
+    for p in primes:
+        axes = [(v, _distinct_nodes(rng, degrees[v] + 1, p)) for v in block.variables]
+        try:
+            residues = _interpolate(_solve_grid(block, plan, axes, p), axes, p)
+        except _UnluckyPointError:
+            continue
+        if crt.add(residues.reshape(-1, targets).T.reshape(-1), p):
+            coefficients = crt.values().reshape(targets, *shape)
+            polys = [_to_dict(coefficients[t], block.variables, block.nvars, block.stride)
+                     for t in range(targets)]
+            if _verify(block, polys, rng):
+                return polys
+            failures += 1
+            if failures == 2:
+                return None
+    return None
+
+
+class _MixedRadix:
+    """Chinese remaindering of many integers at once (Garner): v = d_0 + d_1 p_0 +
+    d_2 p_0 p_1 + ..., each digit in the symmetric range (-p_k/2, p_k/2], computed with int64
+    arithmetic modulo p_k; a coefficient is stable when its new digit is 0."""
+
+    def __init__(self) -> None:
+        self.primes: list[int] = []
+        self.digits: list[np.ndarray] = []
+
+    def add(self, residues: np.ndarray, p: int) -> bool:
+        """Take the residues modulo p; True when no value changed (after the first prime)."""
+        partial = np.zeros_like(residues)  # sum_j d_j m_j modulo p (Horner from the top)
+        for d, q in zip(reversed(self.digits), reversed(self.primes), strict=True):
+            partial = (partial * q + d) % p
+        m = 1
+        for q in self.primes:
+            m = m * q % p
+        digit = (residues - partial) % p * pow(m, -1, p) % p
+        digit = np.where(digit > p // 2, digit - p, digit)
+        self.primes.append(p)
+        self.digits.append(digit)
+        return len(self.digits) > 1 and not digit.any()
+
+    def values(self) -> np.ndarray:
+        """The integers (object array), in the symmetric range of the product of the primes."""
+        out = np.zeros(self.digits[0].shape, dtype=object)
+        live = np.zeros(out.shape, dtype=bool)
+        for d in self.digits:
+            live |= d != 0
+        idx = np.nonzero(live)[0]
+        acc = np.zeros(len(idx), dtype=object)
+        for d, q in zip(reversed(self.digits), reversed(self.primes), strict=True):
+            acc = acc * q + d[idx].astype(object)
+        out[idx] = acc
+        return out
 
 
 def _to_dict(coefficients: np.ndarray, variables: list[int], nvars: int,

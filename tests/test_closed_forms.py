@@ -348,6 +348,27 @@ def test_coupled_ensembles_currents_in_the_hot_temperature_equal_direct_numeric(
             ), b.name
 
 
+def test_coupled_ensembles_all_255_stationary_values_in_the_hot_temperature() -> None:
+    """The whole four-qubit steady state of Eq. (29)'s model met in cascade (rational
+    parameters, beta_h symbolic): all 255 Pauli expectations equal the direct numeric state."""
+    spec = catalogue()["coupled-ensembles H_I(1) cascaded"]
+    model = spec.model()
+    params = spec.random_parameters(np.random.default_rng(4))
+    symbols = {s.name: s for s in LiouvillianBuilder(model).parameters}
+    exact = {s: sp.Rational(params[n]).limit_denominator(20) for n, s in symbols.items()
+             if not n.startswith("beta")}
+    exact[symbols["beta_c"]] = thermal_beta(sp.Rational(1, 7), exact[symbols["w_c"]])
+    family = symbolic_steady_state(model.subs(exact))
+    assert family.is_unique and len(family.values) == 255
+    beta_h = symbols["beta_h"]
+    value = thermal_beta(sp.Rational(1, 3), exact[symbols["w_h"]])
+    point = {s: float(v) for s, v in exact.items()} | {beta_h: float(value)}
+    rho = model_steady_state(model, point, cutoff=spec.cutoff, route="direct").rho
+    for e, v in family.values.items():
+        assert float(v.xreplace({beta_h: value})) == pytest.approx(
+            expectation_value(e, rho, model.system_sites).real, abs=1e-10), e
+
+
 @pytest.mark.parametrize(("n", "dimension"), [(2, 2), (3, 5)])
 def test_collective_family_matches_the_projected_numeric_state(n: int, dimension: int) -> None:
     """collective-ergotropy N = 2 and 3: stationary families of dimension 2 and 5 (the

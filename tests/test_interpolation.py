@@ -126,3 +126,35 @@ def test_probed_degrees_are_those_of_the_determinant() -> None:
     with pytest.raises(InterpolationTooLargeError) as info:
         solve_by_interpolation(ring, rows, rhs, max_points=1)
     assert info.value.degrees[0] >= degree
+
+
+def test_a_degree_missed_by_the_probe_is_caught_by_the_exact_check(monkeypatch) -> None:
+    """If the probe under-estimates a degree, the reconstruction fails its exact check at a
+    random point and the solve is redone on the degree bounds: still the exact result."""
+    from symthermo import interpolation
+
+    ring = PolynomialRing(["a", "b"])
+    rows, rhs = random_system(ring, 5, 21)
+    monkeypatch.setattr(interpolation, "_probe_degree", lambda *args: 1)
+    assert solve_by_interpolation(ring, rows, rhs) == solve_fraction_free(ring, rows, rhs)
+
+
+def test_an_unlucky_prime_is_skipped(monkeypatch) -> None:
+    """A grid point where a pivot vanishes modulo the prime: that prime is skipped."""
+    from symthermo import interpolation
+
+    ring = PolynomialRing(["a", "b"])
+    rows, rhs = random_system(ring, 6, 22)
+    original = interpolation._solve_points
+    skipped = interpolation._prime_list()[1]
+    raised: list[int] = []
+
+    def unlucky(aug, n, plan, p):
+        if p == skipped:
+            raised.append(p)
+            raise interpolation._UnluckyPointError
+        return original(aug, n, plan, p)
+
+    monkeypatch.setattr(interpolation, "_solve_points", unlucky)
+    assert solve_by_interpolation(ring, rows, rhs) == solve_fraction_free(ring, rows, rhs)
+    assert raised  # the prime was met, and skipped
