@@ -51,7 +51,7 @@ import numpy as np
 
 from .exact import PolynomialRing, _SharedDenominator
 
-MAX_POINTS = 20_000  # grid points per prime (a 69-moment block: ~15 s per prime at the limit)
+MAX_POINTS = 20_000  # grid points per prime (a 69-moment block: ~3 s per prime at the limit)
 MAX_PRIMES = 400  # coefficients of up to ~3700 digits
 _SEED = 20261206
 _MAX_AXIS = 2**14  # nodes per axis: keeps the int64 products of _matmul_mod below 2^63
@@ -72,7 +72,7 @@ class InterpolationTooLargeError(ArithmeticError):
 
 
 class _UnluckyPointError(Exception):
-    """A grid point where det A vanishes modulo the prime: the prime is skipped."""
+    """A grid point where a pivot vanishes modulo the prime: the prime is skipped."""
 
 
 def _primes() -> list[int]:
