@@ -680,9 +680,9 @@ def _solve_block(ring: _Ring, rows: list[dict[int, object]], rhs: list[list[obje
         )
         raise ModelError(
             f"the exact steady state needs a block of {len(rows)} coupled moments whose "
-            f"solution has degree {degrees}: too "
-            f"large for an exact solve (an interpolation grid of {exc.points} points per prime, "
-            f"limit {exc.limit}; elimination is limited to {max_block} moments). Substitute "
+            f"solution has degree {degrees}: too large for an exact solve (an interpolation "
+            f"grid of {exc.points} points per prime, limit {exc.limit}; elimination is limited "
+            f"to {max_block} moments). Substitute "
             "values for all but a few parameters (those of highest degree first; equal "
             "couplings of identical sites also let the permutation symmetry reduce the "
             "system) into the model first, or use symthermo.numeric steady states"
@@ -722,8 +722,9 @@ def symbolic_steady_state(
     is invariant under permutations of identical sites
     (:func:`symthermo.moments.site_permutation_symmetries`) and the steady state is unique,
     one moment per orbit is solved (``symmetry=False`` solves them all: same results).
-    Four-qubit models whose (reduced) blocks exceed ``MAX_BLOCK`` coupled moments are
-    refused.  Raises
+    Four-qubit models with a (reduced) block of more than ``MAX_BLOCK`` coupled moments whose
+    interpolation grid is too large (too many parameters left symbolic) are refused, naming
+    the solution's degree in each parameter (see :func:`_solve_block`).  Raises
     :class:`ModelError` for bosonic systems (use :func:`steady_state_values`), for more than
     ``MAX_SYMBOLIC_QUBITS`` qubits, or when no steady state exists (a conserved quantity is
     driven).
@@ -1016,4 +1017,3 @@ def steady_state_currents(
     ops = {f"Qdot_{b.name}": heat_current_operator(model, b.name) for b in model.baths}
     ops["Wdot"] = work_current_operator(model)
     return steady_state_values(model, ops, backend, symmetry=symmetry)
-

@@ -38,6 +38,7 @@ are coprime to their denominator once the block's common factor is gone), 51 s, 
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from math import gcd, lcm
@@ -244,8 +245,6 @@ def _provably_coprime(a: PolyDict, b: PolyDict, nvars: int) -> bool:
     v, which divides theirs, does not vanish), G specialises to a factor of degree deg_v G of
     both univariate images: a univariate gcd of degree 0 proves deg_v G = 0.  False means
     "not proven" (the caller computes the gcd)."""
-    import random
-
     p = _COPRIME_PRIME
     rng = random.Random(20261206)
     for v in range(nvars):
